@@ -1,0 +1,76 @@
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { z } from "zod";
+import { CertibotError } from "./errors.js";
+
+/** The package root, so `npx certibot` finds its knowledge from any working directory. */
+// Both src/config.ts and dist/config.js sit one level below the root.
+export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+
+const emptyToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
+const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
+const onOff = z
+  .preprocess(emptyToUndefined, z.enum(["on", "off", "true", "false", "1", "0"]).optional())
+  .transform((v) => v === "on" || v === "true" || v === "1");
+
+export const ConfigSchema = z
+  .object({
+    CERTIBOT_DATA_DIR: z.preprocess(emptyToUndefined, z.string().default("./data")),
+    CERTIBOT_KNOWLEDGE_DIR: optionalString,
+    CERTIBOT_DEFAULT_REFERENTIAL: z.preprocess(emptyToUndefined, z.string().default("rncp37827")),
+    CERTIBOT_EMBEDDER: z.preprocess(emptyToUndefined, z.enum(["local", "openai"]).optional()),
+    CERTIBOT_LOG_LEVEL: z.preprocess(
+      emptyToUndefined,
+      z.enum(["debug", "info", "warn", "error"]).default("info"),
+    ),
+    OPENAI_API_KEY: optionalString,
+    OPENAI_BASE_URL: z.preprocess(emptyToUndefined, z.url().optional()),
+    OPENAI_MODEL: z.preprocess(emptyToUndefined, z.string().default("gpt-4o-mini")),
+    OPENAI_EMBEDDINGS_MODEL: optionalString,
+    OPENAI_TIMEOUT_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().positive().default(20_000)),
+    CERTIBOT_LLM_DISABLED: onOff,
+  })
+  .transform((env) => ({
+    dataDir: resolve(env.CERTIBOT_DATA_DIR),
+    knowledgeDir: resolve(env.CERTIBOT_KNOWLEDGE_DIR ?? resolve(PACKAGE_ROOT, "knowledge")),
+    defaultReferential: env.CERTIBOT_DEFAULT_REFERENTIAL,
+    logLevel: env.CERTIBOT_LOG_LEVEL,
+    llm:
+      env.OPENAI_API_KEY && !env.CERTIBOT_LLM_DISABLED
+        ? {
+            apiKey: env.OPENAI_API_KEY,
+            baseURL: env.OPENAI_BASE_URL,
+            model: env.OPENAI_MODEL,
+            timeoutMs: env.OPENAI_TIMEOUT_MS,
+          }
+        : null,
+    embedder:
+      (env.CERTIBOT_EMBEDDER ?? (env.OPENAI_EMBEDDINGS_MODEL && env.OPENAI_API_KEY ? "openai" : "local")) ===
+      "openai"
+        ? {
+            kind: "openai" as const,
+            apiKey: env.OPENAI_API_KEY ?? "",
+            baseURL: env.OPENAI_BASE_URL,
+            model: env.OPENAI_EMBEDDINGS_MODEL ?? "text-embedding-3-small",
+            timeoutMs: env.OPENAI_TIMEOUT_MS,
+          }
+        : { kind: "local" as const },
+  }));
+
+export type Config = z.infer<typeof ConfigSchema>;
+
+/** Builds the one Config from an environment; call once at start and pass it down. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = ConfigSchema.safeParse(env);
+  if (!parsed.success) {
+    const fields = parsed.error.issues.map((i) => i.path.join(".")).join(", ");
+    throw new CertibotError("CONFIG_INVALID", {
+      hint: `Variables concernées : ${fields}.`,
+      detail: z.prettifyError(parsed.error),
+    });
+  }
+  if (parsed.data.embedder.kind === "openai" && !parsed.data.embedder.apiKey) {
+    throw new CertibotError("CONFIG_INVALID", { hint: "CERTIBOT_EMBEDDER=openai demande OPENAI_API_KEY." });
+  }
+  return parsed.data;
+}

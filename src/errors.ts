@@ -1,0 +1,91 @@
+/**
+ * Every error a user can meet, in one place: what they are told (French and
+ * English), and the exit code the CLI uses. Details (paths, causes) go to the
+ * log only: they may hold things users must not see.
+ */
+
+type Lang = "fr" | "en";
+
+const CATALOG = {
+  USAGE: {
+    exit: 2,
+    fr: "Commande invalide.",
+    en: "Invalid command.",
+  },
+  CONFIG_INVALID: {
+    exit: 2,
+    fr: "La configuration est invalide.",
+    en: "The configuration is invalid.",
+  },
+  KNOWLEDGE_MISSING: {
+    exit: 1,
+    fr: "Les fichiers de connaissances sont introuvables.",
+    en: "The knowledge files cannot be found.",
+  },
+  KNOWLEDGE_INVALID: {
+    exit: 1,
+    fr: "Un fichier de connaissances est invalide.",
+    en: "A knowledge file is invalid.",
+  },
+  UNKNOWN_REFERENTIAL: {
+    exit: 2,
+    fr: "Référentiel inconnu.",
+    en: "Unknown referential.",
+  },
+  INDEX_UNAVAILABLE: {
+    exit: 1,
+    fr: "L'index des référentiels n'a pas pu être construit.",
+    en: "The referential index could not be built.",
+  },
+  LLM_UNAVAILABLE: {
+    exit: 1,
+    fr: "Le modèle de langage ne répond pas ; réponse extractive utilisée.",
+    en: "The language model is not answering; extractive answer used.",
+  },
+  DB_UNAVAILABLE: {
+    exit: 1,
+    fr: "La base de données est injoignable.",
+    en: "The database cannot be reached.",
+  },
+  INTERNAL: {
+    exit: 1,
+    fr: "Une erreur interne s'est produite.",
+    en: "An internal error occurred.",
+  },
+} as const satisfies Record<string, { exit: number; fr: string; en: string }>;
+
+export type ErrorCode = keyof typeof CATALOG;
+
+export class CertibotError extends Error {
+  readonly code: ErrorCode;
+  /** Extra words for the user (safe to show: no secrets, no report content). */
+  readonly hint: string | undefined;
+  /** Only for the log. */
+  readonly detail: string | undefined;
+
+  constructor(code: ErrorCode, opts: { hint?: string; detail?: string; cause?: unknown } = {}) {
+    super(`${code}${opts.detail ? `: ${opts.detail}` : ""}`, { cause: opts.cause });
+    this.name = "CertibotError";
+    this.code = code;
+    this.hint = opts.hint;
+    this.detail = opts.detail;
+  }
+
+  userMessage(lang: Lang = "fr"): string {
+    const base = CATALOG[this.code][lang];
+    return this.hint ? `${base} ${this.hint}` : base;
+  }
+
+  get exitCode(): number {
+    return CATALOG[this.code].exit;
+  }
+}
+
+export function isCertibotError(e: unknown): e is CertibotError {
+  return e instanceof CertibotError;
+}
+
+/** Wraps anything thrown into a CertibotError without losing the cause. */
+export function toCertibotError(e: unknown): CertibotError {
+  return isCertibotError(e) ? e : new CertibotError("INTERNAL", { detail: String(e), cause: e });
+}

@@ -1,0 +1,254 @@
+import type { HNSWLib } from "@langchain/community/vectorstores/hnswlib";
+import type { Embeddings } from "@langchain/core/embeddings";
+import type { Catalog } from "../knowledge/catalog.js";
+import { type KnowledgeRecord, recordText } from "../knowledge/record.js";
+import { fold } from "../lib/text.js";
+import { Bm25Index } from "./bm25.js";
+import { analyzeQuery, type QueryAnalysis } from "./query.js";
+
+export interface Hit {
+  record: KnowledgeRecord;
+  /** Fused relevance in [0, 1], best first. */
+  score: number;
+  via: ("code" | "keyword" | "vector")[];
+}
+
+export type SearchOutcome = "ok" | "out-of-scope" | "unsafe" | "unknown-code";
+
+export interface SearchResult {
+  analysis: QueryAnalysis;
+  hits: Hit[];
+  found: boolean;
+  outcome: SearchOutcome;
+  /** Codes named in the question that no referential defines. */
+  unknownCodes: string[];
+  /** For each code answered, the other referentials that define it too. */
+  alsoIn: { code: string; referentials: string[] }[];
+}
+
+export interface RetrieverOptions {
+  defaultReferential: string;
+  /** Reciprocal-rank-fusion constant: small values keep rank 1 decisive. */
+  rrfK?: number;
+  vectorWeight?: number;
+  /** Share of the question's informative words the corpus must know. */
+  minCoverage?: number;
+}
+
+/**
+ * Hybrid retrieval: exact code lookup first, then keyword (BM25) and vector
+ * (HNSW) rankings fused by reciprocal rank, with referential filters taken
+ * from the question.
+ */
+export class Retriever {
+  private readonly bm25: Bm25Index;
+  private readonly byId: Map<string, KnowledgeRecord>;
+  private readonly indexOf: Map<string, number>;
+  private readonly codes: Map<string, KnowledgeRecord[]>;
+  private readonly rrfK: number;
+  private readonly vectorWeight: number;
+  private readonly minCoverage: number;
+
+  constructor(
+    readonly catalog: Catalog,
+    readonly records: KnowledgeRecord[],
+    private readonly store: HNSWLib,
+    private readonly embeddings: Embeddings,
+    private readonly options: RetrieverOptions,
+  ) {
+    this.bm25 = new Bm25Index(
+      records.map((r) => ({
+        id: r.id,
+        title: `${r.code ?? ""} ${r.title}`,
+        body: recordText(r),
+      })),
+    );
+    this.byId = new Map(records.map((r) => [r.id, r]));
+    this.indexOf = new Map(records.map((r, i) => [r.id, i]));
+    this.codes = new Map();
+    for (const r of records) {
+      if (!r.code) continue;
+      const list = this.codes.get(r.code) ?? [];
+      list.push(r);
+      this.codes.set(r.code, list);
+    }
+    this.rrfK = options.rrfK ?? 8;
+    this.vectorWeight = options.vectorWeight ?? 0.6;
+    this.minCoverage = options.minCoverage ?? 0.35;
+  }
+
+  /** Referentials that define a code. */
+  referentialsOf(code: string): string[] {
+    return [...new Set((this.codes.get(code) ?? []).map((r) => r.referential))];
+  }
+
+  record(id: string): KnowledgeRecord | undefined {
+    return this.byId.get(id);
+  }
+
+  async search(question: string, k = 5): Promise<SearchResult> {
+    const analysis = analyzeQuery(question, this.catalog);
+    const empty = (outcome: SearchOutcome, unknownCodes: string[] = []): SearchResult => ({
+      analysis,
+      hits: [],
+      found: false,
+      outcome,
+      unknownCodes,
+      alsoIn: [],
+    });
+    if (analysis.unsafe) return empty("unsafe");
+
+    const allowed = (r: KnowledgeRecord) =>
+      !analysis.exclude.has(r.referential) &&
+      (analysis.include.size === 0 || analysis.include.has(r.referential));
+
+    // 1. Exact codes.
+    const unknownCodes = analysis.codes.filter((c) => !this.codes.has(c));
+    const resolved = this.bm25.resolve(analysis.terms);
+    const contentScores = this.bm25.score(resolved, (i) => allowed(this.records[i]!));
+    const codeHits: KnowledgeRecord[] = [];
+    const alsoIn: SearchResult["alsoIn"] = [];
+    for (const code of analysis.codes) {
+      const candidates = (this.codes.get(code) ?? []).filter(allowed);
+      if (!candidates.length) continue;
+      const ranked = this.rankCodeCandidates(candidates, contentScores, analysis);
+      codeHits.push(...ranked.filter((r) => !codeHits.includes(r)));
+      const others = this.referentialsOf(code).filter((id) => id !== ranked[0]!.referential);
+      if (others.length) alsoIn.push({ code, referentials: others });
+    }
+
+    // 2. Keyword and vector rankings, fused.
+    const keywordRank = [...contentScores].sort((a, b) => b[1] - a[1]).map(([i]) => i);
+    const queryVector = await this.embeddings.embedQuery(analysis.text);
+    const vectorHits = await this.store.similaritySearchVectorWithScore(
+      queryVector,
+      Math.min(30, this.records.length),
+    );
+    const vectorRank = vectorHits
+      .map(([doc]) => this.indexOf.get(doc.metadata.id as string))
+      .filter((i): i is number => i !== undefined && allowed(this.records[i]!));
+
+    const fused = new Map<number, { score: number; via: Set<Hit["via"][number]> }>();
+    const add = (i: number, s: number, via: Hit["via"][number]) => {
+      const e = fused.get(i) ?? { score: 0, via: new Set() };
+      e.score += s;
+      e.via.add(via);
+      fused.set(i, e);
+    };
+    for (const [rank, i] of keywordRank.slice(0, 30).entries()) add(i, 1 / (this.rrfK + rank + 1), "keyword");
+    for (const [rank, i] of vectorRank.entries())
+      add(i, this.vectorWeight / (this.rrfK + rank + 1), "vector");
+
+    // A bloc named without a referential is the default referential's bloc first.
+    if (analysis.blocs.length) {
+      for (const b of analysis.blocs) {
+        for (const [i, r] of this.records.entries()) {
+          if (r.kind === "bloc" && allowed(r) && fold(r.title).startsWith(`bloc ${b} `)) {
+            const boost =
+              r.referential === this.options.defaultReferential || analysis.include.size ? 1.5 : 1;
+            add(i, boost / (this.rrfK + 1), "keyword");
+          }
+        }
+      }
+    }
+    for (const [i, e] of fused) {
+      const r = this.records[i]!;
+      if (analysis.kind && r.kind === analysis.kind) e.score *= 1.35;
+      if (
+        analysis.blocs.length &&
+        r.bloc &&
+        analysis.blocs.some((b) => fold(r.bloc!).startsWith(`bloc ${b}`))
+      )
+        e.score *= r.kind === "bloc" ? 1.6 : 1.2;
+      if (analysis.codes.length && r.code && analysis.codes.includes(r.code)) e.score *= 1.5;
+    }
+    const maxScore = (1 + this.vectorWeight) / (this.rrfK + 1);
+    const ordered = [...fused].sort((a, b) => b[1].score - a[1].score);
+
+    // 3. Is the question about the referentials at all?
+    const coverage = this.coverage(
+      analysis,
+      ordered.slice(0, 5).map(([i]) => i),
+    );
+    const hasCode = codeHits.length > 0 || (analysis.blocs.length > 0 && ordered.length > 0);
+    // Naming a referential is itself a sign the question is in scope.
+    const bar = analysis.include.size ? this.minCoverage / 2 : this.minCoverage;
+    if (!hasCode && (coverage < bar || ordered.length === 0)) {
+      return empty(unknownCodes.length ? "unknown-code" : "out-of-scope", unknownCodes);
+    }
+
+    const hits: Hit[] = [];
+    for (const r of codeHits) {
+      const e = fused.get(this.indexOf.get(r.id)!);
+      hits.push({ record: r, score: 1, via: ["code", ...(e ? [...e.via] : [])] });
+    }
+    for (const [i, e] of ordered) {
+      if (hits.length >= k) break;
+      const r = this.records[i]!;
+      if (hits.some((h) => h.record.id === r.id)) continue;
+      hits.push({ record: r, score: Math.min(0.99, e.score / maxScore), via: [...e.via] });
+    }
+    return { analysis, hits: hits.slice(0, k), found: true, outcome: "ok", unknownCodes, alsoIn };
+  }
+
+  /**
+   * Several referentials define the code: the configured default wins unless
+   * another one clearly matches the rest of the question better ("E3 …
+   * combien de pages" is the guide's E3, which states the page count).
+   */
+  private rankCodeCandidates(
+    candidates: KnowledgeRecord[],
+    content: Map<number, number>,
+    analysis: QueryAnalysis,
+  ): KnowledgeRecord[] {
+    if (candidates.length === 1) return candidates;
+    const score = (r: KnowledgeRecord) => content.get(this.indexOf.get(r.id)!) ?? 0;
+    const sorted = [...candidates].sort((a, b) => score(b) - score(a));
+    const preferred = candidates.find((r) => r.referential === this.options.defaultReferential);
+    if (!preferred) return sorted;
+    // Weight of the question's words found in a candidate but not in the default one.
+    const distinct = (r: KnowledgeRecord) => {
+      const i = this.indexOf.get(r.id)!;
+      const p = this.indexOf.get(preferred.id)!;
+      let w = 0;
+      for (const { term, expansions } of analysis.typedTerms) {
+        const forms = [term, ...expansions].flatMap((t) => (this.bm25.has(t) ? [t] : this.bm25.fuzzy(t)));
+        if (forms.some((t) => this.bm25.contains(i, t)) && !forms.some((t) => this.bm25.contains(p, t)))
+          w += Math.max(...forms.map((t) => this.bm25.idf(t)));
+      }
+      return w;
+    };
+    const challenger = sorted.find(
+      (r) => r !== preferred && distinct(r) >= 2.5 && score(r) > score(preferred),
+    );
+    if (challenger)
+      return [challenger, preferred, ...sorted.filter((r) => r !== preferred && r !== challenger)];
+    return [preferred, ...sorted.filter((r) => r !== preferred)];
+  }
+
+  /** IDF-weighted share of the typed words that the corpus knows (typos included). */
+  /**
+   * IDF-weighted share of the question's words found together in one of the
+   * best records (typos and translations included). Words merely present
+   * somewhere in the corpus are not enough: "relativité générale en 2 lignes"
+   * has known words, but no passage is about them together.
+   */
+  private coverage(analysis: QueryAnalysis, top: number[]): number {
+    if (!analysis.typedTerms.length || !top.length) return 0;
+    const maxIdf = Math.log(1 + this.bm25.size);
+    const words = analysis.typedTerms.map(({ term, expansions }) => {
+      const forms = [term, ...expansions].flatMap((t) => (this.bm25.has(t) ? [t] : this.bm25.fuzzy(t)));
+      // An unknown word weighs as much as the rarest word: it is probably the topic.
+      const idf = forms.length ? Math.max(...forms.map((v) => this.bm25.idf(v))) : maxIdf;
+      return { forms, idf };
+    });
+    const total = words.reduce((s, w) => s + w.idf, 0);
+    let best = 0;
+    for (const doc of top) {
+      let known = 0;
+      for (const w of words) if (w.forms.some((f) => this.bm25.contains(doc, f))) known += w.idf;
+      best = Math.max(best, known / total);
+    }
+    return best;
+  }
+}
