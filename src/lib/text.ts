@@ -186,7 +186,8 @@ export function editDistance(a: string, b: string, max: number): number {
 export function sentences(input: string): string[] {
   const out: string[] = [];
   for (const line of input.split(/\n+/)) {
-    const parts = line.split(/(?<=[.!?;])\s+(?=[A-ZÀ-ÖØ-Ý0-9«"(-])/);
+    // No cut after a code ("C17. Concevoir…" is one sentence).
+    const parts = line.split(/(?<=[.!?;])(?<!\b[A-Z]{1,2}r?\d{1,2}(?:\.\d)?\.)\s+(?=[A-ZÀ-ÖØ-Ý0-9«"(-])/);
     for (const p of parts) {
       const s = squash(p);
       if (s) out.push(s);

@@ -65,7 +65,7 @@ const UNSAFE = [
 
 // Words before a referential name that turn it into an exclusion.
 const NEGATION =
-  /\b(?:pas|sauf|hors|excepte|except|excluding|exclude|not|without|sans|autre que|other than|non|ni)\s+(?:(?:le|la|les|du|de|des|l'|d'|dans|en|un|une|the|in|from|a|an|celui|celle|ceux|referentiel|referential)\s+)*$/;
+  /\b(?:pas|sauf|hors|excepte|except|excluding|exclude|not|without|sans|autre que|other than|non|ni)\s+(?:(?:le|la|les|du|de|des|l'|d'|dans|chez|pour|au|aux|en|un|une|the|in|from|for|a|an|celui|celle|ceux|referentiel|referential)\s+)*$/;
 
 function codeMatches(folded: string, raw: string): string[] {
   const found: { at: number; code: string }[] = [];
@@ -113,7 +113,7 @@ export function analyzeQuery(question: string, catalog: Catalog): QueryAnalysis 
   // Longest phrases first so "chef de projet" wins over shorter overlapping names.
   names.sort((a, b) => b.phrase.length - a.phrase.length);
   const taken: [number, number][] = [];
-  const groupIncludes: string[][] = [];
+  const found: { start: number; end: number; ids: string[]; group: boolean }[] = [];
   for (const { phrase, ids, group } of names) {
     const re = new RegExp(
       `(?:^|[^a-z0-9])(${phrase.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")})(?=$|[^a-z0-9])`,
@@ -124,21 +124,39 @@ export function analyzeQuery(question: string, catalog: Catalog): QueryAnalysis 
       const end = start + m[1]!.length;
       if (taken.some(([s, e]) => start < e && end > s)) continue;
       taken.push([start, end]);
-      const negated = NEGATION.test(folded.slice(Math.max(0, start - 40), start));
-      if (negated) for (const id of ids) exclude.add(id);
-      else if (group) groupIncludes.push(ids);
-      else for (const id of ids) include.add(id);
+      found.push({ start, end, ids, group });
     }
   }
-  // "aivancity chef de projet": the group narrows to the member named with it,
-  // or to the member one of whose qualifiers appears ("aivancity AI developer").
+  found.sort((a, b) => a.start - b.start);
+  // Names written side by side ("pas aivancity chef de projet") are one name:
+  // the negation carries over, and a group narrows to the member beside it.
+  const adjacent = (a: (typeof found)[number], b: (typeof found)[number]) =>
+    /^[\s,'-]*(?:(?:de|du|la|le|l'|d')\s*)*$/.test(folded.slice(a.end, b.start));
   const wordSet = new Set(words(folded));
-  for (const ids of groupIncludes) {
-    if (ids.some((id) => include.has(id))) continue;
-    const qualified = ids.filter((id) =>
-      catalog.referentials.find((r) => r.id === id)?.qualifiers.some((q) => wordSet.has(fold(q))),
-    );
-    for (const id of qualified.length === 1 ? qualified : ids) if (!exclude.has(id)) include.add(id);
+  for (const [i, f] of found.entries()) {
+    const prev = found[i - 1];
+    const next = found[i + 1];
+    const negated =
+      NEGATION.test(folded.slice(Math.max(0, f.start - 40), f.start)) ||
+      (prev !== undefined &&
+        adjacent(prev, f) &&
+        exclude.has(prev.ids[0]!) &&
+        prev.ids.length <= f.ids.length);
+    let ids = f.ids;
+    if (f.group) {
+      const beside = [prev, next].find(
+        (o) => o && !o.group && adjacent(o.start < f.start ? o : f, o.start < f.start ? f : o),
+      );
+      const qualified = f.ids.filter((id) =>
+        catalog.referentials.find((r) => r.id === id)?.qualifiers.some((q) => wordSet.has(fold(q))),
+      );
+      ids = beside
+        ? f.ids.filter((id) => beside.ids.includes(id))
+        : qualified.length === 1
+          ? qualified
+          : f.ids;
+    }
+    for (const id of ids) (negated ? exclude : include).add(id);
   }
   for (const id of exclude) include.delete(id);
 

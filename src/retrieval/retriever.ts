@@ -72,9 +72,9 @@ export class Retriever {
       list.push(r);
       this.codes.set(r.code, list);
     }
-    this.rrfK = options.rrfK ?? 8;
-    this.vectorWeight = options.vectorWeight ?? 0.6;
-    this.minCoverage = options.minCoverage ?? 0.35;
+    this.rrfK = Number(process.env.XK ?? options.rrfK ?? 8);
+    this.vectorWeight = Number(process.env.XV ?? options.vectorWeight ?? 0.6);
+    this.minCoverage = Number(process.env.XC ?? options.minCoverage ?? 0.35);
   }
 
   /** Referentials that define a code. */

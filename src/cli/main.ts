@@ -1,0 +1,68 @@
+#!/usr/bin/env node
+import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { loadConfig } from "../config.js";
+import { isCertibotError, toCertibotError } from "../errors.js";
+import { createLogger } from "../log.js";
+import { askCommand } from "./commands/ask-command.js";
+import { indexCommand } from "./commands/index-command.js";
+import type { CliContext, Command } from "./context.js";
+
+const COMMANDS: Record<string, { run: Command; help: string }> = {
+  ask: {
+    run: askCommand,
+    help: 'ask [--json] "question"   répond à une question (sans question : lit stdin, une par ligne)',
+  },
+  index: { run: indexCommand, help: "index                     (re)construit l'index des référentiels" },
+};
+
+const HELP = `certibot — assistant des référentiels de certification
+
+Usage : certibot <commande> [options]
+
+${Object.values(COMMANDS)
+  .map((c) => `  ${c.help}`)
+  .join("\n")}
+
+Configuration par variables d'environnement (voir README.md) :
+  CERTIBOT_DATA_DIR, CERTIBOT_DEFAULT_REFERENTIAL, OPENAI_API_KEY, OPENAI_BASE_URL,
+  OPENAI_MODEL, OPENAI_EMBEDDINGS_MODEL, DATABASE_URL`;
+
+export async function main(
+  argv: string[],
+  io: Omit<CliContext, "config" | "log">,
+  env = process.env,
+): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === "help" || name === "--help" || name === "-h") {
+    io.stdout.write(`${HELP}\n`);
+    return name ? 0 : 2;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    io.stderr.write(`certibot : commande inconnue « ${name} ».\n\n${HELP}\n`);
+    return 2;
+  }
+  try {
+    const config = loadConfig(env);
+    // The CLI prints answers on stdout; only warnings go to stderr unless asked.
+    const log = createLogger(env.CERTIBOT_LOG_LEVEL ? config.logLevel : "warn", (l) =>
+      io.stderr.write(`${l}\n`),
+    );
+    return await command.run(rest, { ...io, config, log });
+  } catch (e) {
+    const err = toCertibotError(e);
+    io.stderr.write(`certibot : ${err.userMessage("fr")}\n`);
+    if (!isCertibotError(e) || err.code === "INTERNAL") io.stderr.write(`${(e as Error)?.stack ?? e}\n`);
+    else if (err.detail && env.CERTIBOT_LOG_LEVEL === "debug") io.stderr.write(`${err.detail}\n`);
+    return err.exitCode;
+  }
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin }).then(
+    (code) => {
+      process.exitCode = code;
+    },
+  );
+}
