@@ -104,6 +104,9 @@ export class Retriever {
 
     // 1. Exact codes.
     const unknownCodes = analysis.codes.filter((c) => !this.codes.has(c));
+    // Asked about a code that exists nowhere: answering about something else would mislead.
+    if (analysis.codes.length && unknownCodes.length === analysis.codes.length)
+      return empty("unknown-code", unknownCodes);
     const resolved = this.bm25.resolve(analysis.terms);
     const contentScores = this.bm25.score(resolved, (i) => allowed(this.records[i]!));
     const codeHits: KnowledgeRecord[] = [];
