@@ -13,6 +13,19 @@ const onOff = z
   .preprocess(emptyToUndefined, z.enum(["on", "off", "true", "false", "1", "0"]).optional())
   .transform((v) => v === "on" || v === "true" || v === "1");
 
+// Checked here so a typo fails at start with the variable's name; the value is
+// never echoed since it usually holds a password.
+const postgresUrl = z.string().refine(
+  (v) => {
+    try {
+      return ["postgres:", "postgresql:"].includes(new URL(v).protocol);
+    } catch {
+      return false;
+    }
+  },
+  { message: "attendu : une URL postgres://utilisateur:motdepasse@hôte:port/base" },
+);
+
 export const ConfigSchema = z
   .object({
     CERTIBOT_DATA_DIR: z.preprocess(emptyToUndefined, z.string().default("./data")),
@@ -29,6 +42,8 @@ export const ConfigSchema = z
     OPENAI_EMBEDDINGS_MODEL: optionalString,
     OPENAI_TIMEOUT_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().positive().default(20_000)),
     CERTIBOT_LLM_DISABLED: onOff,
+    DATABASE_URL: z.preprocess(emptyToUndefined, postgresUrl.optional()),
+    CERTIBOT_STORE_QUESTIONS: z.preprocess(emptyToUndefined, z.enum(["hash", "text"]).default("hash")),
   })
   .transform((env) => ({
     dataDir: resolve(env.CERTIBOT_DATA_DIR),
@@ -55,6 +70,10 @@ export const ConfigSchema = z
             timeoutMs: env.OPENAI_TIMEOUT_MS,
           }
         : { kind: "local" as const },
+    /** null: the embedded PGlite under `<dataDir>/pg` (one process at a time). */
+    databaseUrl: env.DATABASE_URL ?? null,
+    /** Data protection: the Q&A log keeps a hash of each question unless "text". */
+    storeQuestions: env.CERTIBOT_STORE_QUESTIONS,
   }));
 
 export type Config = z.infer<typeof ConfigSchema>;

@@ -1,0 +1,82 @@
+import { existsSync } from "node:fs";
+import { mkdir } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { PGlite, type Transaction } from "@electric-sql/pglite";
+import { CertibotError } from "../errors.js";
+import type { Logger } from "../log.js";
+import type { Db, Queryable, Row } from "./db.js";
+import { acquireFileLock, LockBusyError } from "./file-lock.js";
+
+const LOCK_WAIT_MS = 15_000;
+
+function on(target: PGlite | Transaction): Queryable {
+  return {
+    async query<T extends Row>(sql: string, params?: readonly unknown[]) {
+      const res = await target.query<T>(sql, params as unknown[] | undefined);
+      return res.rows;
+    },
+    async exec(sql) {
+      await target.exec(sql);
+    },
+  };
+}
+
+/**
+ * The zero-setup backend: PostgreSQL compiled to WASM, persisted in `dir`.
+ * PGlite is single-process, so a lock file beside `dir` makes a second
+ * process (the CLI while the bot runs) wait its turn, then fail clearly,
+ * instead of corrupting the data.
+ */
+export async function openPgliteDb(
+  dir: string,
+  log: Logger,
+  opts: { lockWaitMs?: number } = {},
+): Promise<Db> {
+  const lockPath = join(dirname(dir), "pg.lock");
+  let release: () => Promise<void>;
+  try {
+    await mkdir(dirname(dir), { recursive: true });
+    release = await acquireFileLock(lockPath, { timeoutMs: opts.lockWaitMs ?? LOCK_WAIT_MS });
+  } catch (e) {
+    if (e instanceof LockBusyError)
+      throw new CertibotError("DB_UNAVAILABLE", {
+        hint: `La base embarquée (${dir}) est utilisée par un autre processus${e.owner ? ` (pid ${e.owner.pid})` : ""} ; arrêtez-le, ou définissez DATABASE_URL pour partager une base PostgreSQL entre plusieurs processus.`,
+        detail: e.message,
+      });
+    throw new CertibotError("DB_UNAVAILABLE", {
+      hint: `Le dossier de la base embarquée (${dir}) n'est pas accessible.`,
+      detail: String(e),
+      cause: e,
+    });
+  }
+
+  let pglite: PGlite;
+  try {
+    if (!existsSync(join(dir, "PG_VERSION"))) log.info("creating the embedded database", { dir });
+    pglite = await PGlite.create(dir);
+  } catch (e) {
+    await release();
+    throw new CertibotError("DB_UNAVAILABLE", {
+      hint: `La base embarquée (${dir}) n'a pas pu être ouverte.`,
+      detail: String(e),
+      cause: e,
+    });
+  }
+
+  let closed = false;
+  return {
+    kind: "pglite",
+    location: `PGlite ${dir}`,
+    ...on(pglite),
+    transaction: (fn) => pglite.transaction((tx) => fn(on(tx))),
+    async close() {
+      if (closed) return;
+      closed = true;
+      try {
+        await pglite.close();
+      } finally {
+        await release();
+      }
+    },
+  };
+}
