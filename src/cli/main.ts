@@ -5,7 +5,9 @@ import { loadConfig } from "../config.js";
 import { isCertibotError, toCertibotError } from "../errors.js";
 import { createLogger } from "../log.js";
 import { askCommand } from "./commands/ask-command.js";
+import { dbCommand } from "./commands/db-command.js";
 import { indexCommand } from "./commands/index-command.js";
+import { jobsCommand } from "./commands/jobs-command.js";
 import type { CliContext, Command } from "./context.js";
 
 const COMMANDS: Record<string, { run: Command; help: string }> = {
@@ -14,6 +16,11 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
     help: 'ask [--json] "question"   répond à une question (sans question : lit stdin, une par ligne)',
   },
   index: { run: indexCommand, help: "index                     (re)construit l'index des référentiels" },
+  db: { run: dbCommand, help: "db migrate                met le schéma de la base à jour" },
+  jobs: {
+    run: jobsCommand,
+    help: "jobs list [--json]        tâches planifiées : prochaine exécution, dernier résultat\n  jobs run <tâche> [--at <date ISO>]\n                            exécute une occurrence à la main (rattrapage)",
+  },
 };
 
 const HELP = `certibot — assistant des référentiels de certification
@@ -26,7 +33,8 @@ ${Object.values(COMMANDS)
 
 Configuration par variables d'environnement (voir README.md) :
   CERTIBOT_DATA_DIR, CERTIBOT_DEFAULT_REFERENTIAL, OPENAI_API_KEY, OPENAI_BASE_URL,
-  OPENAI_MODEL, OPENAI_EMBEDDINGS_MODEL, DATABASE_URL`;
+  OPENAI_MODEL, OPENAI_EMBEDDINGS_MODEL, DATABASE_URL (sinon PGlite sous CERTIBOT_DATA_DIR/pg),
+  CERTIBOT_STORE_QUESTIONS (hash par défaut, ou text)`;
 
 export async function main(
   argv: string[],

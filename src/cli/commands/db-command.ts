@@ -1,0 +1,29 @@
+import { openDb } from "../../db/db.js";
+import { migrate } from "../../db/migrate.js";
+import { parseArgs, usage } from "../args.js";
+import { type Command, println } from "../context.js";
+
+const USAGE = "usage : certibot db migrate";
+
+/** `certibot db migrate`: brings the schema up to date (also done at every start). */
+export const dbCommand: Command = async (argv, ctx) => {
+  const args = parseArgs(argv, {});
+  const [sub, ...rest] = args.positionals;
+  if (sub !== "migrate" || rest.length) throw usage(USAGE);
+  const db = await openDb(ctx.config, ctx.log);
+  try {
+    const result = await migrate(db, ctx.log);
+    println(ctx.stdout, `Base : ${db.location}`);
+    if (result.applied.length) {
+      println(ctx.stdout, `Migrations appliquées (${result.applied.length}) :`);
+      for (const m of result.applied)
+        println(ctx.stdout, `  ${String(m.version).padStart(3, "0")}-${m.name}`);
+    } else {
+      println(ctx.stdout, "Schéma déjà à jour : aucune migration à appliquer.");
+    }
+    println(ctx.stdout, `Version du schéma : ${result.version}`);
+    return 0;
+  } finally {
+    await db.close();
+  }
+};
