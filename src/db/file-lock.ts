@@ -64,10 +64,11 @@ async function breakStale(path: string, seen: string): Promise<void> {
  */
 export async function acquireFileLock(
   path: string,
-  opts: { timeoutMs: number; pollMs?: number },
+  opts: { timeoutMs: number; pollMs?: number; onWait?: (owner: LockOwner | null) => void },
 ): Promise<() => Promise<void>> {
   const me = `${process.pid}\n${hostname()}\n`;
   const deadline = Date.now() + opts.timeoutMs;
+  let waiting = false;
   for (;;) {
     try {
       await writeFile(path, me, { flag: "wx" });
@@ -86,6 +87,10 @@ export async function acquireFileLock(
       continue;
     }
     if (Date.now() >= deadline) throw new LockBusyError(owner);
+    if (!waiting) {
+      waiting = true;
+      opts.onWait?.(owner);
+    }
     await sleep(opts.pollMs ?? 100);
   }
 }

@@ -7,7 +7,9 @@ import type { Logger } from "../log.js";
 import type { Db, Queryable, Row } from "./db.js";
 import { acquireFileLock, LockBusyError } from "./file-lock.js";
 
-const LOCK_WAIT_MS = 15_000;
+// Long enough for other short-lived processes (a CLI command, a replica
+// starting) to finish; a running bot holds the lock for good.
+const LOCK_WAIT_MS = 30_000;
 
 function on(target: PGlite | Transaction): Queryable {
   return {
@@ -36,7 +38,12 @@ export async function openPgliteDb(
   let release: () => Promise<void>;
   try {
     await mkdir(dirname(dir), { recursive: true });
-    release = await acquireFileLock(lockPath, { timeoutMs: opts.lockWaitMs ?? LOCK_WAIT_MS });
+    const timeoutMs = opts.lockWaitMs ?? LOCK_WAIT_MS;
+    release = await acquireFileLock(lockPath, {
+      timeoutMs,
+      onWait: (owner) =>
+        log.warn("embedded database in use by another process, waiting", { owner, timeoutMs }),
+    });
   } catch (e) {
     if (e instanceof LockBusyError)
       throw new CertibotError("DB_UNAVAILABLE", {
