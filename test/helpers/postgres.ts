@@ -1,6 +1,6 @@
 import { execFile, execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { chmod, chown, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -9,21 +9,30 @@ import { promisify } from "node:util";
 import pg from "pg";
 
 const run = promisify(execFile);
+const DEBIAN_ROOT = "/usr/lib/postgresql";
 
 /**
  * Where the PostgreSQL server binaries are, or why the real-server half of
  * the storage suite cannot run.
  */
 export function findPostgresBinaries(): { binDir: string } | { reason: string } {
-  let binDir: string;
+  const hasServer = (dir: string) => ["initdb", "pg_ctl", "postgres"].every((t) => existsSync(join(dir, t)));
   try {
-    binDir = execFileSync("pg_config", ["--bindir"], { encoding: "utf8" }).trim();
+    const binDir = execFileSync("pg_config", ["--bindir"], { encoding: "utf8" }).trim();
+    if (hasServer(binDir)) return { binDir };
   } catch {
-    return { reason: "pg_config introuvable (paquet postgresql non installé)" };
+    // No pg_config on PATH: look where Debian and Ubuntu install the server.
   }
-  for (const tool of ["initdb", "pg_ctl", "postgres"])
-    if (!existsSync(join(binDir, tool))) return { reason: `${join(binDir, tool)} absent` };
-  return { binDir };
+  const versions = existsSync(DEBIAN_ROOT)
+    ? readdirSync(DEBIAN_ROOT)
+        .filter((v) => /^\d+$/.test(v))
+        .sort((a, b) => Number(b) - Number(a))
+    : [];
+  for (const v of versions) {
+    const binDir = join(DEBIAN_ROOT, v, "bin");
+    if (hasServer(binDir)) return { binDir };
+  }
+  return { reason: "binaires du serveur PostgreSQL (initdb, pg_ctl, postgres) introuvables" };
 }
 
 async function freePort(): Promise<number> {
@@ -60,8 +69,9 @@ export async function startPostgres(
   const asRoot = process.getuid?.() === 0;
   const dir = await mkdtemp(join(tmpdir(), "certibot-pg-"));
   const data = join(dir, "data");
-  const owner = asRoot ? execFileSync("id", ["-u", "postgres"], { encoding: "utf8" }).trim() : null;
-  if (owner) await chown(dir, Number(owner), Number(owner));
+  const id = (flag: string) => Number(execFileSync("id", [flag, "postgres"], { encoding: "utf8" }).trim());
+  const owner = asRoot ? { uid: id("-u"), gid: id("-g") } : null;
+  if (owner) await chown(dir, owner.uid, owner.gid);
   await chmod(dir, 0o700);
 
   const pgTool = (tool: string, args: string[]) => {
@@ -76,7 +86,7 @@ export async function startPostgres(
   if (opts.password) {
     const pwfile = join(dir, "pwfile");
     await writeFile(pwfile, `${opts.password}\n`, { mode: 0o600 });
-    if (owner) await chown(pwfile, Number(owner), Number(owner));
+    if (owner) await chown(pwfile, owner.uid, owner.gid);
     initArgs.push("-A", "scram-sha-256", `--pwfile=${pwfile}`);
   } else {
     initArgs.push("-A", "trust");
