@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadMigrations } from "../src/db/migrate.js";
 import { openPgDb } from "../src/db/pg-db.js";
 import { openPgliteDb } from "../src/db/pglite-db.js";
 import { isCertibotError } from "../src/errors.js";
@@ -165,7 +166,7 @@ describe("the embedded database and a second process", () => {
     const db = await store.open();
     try {
       const rows = await db.query("select count(*) as n from schema_migrations");
-      expect(rows).toEqual([{ n: 1 }]);
+      expect(rows).toEqual([{ n: (await loadMigrations()).length }]);
     } finally {
       await db.close();
     }
