@@ -84,6 +84,8 @@ function provideAll(
   project.provide("pgSkipReason", real.reason);
   if (real.reason) warnLoudly(real.reason);
   return async () => {
+    // Again at the end, next to the summary, where it cannot scroll away.
+    if (real.reason) warnLoudly(real.reason);
     await real.server?.destroy();
     await rm(templateRoot, { recursive: true, force: true });
   };
