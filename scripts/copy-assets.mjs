@@ -13,7 +13,8 @@ const ASSET = /\.sql$/;
 let copied = 0;
 for (const entry of await readdir(src, { recursive: true, withFileTypes: true })) {
   if (!entry.isFile() || !ASSET.test(entry.name)) continue;
-  const from = join(entry.parentPath, entry.name);
+  // parentPath arrived in Node 20.12; engines allows 20.11, which calls it path.
+  const from = join(entry.parentPath ?? entry.path, entry.name);
   await cp(from, join(out, relative(src, from)));
   copied++;
 }
