@@ -1,5 +1,5 @@
 import pg from "pg";
-import { CertibotError } from "../errors.js";
+import { CertibotError, isCertibotError } from "../errors.js";
 import type { Logger } from "../log.js";
 import type { Db, Queryable, Row } from "./db.js";
 
@@ -65,7 +65,7 @@ function unavailable(e: unknown, target: string): CertibotError {
 }
 
 function wrap(e: unknown, target: string): unknown {
-  return isConnectionError(e) ? unavailable(e, target) : e;
+  return !isCertibotError(e) && isConnectionError(e) ? unavailable(e, target) : e;
 }
 
 /**
