@@ -20,7 +20,12 @@ const fmt = (ms: number) => `${ms.toFixed(ms < 10 ? 2 : 0)} ms`;
 
 const dataDir = mkdtempSync(join(tmpdir(), "certibot-bench-"));
 try {
-  const config = loadConfig({ ...process.env, CERTIBOT_DATA_DIR: dataDir, OPENAI_API_KEY: "", CERTIBOT_EMBEDDER: "local" });
+  const config = loadConfig({
+    ...process.env,
+    CERTIBOT_DATA_DIR: dataDir,
+    OPENAI_API_KEY: "",
+    CERTIBOT_EMBEDDER: "local",
+  });
 
   const builds: number[] = [];
   let kb = await openKnowledgeBase(config, { forceRebuild: true });
@@ -29,7 +34,9 @@ try {
     kb = await openKnowledgeBase(config, { forceRebuild: true });
     builds.push(performance.now() - t);
   }
-  console.log(`index build (parse + embed + HNSW + save, ${kb.retriever.records.length} records): median ${fmt(pct(builds, 50))}, max ${fmt(Math.max(...builds))}`);
+  console.log(
+    `index build (parse + embed + HNSW + save, ${kb.retriever.records.length} records): median ${fmt(pct(builds, 50))}, max ${fmt(Math.max(...builds))}`,
+  );
 
   const questions = readFileSync(join(PACKAGE_ROOT, "test/fixtures/gold.jsonl"), "utf8")
     .split("\n")
@@ -49,8 +56,12 @@ try {
       answer.push(performance.now() - t);
     }
   }
-  console.log(`query (retrieval only, ${search.length} runs): p50 ${fmt(pct(search, 50))}, p95 ${fmt(pct(search, 95))}, max ${fmt(Math.max(...search))}`);
-  console.log(`query (retrieval + extractive answer): p50 ${fmt(pct(answer, 50))}, p95 ${fmt(pct(answer, 95))}`);
+  console.log(
+    `query (retrieval only, ${search.length} runs): p50 ${fmt(pct(search, 50))}, p95 ${fmt(pct(search, 95))}, max ${fmt(Math.max(...search))}`,
+  );
+  console.log(
+    `query (retrieval + extractive answer): p50 ${fmt(pct(answer, 50))}, p95 ${fmt(pct(answer, 95))}`,
+  );
   console.log(`bench process peak RSS: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
 
   const bin = join(PACKAGE_ROOT, "bin", "certibot.js");
@@ -60,10 +71,14 @@ try {
   let rssKb = 0;
   for (let i = 0; i < 5; i++) {
     const t = performance.now();
-    const r = spawnSync("/usr/bin/time", ["-f", "%M", process.execPath, bin, "ask", "Que demande la compétence C12 ?"], {
-      env,
-      encoding: "utf8",
-    });
+    const r = spawnSync(
+      "/usr/bin/time",
+      ["-f", "%M", process.execPath, bin, "ask", "Que demande la compétence C12 ?"],
+      {
+        env,
+        encoding: "utf8",
+      },
+    );
     cold.push(performance.now() - t);
     rssKb = Math.max(rssKb, Number(r.stderr.trim().split("\n").pop()));
     if (r.status !== 0) throw new Error(`ask failed: ${r.stderr}`);

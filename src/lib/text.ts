@@ -22,8 +22,10 @@ export function squash(input: string): string {
   return input.replace(/[\s\u00a0\u202f]+/g, " ").trim();
 }
 
-// Function words of French and English; kept short on purpose: words such as
-// "test", "projet", "rapport" carry meaning in this corpus and must stay.
+// Function words of French and English, chat fillers, and the words that frame
+// a question without naming its topic ("covers", "ça correspond à quoi",
+// "referential"). Words such as "test", "projet", "rapport" carry meaning in
+// this corpus and must stay.
 const STOPWORDS = new Set(
   `a au aux avec ce ces cet cette dans de des du elle en et eux il ils je la le les leur leurs lui ma mais me meme mes
 moi mon ne nos notre nous on ou par pas pour qu que qui sa se ses son sur ta te tes toi ton tu un une vos votre vous
@@ -39,11 +41,39 @@ an into about over under than then so such not no yes i you he she we they me hi
 any some all each every other more most much many few own same just also only very via per
 does kind thing things get got tell know anything something stuff exactly basically actually need needs want
 im i'm dont don't whats what's hey ok okay pls plz
-svp stp merci bonjour salut hello hi please thanks dis moi dit explique expliquer`.split(/\s+/),
+has have had having during while since until within without after before again onto upon across through
+because if whether though although yet still even ever never always often really quite rather like way ways far
+gets getting go goes going make makes made put take takes let lets see look looking seem try trying say says
+said give gives come comes anyway else gonna wanna there's here's it's that's can't isn't aren't thx btw
+svp stp merci bonjour salut hello hi please thanks dis moi dit explique expliquer
+koi kwa ki deja vraiment bon ben bah hein euh dailleurs quelqu quelque quelques faudrait devrait serait
+one ones using according theyre youre out stay stays
+cover covers covered covering involve involves involved deal deals dealing regarding concerning related relating
+happen happens making talk talks talking mention mentions mentioned explain explains explained explaining
+describe describes described suggest suggests suggested list lists listed
+am myself ourselves yourself themselves doing against between above below up down off further once here now nor
+both too
+plutot dedans hors sauf excepte except excluding exclude parle parler parlent correspond correspondent contient
+contiennent tombe tombent intitule taux pourcentage percentage rate ratio proportion
+referential referentials referentiel referentiels`.split(/\s+/),
 );
 
 export function isStopword(token: string): boolean {
   return STOPWORDS.has(token);
+}
+
+// Stopwords long enough for a one-letter slip to be told from another word, by first letter.
+const LONG_STOPWORDS = new Map<string, string[]>();
+for (const w of STOPWORDS)
+  if (w.length >= 5 && /^[a-z]+$/.test(w))
+    LONG_STOPWORDS.set(w[0]!, [...(LONG_STOPWORDS.get(w[0]!) ?? []), w]);
+
+/** A word one typo away from a long stopword ("sholud", "accordng", "wich"). */
+export function isMisspeltStopword(token: string): boolean {
+  if (token.length < 4 || STOPWORDS.has(token)) return false;
+  return (LONG_STOPWORDS.get(token[0]!) ?? []).some(
+    (w) => Math.abs(w.length - token.length) <= 1 && editDistance(token, w, 1) <= 1,
+  );
 }
 
 const ELISION = /^(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu|quoiqu)'/;
@@ -163,21 +193,32 @@ export function fnv1a(input: string, seed = 0x811c9dc5): number {
   return h >>> 0;
 }
 
-/** Levenshtein distance bounded by `max` (returns max + 1 when exceeded). */
+/**
+ * Edit distance bounded by `max` (returns max + 1 when exceeded), counting a
+ * swap of two adjacent letters as one edit: "evalutaion" is one typo away
+ * from "evaluation", not two.
+ */
 export function editDistance(a: string, b: string, max: number): number {
   if (Math.abs(a.length - b.length) > max) return max + 1;
+  let before: number[] = [];
   let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  let prevMin = 0;
   for (let i = 1; i <= a.length; i++) {
     const cur = [i];
     let rowMin = i;
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      const v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
+      let v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        v = Math.min(v, before[j - 2]! + 1);
       cur.push(v);
       if (v < rowMin) rowMin = v;
     }
-    if (rowMin > max) return max + 1;
+    // A swap reaches back two rows, so stop only when both are out of reach.
+    if (rowMin > max && prevMin > max) return max + 1;
+    before = prev;
     prev = cur;
+    prevMin = rowMin;
   }
   return prev[b.length]!;
 }

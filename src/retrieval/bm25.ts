@@ -1,5 +1,5 @@
-import { editDistance, terms } from "../lib/text.js";
-import type { WeightedTerm } from "./query.js";
+import { editDistance, isStopword, stem, terms, words } from "../lib/text.js";
+import type { Vocabulary, WeightedTerm } from "./query.js";
 
 export interface Bm25Doc {
   id: string;
@@ -9,16 +9,17 @@ export interface Bm25Doc {
 }
 
 /**
- * BM25 over the records, with the title counted twice and typo-tolerant term
- * lookup (a query word missing from the vocabulary matches its nearest
- * vocabulary words at reduced weight).
+ * BM25 over the records, with a bonus for words of the title, and the
+ * vocabulary the query side needs: which terms exist, and which words of the
+ * records a typo stands for.
  */
-export class Bm25Index {
+export class Bm25Index implements Vocabulary {
   private readonly postings = new Map<string, Map<number, number>>();
   private readonly titleTerms: Set<string>[] = [];
   private readonly lengths: number[] = [];
   private readonly avgLength: number;
-  private readonly vocabByLength = new Map<number, string[]>();
+  /** Words of the records as written (folded) with their stems, by first letter and length ("e10"). */
+  private readonly wordsBySkeleton = new Map<string, Map<string, string>>();
   readonly ids: string[];
 
   constructor(
@@ -41,13 +42,15 @@ export class Bm25Index {
         }
         p.set(i, (p.get(i) ?? 0) + 1);
       }
+      for (const w of words(`${d.title} ${d.body}`)) {
+        if (w.length < 5 || /\d/.test(w) || isStopword(w)) continue;
+        const key = `${w[0]}${w.length}`;
+        const bucket = this.wordsBySkeleton.get(key) ?? new Map<string, string>();
+        bucket.set(w, stem(w));
+        this.wordsBySkeleton.set(key, bucket);
+      }
     });
     this.avgLength = this.lengths.reduce((s, n) => s + n, 0) / Math.max(1, this.lengths.length);
-    for (const t of this.postings.keys()) {
-      const list = this.vocabByLength.get(t.length) ?? [];
-      list.push(t);
-      this.vocabByLength.set(t.length, list);
-    }
   }
 
   get size(): number {
@@ -67,30 +70,23 @@ export class Bm25Index {
     return Math.log(1 + (this.ids.length - df + 0.5) / (df + 0.5));
   }
 
-  /** Vocabulary words within one edit (two for long words) of a word absent from the vocabulary. */
-  fuzzy(term: string): string[] {
-    if (term.length < 5 || /\d/.test(term)) return [];
-    const max = term.length >= 9 ? 2 : 1;
-    const out: string[] = [];
-    for (let len = term.length - max; len <= term.length + max; len++) {
-      for (const v of this.vocabByLength.get(len) ?? []) {
-        if (v[0] === term[0] && editDistance(term, v, max) <= max) out.push(v);
+  /**
+   * Stems of the record words one typo away from a folded word (shorter
+   * words have too many neighbours). Compared as written, not stemmed: a typo
+   * can keep a word from being stemmed like its correct form ("validaton").
+   */
+  nearest(word: string): string[] {
+    if (word.length < 5 || /\d/.test(word)) return [];
+    const out = new Set<string>();
+    for (let len = word.length - 1; len <= word.length + 1; len++) {
+      for (const [w, s] of this.wordsBySkeleton.get(`${word[0]}${len}`) ?? []) {
+        if (editDistance(word, w, 1) <= 1) out.add(s);
       }
     }
-    return out;
+    return [...out];
   }
 
-  /** Resolve typed terms to vocabulary terms (typos → nearest words). */
-  resolve(query: WeightedTerm[]): WeightedTerm[] {
-    const out: WeightedTerm[] = [];
-    for (const q of query) {
-      if (this.postings.has(q.term)) out.push(q);
-      else for (const v of this.fuzzy(q.term)) out.push({ term: v, weight: q.weight * 0.7 });
-    }
-    return out;
-  }
-
-  /** Scores per document index (sparse), for the given resolved terms. */
+  /** Scores per document index (sparse), for the given terms. */
   score(query: WeightedTerm[], allowed?: (i: number) => boolean): Map<number, number> {
     const scores = new Map<number, number>();
     for (const { term, weight } of query) {

@@ -1,6 +1,15 @@
 import type { Catalog } from "../knowledge/catalog.js";
-import { fold, isStopword, squash, stem, terms, words } from "../lib/text.js";
-import { EXPANSIONS, KIND_HINTS } from "./lexicon.js";
+import {
+  editDistance,
+  fold,
+  isMisspeltStopword,
+  isStopword,
+  squash,
+  stem,
+  terms,
+  words,
+} from "../lib/text.js";
+import { CERTIFICATION_WORDS, EXPANSIONS, GENERIC_WORDS, KIND_HINTS } from "./lexicon.js";
 
 export type Lang = "fr" | "en";
 
@@ -8,6 +17,38 @@ export interface WeightedTerm {
   term: string;
   weight: number;
 }
+
+/** A topical word of the question (stemmed) and the corpus terms that may stand for it. */
+export interface TypedTerm {
+  term: string;
+  /** Translations and synonyms from the lexicon. */
+  expansions: string[];
+  /** Corpus words one typo away, for a word neither the corpus nor the lexicon knows. */
+  typos: string[];
+}
+
+/** What the corpus knows, as the query side needs it (the BM25 index provides it). */
+export interface Vocabulary {
+  /** Whether a stemmed term occurs in the corpus. */
+  has(term: string): boolean;
+  /** Stems of the corpus words within a typo of a folded word. */
+  nearest(word: string): string[];
+}
+
+/** Without a corpus at hand every word counts as known and none as a typo. */
+const OPEN_VOCABULARY: Vocabulary = { has: () => true, nearest: () => [] };
+
+// Weights of query terms, relative to a typed word found as is (1).
+const WEIGHTS = {
+  /** A translation standing for a word the corpus lacks or an English word ("skill" → "compétence"). */
+  translation: 1,
+  /** A synonym beside a French word the corpus has ("bdd" → "base de données"), or a framing word's expansion. */
+  synonym: 0.6,
+  /** A corpus word one typo away from what was typed. */
+  typo: 0.7,
+  /** Words naming a referential or a code: they filter the search, as words they hardly rank. */
+  name: 0.4,
+};
 
 export interface QueryAnalysis {
   text: string;
@@ -22,10 +63,12 @@ export interface QueryAnalysis {
   blocs: number[];
   /** Record kind the question asks for, if any. */
   kind: string | null;
-  /** Weighted query terms, typed words first, expansions lower. */
+  /** Weighted query terms: words typed, their translations and synonyms, typo corrections. */
   terms: WeightedTerm[];
-  /** Terms typed by the user, for coverage (out-of-scope) checks, with their expansions. */
-  typedTerms: { term: string; expansions: string[] }[];
+  /** The question's topical words, for the out-of-scope check. */
+  typedTerms: TypedTerm[];
+  /** The question uses the vocabulary of certification (skill, jury, report…). */
+  certificationVocabulary: boolean;
   /** Prompt injection, dump or personal-data request. */
   unsafe: boolean;
 }
@@ -55,12 +98,18 @@ export function detectLang(text: string): Lang {
 // Requests the bot must refuse whatever the corpus holds: injections, bulk
 // dumps, and personal data (the source application also held a CV).
 const UNSAFE = [
-  /\b(ignore|oublie|forget|disregard)\b.{0,40}\b(instructions?|consignes?|regles?|rules|prompt|previous|precedentes?)\b/,
-  /\b(system prompt|prompt systeme|tes instructions|your instructions|jailbreak|mode developpeur|developer mode|dan mode)\b/,
-  /\b(affiche|donne|montre|imprime|print|dump|show|give|export|copie|recopie|liste)\b.{0,30}\b(tout|toutes|tous|entier|entiere|integral|integralite|all|entire|whole|full|complet|complete)\b.{0,30}\b(document|documents|referentiels?|fichiers?|files?|base|index|corpus|texte|text|contenu|content|donnees)\b/,
-  /\b(cv|curriculum|lettres? de recommandation|recommendation letters?|adresse perso|numero de telephone|phone number|email perso|date de naissance|donnees personnelles d[eu]s?|personal data of|personal information of|salaire de|notes? d[eu]s? (?:candidat|apprenant|eleve)|grades? of)\b/,
+  // Overriding the bot's rules, or reading them.
+  /\b(ignore|ignorez|oublie|oubliez|forget|disregard|bypass|override|contourne)\b.{0,40}\b(instructions?|consignes?|regles?|rules|prompt|previous|prior|above|ci-dessus|precedentes?|guidance|guidelines|restrictions?|referentiels?|referentials?)\b/,
+  /\b(system prompt|prompt systeme|jailbreak|mode developpeur|developer mode|dan mode|debug mode|mode debug|act as|pretend (?:you|to be)|you are now|tu es maintenant|from now on|a partir de maintenant|nouvelles? consignes?|new instructions?|repeat the (?:text|words|prompt) above)\b/,
+  /\b(your|ton|tes|votre|vos)\b.{0,15}\b(prompt|instructions|consignes|rules|regles)\b/,
   /\b(reveal|revele|leak)\b/,
-  /\b(liste|lister|donne|affiche|montre|give|list|show|tell)\b.{0,25}\b(noms?|prenoms?|names?|e-?mails?|adresses?|telephones?|phones?)\b.{0,30}\b(candidats?|apprenants?|eleves?|students?|candidates?|learners?|jury|jures?|formateurs?)\b/,
+  // Bulk dumps.
+  /\b(affiche|donne|montre|imprime|print|dump|show|give|export|copie|recopie|liste|sors|extrais|extract|output|paste|colle)\b.{0,30}\b(tout|toutes|tous|entier|entiere|integral|integralite|all|every|entire|whole|full|complet|complete)\b.{0,30}\b(documents?|referentiels?|referentials?|fichiers?|files?|base|index|corpus|texte|text|contenu|content|donnees|records?|entries|enregistrements|fiches)\b/,
+  // Personal data: the application file held a CV and letters; sessions hold names and results.
+  /\b(cv|curriculum|lettres? de recommandation|recommendation letters?|letters? of recommendation|adresse perso|adresse personnelle|personal address|home address|domicile|numero de telephone|phone number|email perso|date de naissance|donnees personnelles d[eu]s?|personal data of|personal information of|salaire de|notes? d[eu]s? (?:candidat|apprenant|eleve)|grades? of)\b/,
+  /\b(liste|lister|donne|affiche|montre|give|list|show|tell|send|envoie|what(?:'s| is| are)?|quel(?:le)?s? (?:est|sont))\b.{0,30}\b(noms?|prenoms?|names?|e-?mails?|adresses?|address(?:es)?|telephones?|phones?|numeros?)\b.{0,40}\b(candidats?|apprenants?|eleves?|students?|candidates?|learners?|jury|jures?|jurors?|formateurs?|trainers?|tuteurs?|responsables?|members|membres)\b/,
+  /\b(notes?|grades?|results?|resultats?|scores?|marks?)\b.{0,40}\b((?:autres?|other)\s+(?:candidats?|apprenants?|eleves?|students?|candidates?|learners?|personnes|people)|classmates?|camarades?|collegues?)\b/,
+  /\b(liste|list|qui sont|who are)\b.{0,20}\b(candidats?|apprenants?|eleves?|students?|candidates?|learners?)\b.{0,30}\b(failed|passed|admis|refuses?|echoue|recales?|reussi|promo|promotion|session)\b/,
 ];
 
 // Words before a referential name that turn it into an exclusion.
@@ -78,8 +127,7 @@ function codeMatches(folded: string, raw: string): string[] {
   for (const m of folded.matchAll(expert)) push(m.index ?? 0, `B${m[1]}C${m[2]}`);
   const dotted = /\b(c|a)\s?(\d)\s?[.,]\s?(\d)\b/g;
   for (const m of folded.matchAll(dotted)) push(m.index ?? 0, `${m[1]!.toUpperCase()}${m[2]}.${m[3]}`);
-  const comp =
-    /\b(?:c|competences?|competency|competencies|skill)\s?(?:n°|no|n|#)?\s?(\d{1,2})\b(?!\s?[.,]\s?\d)/g;
+  const comp = /\b(?:c|comp|co?m{1,2}pet[a-z]*|skills?)\s?(?:n°|no|n|#)?\s?(\d{1,2})\b(?!\s?[.,]\s?\d)/g;
   for (const m of folded.matchAll(comp)) {
     // "competence 1.2" is caught above; "c 12" or "compétence 12" is C12.
     if (!/b\s?\d\s?-?\s?$/.test(folded.slice(Math.max(0, (m.index ?? 0) - 4), m.index)))
@@ -97,7 +145,27 @@ function codeMatches(folded: string, raw: string): string[] {
   return found.sort((a, b) => a.at - b.at).map((f) => f.code);
 }
 
-export function analyzeQuery(question: string, catalog: Catalog): QueryAnalysis {
+// Single-word lexicon entries by first letter and length ("c10"), to read "competancy" as "competency".
+const LEXICON_WORDS = new Map<string, string[]>();
+for (const key of Object.keys(EXPANSIONS)) {
+  if (key.includes(" ") || key.length < 5) continue;
+  const skeleton = `${key[0]}${key.length}`;
+  LEXICON_WORDS.set(skeleton, [...(LEXICON_WORDS.get(skeleton) ?? []), key]);
+}
+
+function lexiconTypo(word: string): string | undefined {
+  if (word.length < 5) return undefined;
+  for (let len = word.length - 1; len <= word.length + 1; len++)
+    for (const key of LEXICON_WORDS.get(`${word[0]}${len}`) ?? [])
+      if (editDistance(word, key, 1) <= 1) return key;
+  return undefined;
+}
+
+export function analyzeQuery(
+  question: string,
+  catalog: Catalog,
+  vocabulary: Vocabulary = OPEN_VOCABULARY,
+): QueryAnalysis {
   const text = squash(question);
   const folded = fold(text);
   const include = new Set<string>();
@@ -172,36 +240,95 @@ export function analyzeQuery(question: string, catalog: Catalog): QueryAnalysis 
     /\b(?:b\s?\d\s?c\s?r?\s?\d+|[cae]\s?\d+(?:[.,]\d)?|rncp\s?\d*|bloc\s?\d)\b/g,
     " ",
   );
-  const typed = terms(topical).filter((t) => !/^\d+$/.test(t));
-  const weighted = new Map<string, number>();
-  for (const t of terms(text)) weighted.set(t, 1);
+  const lang = detectLang(text);
   const ws = words(topical);
-  const typedTerms = new Map<string, string[]>(typed.map((t) => [t, []]));
-  const phrases = [
-    ...ws.map((w, i) => [w, i] as const),
-    ...ws.slice(1).map((w, i) => [`${ws[i]} ${w}`, i] as const),
-  ];
-  for (const [p, i] of phrases) {
-    const exp = EXPANSIONS[p];
-    if (!exp) continue;
-    const expanded = exp.split(" ").map(stem);
-    for (const t of expanded) if (!weighted.has(t)) weighted.set(t, 0.6);
-    const owner = stem(ws[i]!);
-    if (typedTerms.has(owner)) typedTerms.get(owner)!.push(...expanded);
-    else if (!isStopword(ws[i]!)) typedTerms.set(owner, expanded);
-    else typedTerms.set(p, expanded);
+  const content = (w: string) => !isStopword(w) && (w.length > 1 || /\d/.test(w)) && !/^\d+$/.test(w);
+  // "human-machine" is also read joined: keep that form only when the corpus knows it.
+  const joined = new Set([...topical.matchAll(/\b([a-z]{2,})-([a-z]{3,})\b/g)].map((m) => `${m[1]}${m[2]}`));
+
+  const weighted = new Map<string, number>();
+  const raise = (t: string, w: number) => weighted.set(t, Math.max(weighted.get(t) ?? 0, w));
+  // Every word starts at a name's weight; the topical ones get theirs below.
+  for (const t of terms(text)) raise(t, WEIGHTS.name);
+  /** Typed stems whose translation stands for them, with the weight they keep. */
+  const yielded = new Map<string, number>();
+  const typedTerms = new Map<string, TypedTerm>();
+  let misspeltCertificationWord = false;
+  const typed = (term: string) => {
+    const entry = typedTerms.get(term) ?? { term, expansions: [], typos: [] };
+    typedTerms.set(term, entry);
+    return entry;
+  };
+  const expand = (key: string, parts: string[], expansion: string) => {
+    const expanded = terms(expansion);
+    const stems = parts.filter(content).map(stem);
+    if (!stems.length || parts.some((w) => GENERIC_WORDS.has(w))) {
+      // Framing ("how many", "help"): its expansion helps ranking, it says nothing about the topic.
+      for (const t of expanded) raise(t, WEIGHTS.synonym);
+      return;
+    }
+    // A word the corpus lacks ("skill") is replaced by its translation. In an
+    // English question a word the corpus happens to hold ("training" → the
+    // "(train)" of one competency) also yields to its translation, unless it
+    // is one ("monitoring"); a French word keeps the lead over its synonyms.
+    const unknown = stems.every((t) => !vocabulary.has(t));
+    const translated = unknown || lang === "en";
+    for (const t of expanded) raise(t, translated ? WEIGHTS.translation : WEIGHTS.synonym);
+    if (translated)
+      for (const t of stems) if (!expanded.includes(t)) yielded.set(t, unknown ? 0 : WEIGHTS.synonym);
+    typed(key).expansions.push(...expanded);
+  };
+
+  // Phrases first: their words are one concept ("set up" is not "set" and "up").
+  const inPhrase = new Set<number>();
+  for (let i = 0; i + 1 < ws.length; i++) {
+    const phrase = `${ws[i]} ${ws[i + 1]}`;
+    const expansion = EXPANSIONS[phrase];
+    if (!expansion || inPhrase.has(i)) continue;
+    expand(phrase, [ws[i]!, ws[i + 1]!], expansion);
+    inPhrase.add(i).add(i + 1);
+  }
+  for (const [i, w] of ws.entries()) {
+    const expansion = EXPANSIONS[w];
+    if (!content(w) || GENERIC_WORDS.has(w)) {
+      if (expansion && !inPhrase.has(i)) expand(w, [w], expansion);
+      continue;
+    }
+    const t = stem(w);
+    raise(t, 1);
+    if (inPhrase.has(i) || (joined.has(w) && !vocabulary.has(t))) continue;
+    if (expansion) expand(t, [w], expansion);
+    else if (vocabulary.has(t)) typed(t);
+    else {
+      // Unknown as typed. A slip on a stopword ("sholud") says nothing; a
+      // misspelt lexicon word ("competancy") or corpus word ("evalutaion")
+      // stands for the right one; anything else is probably the topic.
+      yielded.set(t, 0);
+      if (isMisspeltStopword(w)) continue;
+      const key = lexiconTypo(w);
+      if (key && CERTIFICATION_WORDS.test(key)) misspeltCertificationWord = true;
+      const typos = key ? terms(EXPANSIONS[key]!) : vocabulary.nearest(w);
+      for (const c of typos) raise(c, WEIGHTS.typo);
+      typed(t).typos.push(...typos);
+    }
+  }
+  for (const [t, keep] of yielded) {
+    if ((weighted.get(t) ?? 0) <= keep) continue;
+    if (keep) weighted.set(t, keep);
+    else weighted.delete(t);
   }
 
   return {
     text,
-    lang: detectLang(text),
+    lang,
     codes,
     include,
     exclude,
     blocs,
     kind,
     terms: [...weighted].map(([term, weight]) => ({ term, weight })),
-    typedTerms: [...typedTerms].map(([term, expansions]) => ({ term, expansions })),
+    typedTerms: [...typedTerms.values()],
+    certificationVocabulary: misspeltCertificationWord || CERTIFICATION_WORDS.test(folded),
     unsafe: UNSAFE.some((re) => re.test(folded)),
   };
 }

@@ -4,7 +4,8 @@ import type { Catalog } from "../knowledge/catalog.js";
 import { type KnowledgeRecord, recordText } from "../knowledge/record.js";
 import { fold } from "../lib/text.js";
 import { Bm25Index } from "./bm25.js";
-import { analyzeQuery, type QueryAnalysis } from "./query.js";
+import { LocalHashEmbeddings } from "./local-embedder.js";
+import { analyzeQuery, type QueryAnalysis, type TypedTerm } from "./query.js";
 
 export interface Hit {
   record: KnowledgeRecord;
@@ -30,8 +31,18 @@ export interface RetrieverOptions {
   defaultReferential: string;
   /** Reciprocal-rank-fusion constant: small values keep rank 1 decisive. */
   rrfK?: number;
+  /**
+   * Weight of the vector ranking against the keyword one. By default 0 with
+   * the local hashing embedder: on the eval sets it only added noise to
+   * BM25 over the lexicon-expanded query (every weight tried from 0.2 up
+   * lowered recall@1); a semantic embedding model keeps 0.6.
+   */
   vectorWeight?: number;
-  /** Share of the question's informative words the corpus must know. */
+  /**
+   * Share of the question's informative words the best passages must hold
+   * (see coverage()); a third of it when the question names a referential or
+   * uses the vocabulary of certification.
+   */
   minCoverage?: number;
 }
 
@@ -72,9 +83,9 @@ export class Retriever {
       list.push(r);
       this.codes.set(r.code, list);
     }
-    this.rrfK = Number(process.env.XK ?? options.rrfK ?? 8);
-    this.vectorWeight = Number(process.env.XV ?? options.vectorWeight ?? 0.6);
-    this.minCoverage = Number(process.env.XC ?? options.minCoverage ?? 0.35);
+    this.rrfK = options.rrfK ?? 8;
+    this.vectorWeight = options.vectorWeight ?? (embeddings instanceof LocalHashEmbeddings ? 0 : 0.6);
+    this.minCoverage = options.minCoverage ?? 0.45;
   }
 
   /** Referentials that define a code. */
@@ -86,8 +97,13 @@ export class Retriever {
     return this.byId.get(id);
   }
 
-  async search(question: string, k = 5): Promise<SearchResult> {
-    const analysis = analyzeQuery(question, this.catalog);
+  /**
+   * `defaultReferential` overrides the configured one for this question (a
+   * Slack channel may have its own).
+   */
+  async search(question: string, k = 5, opts: { defaultReferential?: string } = {}): Promise<SearchResult> {
+    const defaultReferential = opts.defaultReferential ?? this.options.defaultReferential;
+    const analysis = analyzeQuery(question, this.catalog, this.bm25);
     const empty = (outcome: SearchOutcome, unknownCodes: string[] = []): SearchResult => ({
       analysis,
       hits: [],
@@ -107,14 +123,13 @@ export class Retriever {
     // Asked about a code that exists nowhere: answering about something else would mislead.
     if (analysis.codes.length && unknownCodes.length === analysis.codes.length)
       return empty("unknown-code", unknownCodes);
-    const resolved = this.bm25.resolve(analysis.terms);
-    const contentScores = this.bm25.score(resolved, (i) => allowed(this.records[i]!));
+    const contentScores = this.bm25.score(analysis.terms, (i) => allowed(this.records[i]!));
     const codeHits: KnowledgeRecord[] = [];
     const alsoIn: SearchResult["alsoIn"] = [];
     for (const code of analysis.codes) {
       const candidates = (this.codes.get(code) ?? []).filter(allowed);
       if (!candidates.length) continue;
-      const ranked = this.rankCodeCandidates(candidates, contentScores, analysis);
+      const ranked = this.rankCodeCandidates(candidates, contentScores, analysis, defaultReferential);
       codeHits.push(...ranked.filter((r) => !codeHits.includes(r)));
       const others = this.referentialsOf(code).filter((id) => id !== ranked[0]!.referential);
       if (others.length) alsoIn.push({ code, referentials: others });
@@ -122,14 +137,7 @@ export class Retriever {
 
     // 2. Keyword and vector rankings, fused.
     const keywordRank = [...contentScores].sort((a, b) => b[1] - a[1]).map(([i]) => i);
-    const queryVector = await this.embeddings.embedQuery(analysis.text);
-    const vectorHits = await this.store.similaritySearchVectorWithScore(
-      queryVector,
-      Math.min(30, this.records.length),
-    );
-    const vectorRank = vectorHits
-      .map(([doc]) => this.indexOf.get(doc.metadata.id as string))
-      .filter((i): i is number => i !== undefined && allowed(this.records[i]!));
+    const vectorRank = this.vectorWeight > 0 ? await this.vectorRank(analysis.text, allowed) : [];
 
     const fused = new Map<number, { score: number; via: Set<Hit["via"][number]> }>();
     const add = (i: number, s: number, via: Hit["via"][number]) => {
@@ -147,8 +155,7 @@ export class Retriever {
       for (const b of analysis.blocs) {
         for (const [i, r] of this.records.entries()) {
           if (r.kind === "bloc" && allowed(r) && fold(r.title).startsWith(`bloc ${b} `)) {
-            const boost =
-              r.referential === this.options.defaultReferential || analysis.include.size ? 1.5 : 1;
+            const boost = r.referential === defaultReferential || analysis.include.size ? 1.5 : 1;
             add(i, boost / (this.rrfK + 1), "keyword");
           }
         }
@@ -174,8 +181,9 @@ export class Retriever {
       ordered.slice(0, 5).map(([i]) => i),
     );
     const hasCode = codeHits.length > 0 || (analysis.blocs.length > 0 && ordered.length > 0);
-    // Naming a referential is itself a sign the question is in scope.
-    const bar = analysis.include.size ? this.minCoverage / 2 : this.minCoverage;
+    // Naming a referential, or asking about skills, juries, reports…, is itself a sign the question is in scope.
+    const bar =
+      analysis.include.size || analysis.certificationVocabulary ? this.minCoverage / 3 : this.minCoverage;
     if (!hasCode && (coverage < bar || ordered.length === 0)) {
       return empty(unknownCodes.length ? "unknown-code" : "out-of-scope", unknownCodes);
     }
@@ -194,6 +202,17 @@ export class Retriever {
     return { analysis, hits: hits.slice(0, k), found: true, outcome: "ok", unknownCodes, alsoIn };
   }
 
+  /** Allowed records by similarity to the question's embedding, best first. */
+  private async vectorRank(text: string, allowed: (r: KnowledgeRecord) => boolean): Promise<number[]> {
+    const hits = await this.store.similaritySearchVectorWithScore(
+      await this.embeddings.embedQuery(text),
+      Math.min(30, this.records.length),
+    );
+    return hits
+      .map(([doc]) => this.indexOf.get(doc.metadata.id as string))
+      .filter((i): i is number => i !== undefined && allowed(this.records[i]!));
+  }
+
   /**
    * Several referentials define the code: the configured default wins unless
    * another one clearly matches the rest of the question better ("E3 …
@@ -203,19 +222,20 @@ export class Retriever {
     candidates: KnowledgeRecord[],
     content: Map<number, number>,
     analysis: QueryAnalysis,
+    defaultReferential: string,
   ): KnowledgeRecord[] {
     if (candidates.length === 1) return candidates;
     const score = (r: KnowledgeRecord) => content.get(this.indexOf.get(r.id)!) ?? 0;
     const sorted = [...candidates].sort((a, b) => score(b) - score(a));
-    const preferred = candidates.find((r) => r.referential === this.options.defaultReferential);
+    const preferred = candidates.find((r) => r.referential === defaultReferential);
     if (!preferred) return sorted;
     // Weight of the question's words found in a candidate but not in the default one.
     const distinct = (r: KnowledgeRecord) => {
       const i = this.indexOf.get(r.id)!;
       const p = this.indexOf.get(preferred.id)!;
       let w = 0;
-      for (const { term, expansions } of analysis.typedTerms) {
-        const forms = [term, ...expansions].flatMap((t) => (this.bm25.has(t) ? [t] : this.bm25.fuzzy(t)));
+      for (const typed of analysis.typedTerms) {
+        const forms = this.forms(typed).map((f) => f.form);
         if (forms.some((t) => this.bm25.contains(i, t)) && !forms.some((t) => this.bm25.contains(p, t)))
           w += Math.max(...forms.map((t) => this.bm25.idf(t)));
       }
@@ -229,7 +249,6 @@ export class Retriever {
     return [preferred, ...sorted.filter((r) => r !== preferred)];
   }
 
-  /** IDF-weighted share of the typed words that the corpus knows (typos included). */
   /**
    * IDF-weighted share of the question's words found together in one of the
    * best records (typos and translations included). Words merely present
@@ -239,19 +258,30 @@ export class Retriever {
   private coverage(analysis: QueryAnalysis, top: number[]): number {
     if (!analysis.typedTerms.length || !top.length) return 0;
     const maxIdf = Math.log(1 + this.bm25.size);
-    const words = analysis.typedTerms.map(({ term, expansions }) => {
-      const forms = [term, ...expansions].flatMap((t) => (this.bm25.has(t) ? [t] : this.bm25.fuzzy(t)));
-      // An unknown word weighs as much as the rarest word: it is probably the topic.
-      const idf = forms.length ? Math.max(...forms.map((v) => this.bm25.idf(v))) : maxIdf;
-      return { forms, idf };
+    const words = analysis.typedTerms.map((typed) => {
+      const forms = this.forms(typed);
+      // An unknown word weighs twice the rarest word: it is probably the topic, and the corpus lacks it.
+      const idf = forms.length ? Math.max(...forms.map((f) => this.bm25.idf(f.form))) : 2 * maxIdf;
+      // A typo match ("retard" read as "regard"?) is only half the evidence of the word itself.
+      const credit = forms.some((f) => f.exact) ? 1 : 0.5;
+      return { forms, idf, credit };
     });
     const total = words.reduce((s, w) => s + w.idf, 0);
     let best = 0;
     for (const doc of top) {
       let known = 0;
-      for (const w of words) if (w.forms.some((f) => this.bm25.contains(doc, f))) known += w.idf;
+      for (const w of words)
+        if (w.forms.some((f) => this.bm25.contains(doc, f.form))) known += w.idf * w.credit;
       best = Math.max(best, known / total);
     }
     return best;
+  }
+
+  /** Corpus terms standing for a typed word: itself and its translations, else its typo corrections. */
+  private forms({ term, expansions, typos }: TypedTerm): { form: string; exact: boolean }[] {
+    return [
+      ...[term, ...expansions].filter((t) => this.bm25.has(t)).map((form) => ({ form, exact: true })),
+      ...typos.filter((t) => this.bm25.has(t)).map((form) => ({ form, exact: false })),
+    ];
   }
 }
