@@ -44,6 +44,12 @@ export const ConfigSchema = z
     CERTIBOT_LLM_DISABLED: onOff,
     DATABASE_URL: z.preprocess(emptyToUndefined, postgresUrl.optional()),
     CERTIBOT_STORE_QUESTIONS: z.preprocess(emptyToUndefined, z.enum(["hash", "text"]).default("hash")),
+    SLACK_BOT_TOKEN: z.preprocess(emptyToUndefined, z.string().startsWith("xoxb-").optional()),
+    SLACK_SIGNING_SECRET: optionalString,
+    SLACK_APP_TOKEN: z.preprocess(emptyToUndefined, z.string().startsWith("xapp-").optional()),
+    SLACK_API_URL: z.preprocess(emptyToUndefined, z.url().optional()),
+    PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(65_535).default(3000)),
+    ADMIN_USER_IDS: z.preprocess(emptyToUndefined, z.string().default("")),
   })
   .transform((env) => ({
     dataDir: resolve(env.CERTIBOT_DATA_DIR),
@@ -74,6 +80,23 @@ export const ConfigSchema = z
     databaseUrl: env.DATABASE_URL ?? null,
     /** Data protection: the Q&A log keeps a hash of each question unless "text". */
     storeQuestions: env.CERTIBOT_STORE_QUESTIONS,
+    slack: {
+      botToken: env.SLACK_BOT_TOKEN ?? null,
+      signingSecret: env.SLACK_SIGNING_SECRET ?? null,
+      appToken: env.SLACK_APP_TOKEN ?? null,
+      /** Web API base URL override (tests, outside checks); Slack's own when unset. */
+      apiUrl: env.SLACK_API_URL ? env.SLACK_API_URL.replace(/\/?$/, "/") : null,
+      port: env.PORT,
+      /** Socket Mode when an app token is given, HTTP when token + signing secret, else not configured. */
+      mode:
+        env.SLACK_APP_TOKEN && env.SLACK_BOT_TOKEN
+          ? ("socket" as const)
+          : env.SLACK_BOT_TOKEN && env.SLACK_SIGNING_SECRET
+            ? ("http" as const)
+            : null,
+    },
+    /** Slack users who administer the bot before the sessions feature brings roles. */
+    adminUserIds: env.ADMIN_USER_IDS.split(/[\s,]+/).filter(Boolean),
   }));
 
 export type Config = z.infer<typeof ConfigSchema>;

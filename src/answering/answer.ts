@@ -51,14 +51,23 @@ function retrievalQuery(question: string, history: ChatTurn[]): string {
   return short ? `${last.question} ${question}` : question;
 }
 
+export interface AskOptions {
+  /** Earlier turns of the conversation, oldest first. */
+  history?: ChatTurn[];
+  /** Referential preferred for codes several define (a channel's own default). */
+  defaultReferential?: string;
+}
+
 export async function searchFor(
   deps: AnswerDeps,
   question: string,
-  history: ChatTurn[] = [],
+  opts: AskOptions = {},
 ): Promise<SearchResult> {
-  const direct = await deps.retriever.search(question, 5);
+  const history = opts.history ?? [];
+  const search = { defaultReferential: opts.defaultReferential };
+  const direct = await deps.retriever.search(question, 5, search);
   if (!history.length || direct.analysis.codes.length || direct.outcome === "unsafe") return direct;
-  const withContext = await deps.retriever.search(retrievalQuery(question, history), 5);
+  const withContext = await deps.retriever.search(retrievalQuery(question, history), 5, search);
   return withContext.found ? withContext : direct;
 }
 
@@ -79,20 +88,13 @@ export function toSources(result: SearchResult): Source[] {
 export async function answerQuestion(
   deps: AnswerDeps,
   question: string,
-  opts: { history?: ChatTurn[] } = {},
+  opts: AskOptions = {},
 ): Promise<AnswerDetails> {
   const log = deps.log ?? silentLogger;
   const t0 = performance.now();
   const history = opts.history ?? [];
-  const result = await searchFor(deps, question, history);
-  const base = {
-    question,
-    found: result.found,
-    sources: result.found ? toSources(result) : [],
-    lang: result.analysis.lang,
-    citations: result.found ? result.hits.slice(0, 3).map((h) => citation(h.record)) : [],
-    alsoIn: result.alsoIn,
-  };
+  const result = await searchFor(deps, question, opts);
+  const base = answerBase(question, result);
   const extractive = () => extractiveAnswer(result);
   if (!deps.llm || !result.found) {
     return { ...base, answer: extractive(), mode: "extractive", latencyMs: performance.now() - t0 };
@@ -107,10 +109,7 @@ export async function answerQuestion(
     return { ...base, answer: text, mode: "llm", latencyMs: performance.now() - t0 };
   } catch (error) {
     log.warn("llm unavailable, extractive fallback", { error: error as Error, model: deps.llm.model });
-    const note =
-      result.analysis.lang === "en"
-        ? "(Extractive answer: the language model did not respond.)"
-        : "(Réponse extractive : le modèle de langage n'a pas répondu.)";
+    const note = fallbackNote(result.analysis.lang);
     return {
       ...base,
       answer: `${extractive()}\n\n${note}`,
@@ -118,6 +117,75 @@ export async function answerQuestion(
       latencyMs: performance.now() - t0,
     };
   }
+}
+
+/**
+ * Same as answerQuestion, but hands the answer over in pieces as they come
+ * (LLM deltas, or the extractive answer by paragraph) so Slack can stream it.
+ * If the model fails mid-way, what follows is the extractive answer, flagged.
+ */
+export async function answerQuestionStreaming(
+  deps: AnswerDeps,
+  question: string,
+  onText: (delta: string) => Promise<void>,
+  opts: AskOptions = {},
+): Promise<AnswerDetails> {
+  const log = deps.log ?? silentLogger;
+  const t0 = performance.now();
+  const history = opts.history ?? [];
+  const result = await searchFor(deps, question, opts);
+  const base = answerBase(question, result);
+  const extractive = extractiveAnswer(result);
+  const sendExtractive = async (prefix: string) => {
+    for (const [i, para] of extractive.split("\n\n").entries())
+      await onText(`${i || prefix ? "\n\n" : ""}${para}`);
+  };
+  if (!deps.llm || !result.found) {
+    await sendExtractive("");
+    return { ...base, answer: extractive, mode: "extractive", latencyMs: performance.now() - t0 };
+  }
+  let text = "";
+  try {
+    for await (const delta of deps.llm.stream(
+      question,
+      result.hits.map((h) => h.record),
+      result.analysis.lang,
+      history,
+    )) {
+      text += delta;
+      await onText(delta);
+    }
+    if (!text.trim()) throw new Error("empty completion");
+    return { ...base, answer: text, mode: "llm", latencyMs: performance.now() - t0 };
+  } catch (error) {
+    log.warn("llm unavailable, extractive fallback", { error: error as Error, model: deps.llm.model });
+    const note = fallbackNote(result.analysis.lang);
+    await sendExtractive(text);
+    await onText(`\n\n${note}`);
+    return {
+      ...base,
+      answer: `${extractive}\n\n${note}`,
+      mode: "fallback",
+      latencyMs: performance.now() - t0,
+    };
+  }
+}
+
+function answerBase(question: string, result: SearchResult) {
+  return {
+    question,
+    found: result.found,
+    sources: result.found ? toSources(result) : [],
+    lang: result.analysis.lang,
+    citations: result.found ? result.hits.slice(0, 3).map((h) => citation(h.record)) : [],
+    alsoIn: result.alsoIn,
+  };
+}
+
+function fallbackNote(lang: "fr" | "en"): string {
+  return lang === "en"
+    ? "(Extractive answer: the language model did not respond.)"
+    : "(Réponse extractive : le modèle de langage n'a pas répondu.)";
 }
 
 /** The public JSON shape (drops internal fields). */

@@ -1,0 +1,27 @@
+import { SETUP_HELP, startBot } from "../../slack/start.js";
+import { parseArgs, usage } from "../args.js";
+import { type Command, println } from "../context.js";
+
+/** `certibot serve` (what `npm start` runs): the Slack bot, until SIGINT/SIGTERM. */
+export const serveCommand: Command = async (argv, ctx) => {
+  const args = parseArgs(argv, {});
+  if (args.positionals.length) throw usage("certibot serve ne prend pas d'argument");
+  if (!ctx.config.slack.mode) {
+    println(ctx.stderr, SETUP_HELP);
+    return 1;
+  }
+  const bot = await startBot(ctx.config, ctx.log);
+  println(
+    ctx.stdout,
+    bot.port === null
+      ? "certibot connecté à Slack (Socket Mode)."
+      : `certibot écoute sur le port ${bot.port} (/slack/events, /healthz).`,
+  );
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+  });
+  await bot.stop();
+  return 0;
+};

@@ -1,0 +1,12 @@
+import type { AnswerDeps } from "../answering/answer.js";
+import type { Config } from "../config.js";
+import type { Db } from "../db/db.js";
+import type { Logger } from "../log.js";
+
+/** Everything the Slack listeners need, built once at start and passed in. */
+export interface SlackDeps {
+  config: Config;
+  log: Logger;
+  db: Db;
+  answering: AnswerDeps;
+}

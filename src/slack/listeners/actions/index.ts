@@ -1,0 +1,21 @@
+import type { App } from "@slack/bolt";
+import type { SlackDeps } from "../../deps.js";
+import { ACTIONS } from "../../views/answer-blocks.js";
+import { feedbackAction } from "./feedback-action.js";
+import { shareAnswerAction } from "./share-answer-action.js";
+import { showReferentialAction } from "./show-referential-action.js";
+
+/** Action ids handled; every button the views build must use one of these. */
+export const ACTION_IDS = [
+  ACTIONS.feedbackUp,
+  ACTIONS.feedbackDown,
+  ACTIONS.share,
+  ACTIONS.otherReferential,
+] as const;
+
+export function registerActions(app: App, deps: SlackDeps): void {
+  app.action(ACTIONS.feedbackUp, feedbackAction(deps, "up"));
+  app.action(ACTIONS.feedbackDown, feedbackAction(deps, "down"));
+  app.action(ACTIONS.share, shareAnswerAction(deps));
+  app.action(new RegExp(`^${ACTIONS.otherReferential}:`), showReferentialAction(deps));
+}

@@ -1,0 +1,39 @@
+import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from "@slack/bolt";
+import { channelSettings, hasConversation } from "../../../answering/conversations.js";
+import type { SlackDeps } from "../../deps.js";
+import { answerInDirectMessage, answerInThread, cleanQuestion, conversationId } from "../../respond.js";
+
+/**
+ * Direct messages (the Messages tab) are all answered, streamed. In channels,
+ * a message in a thread the bot already answers in is a follow-up, unless the
+ * channel asked for mentions only. Edits, deletions, bot posts (ours
+ * included) and messages that mention the bot (app_mention handles those)
+ * are ignored.
+ */
+export function message(deps: SlackDeps) {
+  return async ({
+    event,
+    client,
+    body,
+    context,
+  }: SlackEventMiddlewareArgs<"message"> & AllMiddlewareArgs) => {
+    if (event.subtype !== undefined) return;
+    if (event.bot_id || !event.user || event.user === context.botUserId) return;
+    const text = event.text ?? "";
+    const team = (body as { team_id?: string }).team_id ?? null;
+    const base = { client, channel: event.channel, messageTs: event.ts, user: event.user, team };
+
+    if (event.channel_type === "im") {
+      const question = cleanQuestion(text);
+      if (!question) return;
+      await answerInDirectMessage(deps, { ...base, threadTs: event.thread_ts ?? event.ts, question });
+      return;
+    }
+    if (!event.thread_ts || (context.botUserId && text.includes(`<@${context.botUserId}>`))) return;
+    if (!(await hasConversation(deps.db, conversationId(event.channel, event.thread_ts)))) return;
+    if ((await channelSettings(deps.db, event.channel)).mentionsOnly) return;
+    const question = cleanQuestion(text);
+    if (!question) return;
+    await answerInThread(deps, { ...base, threadTs: event.thread_ts, question });
+  };
+}

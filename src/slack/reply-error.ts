@@ -1,0 +1,48 @@
+import { randomUUID } from "node:crypto";
+import type { WebClient } from "@slack/web-api";
+import { toCertibotError } from "../errors.js";
+import type { SlackDeps } from "./deps.js";
+
+export interface ErrorPlace {
+  client: WebClient;
+  channel: string;
+  threadTs?: string;
+  /** Ephemeral to this user when set. */
+  user?: string;
+}
+
+/**
+ * Logs an internal failure with an error id and, when we know where the user
+ * is, tells them in a short French message quoting that id.
+ */
+export async function replyWithError(
+  deps: SlackDeps,
+  error: unknown,
+  place: ErrorPlace | null,
+): Promise<string> {
+  const id = randomUUID().slice(0, 8);
+  const err = toCertibotError(error);
+  deps.log.error("slack handler failed", {
+    errorId: id,
+    code: err.code,
+    error: err.cause instanceof Error ? err.cause : err,
+  });
+  if (place) {
+    const text = `${err.code === "INTERNAL" ? "Désolé, une erreur interne m'empêche de répondre." : err.userMessage("fr")} (erreur ${id})`;
+    try {
+      if (place.user) {
+        await place.client.chat.postEphemeral({
+          channel: place.channel,
+          user: place.user,
+          text,
+          thread_ts: place.threadTs,
+        });
+      } else {
+        await place.client.chat.postMessage({ channel: place.channel, text, thread_ts: place.threadTs });
+      }
+    } catch (e) {
+      deps.log.error("could not tell the user about an error", { errorId: id, error: e as Error });
+    }
+  }
+  return id;
+}

@@ -1,0 +1,12 @@
+import type { Catalog } from "../../knowledge/catalog.js";
+
+export function helpText(catalog: Catalog): string {
+  return [
+    "*certibot* répond aux questions sur les référentiels de certification, en citant le référentiel et le code.",
+    "• `/certibot que demande la compétence C12 ?` — réponse visible de vous seul, à partager si utile",
+    "• mentionnez @certibot dans un canal — réponse dans le fil ; les messages suivants du fil sont des relances",
+    "• écrivez-moi en message direct — réponse au fil de l'eau",
+    "• `/certibot config referential=<id> mentions-only=on|off` — réglages du canal (administrateurs)",
+    `Référentiels : ${catalog.referentials.map((r) => `\`${r.id}\``).join(", ")}.`,
+  ].join("\n");
+}

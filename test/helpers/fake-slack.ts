@@ -1,0 +1,198 @@
+import { createHmac } from "node:crypto";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+export interface SlackCall {
+  method: string;
+  /** Form fields decoded; JSON-string fields (blocks, attachments, view…) parsed. */
+  args: Record<string, unknown>;
+  token: string | undefined;
+}
+
+const JSON_FIELDS = new Set(["blocks", "attachments", "view", "prompts", "chunks", "metadata"]);
+
+/**
+ * A fake Slack Web API on 127.0.0.1 that Bolt's WebClient talks to through
+ * `slackApiUrl`: answers the methods certibot uses, serves `response_url`s
+ * and file downloads, and records every call for assertions.
+ */
+export class FakeSlack {
+  readonly calls: SlackCall[] = [];
+  readonly responseUrlPosts: { path: string; body: Record<string, unknown> }[] = [];
+  /** Methods that answer `{ ok: false, error }` (e.g. streaming refused). */
+  readonly failing = new Map<string, string>();
+  /** Files served at /files/<id>. */
+  readonly files = new Map<string, { name: string; mimetype: string; content: Buffer }>();
+  replies: Record<string, unknown>[] = [];
+  private server: Server | undefined;
+  private ts = 1_700_000_000;
+
+  get url(): string {
+    const addr = this.server?.address() as AddressInfo;
+    return `http://127.0.0.1:${addr.port}`;
+  }
+
+  /** Base URL for Bolt's client (`clientOptions.slackApiUrl`). */
+  get apiUrl(): string {
+    return `${this.url}/api/`;
+  }
+
+  responseUrl(id: string): string {
+    return `${this.url}/response/${id}`;
+  }
+
+  async start(): Promise<this> {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
+  }
+
+  reset(): void {
+    this.calls.length = 0;
+    this.responseUrlPosts.length = 0;
+    this.failing.clear();
+  }
+
+  callsTo(method: string): SlackCall[] {
+    return this.calls.filter((c) => c.method === method);
+  }
+
+  /** Resolves once `count` calls to `method` were recorded (or rejects after `ms`). */
+  async waitFor(method: string, count = 1, ms = 10_000): Promise<SlackCall[]> {
+    const start = Date.now();
+    while (this.callsTo(method).length < count) {
+      if (Date.now() - start > ms) {
+        throw new Error(
+          `timed out waiting for ${count} × ${method}; got ${this.calls.map((c) => c.method).join(", ")}`,
+        );
+      }
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    return this.callsTo(method);
+  }
+
+  private nextTs(): string {
+    this.ts += 1;
+    return `${this.ts}.000100`;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const raw = Buffer.concat(chunks).toString("utf8");
+    const url = new URL(req.url ?? "/", this.url);
+    const send = (status: number, body: unknown, type = "application/json") => {
+      res.writeHead(status, { "content-type": type });
+      res.end(typeof body === "string" || Buffer.isBuffer(body) ? body : JSON.stringify(body));
+    };
+
+    if (url.pathname.startsWith("/response/")) {
+      this.responseUrlPosts.push({ path: url.pathname, body: raw ? JSON.parse(raw) : {} });
+      return send(200, { ok: true });
+    }
+    if (url.pathname.startsWith("/files/")) {
+      const file = this.files.get(url.pathname.slice("/files/".length));
+      if (!file) return send(404, "not found", "text/plain");
+      if (req.headers.authorization !== "Bearer xoxb-test") return send(403, "forbidden", "text/plain");
+      return send(200, file.content, file.mimetype);
+    }
+    if (!url.pathname.startsWith("/api/")) return send(404, { ok: false, error: "unknown_path" });
+
+    const method = url.pathname.slice("/api/".length);
+    const args: Record<string, unknown> = {};
+    const type = req.headers["content-type"] ?? "";
+    if (type.includes("application/json")) Object.assign(args, raw ? JSON.parse(raw) : {});
+    else {
+      for (const [k, v] of new URLSearchParams(raw)) {
+        args[k] = JSON_FIELDS.has(k) ? safeJson(v) : v;
+      }
+    }
+    const token = req.headers.authorization?.replace(/^Bearer /, "") ?? (args.token as string | undefined);
+    this.calls.push({ method, args, token });
+
+    const failure = this.failing.get(method);
+    if (failure) return send(200, { ok: false, error: failure });
+    send(200, this.answer(method, args));
+  }
+
+  private answer(method: string, args: Record<string, unknown>): Record<string, unknown> {
+    const channel = (args.channel as string) ?? "C0TEST";
+    switch (method) {
+      case "auth.test":
+        return {
+          ok: true,
+          url: "https://certibot-test.slack.com/",
+          team: "Test",
+          user: "certibot",
+          team_id: "T0TEST",
+          user_id: "U0BOT",
+          bot_id: "B0BOT",
+        };
+      case "chat.postMessage":
+      case "chat.startStream":
+        return { ok: true, channel, ts: this.nextTs(), message: { text: args.text } };
+      case "chat.update":
+      case "chat.appendStream":
+      case "chat.stopStream":
+        return { ok: true, channel, ts: args.ts };
+      case "chat.postEphemeral":
+        return { ok: true, message_ts: this.nextTs() };
+      case "conversations.replies":
+        return { ok: true, messages: this.replies, has_more: false };
+      case "users.info":
+        return {
+          ok: true,
+          user: {
+            id: args.user,
+            is_admin: false,
+            tz: "Europe/Paris",
+            profile: { email: `${args.user}@example.test` },
+          },
+        };
+      case "files.info":
+        return { ok: true, file: this.fileInfo(args.file as string) };
+      case "views.open":
+      case "views.publish":
+      case "views.update":
+        return { ok: true, view: { id: "V0TEST", ...(args.view as object) } };
+      default:
+        // reactions.*, assistant.threads.*, … succeed with no payload.
+        return { ok: true };
+    }
+  }
+
+  private fileInfo(id: string): Record<string, unknown> | undefined {
+    const f = this.files.get(id);
+    if (!f) return undefined;
+    return {
+      id,
+      name: f.name,
+      mimetype: f.mimetype,
+      size: f.content.length,
+      url_private_download: `${this.url}/files/${id}`,
+    };
+  }
+}
+
+function safeJson(v: string): unknown {
+  try {
+    return JSON.parse(v);
+  } catch {
+    return v;
+  }
+}
+
+/** Headers of a request signed with Slack's v0 HMAC scheme. */
+export function signSlackRequest(
+  secret: string,
+  body: string,
+  timestamp = Math.floor(Date.now() / 1000),
+): Record<string, string> {
+  const signature = `v0=${createHmac("sha256", secret).update(`v0:${timestamp}:${body}`).digest("hex")}`;
+  return { "x-slack-request-timestamp": String(timestamp), "x-slack-signature": signature };
+}
