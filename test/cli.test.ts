@@ -113,3 +113,16 @@ describe("certibot ask", () => {
     expect(r.stdout).toMatch(/rncp37827 · C12/);
   });
 });
+
+describe("certibot privacy", () => {
+  it("forgets a Slack user on request, and validates the id", async () => {
+    const ok = await runCli(["privacy", "forget-user", "U012ABCDEF"], { env });
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(
+      /^Données de U012ABCDEF effacées : 0 réponse\(s\) journalisée\(s\), 0 avis, 0 message\(s\) de fil\.$/m,
+    );
+    const bad = await runCli(["privacy", "forget-user", "alice"], { env });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/identifiant Slack invalide « alice »/);
+  });
+});

@@ -1,6 +1,7 @@
 import { copyFile, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { appendTurn } from "../src/answering/conversations.js";
 import type { Db } from "../src/db/db.js";
 import { seenEvent } from "../src/db/inbound-events.js";
 import { claim, finishClaim, getRun, runsNeedingAttention } from "../src/db/job-claims.js";
@@ -377,7 +378,12 @@ describeEachBackend("Q&A log and feedback", (backend) => {
     await recordFeedback(db, { qaId: other, vote: "down", slackUserId: "U_DEL" });
     await recordFeedback(db, { qaId: other, vote: "up", slackUserId: "U_KEEP" });
 
-    expect(await deleteSlackUserData(db, "U_DEL")).toEqual({ answers: 1, feedback: 2 });
+    await appendTurn(db, "slack:C1:1.0", { question: "C12 ?", answer: "…", slackUserId: "U_DEL" });
+    await appendTurn(db, "slack:C1:1.0", { question: "et E3 ?", answer: "…", slackUserId: "U_KEEP" });
+    expect(await deleteSlackUserData(db, "U_DEL")).toEqual({ answers: 1, feedback: 2, conversationTurns: 1 });
+    expect(await db.query("select slack_user_id from conversation_turns")).toEqual([
+      { slack_user_id: "U_KEEP" },
+    ]);
     const left = await db.query(
       `select (select count(*) from qa_log where slack_user_id = 'U_DEL') as answers,
               (select count(*) from feedback where slack_user_id = 'U_DEL') as votes,
@@ -387,6 +393,6 @@ describeEachBackend("Q&A log and feedback", (backend) => {
       [alice, other],
     );
     expect(left).toEqual([{ answers: 0, votes: 0, on_deleted: 0, other_kept: 1, other_votes: 1 }]);
-    expect(await deleteSlackUserData(db, "U_DEL")).toEqual({ answers: 0, feedback: 0 });
+    expect(await deleteSlackUserData(db, "U_DEL")).toEqual({ answers: 0, feedback: 0, conversationTurns: 0 });
   });
 });

@@ -5,6 +5,7 @@ import { getRun } from "../src/db/job-claims.js";
 import { heartbeatJob } from "../src/jobs/heartbeat-job.js";
 import type { Job, JobDeps } from "../src/jobs/job.js";
 import { BUILTIN_JOBS, JobRegistry, nextRuns } from "../src/jobs/registry.js";
+import { retentionJob } from "../src/jobs/retention-job.js";
 import { runOccurrence } from "../src/jobs/runner.js";
 import { startScheduler } from "../src/jobs/scheduler.js";
 import { formatInZone, parseAt, utcSlotKey } from "../src/jobs/time.js";
@@ -95,6 +96,22 @@ describeEachBackend("job runner", (backend) => {
   afterAll(async () => {
     await db?.close();
     await store?.cleanup();
+  });
+
+  it("retention deletes event ids and thread turns past their use, once a night", async () => {
+    await db.query(
+      `insert into inbound_events (event_id, received_at) values
+         ('old', '2026-05-20T00:00:00Z'), ('recent', '2026-06-01T12:00:00Z')`,
+    );
+    await db.query(
+      `insert into conversation_turns (conversation_id, turn, created_at, question, answer) values
+         ('slack:C:1', 1, '2026-04-01T00:00:00Z', 'q', 'a'), ('slack:C:1', 2, '2026-05-30T00:00:00Z', 'q', 'a')`,
+    );
+    const at = new Date("2026-06-02T01:30:00Z"); // 03:30 in Paris
+    expect(await runOccurrence(retentionJob, at, deps)).toMatchObject({ status: "done", key: "2026-06-02" });
+    expect(await db.query("select event_id from inbound_events")).toEqual([{ event_id: "recent" }]);
+    expect(await db.query("select turn from conversation_turns")).toEqual([{ turn: 2 }]);
+    expect(await runOccurrence(retentionJob, at, deps)).toMatchObject({ status: "skipped" });
   });
 
   it("runs an occurrence once, records it done, and skips it afterwards", async () => {

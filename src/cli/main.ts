@@ -8,6 +8,7 @@ import { askCommand } from "./commands/ask-command.js";
 import { dbCommand } from "./commands/db-command.js";
 import { indexCommand } from "./commands/index-command.js";
 import { jobsCommand } from "./commands/jobs-command.js";
+import { privacyCommand } from "./commands/privacy-command.js";
 import { serveCommand } from "./commands/serve-command.js";
 import type { CliContext, Command } from "./context.js";
 
@@ -17,6 +18,10 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
     help: 'ask [--json] "question"   répond à une question (sans question : lit stdin, une par ligne)',
   },
   index: { run: indexCommand, help: "index                     (re)construit l'index des référentiels" },
+  privacy: {
+    run: privacyCommand,
+    help: "privacy forget-user <id>  efface tout ce qui est conservé sur un utilisateur Slack (RGPD)",
+  },
   serve: { run: serveCommand, help: "serve                     lance le bot Slack (npm start)" },
   db: { run: dbCommand, help: "db migrate                met le schéma de la base à jour" },
   jobs: {

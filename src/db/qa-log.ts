@@ -88,18 +88,23 @@ export async function recordFeedback(db: Queryable, fb: FeedbackEntry): Promise<
 
 /**
  * RGPD erasure on request: every answer logged for this Slack user (with the
- * feedback attached to them) and every vote they gave. One transaction, so a
- * failure leaves nothing half-deleted.
+ * feedback attached to them), every vote they gave, the conversation turns
+ * they asked, and their id on the channel settings they changed. One
+ * transaction, so a failure leaves nothing half-deleted.
  */
 export async function deleteSlackUserData(
   db: Db,
   slackUserId: string,
-): Promise<{ answers: number; feedback: number }> {
+): Promise<{ answers: number; feedback: number; conversationTurns: number }> {
   return db.transaction(async (tx) => {
     const feedback = await tx.query("delete from feedback where slack_user_id = $1 returning id", [
       slackUserId,
     ]);
     const answers = await tx.query("delete from qa_log where slack_user_id = $1 returning id", [slackUserId]);
-    return { answers: answers.length, feedback: feedback.length };
+    const turns = await tx.query("delete from conversation_turns where slack_user_id = $1 returning turn", [
+      slackUserId,
+    ]);
+    await tx.query("update channel_settings set updated_by = 'effacé' where updated_by = $1", [slackUserId]);
+    return { answers: answers.length, feedback: feedback.length, conversationTurns: turns.length };
   });
 }

@@ -1,10 +1,11 @@
 import { createTask, validate } from "node-cron";
 import { heartbeatJob } from "./heartbeat-job.js";
 import type { Job } from "./job.js";
+import { retentionJob } from "./retention-job.js";
 import { isTimeZone } from "./time.js";
 
 /** Every job the bot knows. Features add theirs here. */
-export const BUILTIN_JOBS: readonly Job[] = [heartbeatJob];
+export const BUILTIN_JOBS: readonly Job[] = [heartbeatJob, retentionJob];
 
 const NAME = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 

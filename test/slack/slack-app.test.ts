@@ -324,9 +324,14 @@ describeEachBackend("Slack app over HTTP", (backend) => {
     expect(streamed).toMatch(/^According to simplon-dev-ia-guide/);
     expect(streamed).toMatch(/2 à 5 pages/);
     expect(JSON.stringify(stop!.args.blocks)).toMatch(/feedback_up/);
+    // The status is cleared once the stream is closed.
+    await until(
+      () => fake.callsTo("assistant.threads.setStatus").at(-1)?.args.status === "",
+      "status cleared",
+    );
     const statuses = fake.callsTo("assistant.threads.setStatus").map((c) => c.args.status);
     expect(statuses[0]).toMatch(/cherche/);
-    expect(statuses.at(-1)).toBe("");
+    expect(statuses).toHaveLength(2);
   });
 
   it("falls back to post-then-update where streaming is refused", async () => {
