@@ -1,7 +1,7 @@
 import type { WebClient } from "@slack/web-api";
 import { type AnswerDetails, answerQuestion, answerQuestionStreaming } from "../answering/answer.js";
 import { appendTurn, channelSettings, recentTurns } from "../answering/conversations.js";
-import { logAnswer } from "../db/qa-log.js";
+import { logAnswer, type SlackIds } from "../db/qa-log.js";
 import type { SlackDeps } from "./deps.js";
 import { replyWithError } from "./reply-error.js";
 import { answerBlocks, answerMessages } from "./views/answer-blocks.js";
@@ -30,17 +30,22 @@ export function cleanQuestion(text: string): string {
 
 export const conversationId = (channel: string, threadTs: string) => `slack:${channel}:${threadTs}`;
 
-async function logAndRemember(deps: SlackDeps, q: QuestionInThread, a: AnswerDetails): Promise<number> {
-  const qaId = await logAnswer(deps.db, deps.config.storeQuestions, {
-    question: q.question,
+/** Logs an answer given in Slack; returns the Q&A id the feedback buttons carry. */
+export function logSlackAnswer(deps: SlackDeps, a: AnswerDetails, slack: SlackIds): Promise<number> {
+  return logAnswer(deps.db, deps.config.storeQuestions, {
+    question: a.question,
     lang: a.lang,
     referentials: a.sources.map((s) => s.referential),
     codes: a.sources.flatMap((s) => (s.code ? [s.code] : [])),
     mode: a.mode,
     found: a.found,
     latencyMs: a.latencyMs,
-    slack: { teamId: q.team, channelId: q.channel, userId: q.user },
+    slack,
   });
+}
+
+async function logAndRemember(deps: SlackDeps, q: QuestionInThread, a: AnswerDetails): Promise<number> {
+  const qaId = await logSlackAnswer(deps, a, { teamId: q.team, channelId: q.channel, userId: q.user });
   await appendTurn(deps.db, conversationId(q.channel, q.threadTs), {
     question: q.question,
     answer: a.answer,

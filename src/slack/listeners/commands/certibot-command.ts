@@ -2,9 +2,9 @@ import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from "@slack/bolt"
 import type { WebClient } from "@slack/web-api";
 import { answerQuestion } from "../../../answering/answer.js";
 import { channelSettings, updateChannelSettings } from "../../../answering/conversations.js";
-import { logAnswer } from "../../../db/qa-log.js";
 import type { SlackDeps } from "../../deps.js";
 import { replyWithError } from "../../reply-error.js";
+import { logSlackAnswer } from "../../respond.js";
 import { answerBlocks, answerMessages } from "../../views/answer-blocks.js";
 import { helpText } from "../../views/help.js";
 
@@ -81,15 +81,10 @@ export function certibotCommand(deps: SlackDeps) {
       const a = await answerQuestion(deps.answering, text, {
         defaultReferential: settings.defaultReferential ?? undefined,
       });
-      const qaId = await logAnswer(deps.db, deps.config.storeQuestions, {
-        question: text,
-        lang: a.lang,
-        referentials: a.sources.map((s) => s.referential),
-        codes: a.sources.flatMap((s) => (s.code ? [s.code] : [])),
-        mode: a.mode,
-        found: a.found,
-        latencyMs: a.latencyMs,
-        slack: { teamId: command.team_id, channelId: command.channel_id, userId: command.user_id },
+      const qaId = await logSlackAnswer(deps, a, {
+        teamId: command.team_id,
+        channelId: command.channel_id,
+        userId: command.user_id,
       });
       const [first = []] = answerMessages(a.answer);
       await respond({

@@ -1,0 +1,122 @@
+/**
+ * Slack throughput, measured (not asserted): fires signed app_mention events
+ * at the real Bolt HTTP receiver on loopback, with the Web API pointed at the
+ * fake Slack of the tests, and prints ack latency p50/p99, answers delivered,
+ * lost and duplicated. A tenth of the events are redelivered (retry header)
+ * to exercise the dedupe. Target: ack p99 ≤ 100 ms, 0 lost, 0 duplicated.
+ * Usage: npm run bench:slack [-- --rate 50 --seconds 20]
+ */
+import { setTimeout as sleep } from "node:timers/promises";
+import { loadConfig } from "../src/config.js";
+import { openMigratedDb } from "../src/db/db.js";
+import { createLogger } from "../src/log.js";
+import { openKnowledgeBase } from "../src/retrieval/knowledge-base.js";
+import { createSlackApp } from "../src/slack/app.js";
+import { FakeSlack, signSlackRequest } from "../test/helpers/fake-slack.js";
+import { tempDir } from "../test/helpers/temp.js";
+
+const arg = (name: string, fallback: number) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const rate = arg("rate", 50);
+const seconds = arg("seconds", 20);
+const SECRET = "bench-secret";
+const QUESTIONS = [
+  "que demande la compétence C12 ?",
+  "le rapport E3 c'est combien de pages ?",
+  "B2C4 ça couvre quoi ?",
+  "quelle compétence parle de budget de projet ?",
+  "how many jury members minimum?",
+];
+
+const pct = (xs: number[], p: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
+
+const dir = await tempDir("certibot-bench-slack-");
+const fake = await new FakeSlack().start();
+try {
+  const config = loadConfig({
+    ...process.env,
+    CERTIBOT_DATA_DIR: dir.path,
+    OPENAI_API_KEY: "",
+    SLACK_BOT_TOKEN: "xoxb-test",
+    SLACK_SIGNING_SECRET: SECRET,
+    SLACK_API_URL: fake.apiUrl,
+    PORT: "0",
+  });
+  const log = createLogger("error");
+  const db = await openMigratedDb(config, log);
+  const kb = await openKnowledgeBase(config);
+  const slack = createSlackApp({ config, log, db, answering: { retriever: kb.retriever, llm: null, log } });
+  const port = (await slack.start())!;
+  console.log(
+    `receiver on 127.0.0.1:${port} (${db.kind}), ${rate} events/s for ${seconds} s, 10% redelivered`,
+  );
+
+  const acks: number[] = [];
+  const statuses = new Map<number, number>();
+  const sent: Promise<void>[] = [];
+  const total = rate * seconds;
+  const t0 = performance.now();
+  for (let n = 0; n < total; n++) {
+    const due = t0 + (n * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 0) await sleep(wait);
+    const ts = `1800000000.${String(n).padStart(6, "0")}`;
+    const body = JSON.stringify({
+      type: "event_callback",
+      team_id: "T0TEST",
+      api_app_id: "A0TEST",
+      event_id: `EvBench${n}`,
+      event_time: 1_800_000_000,
+      event: {
+        type: "app_mention",
+        user: "U0BENCH",
+        text: `<@U0BOT> ${QUESTIONS[n % QUESTIONS.length]}`,
+        ts,
+        channel: "C0BENCH",
+      },
+      authorizations: [{ team_id: "T0TEST", user_id: "U0BOT", is_bot: true }],
+    });
+    const deliveries = n % 10 === 0 ? 2 : 1;
+    for (let d = 0; d < deliveries; d++) {
+      const headers: Record<string, string> = {
+        "content-type": "application/json",
+        ...signSlackRequest(SECRET, body),
+      };
+      if (d > 0) headers["x-slack-retry-num"] = "1";
+      const start = performance.now();
+      sent.push(
+        fetch(`http://127.0.0.1:${port}/slack/events`, { method: "POST", headers, body }).then(
+          async (res) => {
+            await res.arrayBuffer();
+            acks.push(performance.now() - start);
+            statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+          },
+        ),
+      );
+    }
+  }
+  await Promise.all(sent);
+  // Answers are posted after the ack: wait until they stop arriving.
+  let last = -1;
+  while (fake.callsTo("chat.postMessage").length !== last) {
+    last = fake.callsTo("chat.postMessage").length;
+    await sleep(500);
+  }
+  const threads = fake.callsTo("chat.postMessage").map((c) => c.args.thread_ts as string);
+  const unique = new Set(threads);
+  console.log(`requests: ${acks.length} (${[...statuses].map(([s, c]) => `${c}× HTTP ${s}`).join(", ")})`);
+  console.log(
+    `ack latency: p50 ${pct(acks, 50).toFixed(1)} ms, p99 ${pct(acks, 99).toFixed(1)} ms, max ${Math.max(...acks).toFixed(1)} ms`,
+  );
+  console.log(
+    `answers delivered: ${unique.size}/${total}, lost ${total - unique.size}, duplicated ${threads.length - unique.size}`,
+  );
+  await slack.stop();
+  await db.close();
+} finally {
+  await fake.stop();
+  await dir.cleanup();
+}
