@@ -4,28 +4,32 @@ import { fileURLToPath } from "node:url";
 import { loadConfig } from "../config.js";
 import { isCertibotError, toCertibotError } from "../errors.js";
 import { createLogger } from "../log.js";
-import { askCommand } from "./commands/ask-command.js";
-import { dbCommand } from "./commands/db-command.js";
-import { indexCommand } from "./commands/index-command.js";
-import { jobsCommand } from "./commands/jobs-command.js";
-import { privacyCommand } from "./commands/privacy-command.js";
-import { serveCommand } from "./commands/serve-command.js";
 import type { CliContext, Command } from "./context.js";
 
-const COMMANDS: Record<string, { run: Command; help: string }> = {
+// Commands are loaded on use: `ask` must not pay for Bolt, PGlite or pg at start.
+const COMMANDS: Record<string, { load: () => Promise<Command>; help: string }> = {
   ask: {
-    run: askCommand,
+    load: async () => (await import("./commands/ask-command.js")).askCommand,
     help: 'ask [--json] "question"   répond à une question (sans question : lit stdin, une par ligne)',
   },
-  index: { run: indexCommand, help: "index                     (re)construit l'index des référentiels" },
+  index: {
+    load: async () => (await import("./commands/index-command.js")).indexCommand,
+    help: "index                     (re)construit l'index des référentiels",
+  },
   privacy: {
-    run: privacyCommand,
+    load: async () => (await import("./commands/privacy-command.js")).privacyCommand,
     help: "privacy forget-user <id>  efface tout ce qui est conservé sur un utilisateur Slack (RGPD)",
   },
-  serve: { run: serveCommand, help: "serve                     lance le bot Slack (npm start)" },
-  db: { run: dbCommand, help: "db migrate                met le schéma de la base à jour" },
+  serve: {
+    load: async () => (await import("./commands/serve-command.js")).serveCommand,
+    help: "serve                     lance le bot Slack (npm start)",
+  },
+  db: {
+    load: async () => (await import("./commands/db-command.js")).dbCommand,
+    help: "db migrate                met le schéma de la base à jour",
+  },
   jobs: {
-    run: jobsCommand,
+    load: async () => (await import("./commands/jobs-command.js")).jobsCommand,
     help: "jobs list [--json]        tâches planifiées : prochaine exécution, dernier résultat\n  jobs run <tâche> [--at <date ISO>]\n                            exécute une occurrence à la main (rattrapage)",
   },
 };
@@ -64,7 +68,7 @@ export async function main(
     const log = createLogger(env.CERTIBOT_LOG_LEVEL ? config.logLevel : "warn", (l) =>
       io.stderr.write(`${l}\n`),
     );
-    return await command.run(rest, { ...io, config, log });
+    return await (await command.load())(rest, { ...io, config, log });
   } catch (e) {
     const err = toCertibotError(e);
     io.stderr.write(`certibot : ${err.userMessage("fr")}\n`);

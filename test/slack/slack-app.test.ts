@@ -238,6 +238,46 @@ describeEachBackend("Slack app over HTTP", (backend) => {
     expect(ids).toContain("show_referential:rncp37827:E3");
   });
 
+  it("shows a clashing code in another referential on request", async () => {
+    const r = await startReplica();
+    await postJson(r.port, eventBody(mention("c8 c'est quoi ?")));
+    const [answer] = await fake.waitFor("chat.postMessage");
+    const blocks = answer!.args.blocks as {
+      type: string;
+      elements?: { action_id: string; value: string }[];
+    }[];
+    expect(JSON.stringify(blocks)).toMatch(/rncp37827 · C8/);
+    const other = blocks
+      .find((b) => b.type === "actions")!
+      .elements!.find((e) => e.action_id.startsWith("show_referential:"))!;
+    expect(other.action_id).toBe("show_referential:simplon-dev-ia-guide:C8");
+    const res = await postForm(r.port, {
+      payload: JSON.stringify({
+        type: "block_actions",
+        user: { id: "U0ALICE" },
+        team: { id: "T0TEST" },
+        trigger_id: "t",
+        response_url: fake.responseUrl("other"),
+        container: { type: "message", message_ts: "1", channel_id: "C0CHAN" },
+        channel: { id: "C0CHAN" },
+        actions: [
+          {
+            type: "button",
+            action_id: other.action_id,
+            block_id: "answer_actions",
+            value: other.value,
+            action_ts: "1",
+          },
+        ],
+      }),
+    });
+    expect(res.status).toBe(200);
+    await until(() => fake.responseUrlPosts.length === 1, "the other reading");
+    const shown = JSON.stringify(fake.responseUrlPosts[0]!.body);
+    expect(shown).toMatch(/simplon-dev-ia-guide · C8/);
+    expect(shown).toMatch(/Modifier les paramètres et composants/);
+  });
+
   it("treats a message in a followed thread as a follow-up with context", async () => {
     const r = await startReplica();
     const first = mention("que demande la compétence C12 ?");
@@ -508,6 +548,11 @@ describeEachBackend("Slack app over HTTP", (backend) => {
     const line = JSON.parse(r.logs.find((l) => l.includes("slack handler failed"))!);
     expect(line.errorId).toMatch(/^[0-9a-f]{8}$/);
     expect(JSON.stringify(line)).not.toMatch(/xoxb-test/);
+    // The user is told in French, with the same id (here Slack refuses that post too: it is logged).
+    const [, apology] = await fake.waitFor("chat.postMessage", 2);
+    expect(apology!.args.text).toBe(
+      `Désolé, une erreur interne m'empêche de répondre. (erreur ${line.errorId})`,
+    );
   });
 
   it("serves /healthz", async () => {
