@@ -2,6 +2,7 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { App, HTTPReceiver, LogLevel } from "@slack/bolt";
 import { CertibotError } from "../errors.js";
+import { boltLogger } from "./bolt-logger.js";
 import type { SlackDeps } from "./deps.js";
 import { registerListeners } from "./listeners/index.js";
 import { replyWithError } from "./reply-error.js";
@@ -25,13 +26,14 @@ export function createSlackApp(deps: SlackDeps): SlackApp {
   }
   const clientOptions = slack.apiUrl ? { slackApiUrl: slack.apiUrl } : {};
   const logLevel = deps.config.logLevel === "debug" ? LogLevel.DEBUG : LogLevel.WARN;
+  const logger = boltLogger(deps.log, logLevel);
   let receiver: HTTPReceiver | undefined;
   let app: App;
   if (slack.mode === "http") {
     receiver = new HTTPReceiver({
       signingSecret: slack.signingSecret!,
       endpoints: "/slack/events",
-      logLevel,
+      logger,
       customRoutes: [
         {
           path: "/healthz",
@@ -43,14 +45,14 @@ export function createSlackApp(deps: SlackDeps): SlackApp {
         },
       ],
     });
-    app = new App({ token: slack.botToken, receiver, clientOptions, logLevel, deferInitialization: true });
+    app = new App({ token: slack.botToken, receiver, clientOptions, logger, deferInitialization: true });
   } else {
     app = new App({
       token: slack.botToken,
       appToken: slack.appToken!,
       socketMode: true,
       clientOptions,
-      logLevel,
+      logger,
       deferInitialization: true,
     });
   }

@@ -207,6 +207,7 @@ describeEachBackend("Slack app over HTTP", (backend) => {
       body,
     });
     expect(stale.status).toBe(401);
+    expect(r.logs.filter((l) => l.includes("Failed to verify authenticity"))).toHaveLength(2);
     await new Promise((res) => setTimeout(res, 200));
     expect(fake.calls.filter((c) => c.method !== "auth.test")).toEqual([]);
   });
