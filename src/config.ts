@@ -50,6 +50,11 @@ export const ConfigSchema = z
     SLACK_API_URL: z.preprocess(emptyToUndefined, z.url().optional()),
     PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(65_535).default(3000)),
     ADMIN_USER_IDS: z.preprocess(emptyToUndefined, z.string().default("")),
+    CERTIBOT_REPORT_MAX_MB: z.preprocess(emptyToUndefined, z.coerce.number().positive().max(500).default(25)),
+    CERTIBOT_REPORT_TIMEOUT_MS: z.preprocess(
+      emptyToUndefined,
+      z.coerce.number().int().positive().default(30_000),
+    ),
   })
   .transform((env) => ({
     dataDir: resolve(env.CERTIBOT_DATA_DIR),
@@ -97,6 +102,13 @@ export const ConfigSchema = z
     },
     /** Slack users who administer the bot before the sessions feature brings roles. */
     adminUserIds: env.ADMIN_USER_IDS.split(/[\s,]+/).filter(Boolean),
+    /** Report checker limits: hostile uploads get a verdict, never a stuck or exhausted process. */
+    reports: {
+      maxBytes: Math.round(env.CERTIBOT_REPORT_MAX_MB * 1024 * 1024),
+      // A DOCX is a zip: its XML may inflate far beyond the upload size (zip bomb).
+      maxUncompressedBytes: Math.round(env.CERTIBOT_REPORT_MAX_MB * 1024 * 1024 * 8),
+      timeoutMs: env.CERTIBOT_REPORT_TIMEOUT_MS,
+    },
   }));
 
 export type Config = z.infer<typeof ConfigSchema>;

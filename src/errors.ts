@@ -47,6 +47,46 @@ const CATALOG = {
     fr: "La base de données est injoignable.",
     en: "The database cannot be reached.",
   },
+  UNKNOWN_DELIVERABLE: {
+    exit: 2,
+    fr: "Livrable inconnu.",
+    en: "Unknown deliverable.",
+  },
+  REPORT_NOT_FOUND: {
+    exit: 2,
+    fr: "Le fichier du rapport est introuvable.",
+    en: "The report file cannot be found.",
+  },
+  REPORT_UNSUPPORTED: {
+    exit: 2,
+    fr: "Ce fichier n'est ni un PDF ni un document Word (.docx).",
+    en: "This file is neither a PDF nor a Word document (.docx).",
+  },
+  REPORT_TOO_LARGE: {
+    exit: 2,
+    fr: "Le fichier est trop volumineux.",
+    en: "The file is too large.",
+  },
+  REPORT_CORRUPT: {
+    exit: 2,
+    fr: "Le fichier est endommagé ou incomplet et ne peut pas être lu.",
+    en: "The file is damaged or incomplete and cannot be read.",
+  },
+  REPORT_ENCRYPTED: {
+    exit: 2,
+    fr: "Le PDF est protégé par un mot de passe : envoyez une version sans protection.",
+    en: "The PDF is password-protected: send an unprotected version.",
+  },
+  REPORT_TOO_COMPLEX: {
+    exit: 2,
+    fr: "Le document est trop lourd à analyser (contenu décompressé trop volumineux).",
+    en: "The document is too heavy to analyse (uncompressed content too large).",
+  },
+  REPORT_TIMEOUT: {
+    exit: 2,
+    fr: "L'analyse du document a pris trop de temps et a été interrompue.",
+    en: "Analysing the document took too long and was stopped.",
+  },
   INTERNAL: {
     exit: 1,
     fr: "Une erreur interne s'est produite.",

@@ -12,6 +12,10 @@ const COMMANDS: Record<string, { load: () => Promise<Command>; help: string }> =
     load: async () => (await import("./commands/ask-command.js")).askCommand,
     help: 'ask [--json] "question"   répond à une question (sans question : lit stdin, une par ligne)',
   },
+  "check-report": {
+    load: async () => (await import("./commands/check-report-command.js")).checkReportCommand,
+    help: "check-report [--json] --deliverable <id> <fichier>\n                            vérifie un rapport PDF/DOCX (pages, sections attendues)",
+  },
   index: {
     load: async () => (await import("./commands/index-command.js")).indexCommand,
     help: "index                     (re)construit l'index des référentiels",

@@ -1,0 +1,66 @@
+import { readFile, stat } from "node:fs/promises";
+import { CertibotError, toCertibotError } from "../../errors.js";
+import { checkReport } from "../../reports/check.js";
+import { loadDeliverables } from "../../reports/deliverables.js";
+import { formatChecklist } from "../../reports/format.js";
+import { parseArgs, usage } from "../args.js";
+import { type Command, println } from "../context.js";
+
+async function readReport(path: string, maxBytes: number): Promise<Uint8Array> {
+  try {
+    // Checked before reading so an oversized upload is never loaded in memory.
+    const info = await stat(path);
+    if (!info.isFile()) throw new CertibotError("REPORT_NOT_FOUND", { detail: `${path} is not a file` });
+    if (info.size > maxBytes)
+      throw new CertibotError("REPORT_TOO_LARGE", {
+        hint: `Limite : ${Math.round(maxBytes / 1024 / 1024)} Mo.`,
+        detail: `${info.size} bytes`,
+      });
+    return new Uint8Array(await readFile(path));
+  } catch (e) {
+    if (e instanceof CertibotError) throw e;
+    throw new CertibotError("REPORT_NOT_FOUND", { detail: String(e), cause: e });
+  }
+}
+
+/**
+ * `certibot check-report [--json] --deliverable <id> <file>`. Exits 0 whether the report
+ * passes or not; an unreadable file is exit 2 with `{"error": {"code", "message"}}` under --json.
+ */
+export const checkReportCommand: Command = async (argv, ctx) => {
+  const args = parseArgs(argv, { booleans: ["json"], values: ["deliverable"] });
+  const json = args.flags.has("json");
+  const [file, ...extra] = args.positionals;
+  if (!file || extra.length)
+    throw usage("usage : certibot check-report [--json] [--deliverable <id>] <fichier.pdf|fichier.docx>");
+  const deliverableId = (args.flags.get("deliverable") as string | undefined) ?? null;
+  const deliverables = await loadDeliverables(ctx.config.knowledgeDir);
+  try {
+    const bytes = await readReport(file, ctx.config.reports.maxBytes);
+    const result = await checkReport(bytes, { deliverables, deliverableId, limits: ctx.config.reports });
+    ctx.log.info("report checked", {
+      deliverable: result.verdict.deliverable,
+      format: result.verdict.format,
+      pages: result.verdict.pages,
+      ok: result.verdict.ok,
+      guessed: result.guessed,
+    });
+    if (json) {
+      if (result.guessed)
+        println(
+          ctx.stderr,
+          `certibot : livrable deviné (${result.verdict.deliverable}) ; précisez --deliverable.`,
+        );
+      println(ctx.stdout, JSON.stringify(result.verdict));
+    } else {
+      println(ctx.stdout, formatChecklist(result));
+    }
+    return 0;
+  } catch (e) {
+    const err = toCertibotError(e);
+    if (!json || err.code === "INTERNAL" || err.code === "UNKNOWN_DELIVERABLE") throw err;
+    ctx.log.warn("report unreadable", { code: err.code, detail: err.detail });
+    println(ctx.stdout, JSON.stringify({ error: { code: err.code, message: err.userMessage("fr") } }));
+    return 2;
+  }
+};

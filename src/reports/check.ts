@@ -1,0 +1,142 @@
+import { CertibotError, toCertibotError } from "../errors.js";
+import { type Deliverable, headingMatches, normalizeHeading } from "./deliverables.js";
+import { extractDocx } from "./docx.js";
+import { extractPdf } from "./pdf.js";
+import type { ExtractedReport, ReportLimits } from "./types.js";
+
+/** The verdict, exactly the `check-report --json` contract. */
+export interface ReportVerdict {
+  deliverable: string;
+  format: "pdf" | "docx";
+  pages: number | null;
+  pagesApproximate: boolean;
+  pageRange: [number, number];
+  pagesOk: boolean | null;
+  sections: { name: string; found: boolean; page: number | null }[];
+  missing: string[];
+  textExtracted: boolean;
+  hints: string[];
+  ok: boolean;
+}
+
+export interface CheckResult {
+  verdict: ReportVerdict;
+  /** True when no deliverable was given and it was inferred from pages and headings. */
+  guessed: boolean;
+  /** The deliverable's definition, for titles and the rule's source. */
+  deliverable: Deliverable;
+}
+
+/** Decides the format from the bytes, never from the file name (a PNG renamed .pdf is still a PNG). */
+export function sniffFormat(bytes: Uint8Array): "pdf" | "docx" | null {
+  // "%PDF-" may follow some junk bytes; readers accept it within the first kilobyte.
+  const head = Buffer.from(bytes.subarray(0, 1024)).toString("latin1");
+  if (head.includes("%PDF-")) return "pdf";
+  if (bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04) return "docx";
+  return null;
+}
+
+export async function extractReport(bytes: Uint8Array, limits: ReportLimits): Promise<ExtractedReport> {
+  if (bytes.byteLength > limits.maxBytes)
+    throw new CertibotError("REPORT_TOO_LARGE", {
+      hint: `Limite : ${Math.round(limits.maxBytes / 1024 / 1024)} Mo.`,
+      detail: `${bytes.byteLength} bytes`,
+    });
+  const format = sniffFormat(bytes);
+  if (!format) throw new CertibotError("REPORT_UNSUPPORTED");
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      controller.abort();
+      reject(new CertibotError("REPORT_TIMEOUT", { detail: `${limits.timeoutMs} ms` }));
+    }, limits.timeoutMs);
+  });
+  try {
+    const work =
+      format === "pdf" ? extractPdf(bytes, controller.signal) : extractDocx(bytes, limits, controller.signal);
+    return await Promise.race([work, timeout]);
+  } catch (e) {
+    const err = toCertibotError(e);
+    // Parsers throw plain errors on garbage: that is a broken file, not a bug of ours.
+    if (err.code === "INTERNAL") throw new CertibotError("REPORT_CORRUPT", { detail: String(e), cause: e });
+    throw err;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Applies one deliverable's rules to what was extracted. Pure and deterministic. */
+export function judge(report: ExtractedReport, d: Deliverable): ReportVerdict {
+  const normalized = report.headings.map((h) => ({ ...h, norm: normalizeHeading(h.text) }));
+  const sections = d.sections.map((s) => {
+    const hit = normalized.find((h) => headingMatches(h.norm, s));
+    return { name: s.name, found: Boolean(hit), page: hit?.page ?? null };
+  });
+  const missing = sections.filter((s) => !s.found).map((s) => s.name);
+  const [min, max] = d.pages;
+  let pagesOk: boolean | null = null;
+  if (report.pages !== null) {
+    const inRange = report.pages >= min && report.pages <= max;
+    // An estimate only says "out of range" when it is clearly out; otherwise we do not know.
+    if (!report.pagesApproximate) pagesOk = inRange;
+    else if (report.pages < min * 0.7 || report.pages > max * 1.3) pagesOk = false;
+  }
+  const hints = [...report.hints];
+  const found = sections.filter((s) => s.found && s.page !== null);
+  for (let i = 1; i < found.length; i++)
+    if (found[i]!.page! < found[i - 1]!.page!) {
+      hints.push(
+        `Ordre : « ${found[i]!.name} » apparaît avant « ${found[i - 1]!.name} » ; l'ordre attendu suit le référentiel.`,
+      );
+      break;
+    }
+  return {
+    deliverable: d.id,
+    format: report.format,
+    pages: report.pages,
+    pagesApproximate: report.pagesApproximate,
+    pageRange: [min, max],
+    pagesOk,
+    sections,
+    missing,
+    textExtracted: report.textExtracted,
+    hints,
+    ok: pagesOk !== false && missing.length === 0,
+  };
+}
+
+/**
+ * Picks the deliverable a report most likely is: expected sections found weigh most,
+ * then a page count inside (or nearest to) the range.
+ */
+export function guessDeliverable(report: ExtractedReport, all: Deliverable[]): Deliverable {
+  const pages = report.pages ?? 0;
+  const score = (d: Deliverable) => {
+    const v = judge(report, d);
+    const found = v.sections.filter((s) => s.found).length;
+    const [min, max] = d.pages;
+    const distance = pages < min ? min - pages : pages > max ? pages - max : 0;
+    // A deliverable whose mandated sections are all absent is a worse guess than one with none.
+    const noneOfMany = d.sections.length > 0 && found === 0 ? 1 : 0;
+    return found * 10 + (found === d.sections.length && found > 0 ? 5 : 0) - distance - noneOfMany;
+  };
+  return [...all].sort((a, b) => score(b) - score(a))[0]!;
+}
+
+export async function checkReport(
+  bytes: Uint8Array,
+  opts: { deliverables: Deliverable[]; deliverableId?: string | null; limits: ReportLimits },
+): Promise<CheckResult> {
+  let chosen: Deliverable | undefined;
+  if (opts.deliverableId) {
+    chosen = opts.deliverables.find((d) => d.id === opts.deliverableId);
+    if (!chosen)
+      throw new CertibotError("UNKNOWN_DELIVERABLE", {
+        hint: `Livrables connus : ${opts.deliverables.map((d) => d.id).join(", ")}.`,
+      });
+  }
+  const report = await extractReport(bytes, opts.limits);
+  const deliverable = chosen ?? guessDeliverable(report, opts.deliverables);
+  return { verdict: judge(report, deliverable), guessed: !chosen, deliverable };
+}

@@ -1,0 +1,263 @@
+import { describe, expect, it } from "vitest";
+import {
+  CHEF_HEADINGS,
+  INJECTION,
+  makeDocx,
+  makeEncryptedPdf,
+  makePdf,
+  PNG_BYTES,
+} from "../../test/helpers/report-fixtures.js";
+import { KNOWLEDGE_DIR } from "../../test/helpers/temp.js";
+import { CertibotError } from "../errors.js";
+import { checkReport, type ReportVerdict } from "./check.js";
+import { loadDeliverables, normalizeHeading, parseDeliverables } from "./deliverables.js";
+import type { ReportLimits } from "./types.js";
+
+const LIMITS: ReportLimits = {
+  maxBytes: 25 * 1024 * 1024,
+  maxUncompressedBytes: 200 * 1024 * 1024,
+  timeoutMs: 30_000,
+};
+const deliverables = await loadDeliverables(KNOWLEDGE_DIR);
+
+async function check(
+  bytes: Uint8Array,
+  deliverableId: string | null,
+  limits = LIMITS,
+): Promise<ReportVerdict> {
+  return (await checkReport(bytes, { deliverables, deliverableId, limits })).verdict;
+}
+
+async function failure(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+  } catch (e) {
+    expect(e).toBeInstanceOf(CertibotError);
+    return (e as CertibotError).code;
+  }
+  throw new Error("expected a coded error");
+}
+
+describe("deliverables.yml", () => {
+  it("holds the four deliverables with their page ranges and sources", () => {
+    const byId = Object.fromEntries(deliverables.map((d) => [d.id, d]));
+    expect(byId["chef-doeuvre"]?.pages).toEqual([20, 30]);
+    expect(byId["chef-doeuvre"]?.sections.map((s) => s.name)).toHaveLength(11);
+    expect(byId["cas-pratique-e2"]?.pages).toEqual([5, 10]);
+    expect(byId["cas-pratique-e3"]?.pages).toEqual([2, 5]);
+    expect(byId["cas-pratique-e3"]?.sections).toHaveLength(2);
+    expect(byId["memoire-expert-ia"]?.pages).toEqual([30, 50]);
+    for (const d of deliverables) expect(d.source).toMatch(/pages/);
+  });
+
+  it("is validated at load: a bad range is a coded error", () => {
+    const bad =
+      "deliverables:\n  - id: x\n    title: X\n    referential: r\n    pages: [10, 5]\n    source: 'quelque chose de plus long'\n    sections: []\n";
+    expect(() => parseDeliverables(bad)).toThrowError(CertibotError);
+    expect(() => parseDeliverables("deliverables: [")).toThrowError(CertibotError);
+  });
+
+  it("normalizes accents, case, numbering and parts", () => {
+    expect(normalizeHeading("ÉTAT DE L’ART")).toBe("etat de l art");
+    expect(normalizeHeading("2.3 Retours d'expérience")).toBe("retours d experience");
+    expect(normalizeHeading("Partie 2 – Gestion de projet")).toBe("gestion de projet");
+    expect(normalizeHeading("III. Conclusion")).toBe("conclusion");
+    expect(normalizeHeading("1) Introduction")).toBe("introduction");
+  });
+});
+
+describe("PDF reports", () => {
+  it("reads headings from the outline, with the page each section starts on", async () => {
+    const { bytes, pageOf } = await makePdf({ pages: 24, headings: CHEF_HEADINGS, style: "outline" });
+    const v = await check(bytes, "chef-doeuvre");
+    expect(v).toMatchObject({ format: "pdf", pages: 24, pagesApproximate: false, pagesOk: true, ok: true });
+    expect(v.missing).toEqual([]);
+    expect(v.sections[0]).toEqual({ name: "Introduction", found: true, page: 1 });
+    expect(v.sections.find((s) => s.name === "Gestion de projet")?.page).toBe(
+      pageOf.get("2.2 Gestion de projet"),
+    );
+    expect(v.textExtracted).toBe(true);
+    expect(v.hints.join(" ")).not.toMatch(/signets|titre au document|langue/);
+  });
+
+  it("reads headings from font size; a section named in a body paragraph does not count", async () => {
+    const headings = CHEF_HEADINGS.filter((h) => !h.includes("Gestion de projet")).map((h, i) =>
+      i === 2 ? "ETAT DE L'ART" : h,
+    );
+    const { bytes } = await makePdf({
+      pages: 22,
+      headings,
+      style: "fontsize",
+      bodyLines: [
+        "Ce rapport ne détaille pas la gestion de projet qui est décrite ailleurs dans un autre document",
+      ],
+    });
+    const v = await check(bytes, "chef-doeuvre");
+    expect(v.missing).toEqual(["Gestion de projet"]);
+    expect(v.sections.find((s) => s.name === "État de l'art")?.found).toBe(true);
+    expect(v.ok).toBe(false);
+    expect(v.pagesOk).toBe(true);
+  });
+
+  it("reads bold body-size headings and numbered lines in the body font", async () => {
+    const bold = await check(
+      (await makePdf({ pages: 3, headings: ["Présentation des sources", "Synthèse"], style: "bold" })).bytes,
+      "cas-pratique-e3",
+    );
+    expect(bold).toMatchObject({ ok: true, missing: [] });
+    const numbered = CHEF_HEADINGS.map((h, i) =>
+      /^\d/.test(h) ? h : `${i + 1}. ${h.replace(/^Partie \d – /, "")}`,
+    );
+    const v = await check(
+      (await makePdf({ pages: 25, headings: numbered, style: "numbered" })).bytes,
+      "chef-doeuvre",
+    );
+    expect(v.missing).toEqual([]);
+    expect(v.ok).toBe(true);
+  });
+
+  it("flags too short and too long reports", async () => {
+    const short = await check(
+      (await makePdf({ pages: 1, headings: ["Présentation des documents", "Synthèse"], style: "fontsize" }))
+        .bytes,
+      "cas-pratique-e3",
+    );
+    expect(short).toMatchObject({ pages: 1, pagesOk: false, ok: false, missing: [] });
+    const long = await check(
+      (await makePdf({ pages: 55, headings: ["Introduction"], style: "fontsize" })).bytes,
+      "memoire-expert-ia",
+    );
+    expect(long).toMatchObject({ pages: 55, pageRange: [30, 50], pagesOk: false, ok: false, sections: [] });
+  });
+
+  it("is not moved by instructions written in the report", async () => {
+    const headings = ["Introduction", "Conclusion"];
+    const plain = await check(
+      (await makePdf({ pages: 21, headings, style: "fontsize" })).bytes,
+      "chef-doeuvre",
+    );
+    const injected = await check(
+      (await makePdf({ pages: 21, headings, style: "fontsize", bodyLines: [INJECTION, INJECTION] })).bytes,
+      "chef-doeuvre",
+    );
+    expect(injected).toEqual(plain);
+    expect(injected.ok).toBe(false);
+    expect(injected.missing).toHaveLength(9);
+  });
+
+  it("says when a scan has no text, still counting pages", async () => {
+    const v = await check(
+      (await makePdf({ pages: 3, headings: [], style: "fontsize", scan: true })).bytes,
+      "cas-pratique-e3",
+    );
+    expect(v).toMatchObject({ pages: 3, pagesOk: true, textExtracted: false, ok: false });
+    expect(v.hints.join(" ")).toMatch(/texte du PDF n'a pas pu être lu/);
+  });
+
+  it("gives accessibility hints: no title, no language, untagged, no bookmarks", async () => {
+    const v = await check(
+      (await makePdf({ pages: 6, headings: ["Introduction"], style: "fontsize", metadata: false })).bytes,
+      "cas-pratique-e2",
+    );
+    const hints = v.hints.join("\n");
+    expect(hints).toMatch(/titre/);
+    expect(hints).toMatch(/langue/);
+    expect(hints).toMatch(/balisé/);
+    expect(hints).toMatch(/signets/);
+    expect(v).toMatchObject({ ok: true, pagesOk: true, sections: [], missing: [] });
+  });
+
+  it("guesses the deliverable from pages and headings", async () => {
+    const chef = await checkReport(
+      (await makePdf({ pages: 24, headings: CHEF_HEADINGS, style: "outline" })).bytes,
+      { deliverables, limits: LIMITS },
+    );
+    expect(chef.guessed).toBe(true);
+    expect(chef.verdict.deliverable).toBe("chef-doeuvre");
+    const e3 = await checkReport(
+      (await makePdf({ pages: 3, headings: ["Sources", "Synthèse"], style: "fontsize" })).bytes,
+      { deliverables, limits: LIMITS },
+    );
+    expect(e3.verdict.deliverable).toBe("cas-pratique-e3");
+    const e2 = await checkReport(
+      (await makePdf({ pages: 7, headings: ["Contexte"], style: "fontsize" })).bytes,
+      { deliverables, limits: LIMITS },
+    );
+    expect(e2.verdict.deliverable).toBe("cas-pratique-e2");
+    const memoire = await checkReport(
+      (await makePdf({ pages: 40, headings: ["Contexte"], style: "fontsize" })).bytes,
+      { deliverables, limits: LIMITS },
+    );
+    expect(memoire.verdict.deliverable).toBe("memoire-expert-ia");
+  });
+});
+
+describe("DOCX reports", () => {
+  it("reads French Word heading styles (Titre1, Titre2) and the page count from app.xml", async () => {
+    const bytes = await makeDocx({ headings: CHEF_HEADINGS, style: "styles", pages: 23 });
+    const v = await check(bytes, "chef-doeuvre");
+    expect(v).toMatchObject({
+      format: "docx",
+      pages: 23,
+      pagesApproximate: false,
+      pagesOk: true,
+      missing: [],
+      ok: true,
+    });
+    expect(v.hints.join(" ")).not.toMatch(/styles de titre/);
+  });
+
+  it("falls back to bold short paragraphs and an approximate page count", async () => {
+    const bytes = await makeDocx({
+      headings: ["PRESENTATION DES DOCUMENTS", "Synthese"],
+      style: "bold",
+      paragraphsPerSection: 30,
+      bodyLines: [INJECTION],
+    });
+    const v = await check(bytes, "cas-pratique-e3");
+    expect(v).toMatchObject({ pagesApproximate: true, missing: [], textExtracted: true });
+    expect(v.pagesOk).toBeNull();
+    expect(v.hints.join(" ")).toMatch(/styles de titre/);
+    expect(v.hints.join(" ")).toMatch(/estimé/);
+  });
+
+  it("refuses a DOCX that inflates past the cap (zip bomb) without expanding it", async () => {
+    const bytes = await makeDocx({ headings: CHEF_HEADINGS, style: "styles", paragraphsPerSection: 200 });
+    expect(await failure(check(bytes, "chef-doeuvre", { ...LIMITS, maxUncompressedBytes: 50_000 }))).toBe(
+      "REPORT_TOO_COMPLEX",
+    );
+  });
+});
+
+describe("hostile and broken files", () => {
+  it("sniffs the bytes: a PNG named .pdf is not a report", async () => {
+    expect(await failure(check(PNG_BYTES, "chef-doeuvre"))).toBe("REPORT_UNSUPPORTED");
+    expect(await failure(check(new TextEncoder().encode("hello"), null))).toBe("REPORT_UNSUPPORTED");
+  });
+
+  it("answers truncated and corrupt files with a coded error", async () => {
+    const { bytes } = await makePdf({ pages: 3, headings: ["Introduction"], style: "fontsize" });
+    expect(await failure(check(bytes.subarray(0, 200), "cas-pratique-e3"))).toBe("REPORT_CORRUPT");
+    const docx = await makeDocx({ headings: ["Synthèse"], style: "styles" });
+    expect(await failure(check(docx.subarray(0, docx.length / 2), "cas-pratique-e3"))).toBe("REPORT_CORRUPT");
+  });
+
+  it("recognizes an encrypted PDF", async () => {
+    expect(await failure(check(await makeEncryptedPdf(), "cas-pratique-e3"))).toBe("REPORT_ENCRYPTED");
+  });
+
+  it("enforces the size limit and the parse time limit", async () => {
+    const { bytes } = await makePdf({ pages: 50, headings: ["Introduction"], style: "fontsize" });
+    expect(await failure(check(bytes, "memoire-expert-ia", { ...LIMITS, maxBytes: 1000 }))).toBe(
+      "REPORT_TOO_LARGE",
+    );
+    expect(await failure(check(bytes, "memoire-expert-ia", { ...LIMITS, timeoutMs: 1 }))).toBe(
+      "REPORT_TIMEOUT",
+    );
+  });
+
+  it("rejects an unknown deliverable", async () => {
+    const { bytes } = await makePdf({ pages: 3, headings: [], style: "fontsize" });
+    expect(await failure(check(bytes, "nope"))).toBe("UNKNOWN_DELIVERABLE");
+  });
+});
