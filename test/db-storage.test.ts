@@ -380,7 +380,12 @@ describeEachBackend("Q&A log and feedback", (backend) => {
 
     await appendTurn(db, "slack:C1:1.0", { question: "C12 ?", answer: "…", slackUserId: "U_DEL" });
     await appendTurn(db, "slack:C1:1.0", { question: "et E3 ?", answer: "…", slackUserId: "U_KEEP" });
-    expect(await deleteSlackUserData(db, "U_DEL")).toEqual({ answers: 1, feedback: 2, conversationTurns: 1 });
+    expect(await deleteSlackUserData(db, "U_DEL")).toEqual({
+      answers: 1,
+      feedback: 2,
+      conversationTurns: 1,
+      reportChecks: 0,
+    });
     expect(await db.query("select slack_user_id from conversation_turns")).toEqual([
       { slack_user_id: "U_KEEP" },
     ]);
@@ -393,6 +398,11 @@ describeEachBackend("Q&A log and feedback", (backend) => {
       [alice, other],
     );
     expect(left).toEqual([{ answers: 0, votes: 0, on_deleted: 0, other_kept: 1, other_votes: 1 }]);
-    expect(await deleteSlackUserData(db, "U_DEL")).toEqual({ answers: 0, feedback: 0, conversationTurns: 0 });
+    expect(await deleteSlackUserData(db, "U_DEL")).toEqual({
+      answers: 0,
+      feedback: 0,
+      conversationTurns: 0,
+      reportChecks: 0,
+    });
   });
 });

@@ -89,13 +89,14 @@ export async function recordFeedback(db: Queryable, fb: FeedbackEntry): Promise<
 /**
  * RGPD erasure on request: every answer logged for this Slack user (with the
  * feedback attached to them), every vote they gave, the conversation turns
- * they asked, and their id on the channel settings they changed. One
+ * they asked, their report-check verdicts and pending /rapport choice, and their
+ * id on the channel settings they changed. One
  * transaction, so a failure leaves nothing half-deleted.
  */
 export async function deleteSlackUserData(
   db: Db,
   slackUserId: string,
-): Promise<{ answers: number; feedback: number; conversationTurns: number }> {
+): Promise<{ answers: number; feedback: number; conversationTurns: number; reportChecks: number }> {
   return db.transaction(async (tx) => {
     const feedback = await tx.query("delete from feedback where slack_user_id = $1 returning id", [
       slackUserId,
@@ -104,7 +105,16 @@ export async function deleteSlackUserData(
     const turns = await tx.query("delete from conversation_turns where slack_user_id = $1 returning turn", [
       slackUserId,
     ]);
+    const reports = await tx.query("delete from report_checks where slack_user_id = $1 returning id", [
+      slackUserId,
+    ]);
+    await tx.query("delete from report_pending_choice where slack_user_id = $1", [slackUserId]);
     await tx.query("update channel_settings set updated_by = 'effacé' where updated_by = $1", [slackUserId]);
-    return { answers: answers.length, feedback: feedback.length, conversationTurns: turns.length };
+    return {
+      answers: answers.length,
+      feedback: feedback.length,
+      conversationTurns: turns.length,
+      reportChecks: reports.length,
+    };
   });
 }

@@ -13,6 +13,7 @@ const DeliverableSchema = z
   .object({
     id: z.string().regex(/^[a-z0-9-]+$/),
     title: z.string().min(1),
+    keywords: z.array(z.string().min(1)).default([]),
     referential: z.string().min(1),
     pages: z.tuple([z.number().int().positive(), z.number().int().positive()]),
     source: z.string().min(20),
@@ -56,6 +57,16 @@ export function normalizeHeading(text: string): string {
 export function headingMatches(normalizedHeading: string, section: ExpectedSection): boolean {
   const padded = ` ${normalizedHeading} `;
   return section.aliases.some((a) => padded.includes(` ${normalizeHeading(a)} `));
+}
+
+/** The deliverable a message names (its id or one of its keywords), if exactly one. */
+export function deliverableNamedIn(text: string, all: Deliverable[]): Deliverable | null {
+  const padded = ` ${normalizeHeading(` ${text}`)} `;
+  const raw = text.toLowerCase();
+  const hits = all.filter(
+    (d) => raw.includes(d.id) || d.keywords.some((k) => padded.includes(` ${normalizeHeading(k)} `)),
+  );
+  return hits.length === 1 ? hits[0]! : null;
 }
 
 export function parseDeliverables(yamlText: string): Deliverable[] {

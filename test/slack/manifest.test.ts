@@ -7,6 +7,7 @@ import { ACTION_IDS } from "../../src/slack/listeners/actions/index.js";
 import { LISTENED } from "../../src/slack/listeners/index.js";
 import { ACTIONS } from "../../src/slack/views/answer-blocks.js";
 import { SUGGESTED_PROMPTS } from "../../src/slack/views/home-view.js";
+import { REPORT_ACTIONS } from "../../src/slack/views/report-blocks.js";
 
 interface Manifest {
   features: {
@@ -43,7 +44,9 @@ describe("manifest.yml", () => {
   });
 
   it("handles every action id the views build, and builds no other", () => {
-    expect([...ACTION_IDS].sort()).toEqual(Object.values(ACTIONS).sort());
+    expect([...ACTION_IDS].sort()).toEqual(
+      [...Object.values(ACTIONS), ...Object.values(REPORT_ACTIONS)].sort(),
+    );
     expect(manifest.settings.interactivity.is_enabled).toBe(true);
   });
 

@@ -1,7 +1,9 @@
 import type { App } from "@slack/bolt";
 import type { SlackDeps } from "../../deps.js";
 import { ACTIONS } from "../../views/answer-blocks.js";
+import { REPORT_ACTIONS } from "../../views/report-blocks.js";
 import { feedbackAction } from "./feedback-action.js";
+import { reportPickAction, reportRecheckAction } from "./report-actions.js";
 import { shareAnswerAction } from "./share-answer-action.js";
 import { showReferentialAction } from "./show-referential-action.js";
 
@@ -11,6 +13,8 @@ export const ACTION_IDS = [
   ACTIONS.feedbackDown,
   ACTIONS.share,
   ACTIONS.otherReferential,
+  REPORT_ACTIONS.pick,
+  REPORT_ACTIONS.recheck,
 ] as const;
 
 export function registerActions(app: App, deps: SlackDeps): void {
@@ -18,4 +22,6 @@ export function registerActions(app: App, deps: SlackDeps): void {
   app.action(ACTIONS.feedbackDown, feedbackAction(deps, "down"));
   app.action(ACTIONS.share, shareAnswerAction(deps));
   app.action(new RegExp(`^${ACTIONS.otherReferential}:`), showReferentialAction(deps));
+  app.action(REPORT_ACTIONS.pick, reportPickAction(deps));
+  app.action(new RegExp(`^${REPORT_ACTIONS.recheck}:`), reportRecheckAction(deps));
 }

@@ -1,11 +1,27 @@
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from "@slack/bolt";
 import type { SlackDeps } from "../../deps.js";
+import { checkUploadedReports, type SlackFile } from "../../report-files.js";
 import { answerInThread, cleanQuestion } from "../../respond.js";
 
-/** @certibot in a channel: answer in the mention's thread (starting one if needed). */
+/**
+ * @certibot in a channel: answer in the mention's thread (starting one if needed);
+ * files attached to the mention are checked as reports.
+ */
 export function appMention(deps: SlackDeps) {
   return async ({ event, client, body }: SlackEventMiddlewareArgs<"app_mention"> & AllMiddlewareArgs) => {
     if (event.bot_id || !event.user) return;
+    const files = (event as { files?: SlackFile[] }).files;
+    if (files?.length) {
+      await checkUploadedReports(deps, {
+        client,
+        channel: event.channel,
+        threadTs: event.thread_ts ?? event.ts,
+        user: event.user,
+        files,
+        text: cleanQuestion(event.text),
+      });
+      return;
+    }
     const question = cleanQuestion(event.text);
     await answerInThread(deps, {
       client,

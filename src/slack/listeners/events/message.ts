@@ -1,6 +1,7 @@
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from "@slack/bolt";
 import { channelSettings, hasConversation } from "../../../answering/conversations.js";
 import type { SlackDeps } from "../../deps.js";
+import { checkUploadedReports, type SlackFile } from "../../report-files.js";
 import { answerInDirectMessage, answerInThread, cleanQuestion, conversationId } from "../../respond.js";
 
 /**
@@ -8,7 +9,8 @@ import { answerInDirectMessage, answerInThread, cleanQuestion, conversationId } 
  * a message in a thread the bot already answers in is a follow-up, unless the
  * channel asked for mentions only. Edits, deletions, bot posts (ours
  * included) and messages that mention the bot (app_mention handles those)
- * are ignored.
+ * are ignored. Files shared in a DM are checked as reports (in channels, only
+ * when the message mentions the bot: app_mention handles those).
  */
 export function message(deps: SlackDeps) {
   return async ({
@@ -17,6 +19,19 @@ export function message(deps: SlackDeps) {
     body,
     context,
   }: SlackEventMiddlewareArgs<"message"> & AllMiddlewareArgs) => {
+    if (event.subtype === "file_share") {
+      const e = event as typeof event & { files?: SlackFile[]; user?: string; text?: string };
+      if (e.channel_type !== "im" || !e.user || e.user === context.botUserId || !e.files?.length) return;
+      await checkUploadedReports(deps, {
+        client,
+        channel: e.channel,
+        threadTs: e.thread_ts ?? e.ts,
+        user: e.user,
+        files: e.files,
+        text: e.text ?? "",
+      });
+      return;
+    }
     if (event.subtype !== undefined) return;
     if (event.bot_id || !event.user || event.user === context.botUserId) return;
     const text = event.text ?? "";
