@@ -1,71 +1,104 @@
 /**
  * Report checker speed, measured (not asserted): checks generated 25- and 50-page
  * PDFs (font-size headings, full body pages) and a DOCX, several times each, and
- * prints the median time per page and the process's peak RSS.
+ * prints the median time per page and the peak RSS of the checking process.
  * Target: ≤ 50 ms per page, peak RSS ≤ 300 MB.
- * Usage: npm run bench:reports [-- --runs 5]
+ *
+ * The checks run in a plain `node` child on the compiled `dist/` (as `npm start`
+ * does): under tsx, pdf.js's in-process worker module is transpiled on import,
+ * which alone adds ~250 MB of RSS that production never pays.
+ * Usage: npm run build && npm run bench:reports [-- --runs 5]
  */
-import { resourceUsage } from "node:process";
-import { loadConfig } from "../src/config.js";
-import { checkReport } from "../src/reports/check.js";
-import { loadDeliverables } from "../src/reports/deliverables.js";
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { loadConfig, PACKAGE_ROOT } from "../src/config.js";
 import { CHEF_HEADINGS, makeDocx, makePdf } from "../test/helpers/report-fixtures.js";
+import { tempDir } from "../test/helpers/temp.js";
 
 const i = process.argv.indexOf("--runs");
 const runs = i >= 0 ? Number(process.argv[i + 1]) : 5;
 const config = loadConfig(process.env);
-const deliverables = await loadDeliverables(config.knowledgeDir);
-
-const cases: { name: string; bytes: Uint8Array; deliverable: string }[] = [
-  {
-    name: "PDF 25 pages",
-    bytes: (await makePdf({ pages: 25, headings: CHEF_HEADINGS, style: "fontsize" })).bytes,
-    deliverable: "chef-doeuvre",
-  },
-  {
-    name: "PDF 50 pages",
-    bytes: (await makePdf({ pages: 50, headings: CHEF_HEADINGS, style: "fontsize" })).bytes,
-    deliverable: "memoire-expert-ia",
-  },
-  {
-    name: "DOCX ~25 pages",
-    bytes: await makeDocx({ headings: CHEF_HEADINGS, style: "styles", paragraphsPerSection: 45 }),
-    deliverable: "chef-doeuvre",
-  },
-];
-
-// Fixture generation (pdf-lib, docx) has its own peak: sample RSS while checking only.
-const rssBefore = process.memoryUsage().rss;
-let rssDuringChecks = 0;
-const sampler = setInterval(() => {
-  rssDuringChecks = Math.max(rssDuringChecks, process.memoryUsage().rss);
-}, 5);
-console.log(`runs per case: ${runs}`);
-for (const c of cases) {
-  const times: number[] = [];
-  let pages = 0;
-  for (let r = 0; r < runs; r++) {
-    const t0 = performance.now();
-    const { verdict } = await checkReport(c.bytes, {
-      deliverables,
-      deliverableId: c.deliverable,
-      limits: config.reports,
-    });
-    times.push(performance.now() - t0);
-    pages = verdict.pages ?? 1;
-  }
-  times.sort((a, b) => a - b);
-  const median = times[Math.floor(times.length / 2)]!;
-  console.log(
-    `${c.name.padEnd(16)} ${String(pages).padStart(3)} pages  median ${median.toFixed(0).padStart(5)} ms` +
-      `  ${(median / pages).toFixed(1).padStart(6)} ms/page  slowest ${times[times.length - 1]!.toFixed(0)} ms` +
-      `  (${(c.bytes.byteLength / 1024).toFixed(0)} KB)`,
-  );
+const compiled = join(PACKAGE_ROOT, "dist", "reports", "check.js");
+if (!existsSync(compiled)) {
+  console.error("bench:reports : lancez d'abord `npm run build` (le banc mesure le code compilé).");
+  process.exit(1);
 }
-clearInterval(sampler);
-const mb = (b: number) => `${(b / 1024 / 1024).toFixed(0)} MB`;
-console.log(
-  `RSS before checks ${mb(rssBefore)}, max sampled during checks ${mb(rssDuringChecks)}; ` +
-    // maxRSS is in kilobytes and includes the fixture generation.
-    `process peak RSS ${mb(resourceUsage().maxRSS * 1024)}`,
-);
+
+const dir = await tempDir("certibot-bench-reports-");
+try {
+  const cases = [
+    {
+      name: "PDF 25 pages",
+      file: join(dir.path, "25.pdf"),
+      bytes: (await makePdf({ pages: 25, headings: CHEF_HEADINGS, style: "fontsize" })).bytes,
+      deliverable: "chef-doeuvre",
+    },
+    {
+      name: "PDF 50 pages",
+      file: join(dir.path, "50.pdf"),
+      bytes: (await makePdf({ pages: 50, headings: CHEF_HEADINGS, style: "fontsize" })).bytes,
+      deliverable: "memoire-expert-ia",
+    },
+    {
+      name: "DOCX ~25 pages",
+      file: join(dir.path, "25.docx"),
+      bytes: await makeDocx({ headings: CHEF_HEADINGS, style: "styles", paragraphsPerSection: 45 }),
+      deliverable: "chef-doeuvre",
+    },
+  ];
+  for (const c of cases) await writeFile(c.file, c.bytes);
+
+  const child = `
+    import { readFileSync } from "node:fs";
+    import { resourceUsage } from "node:process";
+    const { checkReport } = await import(${JSON.stringify(compiled)});
+    const { loadDeliverables } = await import(${JSON.stringify(join(PACKAGE_ROOT, "dist", "reports", "deliverables.js"))});
+    const { cases, runs, limits, knowledgeDir } = JSON.parse(process.argv[1]);
+    const deliverables = await loadDeliverables(knowledgeDir);
+    const out = [];
+    for (const c of cases) {
+      const bytes = new Uint8Array(readFileSync(c.file));
+      const times = [];
+      let pages = 1;
+      for (let r = 0; r < runs; r++) {
+        const t0 = performance.now();
+        const { verdict } = await checkReport(bytes, { deliverables, deliverableId: c.deliverable, limits });
+        times.push(performance.now() - t0);
+        pages = verdict.pages ?? 1;
+      }
+      out.push({ name: c.name, pages, times, size: bytes.byteLength });
+    }
+    // maxRSS is in kilobytes.
+    console.log(JSON.stringify({ out, maxRssMb: resourceUsage().maxRSS / 1024 }));
+  `;
+  const arg = JSON.stringify({
+    cases: cases.map(({ name, file, deliverable }) => ({ name, file, deliverable })),
+    runs,
+    limits: config.reports,
+    knowledgeDir: config.knowledgeDir,
+  });
+  const res = spawnSync(process.execPath, ["--input-type=module", "-e", child, arg], { encoding: "utf8" });
+  if (res.status !== 0) {
+    console.error(res.stderr);
+    process.exit(1);
+  }
+  const { out, maxRssMb } = JSON.parse(res.stdout) as {
+    out: { name: string; pages: number; times: number[]; size: number }[];
+    maxRssMb: number;
+  };
+  console.log(`runs per case: ${runs} (first run includes loading pdf.js)`);
+  for (const c of out) {
+    const sorted = [...c.times].sort((a, b) => a - b);
+    const median = sorted[Math.floor(sorted.length / 2)]!;
+    console.log(
+      `${c.name.padEnd(16)} ${String(c.pages).padStart(3)} pages  median ${median.toFixed(0).padStart(5)} ms` +
+        `  ${(median / c.pages).toFixed(1).padStart(6)} ms/page  first ${c.times[0]!.toFixed(0)} ms` +
+        `  (${(c.size / 1024).toFixed(0)} KB)`,
+    );
+  }
+  console.log(`peak RSS of the checking process: ${maxRssMb.toFixed(0)} MB`);
+} finally {
+  await dir.cleanup();
+}

@@ -44,6 +44,7 @@ export async function extractPdf(bytes: Uint8Array, signal: AbortSignal): Promis
     useSystemFonts: false,
     stopAtErrors: false,
     verbosity: 0,
+    useWasm: false,
   });
   const onAbort = () => void task.destroy();
   signal.addEventListener("abort", onAbort, { once: true });
