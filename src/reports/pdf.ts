@@ -18,8 +18,12 @@ async function pdfjs() {
 const NUMBERED =
   /^(?:(?:partie|part|chapitre|chapter)\s+(?:[0-9]+|[IVXLC]+)\b|[0-9]+(?:\.[0-9]+)*\.?\s|[IVXLC]+[.)\-–—]\s)/i;
 
+// A table of contents entry: "Introduction ........ 3". It names sections but is not where they start.
+const TOC_ENTRY = /(?:\.{3,}|…+|(?:\s?\.\s){3,}|_{3,})\s*\d+$/;
+
 function isHeadingShaped(text: string): boolean {
   const t = text.trim();
+  if (TOC_ENTRY.test(t)) return false;
   // Headings are short, do not end like a sentence, and start with a letter or a number.
   return (
     t.length >= 3 &&

@@ -116,6 +116,19 @@ describe("PDF reports", () => {
     expect(v.ok).toBe(true);
   });
 
+  it("does not take a table of contents for the sections", async () => {
+    const { bytes, pageOf } = await makePdf({
+      pages: 24,
+      headings: CHEF_HEADINGS,
+      style: "fontsize",
+      toc: true,
+    });
+    const v = await check(bytes, "chef-doeuvre");
+    expect(v.missing).toEqual([]);
+    expect(v.sections.find((s) => s.name === "Conclusion")?.page).toBe(pageOf.get("Conclusion"));
+    expect(pageOf.get("Conclusion")).toBeGreaterThan(1);
+  });
+
   it("flags too short and too long reports", async () => {
     const short = await check(
       (await makePdf({ pages: 1, headings: ["Présentation des documents", "Synthèse"], style: "fontsize" }))

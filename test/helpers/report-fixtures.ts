@@ -35,6 +35,8 @@ interface PdfOptions {
   bodyLines?: string[];
   metadata?: boolean;
   scan?: boolean;
+  /** A bold table of contents with leader dots at the top of page 1. */
+  toc?: boolean;
 }
 
 /** Spreads headings over the pages; returns the PDF and the page of each heading. */
@@ -68,6 +70,11 @@ export async function makePdf(o: PdfOptions): Promise<{ bytes: Uint8Array; pageO
       return;
     }
     let y = 780;
+    if (o.toc && p === 0)
+      for (const h of o.headings) {
+        page.drawText(`${h} ........ ${pageOf.get(h)}`, { x: 50, y, size: 11, font: bold });
+        y -= 16;
+      }
     const here = o.headings.filter((h) => pageOf.get(h) === p + 1);
     for (const h of here) {
       if (o.style === "outline") outline.push({ title: h, ref: page.ref });
