@@ -21,7 +21,7 @@ export interface JobRun {
 export type ClaimResult = { won: true; attempt: number } | { won: false; run: JobRun };
 
 const COLUMNS = `job_name, occurrence_key, status, attempts, scheduled_for, started_at, lease_until,
-  finished_at, error, claimed_by, (status = 'running' and lease_until < now()) as stale`;
+  finished_at, error, claimed_by, (status = 'running' and lease_until <= now()) as stale`;
 
 interface JobRunRow {
   [key: string]: unknown;
@@ -87,7 +87,7 @@ export async function claim(
         set status = 'running', attempts = attempts + 1, started_at = now(),
             lease_until = now() + $3::interval, finished_at = null, error = null, claimed_by = $4
       where job_name = $1 and occurrence_key = $2
-        and (status = 'failed' or (status = 'running' and lease_until < now()))
+        and (status = 'failed' or (status = 'running' and lease_until <= now()))
       returning attempts`,
     [jobName, occurrenceKey, lease, CLAIMANT],
   );
@@ -144,7 +144,7 @@ export async function recentRuns(db: Queryable, jobName: string, limit = 1): Pro
 export async function runsNeedingAttention(db: Queryable, jobName: string, limit = 10): Promise<JobRun[]> {
   const rows = await db.query<JobRunRow>(
     `select ${COLUMNS} from job_runs
-      where job_name = $1 and (status = 'failed' or (status = 'running' and lease_until < now()))
+      where job_name = $1 and (status = 'failed' or (status = 'running' and lease_until <= now()))
       order by scheduled_for desc limit $2`,
     [jobName, limit],
   );
