@@ -1,47 +1,30 @@
 import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
 import type { Config } from "../../src/config.js";
 import type { Db } from "../../src/db/db.js";
-import { deleteSlackUserData } from "../../src/db/qa-log.js";
 import { createLogger } from "../../src/log.js";
 import { reportChecksOf } from "../../src/reports/store.js";
 import type { Retriever } from "../../src/retrieval/retriever.js";
 import { createSlackApp, type SlackApp } from "../../src/slack/app.js";
-import { FakeSlack, signSlackRequest } from "../helpers/fake-slack.js";
+import { FakeSlack } from "../helpers/fake-slack.js";
 import { CHEF_HEADINGS, makeDocx, makePdf, PNG_BYTES } from "../helpers/report-fixtures.js";
+import {
+  blockActions,
+  eventBody,
+  nextTs,
+  postForm,
+  postJson,
+  SIGNING_SECRET as SECRET,
+  until,
+} from "../helpers/slack-requests.js";
 import { describeEachBackend, type TestStore } from "../helpers/stores.js";
 import { testConfig } from "../helpers/temp.js";
 
-const SECRET = "test-signing-secret";
 // Report checks never reach retrieval: a retriever that would fail loudly if asked.
 const retriever = {
   search: () => {
     throw new Error("retrieval must not run for report uploads");
   },
 } as unknown as Retriever;
-
-let seq = 0;
-const nextTs = () => `17100${String(++seq).padStart(5, "0")}.000300`;
-const eventBody = (event: Record<string, unknown>) => ({
-  token: "legacy",
-  team_id: "T0TEST",
-  api_app_id: "A0TEST",
-  type: "event_callback",
-  event_id: `EvR${++seq}`,
-  event_time: 1_700_000_000,
-  event,
-  authorizations: [{ enterprise_id: null, team_id: "T0TEST", user_id: "U0BOT", is_bot: true }],
-});
-
-async function post(port: number, body: string, contentType: string) {
-  return fetch(`http://127.0.0.1:${port}/slack/events`, {
-    method: "POST",
-    headers: { "content-type": contentType, ...signSlackRequest(SECRET, body) },
-    body,
-  });
-}
-const postJson = (port: number, payload: unknown) => post(port, JSON.stringify(payload), "application/json");
-const postForm = (port: number, fields: Record<string, string>) =>
-  post(port, new URLSearchParams(fields).toString(), "application/x-www-form-urlencoded");
 
 type Posted = {
   text: string;
@@ -172,21 +155,15 @@ describeEachBackend("Slack report checks", (backend) => {
 
     // "C'est : cas-pratique-e2": the same file, downloaded again, judged against E2.
     const e2 = buttons.find((b) => b.action_id === "report_recheck:cas-pratique-e2")!;
-    await postForm(port, {
-      payload: JSON.stringify({
-        type: "block_actions",
-        user: { id: "U0BOB" },
-        team: { id: "T0TEST" },
-        trigger_id: "t",
-        response_url: fake.responseUrl("recheck"),
-        container: { type: "message", message_ts: "2", channel_id: "C0CHAN" },
-        channel: { id: "C0CHAN" },
+    await postForm(
+      port,
+      blockActions({
+        user: "U0BOB",
+        responseUrl: fake.responseUrl("recheck"),
         message: { ts: "2", thread_ts: ev.ts },
-        actions: [
-          { type: "button", action_id: e2.action_id, block_id: "b", value: e2.value, action_ts: "1" },
-        ],
+        actions: [{ type: "button", action_id: e2.action_id, block_id: "b", value: e2.value }],
       }),
-    });
+    );
     const replies = await fake.waitFor("chat.postMessage", 2);
     const again = replies[1]!.args as unknown as Posted;
     expect(again.thread_ts).toBe(ev.ts);
@@ -231,35 +208,23 @@ describeEachBackend("Slack report checks", (backend) => {
       "memoire-expert-ia",
     ]);
 
-    await postForm(port, {
-      payload: JSON.stringify({
-        type: "block_actions",
-        user: { id: "U0CAROL" },
-        team: { id: "T0TEST" },
-        trigger_id: "t",
-        response_url: fake.responseUrl("pick"),
-        container: { type: "message", message_ts: "1", channel_id: "C0CHAN" },
-        channel: { id: "C0CHAN" },
+    await postForm(
+      port,
+      blockActions({
+        user: "U0CAROL",
+        responseUrl: fake.responseUrl("pick"),
         actions: [
           {
             type: "static_select",
             action_id: "report_pick",
             block_id: "b",
             selected_option: { value: "memoire-expert-ia", text: { type: "plain_text", text: "m" } },
-            action_ts: "1",
           },
         ],
       }),
-    });
-    const picked = await (async () => {
-      const deadline = Date.now() + 10_000;
-      while (Date.now() < deadline) {
-        const p = fake.responseUrlPosts.find((x) => x.path.endsWith("pick"));
-        if (p) return p.body as { text: string };
-        await new Promise((r) => setTimeout(r, 10));
-      }
-      throw new Error("no response to the pick");
-    })();
+    );
+    await until(() => fake.responseUrlPosts.some((x) => x.path.endsWith("pick")), "the response to the pick");
+    const picked = fake.responseUrlPosts.find((x) => x.path.endsWith("pick"))!.body as { text: string };
     expect(picked.text).toMatch(/Noté : Mémoire professionnel/);
 
     const ev = { ...dmFile("FE3"), user: "U0CAROL", channel: "D0CAROL" };
