@@ -90,11 +90,7 @@ export async function answerQuestion(
   question: string,
   opts: AskOptions = {},
 ): Promise<AnswerDetails> {
-  const log = deps.log ?? silentLogger;
-  const t0 = performance.now();
-  const history = opts.history ?? [];
-  const result = await searchFor(deps, question, opts);
-  const base = answerBase(question, result);
+  const { log, t0, history, result, base } = await prepare(deps, question, opts);
   const extractive = () => extractiveAnswer(result);
   if (!deps.llm || !result.found) {
     return { ...base, answer: extractive(), mode: "extractive", latencyMs: performance.now() - t0 };
@@ -130,11 +126,7 @@ export async function answerQuestionStreaming(
   onText: (delta: string) => Promise<void>,
   opts: AskOptions = {},
 ): Promise<AnswerDetails> {
-  const log = deps.log ?? silentLogger;
-  const t0 = performance.now();
-  const history = opts.history ?? [];
-  const result = await searchFor(deps, question, opts);
-  const base = answerBase(question, result);
+  const { log, t0, history, result, base } = await prepare(deps, question, opts);
   const extractive = extractiveAnswer(result);
   const sendExtractive = async (prefix: string) => {
     for (const [i, para] of extractive.split("\n\n").entries())
@@ -169,6 +161,19 @@ export async function answerQuestionStreaming(
       latencyMs: performance.now() - t0,
     };
   }
+}
+
+/** What both answer paths start from: the search, and the fields every answer carries. */
+async function prepare(deps: AnswerDeps, question: string, opts: AskOptions) {
+  const t0 = performance.now();
+  const result = await searchFor(deps, question, opts);
+  return {
+    log: deps.log ?? silentLogger,
+    t0,
+    history: opts.history ?? [],
+    result,
+    base: answerBase(question, result),
+  };
 }
 
 function answerBase(question: string, result: SearchResult) {

@@ -23,12 +23,20 @@ export interface Knowledge {
   contentHash: string;
 }
 
+/**
+ * Part of the content hash: bump it when parsing or the local embedder's
+ * features change, so saved indexes built by older code are rebuilt rather
+ * than served stale.
+ */
+export const INGEST_VERSION = 2;
+
 /** Raw files and their hash, without parsing: enough to tell whether a saved index is current. */
 export async function readKnowledgeSources(
   knowledgeDir: string,
 ): Promise<{ catalog: Catalog; sources: Map<string, string>; contentHash: string }> {
   const catalog = await loadCatalog(knowledgeDir);
   const hash = createHash("sha256");
+  hash.update(`certibot-ingest-${INGEST_VERSION}\0`);
   hash.update(await readFile(join(knowledgeDir, "referentials.yml")));
   const sources = new Map<string, string>();
   for (const ref of catalog.referentials) {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { fold } from "../lib/text.js";
 
 /** One retrievable unit: a competency, an evaluation, a guide section… */
 export const KnowledgeRecordSchema = z.object({
@@ -25,10 +26,7 @@ export type KnowledgeRecord = z.infer<typeof KnowledgeRecordSchema>;
 export function makeRecord(
   partial: Pick<KnowledgeRecord, "referential" | "kind" | "code" | "title"> & Partial<KnowledgeRecord>,
 ): KnowledgeRecord {
-  const slug = partial.title
-    .normalize("NFD")
-    .replace(/[\u0300-\u036f]/g, "")
-    .toLowerCase()
+  const slug = fold(partial.title)
     .replace(/[^a-z0-9]+/g, "-")
     .replace(/^-|-$/g, "")
     .slice(0, 60);

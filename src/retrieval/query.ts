@@ -161,6 +161,38 @@ function lexiconTypo(word: string): string | undefined {
   return undefined;
 }
 
+interface ReferentialName {
+  re: RegExp;
+  ids: string[];
+  group: boolean;
+}
+const NAME_CACHE = new WeakMap<Catalog, ReferentialName[]>();
+
+/**
+ * Matchers for every way the catalog names a referential, longest first so
+ * "chef de projet" wins over shorter overlapping names. Built once per
+ * catalog: analyzeQuery runs on every question.
+ */
+function referentialNames(catalog: Catalog): ReferentialName[] {
+  let names = NAME_CACHE.get(catalog);
+  if (names) return names;
+  const phrases: { phrase: string; ids: string[]; group: boolean }[] = [];
+  for (const ref of catalog.referentials) {
+    phrases.push({ phrase: fold(ref.id), ids: [ref.id], group: false });
+    for (const a of ref.aliases) phrases.push({ phrase: fold(a), ids: [ref.id], group: false });
+  }
+  for (const [group, ids] of Object.entries(catalog.groups))
+    phrases.push({ phrase: fold(group), ids, group: true });
+  phrases.sort((a, b) => b.phrase.length - a.phrase.length);
+  names = phrases.map(({ phrase, ids, group }) => ({
+    re: new RegExp(`(?:^|[^a-z0-9])(${phrase.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")})(?=$|[^a-z0-9])`, "g"),
+    ids,
+    group,
+  }));
+  NAME_CACHE.set(catalog, names);
+  return names;
+}
+
 export function analyzeQuery(
   question: string,
   catalog: Catalog,
@@ -171,22 +203,9 @@ export function analyzeQuery(
   const include = new Set<string>();
   const exclude = new Set<string>();
 
-  const names: { phrase: string; ids: string[]; group: boolean }[] = [];
-  for (const ref of catalog.referentials) {
-    names.push({ phrase: fold(ref.id), ids: [ref.id], group: false });
-    for (const a of ref.aliases) names.push({ phrase: fold(a), ids: [ref.id], group: false });
-  }
-  for (const [group, ids] of Object.entries(catalog.groups))
-    names.push({ phrase: fold(group), ids, group: true });
-  // Longest phrases first so "chef de projet" wins over shorter overlapping names.
-  names.sort((a, b) => b.phrase.length - a.phrase.length);
   const taken: [number, number][] = [];
   const found: { start: number; end: number; ids: string[]; group: boolean }[] = [];
-  for (const { phrase, ids, group } of names) {
-    const re = new RegExp(
-      `(?:^|[^a-z0-9])(${phrase.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")})(?=$|[^a-z0-9])`,
-      "g",
-    );
+  for (const { re, ids, group } of referentialNames(catalog)) {
     for (const m of folded.matchAll(re)) {
       const start = (m.index ?? 0) + m[0].length - m[1]!.length;
       const end = start + m[1]!.length;

@@ -1,7 +1,17 @@
-import { signSlackRequest } from "./fake-slack.js";
+import { type FakeSlack, signSlackRequest } from "./fake-slack.js";
 
 /** Signing secret shared by the Slack tests and the benchmark's app. */
 export const SIGNING_SECRET = "test-signing-secret";
+
+/** Environment of a bot in HTTP mode whose Web API calls go to the fake Slack, on a free port. */
+export function slackTestEnv(fake: FakeSlack): Record<string, string> {
+  return {
+    SLACK_BOT_TOKEN: "xoxb-test",
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: fake.apiUrl,
+    PORT: "0",
+  };
+}
 
 let seq = 0;
 /** A fresh Slack timestamp (message ts), unique within the run. */

@@ -16,6 +16,7 @@ import {
   postForm,
   postJson,
   SIGNING_SECRET as SECRET,
+  slackTestEnv,
   until,
 } from "../helpers/slack-requests.js";
 import { describeEachBackend, type TestStore } from "../helpers/stores.js";
@@ -68,10 +69,7 @@ describeEachBackend("Slack app over HTTP", (backend) => {
     store = await backend.createStore();
     config = testConfig(store.config.dataDir, {
       ...store.env,
-      SLACK_BOT_TOKEN: "xoxb-test",
-      SLACK_SIGNING_SECRET: SECRET,
-      SLACK_API_URL: fake.apiUrl,
-      PORT: "0",
+      ...slackTestEnv(fake),
       ADMIN_USER_IDS: "U0ADMIN",
     });
   });
@@ -532,12 +530,7 @@ describe("starting the bot", () => {
     const dir = await tempDir();
     try {
       fake.failing.set("auth.test", "invalid_auth");
-      const config = testConfig(dir.path, {
-        SLACK_BOT_TOKEN: "xoxb-bad",
-        SLACK_SIGNING_SECRET: SECRET,
-        SLACK_API_URL: fake.apiUrl,
-        PORT: "0",
-      });
+      const config = testConfig(dir.path, { ...slackTestEnv(fake), SLACK_BOT_TOKEN: "xoxb-bad" });
       const err = await startBot(
         config,
         createLogger("error", () => {}),

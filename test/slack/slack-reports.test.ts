@@ -13,7 +13,7 @@ import {
   nextTs,
   postForm,
   postJson,
-  SIGNING_SECRET as SECRET,
+  slackTestEnv,
   until,
 } from "../helpers/slack-requests.js";
 import { describeEachBackend, type TestStore } from "../helpers/stores.js";
@@ -45,10 +45,7 @@ describeEachBackend("Slack report checks", (backend) => {
     store = await backend.createStore();
     config = testConfig(store.config.dataDir, {
       ...store.env,
-      SLACK_BOT_TOKEN: "xoxb-test",
-      SLACK_SIGNING_SECRET: SECRET,
-      SLACK_API_URL: fake.apiUrl,
-      PORT: "0",
+      ...slackTestEnv(fake),
     });
     fake.files.set("FCHEF", {
       name: "rapport.pdf",
