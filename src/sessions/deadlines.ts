@@ -1,0 +1,97 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { parse as parseYaml } from "yaml";
+import { z } from "zod";
+import { CertibotError } from "../errors.js";
+import { addDays, addMonths, frenchDate } from "./dates.js";
+import {
+  type Deadline,
+  type DeadlineRule,
+  DeadlinesFileSchema,
+  MILESTONE_LABELS,
+  type Milestones,
+} from "./types.js";
+
+export function parseDeadlineRules(text: string): DeadlineRule[] {
+  let raw: unknown;
+  try {
+    raw = parseYaml(text);
+  } catch (e) {
+    throw new CertibotError("KNOWLEDGE_INVALID", { hint: "deadlines.yml", detail: String(e), cause: e });
+  }
+  const parsed = DeadlinesFileSchema.safeParse(raw);
+  if (!parsed.success)
+    throw new CertibotError("KNOWLEDGE_INVALID", {
+      hint: "deadlines.yml",
+      detail: z.prettifyError(parsed.error),
+    });
+  const ids = parsed.data.deadlines.map((d) => d.id);
+  const twice = ids.find((id, i) => ids.indexOf(id) !== i);
+  if (twice)
+    throw new CertibotError("KNOWLEDGE_INVALID", { hint: "deadlines.yml", detail: `two deadlines ${twice}` });
+  return parsed.data.deadlines;
+}
+
+export async function loadDeadlineRules(knowledgeDir: string): Promise<DeadlineRule[]> {
+  const path = join(knowledgeDir, "deadlines.yml");
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (e) {
+    throw new CertibotError("KNOWLEDGE_MISSING", { detail: `${path}: ${String(e)}`, cause: e });
+  }
+  return parseDeadlineRules(text);
+}
+
+/**
+ * Why a set of milestones cannot be right, in French, or null. Missing
+ * milestones are allowed (a session is set up step by step); only the order
+ * of those given is checked.
+ */
+export function milestoneProblem(m: Milestones): string | null {
+  const before = (a: keyof Milestones, b: keyof Milestones) => m[a] && m[b] && m[b]! < m[a]!;
+  const label = (k: keyof Milestones) => `${MILESTONE_LABELS[k].toLowerCase()} (${frenchDate(m[k]!, false)})`;
+  if (before("launch", "prairieEnd"))
+    return `La fin de la prairie ${label("prairieEnd")} est avant le lancement de la promotion (${frenchDate(m.launch!, false)}).`;
+  if (before("launch", "sessionStart"))
+    return `Le début de la session ${label("sessionStart")} est avant le lancement de la promotion (${frenchDate(m.launch!, false)}).`;
+  if (before("prairieEnd", "sessionStart"))
+    return `Le début de la session ${label("sessionStart")} est avant la fin de la prairie (${frenchDate(m.prairieEnd!, false)}).`;
+  if (before("sessionStart", "sessionEnd"))
+    return `La fin de la session ${label("sessionEnd")} est avant son début (${frenchDate(m.sessionStart!, false)}).`;
+  return null;
+}
+
+/**
+ * The session's deadlines, in due order (then file order). A rule whose
+ * milestone is not set yet is left out: `missing` names them.
+ */
+export function computeDeadlines(
+  m: Milestones,
+  rules: readonly DeadlineRule[],
+  reportsLeadDays = 1,
+): { deadlines: Deadline[]; missing: DeadlineRule[] } {
+  const deadlines: Deadline[] = [];
+  const missing: DeadlineRule[] = [];
+  for (const rule of rules) {
+    const anchor = m[rule.anchor];
+    if (!anchor) {
+      missing.push(rule);
+      continue;
+    }
+    let due = addMonths(anchor, rule.offset.months);
+    due = addDays(due, rule.offset.days - (rule.offset.sessionLeadDays ? reportsLeadDays : 0));
+    deadlines.push({
+      id: rule.id,
+      due,
+      audience: rule.audience,
+      document: rule.document,
+      task: rule.task,
+      notify: rule.notify,
+      source: rule.source,
+    });
+  }
+  // Stable sort: same-day deadlines keep the guide's order.
+  deadlines.sort((a, b) => (a.due < b.due ? -1 : a.due > b.due ? 1 : 0));
+  return { deadlines, missing };
+}
