@@ -87,6 +87,26 @@ const CATALOG = {
     fr: "L'analyse du document a pris trop de temps et a été interrompue.",
     en: "Analysing the document took too long and was stopped.",
   },
+  SESSION_UNKNOWN: {
+    exit: 2,
+    fr: "Session inconnue.",
+    en: "Unknown session.",
+  },
+  SESSION_INVALID: {
+    exit: 2,
+    fr: "Demande invalide pour cette session.",
+    en: "Invalid request for this session.",
+  },
+  NOT_ALLOWED: {
+    exit: 2,
+    fr: "Vous n'avez pas les droits pour cette action.",
+    en: "You are not allowed to do this.",
+  },
+  ROSTER_INVALID: {
+    exit: 2,
+    fr: "La liste des candidats est invalide ; rien n'a été importé.",
+    en: "The roster is invalid; nothing was imported.",
+  },
   INTERNAL: {
     exit: 1,
     fr: "Une erreur interne s'est produite.",

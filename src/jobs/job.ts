@@ -1,12 +1,15 @@
 import type { Config } from "../config.js";
 import type { Db } from "../db/db.js";
 import type { Logger } from "../log.js";
+import type { Notifier } from "./notifier.js";
 
 /** What a job gets to do its work; features widen this as they add jobs. */
 export interface JobDeps {
   db: Db;
   config: Config;
   log: Logger;
+  /** How jobs reach people; absent when Slack is not configured (jobs that need it fail clearly). */
+  notifier?: Notifier;
 }
 
 /**
