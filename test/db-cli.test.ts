@@ -121,7 +121,10 @@ describe("certibot db / jobs usage errors", () => {
     [["db", "drop"], /usage : certibot db migrate/],
     [["jobs"], /usage : certibot jobs list/],
     [["jobs", "run"], /usage : certibot jobs list/],
-    [["jobs", "run", "inconnue"], /tâche inconnue « inconnue » ; tâches connues : heartbeat, retention\./],
+    [
+      ["jobs", "run", "inconnue"],
+      /tâche inconnue « inconnue » ; tâches connues : heartbeat, retention, session-alerts\./,
+    ],
     [["jobs", "run", "heartbeat", "--at", "demain"], /date invalide « demain » : attendu une date ISO 8601/],
     [["jobs", "run", "heartbeat", "--at", "2026-02-30T09:00"], /date invalide « 2026-02-30T09:00 »/],
     [["jobs", "run", "heartbeat", "--at", "2999-01-01T00:00Z"], /est dans le futur/],

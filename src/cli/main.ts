@@ -24,6 +24,10 @@ const COMMANDS: Record<string, { load: () => Promise<Command>; help: string }> =
     load: async () => (await import("./commands/privacy-command.js")).privacyCommand,
     help: "privacy forget-user <id>  efface tout ce qui est conservé sur un utilisateur Slack (RGPD)",
   },
+  session: {
+    load: async () => (await import("./commands/session-command.js")).sessionCommand,
+    help: "session plan --json --launch … --prairie-end … --session-start … --session-end …\n                            échéances d'un calendrier de session (sans base)\n  session roster --json --agate <code> <fichier.csv>\n                            identifiants PV d'une liste de candidats (sans base)\n  session <status|create|set|list|done|roster import|jury|decision|pv> …\n                            comme /session dans Slack (voir certibot session help)",
+  },
   serve: {
     load: async () => (await import("./commands/serve-command.js")).serveCommand,
     help: "serve                     lance le bot Slack (npm start)",

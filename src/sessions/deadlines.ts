@@ -4,13 +4,7 @@ import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { CertibotError } from "../errors.js";
 import { addDays, addMonths, frenchDate } from "./dates.js";
-import {
-  type Deadline,
-  type DeadlineRule,
-  DeadlinesFileSchema,
-  MILESTONE_LABELS,
-  type Milestones,
-} from "./types.js";
+import { type Deadline, type DeadlineRule, DeadlinesFileSchema, type Milestones } from "./types.js";
 
 export function parseDeadlineRules(text: string): DeadlineRule[] {
   let raw: unknown;
@@ -50,7 +44,7 @@ export async function loadDeadlineRules(knowledgeDir: string): Promise<DeadlineR
  */
 export function milestoneProblem(m: Milestones): string | null {
   const before = (a: keyof Milestones, b: keyof Milestones) => m[a] && m[b] && m[b]! < m[a]!;
-  const label = (k: keyof Milestones) => `${MILESTONE_LABELS[k].toLowerCase()} (${frenchDate(m[k]!, false)})`;
+  const label = (k: keyof Milestones) => `(${frenchDate(m[k]!, false)})`;
   if (before("launch", "prairieEnd"))
     return `La fin de la prairie ${label("prairieEnd")} est avant le lancement de la promotion (${frenchDate(m.launch!, false)}).`;
   if (before("launch", "sessionStart"))
@@ -88,6 +82,7 @@ export function computeDeadlines(
       document: rule.document,
       task: rule.task,
       notify: rule.notify,
+      candidates: rule.candidates,
       source: rule.source,
     });
   }

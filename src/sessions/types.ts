@@ -92,6 +92,8 @@ export const DeadlineRuleSchema = z
       .strict()
       .default({ months: 0, days: 0, sessionLeadDays: false }),
     task: z.string().min(1),
+    /** Shown to candidates in their own view (what they receive or hand in). */
+    candidates: z.boolean().default(false),
     source: z.string().min(1),
   })
   .strict();
@@ -110,5 +112,6 @@ export interface Deadline {
   document: string;
   task: string;
   notify: Role[];
+  candidates: boolean;
   source: string;
 }

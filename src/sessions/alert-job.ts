@@ -1,0 +1,97 @@
+import { claim, finishClaim } from "../db/job-claims.js";
+import { CertibotError } from "../errors.js";
+import type { Job, JobDeps } from "../jobs/job.js";
+import { utcSlotKey } from "../jobs/time.js";
+import { type DeadlineAlertNotice, type DueAlert, dueAlerts } from "./alerts.js";
+import { computeDeadlines, loadDeadlineRules } from "./deadlines.js";
+import { allSessions, doneOf, membersOf } from "./store.js";
+import type { DeadlineRule, Session } from "./types.js";
+
+const EVERY_MINUTES = 15;
+/** One alert (session, deadline, stage) is one claim: sent once, whatever replica or tick. */
+export const ALERT_CLAIM = "session-alert";
+const LATE_AFTER_MS = 60 * 60_000;
+
+let cachedRules: { dir: string; rules: Promise<DeadlineRule[]> } | null = null;
+function rulesFor(knowledgeDir: string): Promise<DeadlineRule[]> {
+  if (cachedRules?.dir !== knowledgeDir)
+    cachedRules = { dir: knowledgeDir, rules: loadDeadlineRules(knowledgeDir) };
+  return cachedRules.rules;
+}
+
+/** Sends what is due for one session; returns how many alerts went out. */
+async function alertSession(
+  session: Session,
+  rules: DeadlineRule[],
+  at: Date,
+  deps: JobDeps,
+): Promise<number> {
+  const { db, notifier, log } = deps;
+  const { deadlines } = computeDeadlines(session, rules, session.reportsLeadDays);
+  const due = dueAlerts(session, deadlines, await doneOf(db, session.id), at);
+  if (!due.length) return 0;
+  if (!notifier)
+    throw new CertibotError("CONFIG_INVALID", {
+      hint: "Slack n'est pas configuré (SLACK_BOT_TOKEN) : les alertes ne peuvent pas être envoyées.",
+    });
+  const won: Array<{ alert: DueAlert; key: string; attempt: number }> = [];
+  for (const alert of due) {
+    const key = `${session.id}/${alert.key}`;
+    const c = await claim(db, ALERT_CLAIM, key, { scheduledFor: alert.at, leaseMs: 5 * 60_000 });
+    if (c.won) won.push({ alert, key, attempt: c.attempt });
+  }
+  if (!won.length) return 0;
+  const members = await membersOf(db, session.id);
+  const idsOf = (role: string) =>
+    members.filter((m) => m.role === role && m.slackUserId).map((m) => m.slackUserId!);
+  const concerned = new Set(won.flatMap((w) => w.alert.deadline.notify));
+  const mentionIds = [...new Set([...idsOf("manager"), ...[...concerned].flatMap((r) => idsOf(r))])];
+  const notice: DeadlineAlertNotice = {
+    session,
+    alerts: won.map((w) => w.alert),
+    late: won.some((w) => at.getTime() - w.alert.at.getTime() > LATE_AFTER_MS),
+    mentionIds,
+    managerIds: idsOf("manager"),
+  };
+  try {
+    await notifier.deadlineAlerts(notice);
+  } catch (e) {
+    const error = e instanceof Error ? e.message : String(e);
+    for (const w of won) await finishClaim(db, ALERT_CLAIM, w.key, w.attempt, { status: "failed", error });
+    throw e;
+  }
+  for (const w of won) await finishClaim(db, ALERT_CLAIM, w.key, w.attempt, { status: "done" });
+  log.info("deadline alerts sent", { session: session.name, alerts: won.map((w) => w.alert.key) });
+  return won.length;
+}
+
+/**
+ * Every 15 minutes: each session's deadline alerts that came due (J-7, J-1,
+ * J0 at 09:00 session time, then daily while overdue). A failed post leaves
+ * its alerts claimable again, so the next tick retries them.
+ */
+export const sessionAlertsJob: Job = {
+  name: "session-alerts",
+  description:
+    "alertes des échéances de session (J-7, J-1, J0 à 9 h, puis chaque jour en retard) dans le canal de la session",
+  cron: `*/${EVERY_MINUTES} * * * *`,
+  timezone: "Europe/Paris",
+  leaseMs: 5 * 60_000,
+  occurrenceKey: (at) => utcSlotKey(at, EVERY_MINUTES),
+  async run(at, deps) {
+    const sessions = await allSessions(deps.db);
+    if (!sessions.length) return;
+    const rules = await rulesFor(deps.config.knowledgeDir);
+    const failures: string[] = [];
+    for (const session of sessions) {
+      try {
+        await alertSession(session, rules, at, deps);
+      } catch (e) {
+        failures.push(`${session.name}: ${e instanceof Error ? e.message : String(e)}`);
+        deps.log.error("deadline alerts failed", { session: session.name, error: e as Error });
+      }
+    }
+    if (failures.length)
+      throw new Error(`alertes non envoyées (reprises au prochain passage) — ${failures.join(" ; ")}`);
+  },
+};

@@ -1,0 +1,144 @@
+import type { DueAlert } from "./alerts.js";
+import type { SessionReply } from "./commands.js";
+import { frenchDate } from "./dates.js";
+import type { DeadlineState, SessionStatus } from "./service.js";
+import { MILESTONE_LABELS, ROLE_LABELS, type Session } from "./types.js";
+
+/** Plain text of the session's replies: the CLI prints it; Slack uses it as the notification text. */
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n > 1 ? many : one}`;
+
+export function stateText(state: DeadlineState): string {
+  switch (state.kind) {
+    case "done":
+      return `fait le ${frenchDate(state.done.doneAt.toISOString().slice(0, 10), false)}`;
+    case "today":
+      return "aujourd'hui";
+    case "upcoming":
+      return `dans ${plural(state.daysLeft, "jour")}`;
+    case "overdue":
+      return `en retard de ${plural(state.daysLate, "jour")}`;
+  }
+}
+
+export function whenText(alert: DueAlert): string {
+  if (alert.daysLeft > 1) return `dans ${alert.daysLeft} jours`;
+  if (alert.daysLeft === 1) return "demain";
+  if (alert.daysLeft === 0) return "aujourd'hui";
+  return `en retard de ${plural(-alert.daysLeft, "jour")}`;
+}
+
+function sessionLine(s: Session): string {
+  const parts = [
+    s.referential,
+    s.agate ? `agate ${s.agate}` : null,
+    s.channelId ? `<#${s.channelId}>` : null,
+  ];
+  return `${s.name} (${parts.filter(Boolean).join(", ")})`;
+}
+
+export function statusText(st: SessionStatus): string {
+  const lines = [`Session ${st.session.name} — aujourd'hui ${frenchDate(st.today)}`, "", "Jalons :"];
+  for (const m of st.milestones)
+    lines.push(
+      `  ${MILESTONE_LABELS[m.milestone]} : ${m.date ? `${frenchDate(m.date)}${m.days === 0 ? " (aujourd'hui)" : m.days! > 0 ? ` (dans ${plural(m.days!, "jour")})` : " (passé)"}` : "non renseigné"}`,
+    );
+  lines.push("", "Échéances :");
+  if (!st.deadlines.length) lines.push("  aucune tant que les jalons ne sont pas renseignés");
+  for (const d of st.deadlines)
+    lines.push(
+      `  [${d.state.kind === "done" ? "x" : " "}] ${d.deadline.id} — ${frenchDate(d.deadline.due, false)} — ${d.deadline.task} (${stateText(d.state)})`,
+    );
+  if (st.missingMilestones.length)
+    lines.push(
+      `  à compléter : ${st.missingMilestones.map((m) => MILESTONE_LABELS[m].toLowerCase()).join(", ")}`,
+    );
+  if (st.all) {
+    lines.push(
+      "",
+      `Effectifs : ${plural(st.all.candidates, "candidat")}, ${plural(st.all.trainers, "formateur")}, ${plural(st.all.managers, "responsable")}`,
+      "",
+      "Rapports vérifiés (dernière vérification par candidat) :",
+    );
+    for (const r of st.all.reports)
+      lines.push(
+        `  ${r.deliverable} : ${r.ok} conforme(s), ${r.failing} à reprendre, ${r.notChecked} non vérifié(s)`,
+      );
+    lines.push("", `Jury : ${plural(st.all.jury.members.length, "membre")}`);
+    for (const m of st.all.jury.members)
+      lines.push(
+        `  ${`${m.prenom} ${m.nom}`.trim() || `<@${m.slackUserId}>`} — ${m.yearsExperience ?? "?"} an(s)${m.professional === false ? ", non professionnel" : ""}`,
+      );
+    lines.push(
+      st.all.jury.issues.length
+        ? st.all.jury.issues.map((i) => `  ⚠ ${i.message}`).join("\n")
+        : "  conforme aux règles du guide",
+    );
+  }
+  if (st.own) {
+    lines.push("", "Vos rapports vérifiés :");
+    if (!st.own.reports.length) lines.push("  aucun pour l'instant (envoyez-le au bot en message direct)");
+    for (const r of st.own.reports) lines.push(`  ${r.deliverable} : ${r.ok ? "conforme" : "à reprendre"}`);
+  }
+  return lines.join("\n");
+}
+
+export function replyText(reply: SessionReply, help: string): string {
+  switch (reply.kind) {
+    case "help":
+      return help;
+    case "created":
+      return `Session ${sessionLine(reply.session)} créée. Renseignez ses jalons avec /session set ${reply.session.name} lancement=… fin-prairie=… debut-session=… fin-session=…`;
+    case "updated":
+      return `Session ${sessionLine(reply.session)} mise à jour.`;
+    case "list":
+      return reply.sessions.length
+        ? reply.sessions
+            .map((s) => `• ${sessionLine(s.session)} — ${s.roles.map((r) => ROLE_LABELS[r]).join(", ")}`)
+            .join("\n")
+        : "Vous ne faites partie d'aucune session.";
+    case "status":
+      return statusText(reply.status);
+    case "done":
+      return `Échéance ${reply.deadlineId} de la session ${reply.session.name} marquée comme faite (par ${reply.done.doneBy === "cli" ? "la ligne de commande" : `<@${reply.done.doneBy}>`}).`;
+    case "roster-imported": {
+      const r = reply.result;
+      const roles = Object.entries(r.byRole)
+        .map(([role, n]) => `${n} ${ROLE_LABELS[role as keyof typeof ROLE_LABELS]}`)
+        .join(", ");
+      return `Liste importée dans ${reply.session.name} : ${plural(r.added, "ajout")}, ${plural(r.updated, "mise à jour", "mises à jour")} (${roles})${r.linked ? `, ${r.linked} relié(s) à Slack par e-mail` : ""}.`;
+    }
+    case "roster": {
+      if (!reply.entries.length) return `Aucun candidat dans ${reply.session.name} : /session roster import.`;
+      const head = reply.session.agate
+        ? ""
+        : "Code agate non renseigné (/session set agate=…) : pas d'identifiant PV.\n";
+      return `${head}${reply.entries.map((e) => `${String(e.position).padStart(2, " ")}. ${e.member.nom} ${e.member.prenom}${e.pvId ? ` — ${e.pvId}` : ""}`).join("\n")}`;
+    }
+    case "jury": {
+      const lines = reply.changed
+        ? [`Jury de ${reply.session.name} — ${reply.changed}.`]
+        : [`Jury de ${reply.session.name} :`];
+      for (const m of reply.members)
+        lines.push(
+          `• ${`${m.prenom} ${m.nom}`.trim() || `<@${m.slackUserId}>`} — ${m.yearsExperience ?? "?"} an(s) d'expérience${m.professional === false ? ", non professionnel·le" : ""}`,
+        );
+      if (!reply.members.length) lines.push("• personne pour l'instant");
+      lines.push(
+        reply.issues.length
+          ? reply.issues.map((i) => `⚠ ${i.message}`).join("\n")
+          : "Le jury respecte les règles du guide.",
+      );
+      return lines.join("\n");
+    }
+    case "member":
+      return `<@${reply.member.slackUserId}> ${reply.removed ? "retiré·e de" : "ajouté·e à"} ${reply.session.name} comme ${ROLE_LABELS[reply.role]}.`;
+    case "decision": {
+      const label = { admis: "admis·e", refuse: "refusé·e", absent: "absent·e" }[reply.decision];
+      const who = `${reply.entry.member.prenom} ${reply.entry.member.nom}${reply.entry.pvId ? ` (${reply.entry.pvId})` : ""}`;
+      return `Décision enregistrée : ${who} — ${label}.${reply.warning ? `\n⚠ ${reply.warning}` : ""}`;
+    }
+    case "pv":
+      return `${reply.pv.markdown}\n\nCSV :\n${reply.pv.csv}`;
+  }
+}
