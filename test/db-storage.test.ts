@@ -385,6 +385,7 @@ describeEachBackend("Q&A log and feedback", (backend) => {
       feedback: 2,
       conversationTurns: 1,
       reportChecks: 0,
+      sessionMemberships: 0,
     });
     expect(await db.query("select slack_user_id from conversation_turns")).toEqual([
       { slack_user_id: "U_KEEP" },
@@ -403,6 +404,7 @@ describeEachBackend("Q&A log and feedback", (backend) => {
       feedback: 0,
       conversationTurns: 0,
       reportChecks: 0,
+      sessionMemberships: 0,
     });
   });
 });

@@ -96,7 +96,13 @@ export async function recordFeedback(db: Queryable, fb: FeedbackEntry): Promise<
 export async function deleteSlackUserData(
   db: Db,
   slackUserId: string,
-): Promise<{ answers: number; feedback: number; conversationTurns: number; reportChecks: number }> {
+): Promise<{
+  answers: number;
+  feedback: number;
+  conversationTurns: number;
+  reportChecks: number;
+  sessionMemberships: number;
+}> {
   return db.transaction(async (tx) => {
     const feedback = await tx.query("delete from feedback where slack_user_id = $1 returning id", [
       slackUserId,
@@ -110,11 +116,18 @@ export async function deleteSlackUserData(
     ]);
     await tx.query("delete from report_pending_choice where slack_user_id = $1", [slackUserId]);
     await tx.query("update channel_settings set updated_by = 'effacé' where updated_by = $1", [slackUserId]);
+    // Roster rows (name, e-mail) and with them the person's jury decisions; what they did as staff stays, unsigned.
+    const members = await tx.query("delete from session_members where slack_user_id = $1 returning id", [
+      slackUserId,
+    ]);
+    await tx.query("update session_deadlines_done set done_by = 'effacé' where done_by = $1", [slackUserId]);
+    await tx.query("update session_decisions set decided_by = 'effacé' where decided_by = $1", [slackUserId]);
     return {
       answers: answers.length,
       feedback: feedback.length,
       conversationTurns: turns.length,
       reportChecks: reports.length,
+      sessionMemberships: members.length,
     };
   });
 }

@@ -353,13 +353,3 @@ export async function latestReportChecks(
     checkedAt: r.checked_at,
   }));
 }
-
-/** RGPD erasure: the person's memberships (and with them their jury decisions). */
-export async function deleteSessionDataOf(db: Queryable, slackUserId: string): Promise<number> {
-  const rows = await db.query("delete from session_members where slack_user_id = $1 returning id", [
-    slackUserId,
-  ]);
-  await db.query("update session_deadlines_done set done_by = 'effacé' where done_by = $1", [slackUserId]);
-  await db.query("update session_decisions set decided_by = 'effacé' where decided_by = $1", [slackUserId]);
-  return rows.length;
-}

@@ -7,6 +7,7 @@ import { startScheduler } from "../jobs/scheduler.js";
 import type { Logger } from "../log.js";
 import { openKnowledgeBase } from "../retrieval/knowledge-base.js";
 import { createSlackApp } from "./app.js";
+import { createSlackNotifier, notifierClient } from "./notifier.js";
 
 export const SETUP_HELP = `certibot : Slack n'est pas configuré.
 
@@ -39,7 +40,8 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     const answering = { retriever: kb.retriever, llm: config.llm ? new LlmAnswerer(config.llm) : null, log };
     const slack = createSlackApp({ config, log, db, answering });
     const port = await slack.start();
-    const scheduler = startScheduler(new JobRegistry(), { db, config, log });
+    const notifier = createSlackNotifier(notifierClient(config.slack), log);
+    const scheduler = startScheduler(new JobRegistry(), { db, config, log, notifier });
     log.info("certibot started", { mode: config.slack.mode, port, db: db.kind });
     return {
       port,

@@ -154,6 +154,11 @@ export class FakeSlack {
             profile: { email: `${args.user}@example.test` },
           },
         };
+      case "users.lookupByEmail": {
+        // People of the test workspace have <id>@example.test addresses, as users.info reports.
+        const m = /^([UW][A-Z0-9]+)@example\.test$/i.exec(String(args.email));
+        return m ? { ok: true, user: { id: m[1]!.toUpperCase() } } : { ok: false, error: "users_not_found" };
+      }
       case "files.info":
         return { ok: true, file: this.fileInfo(args.file as string) };
       case "views.open":

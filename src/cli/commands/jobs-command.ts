@@ -1,6 +1,7 @@
 import { openMigratedDb } from "../../db/db.js";
 import { type JobRun, recentRuns, runsNeedingAttention } from "../../db/job-claims.js";
 import type { Job } from "../../jobs/job.js";
+import type { Notifier } from "../../jobs/notifier.js";
 import { BUILTIN_JOBS, JobRegistry, nextRuns } from "../../jobs/registry.js";
 import { runOccurrence } from "../../jobs/runner.js";
 import { formatInZone, parseAt } from "../../jobs/time.js";
@@ -81,10 +82,21 @@ async function list(registry: JobRegistry, json: boolean, ctx: CliContext): Prom
   }
 }
 
+/**
+ * With a bot token, a job run by hand posts through Slack (at SLACK_API_URL
+ * when set) exactly as the scheduler would. Bolt is loaded only then.
+ */
+async function notifierFor(ctx: CliContext): Promise<Notifier | undefined> {
+  if (!ctx.config.slack.botToken) return undefined;
+  const { createSlackNotifier, notifierClient } = await import("../../slack/notifier.js");
+  return createSlackNotifier(notifierClient(ctx.config.slack), ctx.log);
+}
+
 async function runOne(job: Job, at: Date, ctx: CliContext): Promise<number> {
   const db = await openMigratedDb(ctx.config, ctx.log);
   try {
-    const outcome = await runOccurrence(job, at, { db, config: ctx.config, log: ctx.log });
+    const notifier = await notifierFor(ctx);
+    const outcome = await runOccurrence(job, at, { db, config: ctx.config, log: ctx.log, notifier });
     const label = `${job.name} ${outcome.key}`;
     switch (outcome.status) {
       case "done":

@@ -16,7 +16,7 @@ export const privacyCommand: Command = async (argv, ctx) => {
     const done = await deleteSlackUserData(db, userId);
     println(
       ctx.stdout,
-      `Données de ${userId} effacées : ${done.answers} réponse(s) journalisée(s), ${done.feedback} avis, ${done.conversationTurns} message(s) de fil, ${done.reportChecks} vérification(s) de rapport.`,
+      `Données de ${userId} effacées : ${done.answers} réponse(s) journalisée(s), ${done.feedback} avis, ${done.conversationTurns} message(s) de fil, ${done.reportChecks} vérification(s) de rapport, ${done.sessionMemberships} inscription(s) à une session.`,
     );
     return 0;
   } finally {

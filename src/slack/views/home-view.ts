@@ -12,7 +12,7 @@ export const SUGGESTED_PROMPTS = [
 const md = (text: string): KnownBlock => ({ type: "section", text: { type: "mrkdwn", text } });
 
 /** The App Home tab: what the bot does, example questions, the referentials indexed. */
-export function homeView(records: KnowledgeRecord[]): HomeView {
+export function homeView(records: KnowledgeRecord[], sessionBlocks: KnownBlock[] = []): HomeView {
   const counts = new Map<string, { competencies: number; total: number }>();
   for (const r of records) {
     const c = counts.get(r.referential) ?? { competencies: 0, total: 0 };
@@ -30,6 +30,7 @@ export function homeView(records: KnowledgeRecord[]): HomeView {
       md(
         "Je réponds aux questions sur les référentiels de certification, en citant toujours le référentiel et le code. Mentionnez-moi dans un canal, écrivez-moi ici, ou utilisez `/certibot <question>`.",
       ),
+      ...sessionBlocks,
       { type: "header", text: { type: "plain_text", text: "Exemples" } },
       md(SUGGESTED_PROMPTS.map((p) => `• ${p.message}`).join("\n")),
       { type: "header", text: { type: "plain_text", text: "Référentiels indexés" } },
@@ -40,7 +41,7 @@ export function homeView(records: KnowledgeRecord[]): HomeView {
         elements: [
           {
             type: "mrkdwn",
-            text: "Échéances de session, veille et vérification des rapports apparaîtront ici selon votre rôle.",
+            text: "Vos sessions apparaissent ici selon votre rôle (responsable, formateur, apprenant). Vérifier un rapport : envoyez-le en message direct.",
           },
         ],
       },

@@ -2,6 +2,8 @@ import type { App } from "@slack/bolt";
 import type { SlackDeps } from "../../deps.js";
 import { ACTIONS } from "../../views/answer-blocks.js";
 import { REPORT_ACTIONS } from "../../views/report-blocks.js";
+import { SESSION_ACTIONS } from "../../views/session-blocks.js";
+import { deadlineDoneAction } from "./deadline-done-action.js";
 import { feedbackAction } from "./feedback-action.js";
 import { reportPickAction, reportRecheckAction } from "./report-actions.js";
 import { shareAnswerAction } from "./share-answer-action.js";
@@ -15,6 +17,7 @@ export const ACTION_IDS = [
   ACTIONS.otherReferential,
   REPORT_ACTIONS.pick,
   REPORT_ACTIONS.recheck,
+  SESSION_ACTIONS.deadlineDone,
 ] as const;
 
 export function registerActions(app: App, deps: SlackDeps): void {
@@ -24,4 +27,5 @@ export function registerActions(app: App, deps: SlackDeps): void {
   app.action(new RegExp(`^${ACTIONS.otherReferential}:`), showReferentialAction(deps));
   app.action(REPORT_ACTIONS.pick, reportPickAction(deps));
   app.action(new RegExp(`^${REPORT_ACTIONS.recheck}:`), reportRecheckAction(deps));
+  app.action(SESSION_ACTIONS.deadlineDone, deadlineDoneAction(deps));
 }

@@ -2,11 +2,12 @@ import type { App } from "@slack/bolt";
 import type { SlackDeps } from "../../deps.js";
 import { certibotCommand } from "./certibot-command.js";
 import { rapportCommand } from "./rapport-command.js";
+import { sessionCommand } from "./session-command.js";
 import { upcomingCommand } from "./upcoming-command.js";
 
 export function registerCommands(app: App, deps: SlackDeps): void {
   app.command("/certibot", certibotCommand(deps));
-  app.command("/session", upcomingCommand("/session", "le suivi des sessions (jalons, échéances, jury, PV)"));
+  app.command("/session", sessionCommand(deps));
   app.command("/veille", upcomingCommand("/veille", "le suivi de la veille hebdomadaire (compétence C6)"));
   app.command("/rapport", rapportCommand(deps));
 }

@@ -1,9 +1,28 @@
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from "@slack/bolt";
+import type { KnownBlock } from "@slack/types";
+import { sessionStatus, visibleSessions } from "../../../sessions/service.js";
 import type { SlackDeps } from "../../deps.js";
+import { actorOf, linkByEmail, sessionDepsFor } from "../../sessions.js";
 import { homeView, SUGGESTED_PROMPTS } from "../../views/home-view.js";
+import { sessionStatusBlocks } from "../../views/session-blocks.js";
 
-/** Home tab: publish the view. Messages tab: offer the suggested prompts. */
-export function appHomeOpened(deps: SlackDeps) {
+/** Sessions shown on the Home tab: the nearest ones, compact, for the viewer's role. */
+const HOME_SESSIONS = 3;
+
+async function sessionsSection(deps: SlackDeps, userId: string, now: Date): Promise<KnownBlock[]> {
+  const { sessions, deliverableIds } = await sessionDepsFor(deps);
+  const actor = actorOf(deps, userId);
+  const visible = (await visibleSessions(sessions, actor)).slice(0, HOME_SESSIONS);
+  const blocks: KnownBlock[] = [];
+  for (const { session } of visible) {
+    const st = await sessionStatus(sessions, actor, session, now, deliverableIds);
+    blocks.push(...sessionStatusBlocks(st, { compact: true }), { type: "divider" });
+  }
+  return blocks;
+}
+
+/** Home tab: publish the view (with the viewer's sessions). Messages tab: offer the suggested prompts. */
+export function appHomeOpened(deps: SlackDeps, now: () => Date = () => new Date()) {
   return async ({ event, client }: SlackEventMiddlewareArgs<"app_home_opened"> & AllMiddlewareArgs) => {
     if (event.tab === "messages") {
       await client.assistant.threads
@@ -15,6 +34,16 @@ export function appHomeOpened(deps: SlackDeps) {
         .catch((e) => deps.log.warn("suggested prompts failed", { error: e as Error }));
       return;
     }
-    await client.views.publish({ user_id: event.user, view: homeView(deps.answering.retriever.records) });
+    // The Home tab must show even if the sessions part fails.
+    const sessions = await linkByEmail(deps, client, event.user)
+      .then(() => sessionsSection(deps, event.user, now()))
+      .catch((e) => {
+        deps.log.error("home sessions failed", { error: e as Error });
+        return [];
+      });
+    await client.views.publish({
+      user_id: event.user,
+      view: homeView(deps.answering.retriever.records, sessions),
+    });
   };
 }

@@ -1,0 +1,43 @@
+import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from "@slack/bolt";
+import { isCertibotError } from "../../../errors.js";
+import { runSessionCommand, SESSION_HELP } from "../../../sessions/commands.js";
+import { replyText } from "../../../sessions/format.js";
+import type { SlackDeps } from "../../deps.js";
+import { replyWithError } from "../../reply-error.js";
+import { actorOf, emailResolver, linkByEmail, sessionDepsFor } from "../../sessions.js";
+import { sessionReplyBlocks } from "../../views/session-blocks.js";
+
+/** `/session …`: the sessions feature for managers, trainers and candidates; replies are private. */
+export function sessionCommand(deps: SlackDeps, now: () => Date = () => new Date()) {
+  return async ({ ack, command, respond, client }: SlackCommandMiddlewareArgs & AllMiddlewareArgs) => {
+    await ack();
+    try {
+      await linkByEmail(deps, client, command.user_id);
+      const { sessions, deliverableIds } = await sessionDepsFor(deps);
+      const reply = await runSessionCommand(command.text, {
+        deps: sessions,
+        actor: actorOf(deps, command.user_id),
+        channelId: command.channel_id,
+        now: now(),
+        deliverableIds,
+        resolveEmail: emailResolver(client),
+      });
+      const text = replyText(reply, SESSION_HELP);
+      await respond({
+        response_type: "ephemeral",
+        text: text.slice(0, 3000),
+        blocks: sessionReplyBlocks(reply),
+      });
+    } catch (e) {
+      if (isCertibotError(e) && e.code !== "INTERNAL") {
+        await respond({ response_type: "ephemeral", text: e.userMessage("fr") });
+        return;
+      }
+      const id = await replyWithError(deps, e, null);
+      await respond({
+        response_type: "ephemeral",
+        text: `Désolé, une erreur interne m'empêche de répondre. (erreur ${id})`,
+      });
+    }
+  };
+}

@@ -1,0 +1,38 @@
+import { webApi } from "@slack/bolt";
+import type { WebClient } from "@slack/web-api";
+import type { Config } from "../config.js";
+import type { Notifier } from "../jobs/notifier.js";
+import type { Logger } from "../log.js";
+import { deadlineAlertBlocks } from "./views/session-blocks.js";
+
+/**
+ * The jobs' own Web API client: few retries, so a post never outlives the
+ * job's claim (a re-claimed alert posted twice would break exactly-once).
+ */
+export function notifierClient(slack: Config["slack"]): WebClient {
+  return new webApi.WebClient(slack.botToken ?? undefined, {
+    ...(slack.apiUrl ? { slackApiUrl: slack.apiUrl } : {}),
+    retryConfig: { retries: 2, minTimeout: 500, maxTimeout: 5_000 },
+    timeout: 20_000,
+  });
+}
+
+/**
+ * The jobs' messages, posted through the Web API. A session without a
+ * channel gets its alerts by DM to its managers; with neither, the post fails
+ * (and the job retries) rather than dropping them silently.
+ */
+export function createSlackNotifier(client: WebClient, log: Logger): Notifier {
+  return {
+    async deadlineAlerts(notice) {
+      const { text, blocks } = deadlineAlertBlocks(notice);
+      const targets = notice.session.channelId ? [notice.session.channelId] : notice.managerIds;
+      if (!targets.length)
+        throw new Error(
+          `session ${notice.session.name} : ni canal ni responsable relié à Slack pour recevoir les alertes`,
+        );
+      for (const channel of targets) await client.chat.postMessage({ channel, text, blocks });
+      log.info("deadline alert posted", { session: notice.session.name, targets: targets.length });
+    },
+  };
+}

@@ -1,0 +1,64 @@
+import type { WebClient } from "@slack/web-api";
+import { loadDeliverables } from "../reports/deliverables.js";
+import { type Actor, actorFor } from "../sessions/access.js";
+import {
+  type EmailResolver,
+  linkSlackUser,
+  loadSessionKnowledge,
+  type SessionDeps,
+} from "../sessions/service.js";
+import { sessionsOfUser } from "../sessions/store.js";
+import type { SlackDeps } from "./deps.js";
+
+const cache = new WeakMap<SlackDeps, Promise<{ sessions: SessionDeps; deliverableIds: string[] }>>();
+
+/** The sessions feature's dependencies, loaded once per app from knowledge/. */
+export function sessionDepsFor(
+  deps: SlackDeps,
+): Promise<{ sessions: SessionDeps; deliverableIds: string[] }> {
+  let p = cache.get(deps);
+  if (!p) {
+    p = Promise.all([
+      loadSessionKnowledge(deps.config.knowledgeDir, deps.config.defaultReferential),
+      loadDeliverables(deps.config.knowledgeDir),
+    ]).then(([knowledge, deliverables]) => ({
+      sessions: { db: deps.db, knowledge },
+      deliverableIds: deliverables.map((d) => d.id),
+    }));
+    p.catch(() => cache.delete(deps));
+    cache.set(deps, p);
+  }
+  return p;
+}
+
+export function actorOf(deps: SlackDeps, userId: string): Actor {
+  return actorFor(userId, deps.config.adminUserIds);
+}
+
+// Users whose e-mail was already looked at by this process.
+const linked = new Set<string>();
+
+/**
+ * Links a Slack user to roster rows imported with their e-mail, the first
+ * time they use a session feature. Needs users:read.email; without it
+ * nothing is linked and people are added by mention instead.
+ */
+export async function linkByEmail(deps: SlackDeps, client: WebClient, userId: string): Promise<void> {
+  if (linked.has(userId)) return;
+  linked.add(userId);
+  if ((await sessionsOfUser(deps.db, userId)).length) return;
+  const info = await client.users.info({ user: userId }).catch(() => null);
+  const email = info?.user?.profile?.email;
+  if (!email) return;
+  const { sessions } = await sessionDepsFor(deps);
+  const n = await linkSlackUser(sessions, email, userId);
+  if (n) deps.log.info("slack user linked to roster by e-mail", { user: userId, rows: n });
+}
+
+/** users.lookupByEmail, for roster imports: unknown addresses stay unlinked. */
+export function emailResolver(client: WebClient): EmailResolver {
+  return async (email) => {
+    const r = await client.users.lookupByEmail({ email }).catch(() => null);
+    return r?.user?.id ?? null;
+  };
+}
