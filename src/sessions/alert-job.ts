@@ -1,5 +1,5 @@
 import { claim, finishClaim } from "../db/job-claims.js";
-import { CertibotError } from "../errors.js";
+import { CertibotError, isCertibotError } from "../errors.js";
 import type { Job, JobDeps } from "../jobs/job.js";
 import { utcSlotKey } from "../jobs/time.js";
 import { type DeadlineAlertNotice, type DueAlert, dueAlerts } from "./alerts.js";
@@ -87,7 +87,9 @@ export const sessionAlertsJob: Job = {
       try {
         await alertSession(session, rules, at, deps);
       } catch (e) {
-        failures.push(`${session.name}: ${e instanceof Error ? e.message : String(e)}`);
+        failures.push(
+          `${session.name}: ${isCertibotError(e) ? e.userMessage("fr") : e instanceof Error ? e.message : String(e)}`,
+        );
         deps.log.error("deadline alerts failed", { session: session.name, error: e as Error });
       }
     }

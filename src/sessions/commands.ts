@@ -238,8 +238,11 @@ export async function runSessionCommand(text: string, ctx: CommandContext): Prom
     }
     case "decision":
     case "decider": {
-      const [who, verdict, ...comment] = args;
-      const decision = verdict ? DECISION_WORDS[fold(verdict)] : undefined;
+      // The verdict word splits the candidate (maybe several words) from the comment.
+      const at = args.findIndex((w) => DECISION_WORDS[fold(w)] !== undefined);
+      const who = at > 0 ? args.slice(0, at).join(" ") : "";
+      const decision = at > 0 ? DECISION_WORDS[fold(args[at]!)] : undefined;
+      const comment = at > 0 ? args.slice(at + 1) : [];
       if (!who || !decision)
         throw invalid(
           'usage : /session decision <identifiant PV | "Prénom Nom"> admis|refusé|absent [commentaire]',

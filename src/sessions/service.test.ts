@@ -1,0 +1,345 @@
+import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
+import { describeEachBackend, type TestStore } from "../../test/helpers/stores.js";
+import { KNOWLEDGE_DIR } from "../../test/helpers/temp.js";
+import type { Db } from "../db/db.js";
+import { getRun } from "../db/job-claims.js";
+import { deleteSlackUserData } from "../db/qa-log.js";
+import { CertibotError } from "../errors.js";
+import type { Notifier } from "../jobs/notifier.js";
+import { runOccurrence } from "../jobs/runner.js";
+import { silentLogger } from "../log.js";
+import { recordReportCheck } from "../reports/store.js";
+import type { Actor } from "./access.js";
+import { ALERT_CLAIM, sessionAlertsJob } from "./alert-job.js";
+import type { DeadlineAlertNotice } from "./alerts.js";
+import { runSessionCommand, type SessionReply } from "./commands.js";
+import { loadSessionKnowledge, type SessionKnowledge } from "./service.js";
+
+const knowledge: SessionKnowledge = await loadSessionKnowledge(KNOWLEDGE_DIR, "rncp37827");
+const DELIVERABLES = ["chef-doeuvre", "cas-pratique-e2", "cas-pratique-e3"];
+const ADMIN: Actor = { id: "U0ADMIN", admin: true };
+const MANAGER: Actor = { id: "U0MGR", admin: false };
+const TRAINER: Actor = { id: "U0TRAIN", admin: false };
+const CANDIDATE: Actor = { id: "U0CAND", admin: false };
+const STRANGER: Actor = { id: "U0NOBODY", admin: false };
+
+const ROSTER = `nom;prénom;email;rôle
+Ndiaye;Dieynaba;U0CAND@example.test;apprenante
+Abel;Jean;;apprenant
+Élie;Zoé;;apprenante
+Martin;Paul;;formateur`;
+
+/** A port double: records what jobs would post, fails on demand. */
+class RecordingNotifier implements Notifier {
+  readonly notices: DeadlineAlertNotice[] = [];
+  failing = false;
+  async deadlineAlerts(notice: DeadlineAlertNotice) {
+    // Yield first, so concurrent replicas really interleave.
+    await new Promise((r) => setTimeout(r, 5));
+    if (this.failing) throw new Error("slack down");
+    this.notices.push(notice);
+  }
+}
+
+describeEachBackend("sessions", (backend) => {
+  let store: TestStore;
+  let db: Db;
+
+  beforeAll(async () => {
+    store = await backend.createStore();
+    db = await store.openMigrated();
+  });
+  afterAll(async () => {
+    await db.close();
+    await store.cleanup();
+  });
+  afterEach(async () => {
+    await db.query("delete from sessions");
+    await db.query("delete from job_runs");
+    await db.query("delete from report_checks");
+  });
+
+  const run = (
+    actor: Actor,
+    text: string,
+    channelId: string | null = "C0PROMO",
+    now = new Date("2025-04-14T08:00:00Z"),
+  ) =>
+    runSessionCommand(text, {
+      deps: { db, knowledge },
+      actor,
+      channelId,
+      now,
+      deliverableIds: DELIVERABLES,
+      resolveEmail: async (email) => /^(U\w+)@example\.test$/i.exec(email)?.[1] ?? null,
+    });
+  const refusal = async (p: Promise<unknown>) => {
+    try {
+      await p;
+    } catch (e) {
+      if (e instanceof CertibotError) return `${e.code}: ${e.userMessage("fr")}`;
+      throw e;
+    }
+    throw new Error("the command was accepted");
+  };
+  const as = <K extends SessionReply["kind"]>(r: SessionReply, kind: K) => {
+    expect(r.kind).toBe(kind);
+    return r as Extract<SessionReply, { kind: K }>;
+  };
+
+  /** The sample session of the guide's calendar, as a manager would set it up. */
+  async function sampleSession() {
+    await run(ADMIN, "create dev-ia-2023 agate=3006");
+    await run(ADMIN, `member add <@${MANAGER.id}> responsable`);
+    await run(
+      MANAGER,
+      "set lancement=2023-10-02 fin-prairie=05/01/2024 debut-session=2025-05-05 fin-session=2025-05-09",
+    );
+    await run(MANAGER, `roster import\n${ROSTER}`);
+    await run(MANAGER, `member add <@${TRAINER.id}> formateur`);
+  }
+
+  it("lets an admin create a session, a manager set it up, and shows the right status to each role", async () => {
+    await sampleSession();
+    const staff = as(await run(TRAINER, "status"), "status").status;
+    expect(staff.deadlines.map((d) => `${d.deadline.id} ${d.deadline.due} ${d.state.kind}`)).toEqual([
+      "s1-project-team 2023-09-02 overdue",
+      "s1-trainers 2023-09-18 overdue",
+      "s2-trainers 2023-09-18 overdue",
+      "s1-learners 2024-01-05 overdue",
+      "s2-learners 2024-01-05 overdue",
+      "s1-jury 2025-04-21 upcoming",
+      "reports-to-jury 2025-05-04 upcoming",
+      "s2-jury 2025-05-05 upcoming",
+      "pv-prepare 2025-05-05 upcoming",
+      "pv-complete 2025-05-09 upcoming",
+    ]);
+    expect(staff.deadlines[5]!.state).toEqual({ kind: "upcoming", daysLeft: 7 });
+    expect(staff.all).toMatchObject({ candidates: 3, trainers: 2, managers: 2 });
+    expect(staff.all!.jury.issues.map((i) => i.kind)).toEqual(["too-few-professionals"]);
+
+    // The candidate was linked by e-mail at import and sees only their own view.
+    await recordReportCheck(db, CANDIDATE.id, {
+      deliverable: "chef-doeuvre",
+      format: "pdf",
+      ok: true,
+      pages: 24,
+      pagesApproximate: false,
+      missing: [],
+    } as never);
+    const own = as(await run(CANDIDATE, "status"), "status").status;
+    expect(own.all).toBeNull();
+    expect(own.own!.reports).toEqual([expect.objectContaining({ deliverable: "chef-doeuvre", ok: true })]);
+    expect(own.deadlines.map((d) => d.deadline.id)).toEqual([
+      "s1-learners",
+      "s2-learners",
+      "reports-to-jury",
+    ]);
+    const after = as(await run(MANAGER, "status"), "status").status;
+    expect(after.all!.reports[0]).toEqual({ deliverable: "chef-doeuvre", ok: 1, failing: 0, notChecked: 2 });
+  });
+
+  it("enforces roles on every command", async () => {
+    await sampleSession();
+    const notManager = /NOT_ALLOWED: .*seuls les responsables de la session peuvent la modifier/;
+    for (const actor of [TRAINER, CANDIDATE])
+      for (const cmd of [
+        "set agate=9999",
+        "done s1-jury",
+        `roster import\n${ROSTER}`,
+        'jury add "Alice Durand" annees=5',
+        "decision 3006-AJ-01 admis",
+        "pv",
+        `member add <@${actor.id}> responsable`,
+      ])
+        expect(await refusal(run(actor, cmd)), `${actor.id} ${cmd}`).toMatch(notManager);
+    expect(await refusal(run(CANDIDATE, "roster"))).toMatch(/NOT_ALLOWED: .*données de tous les candidats/);
+    expect(await refusal(run(CANDIDATE, "jury"))).toMatch(/NOT_ALLOWED/);
+    expect(await refusal(run(STRANGER, "status dev-ia-2023"))).toMatch(/NOT_ALLOWED: .*ne faites pas partie/);
+    expect(await refusal(run(STRANGER, "create autre"))).toMatch(/NOT_ALLOWED: .*créent des sessions/);
+    // A manager may create the next promotion's session.
+    expect(as(await run(MANAGER, "create dev-ia-2024", "C0NEXT"), "created").session.channelId).toBe(
+      "C0NEXT",
+    );
+  });
+
+  it("gives precise messages for bad input", async () => {
+    await sampleSession();
+    expect(await refusal(run(ADMIN, "status nope"))).toMatch(
+      /SESSION_UNKNOWN: .*« nope » n'existe pas\. Sessions : dev-ia-2023/,
+    );
+    expect(await refusal(run(MANAGER, "set lancement=2023-02-30"))).toMatch(
+      /date invalide pour lancement : « 2023-02-30 »/,
+    );
+    expect(await refusal(run(MANAGER, "set fin-prairie=2023-09-01"))).toMatch(
+      /fin de la prairie .*avant le lancement/,
+    );
+    expect(await refusal(run(MANAGER, "set debut-session=2023-01-01 fin-prairie=aucune"))).toMatch(
+      /début de la session .*avant le lancement/,
+    );
+    expect(await refusal(run(MANAGER, "done s9-nope"))).toMatch(
+      /échéance inconnue « s9-nope » ; échéances : s1-project-team/,
+    );
+    expect(await refusal(run(MANAGER, "set couleur=bleu"))).toMatch(/réglage inconnu « couleur »/);
+    expect(await refusal(run(MANAGER, "set referentiel=inconnu"))).toMatch(/référentiel inconnu/);
+    expect(await refusal(run(MANAGER, "set fuseau=Mars/Olympus"))).toMatch(/fuseau horaire inconnu/);
+    expect(await refusal(run(ADMIN, "create dev-ia-2023"))).toMatch(/existe déjà/);
+    expect(await refusal(run(ADMIN, "create A"))).toMatch(/nom de session invalide/);
+    expect(await refusal(run(MANAGER, "decision 3006-XX-99 admis"))).toMatch(
+      /candidat introuvable « 3006-XX-99 »/,
+    );
+    expect(await refusal(run(MANAGER, "frobnicate"))).toMatch(/sous-commande inconnue/);
+    // Nothing of a bad roster is imported.
+    expect(await refusal(run(MANAGER, "roster import\nnom,prenom\nNouveau,Venu\n,Sans nom"))).toMatch(
+      /ligne 3 : nom manquant/,
+    );
+    expect(as(await run(MANAGER, "roster"), "roster").entries.map((e) => e.member.nom)).toEqual([
+      "Abel",
+      "Élie",
+      "Ndiaye",
+    ]);
+  });
+
+  it("keeps the roster's PV ids, the jury check, decisions and the PV", async () => {
+    await sampleSession();
+    const roster = as(await run(TRAINER, "roster"), "roster").entries;
+    expect(roster.map((e) => `${e.pvId} ${e.member.nom} ${e.member.prenom}`)).toEqual([
+      "3006-AJ-01 Abel Jean",
+      "3006-EZ-02 Élie Zoé",
+      "3006-ND-03 Ndiaye Dieynaba",
+    ]);
+    // Re-importing updates people instead of duplicating them.
+    const again = as(await run(MANAGER, `roster import\n${ROSTER}`), "roster-imported").result;
+    expect(again).toMatchObject({ added: 0, updated: 4, linked: 1 });
+
+    let jury = as(await run(MANAGER, '"jury" add "Paul Martin" annees=8'), "jury");
+    expect(jury.issues.map((i) => i.kind)).toEqual(["too-few-professionals", "trainer-on-jury"]);
+    await run(MANAGER, 'jury remove "Paul Martin"');
+    await run(MANAGER, 'jury add "Alice Durand" annees=5');
+    jury = as(await run(MANAGER, `jury add <@U0JURY> annees=3 email=j@example.org`), "jury");
+    expect(jury.issues).toEqual([]);
+    expect(jury.members).toHaveLength(2);
+
+    expect(as(await run(MANAGER, "decision 3006-AJ-01 admis"), "decision").warning).toBeNull();
+    expect(as(await run(MANAGER, 'decision "Zoé Élie" refusé'), "decision").warning).toMatch(
+      /commentaire est obligatoire/,
+    );
+    await run(MANAGER, "decision ndiaye dieynaba absent");
+    const pv = as(await run(MANAGER, "pv"), "pv").pv;
+    expect(pv.counts).toEqual({
+      registered: 3,
+      present: 2,
+      absent: 1,
+      admitted: 1,
+      refused: 1,
+      undecided: 0,
+    });
+    expect(pv.problems).toEqual([
+      "Zoé Élie : refus sans commentaire (le commentaire est obligatoire en cas de refus).",
+    ]);
+    await run(MANAGER, 'decision 3006-EZ-02 refusé "Projet non présenté"');
+    expect(as(await run(MANAGER, "pv"), "pv").pv.problems).toEqual([]);
+  });
+
+  it("marks a deadline done with who and when", async () => {
+    await sampleSession();
+    const done = as(await run(MANAGER, "done S1-Jury"), "done");
+    expect(done).toMatchObject({ deadlineId: "s1-jury", done: { doneBy: MANAGER.id } });
+    const st = as(await run(MANAGER, "status"), "status").status;
+    expect(st.deadlines.find((d) => d.deadline.id === "s1-jury")!.state.kind).toBe("done");
+  });
+
+  it("sends each alert once across replicas, catches up in one summary, and retries a failed post", async () => {
+    await sampleSession();
+    await run(MANAGER, "done s1-project-team");
+    const notifier = new RecordingNotifier();
+    // Replicas share one PostgreSQL; PGlite is one process's, so there the "replicas" share its connection.
+    const other = backend.name === "postgresql" ? await store.openMigrated() : db;
+    try {
+      const deps = (d: Db) => ({ db: d, config: store.config, log: silentLogger, notifier });
+      const tick = (iso: string) =>
+        Promise.all([
+          runOccurrence(sessionAlertsJob, new Date(iso), deps(db)),
+          runOccurrence(sessionAlertsJob, new Date(iso), deps(other)),
+        ]);
+
+      // Before J-7 of anything still open (and the launch deadlines were long ago, but the
+      // session is not archived): overdue ones go out at the first tick after 09:00.
+      const first = await tick("2025-04-14T07:00:00Z");
+      expect(first.map((o) => o.status).sort()).toEqual(["done", "skipped"]);
+      expect(notifier.notices).toHaveLength(1);
+      const n = notifier.notices[0]!;
+      expect(n.alerts.map((a) => `${a.deadline.id}:${a.stage}`)).toEqual([
+        "s1-trainers:overdue",
+        "s2-trainers:overdue",
+        "s1-learners:overdue",
+        "s2-learners:overdue",
+        "s1-jury:j-7",
+      ]);
+      expect(n.late).toBe(false);
+      expect(n.session.name).toBe("dev-ia-2023");
+      // Managers (the admin who created it, and the one added) always; trainers because s1-trainers concerns them.
+      expect(n.mentionIds.sort()).toEqual([ADMIN.id, MANAGER.id, TRAINER.id].sort());
+
+      // The next ticks of the same day: nothing new.
+      await tick("2025-04-14T07:15:00Z");
+      await tick("2025-04-14T12:00:00Z");
+      expect(notifier.notices).toHaveLength(1);
+
+      // Down from the 15th to the 21st at 10:00: one late summary, each deadline at its current stage.
+      await run(MANAGER, "done s1-trainers");
+      await tick("2025-04-21T08:30:00Z");
+      expect(notifier.notices).toHaveLength(2);
+      const summary = notifier.notices[1]!;
+      expect(summary.late).toBe(true);
+      expect(summary.alerts.map((a) => `${a.deadline.id}:${a.stage}:${a.stageDate}`)).toEqual([
+        "s2-trainers:overdue:2025-04-21",
+        "s1-learners:overdue:2025-04-21",
+        "s2-learners:overdue:2025-04-21",
+        "s1-jury:j0:2025-04-21",
+      ]);
+
+      // Slack down on the 22nd: nothing is marked sent; the next tick sends it.
+      await Promise.all(
+        ["s2-trainers", "s1-learners", "s2-learners"].map((id) => run(MANAGER, `done ${id}`)),
+      );
+      notifier.failing = true;
+      const failed = await tick("2025-04-22T07:00:00Z");
+      expect(failed.map((o) => o.status).sort()).toEqual(["failed", "skipped"]);
+      expect((await getRun(db, ALERT_CLAIM, `${n.session.id}/s1-jury/overdue/2025-04-22`))?.status).toBe(
+        "failed",
+      );
+      notifier.failing = false;
+      await tick("2025-04-22T07:15:00Z");
+      expect(notifier.notices).toHaveLength(3);
+      expect(notifier.notices[2]!.alerts.map((a) => a.key)).toEqual(["s1-jury/overdue/2025-04-22"]);
+      await tick("2025-04-22T07:30:00Z");
+      expect(notifier.notices).toHaveLength(3);
+    } finally {
+      if (other !== db) await other.close();
+    }
+  });
+
+  it("fails clearly when alerts are due and Slack is not configured, and sends them once it is", async () => {
+    await sampleSession();
+    const at = new Date("2025-04-14T07:00:00Z");
+    const out = await runOccurrence(sessionAlertsJob, at, { db, config: store.config, log: silentLogger });
+    expect(out).toMatchObject({
+      status: "failed",
+      error: expect.stringMatching(/Slack n'est pas configuré/),
+    });
+    const notifier = new RecordingNotifier();
+    await runOccurrence(sessionAlertsJob, at, { db, config: store.config, log: silentLogger, notifier });
+    expect(notifier.notices).toHaveLength(1);
+  });
+
+  it("erases a person's memberships on request and keeps the session", async () => {
+    await sampleSession();
+    await run(MANAGER, "decision ndiaye dieynaba admis");
+    const erased = await deleteSlackUserData(db, CANDIDATE.id);
+    expect(erased.sessionMemberships).toBe(1);
+    const roster = as(await run(MANAGER, "roster"), "roster").entries;
+    expect(roster.map((e) => e.member.nom)).toEqual(["Abel", "Élie"]);
+    expect(await db.query("select count(*)::int as n from session_decisions")).toEqual([{ n: 0 }]);
+  });
+});
