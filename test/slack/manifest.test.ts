@@ -8,6 +8,7 @@ import { LISTENED } from "../../src/slack/listeners/index.js";
 import { ACTIONS } from "../../src/slack/views/answer-blocks.js";
 import { SUGGESTED_PROMPTS } from "../../src/slack/views/home-view.js";
 import { REPORT_ACTIONS } from "../../src/slack/views/report-blocks.js";
+import { SESSION_ACTIONS } from "../../src/slack/views/session-blocks.js";
 
 interface Manifest {
   features: {
@@ -45,7 +46,7 @@ describe("manifest.yml", () => {
 
   it("handles every action id the views build, and builds no other", () => {
     expect([...ACTION_IDS].sort()).toEqual(
-      [...Object.values(ACTIONS), ...Object.values(REPORT_ACTIONS)].sort(),
+      [...Object.values(ACTIONS), ...Object.values(REPORT_ACTIONS), ...Object.values(SESSION_ACTIONS)].sort(),
     );
     expect(manifest.settings.interactivity.is_enabled).toBe(true);
   });
@@ -57,7 +58,7 @@ describe("manifest.yml", () => {
     expect(manifest.settings.socket_mode_enabled).toBe(true);
   });
 
-  it("asks for the bot scopes it needs (files:read is for /rapport reports)", () => {
+  it("asks for the bot scopes it needs (files:read is for /rapport reports, users:read.email links rosters)", () => {
     expect([...manifest.oauth_config.scopes.bot].sort()).toEqual(
       [
         "app_mentions:read",
@@ -72,6 +73,7 @@ describe("manifest.yml", () => {
         "im:write",
         "reactions:write",
         "users:read",
+        "users:read.email",
       ].sort(),
     );
   });
