@@ -104,7 +104,8 @@ export function parseFeed(xml: string): ParsedFeed {
   const problems: string[] = [];
   const parser = new DOMParser({
     errorHandler: {
-      warning: () => {},
+      // xmldom reports unclosed or mismatched tags as mere warnings.
+      warning: (m: string) => problems.push(m),
       error: (m: string) => problems.push(m),
       fatalError: (m: string) => problems.push(m),
     },
