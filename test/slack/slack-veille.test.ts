@@ -291,4 +291,48 @@ describeEachBackend("Slack veille", (backend) => {
     await runOccurrence(job, new Date("2026-11-16T08:15:00Z"), { db, config, log, notifier });
     expect(fake.callsTo("chat.postMessage")).toHaveLength(3);
   });
+
+  it("delivers DMs one by one: a failed DM is logged, the reminder fails only when nobody was reached", async () => {
+    const lines: string[] = [];
+    const client = new WebClient("xoxb-test", { slackApiUrl: fake.apiUrl, retryConfig: { retries: 0 } });
+    const methods = veilleNotifierMethods(
+      client,
+      createLogger("warn", (l) => lines.push(l)),
+    );
+    const notice = {
+      session: { ...session, channelId: null },
+      week: "2026-W47",
+      weekLabel: "semaine du lundi 16 novembre 2026",
+      theme: null,
+      targetMinutes: 60,
+      checklist: ["Auteur identifié"],
+      feedItems: [],
+      channelId: null,
+      dmUserIds: ["U0ALICE", "U0BOB"],
+      late: true,
+    };
+    await methods.veilleReminder(notice);
+    expect(fake.callsTo("chat.postMessage").map((c) => c.args.channel)).toEqual(["U0ALICE", "U0BOB"]);
+    const text = (fake.callsTo("chat.postMessage")[0]!.args.blocks as Block[]).map((b) => b.text?.text ?? "");
+    expect(text.join("\n")).toMatch(/Thème : libre/);
+    expect(JSON.stringify(fake.callsTo("chat.postMessage")[0]!.args.blocks)).toMatch(/part en retard/);
+    fake.failing.set("chat.postMessage", "channel_not_found");
+    await expect(methods.veilleReminder(notice)).rejects.toThrow(/aucun des 2 messages directs/);
+    expect(lines.filter((l) => l.includes("direct message failed"))).toHaveLength(2);
+    await expect(
+      methods.veilleDigest({
+        session,
+        week: "2026-W47",
+        weekLabel: "semaine du lundi 16 novembre 2026",
+        targetMinutes: 60,
+        logged: [],
+        missing: [],
+        shared: [],
+        to: "channel",
+        channelId: "C0SESSION",
+        recipientIds: ["U0TRAIN"],
+        late: false,
+      }),
+    ).rejects.toThrow(/channel_not_found/);
+  });
 });
