@@ -185,6 +185,15 @@ describeEachBackend("Slack veille", (backend) => {
     await slash("U0TRAIN", "config day=mardi");
     await until(() => fake.responseUrlPosts.length === 3, "the refusal to configure");
     expect(lastReply().text).toMatch(/seuls les responsables de la session peuvent la modifier/);
+    await slash("U0MGR", 'config day=mardi time=10h theme="Éthique" digest=dm');
+    await until(() => fake.responseUrlPosts.length === 4, "the new settings");
+    expect(lastReply().text).toMatch(/^Réglages enregistrés de la veille, session dev-ia/);
+    expect(lastReply().text).toMatch(/• rappel : mardi 10:00, dans le canal/);
+    expect(lastReply().text).toMatch(/• bilan : vendredi 17:00, en message direct aux formateurs/);
+    expect(lastReply().text).toMatch(/• thèmes : « Éthique »/);
+    await slash("U0ALICE", "source list");
+    await until(() => fake.responseUrlPosts.length === 5, "the sources");
+    expect(lastReply().text).toMatch(/ne suit aucun flux/);
   });
 
   it("the button opens the modal; bad fields come back beside their inputs; a good one is stored and shared", async () => {
@@ -263,7 +272,12 @@ describeEachBackend("Slack veille", (backend) => {
   });
 
   it("the reminder job posts through Slack: the channel message with its button, and DMs when asked", async () => {
-    await configureVeille(db, { id: "U0MGR", admin: false }, session, 'dm=on theme="Sécurité des modèles"');
+    await configureVeille(
+      db,
+      { id: "U0MGR", admin: false },
+      session,
+      'day=lundi time=09:00 dm=on theme="Sécurité des modèles"',
+    );
     const client = new WebClient("xoxb-test", { slackApiUrl: fake.apiUrl });
     const notifier: Notifier = {
       deadlineAlerts: () => Promise.reject(new Error("not used")),

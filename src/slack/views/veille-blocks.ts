@@ -135,12 +135,7 @@ export function reminderBlocks(n: VeilleReminderNotice): KnownBlock[] {
   ];
   if (n.late)
     blocks.push(context("Ce rappel part en retard : le service était indisponible à l'heure prévue."));
-  blocks.push(
-    listSections(
-      "Une source fiable (compétence C6)",
-      n.checklist.map((c) => `• ${esc(c)}`),
-    )[0]!,
-  );
+  blocks.push(md(`*Une source fiable (compétence C6)*\n${n.checklist.map((c) => `• ${esc(c)}`).join("\n")}`));
   if (n.feedItems.length)
     blocks.push(
       ...listSections(

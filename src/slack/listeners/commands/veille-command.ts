@@ -5,7 +5,7 @@ import { isCertibotError } from "../../../errors.js";
 import { type Actor, actorFor } from "../../../sessions/access.js";
 import { resolveSession } from "../../../sessions/resolve.js";
 import type { Session } from "../../../sessions/types.js";
-import { parseLogCommand } from "../../../veille/log-entry.js";
+import { LOG_USAGE, parseLogCommand } from "../../../veille/log-entry.js";
 import {
   addSource,
   configureVeille,
@@ -86,7 +86,17 @@ async function run(
   switch (verb) {
     case "log": {
       const s = await session();
-      const entry = await logVeille(deps.db, actor, s, parseLogCommand(args), now);
+      let entry: VeilleEntry;
+      try {
+        entry = await logVeille(deps.db, actor, s, parseLogCommand(args), now);
+      } catch (e) {
+        // The takeaways' `;` syntax is easy to forget: every refusal of the command recalls it.
+        if (isCertibotError(e) && e.code === "VEILLE_INVALID") {
+          await reply(`${e.userMessage("fr")}\nUsage : \`${LOG_USAGE}\``);
+          return;
+        }
+        throw e;
+      }
       const posted = entry.shared ? await postSynthesis(client, s, entry) : false;
       await reply(loggedText(entry, await weekTotal(deps, entry), WEEKLY_TARGET_MINUTES, posted));
       return;
