@@ -1,9 +1,10 @@
 import type { Job } from "../jobs/job.js";
 import { utcSlotKey } from "../jobs/time.js";
 import { membersOf } from "../sessions/store.js";
+import { personOf } from "./people.js";
 import { TICK_MINUTES } from "./schedule.js";
 import { entriesOfWeek, minutesByWeek } from "./store.js";
-import { personOf, runVeilleTick, type SendContext, VEILLE_CRON, VEILLE_TICK_LEASE_MS } from "./tick.js";
+import { runVeilleTick, type SendContext, VEILLE_CRON, VEILLE_TICK_LEASE_MS } from "./tick.js";
 import { type VeilleDigestNotice, WEEKLY_TARGET_MINUTES } from "./types.js";
 import { weekLabel } from "./weeks.js";
 

@@ -1,9 +1,10 @@
 import type { Job } from "../jobs/job.js";
 import { utcSlotKey } from "../jobs/time.js";
 import { FEED_LIMITS, type FeedLimits, refreshFeeds } from "./feeds.js";
+import { slackIdsOf } from "./people.js";
 import { TICK_MINUTES } from "./schedule.js";
 import { themeOfWeek } from "./themes.js";
-import { runVeilleTick, type SendContext, slackIdsOf, VEILLE_CRON, VEILLE_TICK_LEASE_MS } from "./tick.js";
+import { runVeilleTick, type SendContext, VEILLE_CRON, VEILLE_TICK_LEASE_MS } from "./tick.js";
 import { RELIABILITY_CHECKLIST, type VeilleReminderNotice, WEEKLY_TARGET_MINUTES } from "./types.js";
 import { weekLabel } from "./weeks.js";
 
@@ -21,7 +22,7 @@ export interface VeilleReminderOptions {
 async function sendReminder(ctx: SendContext, feedLimits: FeedLimits): Promise<void> {
   const { session, settings, occurrence, notifier, deps, at } = ctx;
   const feeds = await refreshFeeds(deps.db, session.id, at, deps.log, feedLimits);
-  const candidates = await slackIdsOf(deps, session.id, "candidate");
+  const candidates = await slackIdsOf(deps.db, session.id, "candidate");
   const notice: VeilleReminderNotice = {
     session,
     week: occurrence.week,
@@ -43,7 +44,7 @@ async function sendReminder(ctx: SendContext, feedLimits: FeedLimits): Promise<v
       session,
       week: occurrence.week,
       problems: feeds.problems,
-      managerIds: await slackIdsOf(deps, session.id, "manager"),
+      managerIds: await slackIdsOf(deps.db, session.id, "manager"),
       channelId: session.channelId,
     });
   } catch (e) {

@@ -6,6 +6,7 @@ import { membersOf } from "../sessions/store.js";
 import type { Session } from "../sessions/types.js";
 import { FEED_LIMITS, FeedError, type FeedLimits, fetchFeed } from "./feeds.js";
 import { checkUrl, requireValidEntry, type VeilleEntryInput } from "./log-entry.js";
+import { personOf } from "./people.js";
 import { nextPlanned, type SessionVeilleSettings } from "./schedule.js";
 import {
   type CandidateVeilleStatus,
@@ -25,7 +26,6 @@ import {
   weeksLoggedBy,
 } from "./store.js";
 import { MAX_THEME_CHARS, MAX_THEMES, themeOfWeek } from "./themes.js";
-import { personOf } from "./tick.js";
 import {
   type IsoWeek,
   type VeilleEntry,

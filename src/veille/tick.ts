@@ -2,11 +2,10 @@ import { claim, finishClaim } from "../db/job-claims.js";
 import type { JobDeps } from "../jobs/job.js";
 import type { Notifier } from "../jobs/notifier.js";
 import { isTimeZone } from "../jobs/time.js";
-import { allSessions, membersOf } from "../sessions/store.js";
-import type { Member, Session } from "../sessions/types.js";
+import { allSessions } from "../sessions/store.js";
+import type { Session } from "../sessions/types.js";
 import { dueVeille, type SessionVeilleSettings, type VeilleKind, type VeilleOccurrence } from "./schedule.js";
 import { settingsOfSessions } from "./store.js";
-import type { VeillePerson } from "./types.js";
 import { weekEnd, weekStart } from "./weeks.js";
 
 /** Sessions tick every 15 minutes in UTC; each session's own clock decides what is due. */
@@ -30,14 +29,6 @@ export function activeInWeek(session: Session, week: string): boolean {
   if (first && weekEnd(week) < first) return false;
   if (session.sessionEnd && weekStart(week) > session.sessionEnd) return false;
   return true;
-}
-
-export function personOf(m: Member): VeillePerson {
-  return { slackUserId: m.slackUserId, name: `${m.prenom} ${m.nom}`.trim() || m.slackUserId || "(sans nom)" };
-}
-
-export async function slackIdsOf(deps: JobDeps, sessionId: number, role: Member["role"]): Promise<string[]> {
-  return (await membersOf(deps.db, sessionId, role)).flatMap((m) => (m.slackUserId ? [m.slackUserId] : []));
 }
 
 /**

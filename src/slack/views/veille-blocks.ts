@@ -235,13 +235,12 @@ export function veilleModal(session: Session, now: Date): ModalView {
   const input = (
     id: { block: string; action: string },
     label: string,
-    opts: { optional?: boolean; max?: number; multiline?: boolean; hint?: string; placeholder?: string } = {},
+    opts: { optional?: boolean; max?: number; multiline?: boolean; placeholder?: string } = {},
   ): KnownBlock => ({
     type: "input",
     block_id: id.block,
     optional: opts.optional ?? false,
     label: { type: "plain_text", text: label },
-    ...(opts.hint ? { hint: { type: "plain_text" as const, text: opts.hint } } : {}),
     element: {
       type: "plain_text_input",
       action_id: id.action,
