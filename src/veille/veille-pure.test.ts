@@ -6,6 +6,7 @@ import { dueVeille, nextPlanned, type SessionVeilleSettings } from "./schedule.j
 import { parseVeilleConfig } from "./service.js";
 import { candidateStatus, sessionTable } from "./status.js";
 import { themeOfWeek } from "./themes.js";
+import { activeInWeek } from "./tick.js";
 import { DEFAULT_SETTINGS } from "./types.js";
 import {
   addWeeks,
@@ -410,5 +411,33 @@ describe("/veille config parsing", () => {
     );
     expect(hint(() => parseVeilleConfig("lundi", DEFAULT_SETTINGS))).toMatch(/n'est pas un réglage/);
     expect(hint(() => parseVeilleConfig("grace=200", DEFAULT_SETTINGS))).toMatch(/entre 0 et 168/);
+  });
+});
+
+describe("which sessions get veille messages", () => {
+  const base = {
+    id: 1,
+    name: "s",
+    referential: "r",
+    agate: null,
+    channelId: null,
+    timezone: PARIS,
+    reportsLeadDays: 1,
+    createdBy: "U",
+    createdAt: new Date(0),
+    prairieEnd: null,
+  };
+  it("from the week of the launch (or the session start) to the week of its end", () => {
+    const s = { ...base, launch: "2026-09-02", sessionStart: null, sessionEnd: "2027-03-10" };
+    expect(activeInWeek(s, "2026-W35")).toBe(false);
+    expect(activeInWeek(s, "2026-W36")).toBe(true);
+    expect(activeInWeek(s, "2027-W10")).toBe(true);
+    expect(activeInWeek(s, "2027-W11")).toBe(false);
+    const started = { ...base, launch: null, sessionStart: "2026-09-14", sessionEnd: null };
+    expect(activeInWeek(started, "2026-W37")).toBe(false);
+    expect(activeInWeek(started, "2030-W01")).toBe(true);
+    expect(activeInWeek({ ...base, launch: null, sessionStart: null, sessionEnd: null }, "2000-W01")).toBe(
+      true,
+    );
   });
 });
