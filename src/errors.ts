@@ -107,6 +107,16 @@ const CATALOG = {
     fr: "La liste des candidats est invalide ; rien n'a été importé.",
     en: "The roster is invalid; nothing was imported.",
   },
+  VEILLE_INVALID: {
+    exit: 2,
+    fr: "Veille invalide : rien n'a été enregistré.",
+    en: "Invalid watch entry or setting: nothing was saved.",
+  },
+  VEILLE_SOURCE_INVALID: {
+    exit: 2,
+    fr: "Source de veille invalide.",
+    en: "Invalid watch source.",
+  },
   INTERNAL: {
     exit: 1,
     fr: "Une erreur interne s'est produite.",

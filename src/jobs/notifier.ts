@@ -1,4 +1,5 @@
 import type { DeadlineAlertNotice } from "../sessions/alerts.js";
+import type { VeilleDigestNotice, VeilleFeedProblemsNotice, VeilleReminderNotice } from "../veille/types.js";
 
 /**
  * What scheduled jobs say to people, in the features' own terms. The Slack
@@ -8,4 +9,10 @@ import type { DeadlineAlertNotice } from "../sessions/alerts.js";
  */
 export interface Notifier {
   deadlineAlerts(notice: DeadlineAlertNotice): Promise<void>;
+  /** The weekly veille reminder: in the session channel, and by DM to candidates when asked. */
+  veilleReminder(notice: VeilleReminderNotice): Promise<void>;
+  /** The weekly veille digest for trainers: in the channel or by DM. */
+  veilleDigest(notice: VeilleDigestNotice): Promise<void>;
+  /** Feeds that could not be read before a reminder, to the managers. */
+  veilleFeedProblems(notice: VeilleFeedProblemsNotice): Promise<void>;
 }

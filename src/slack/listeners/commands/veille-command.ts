@@ -1,0 +1,163 @@
+import type { AllMiddlewareArgs, RespondFn, SlackCommandMiddlewareArgs } from "@slack/bolt";
+import type { KnownBlock } from "@slack/types";
+import type { WebClient } from "@slack/web-api";
+import { isCertibotError } from "../../../errors.js";
+import { type Actor, actorFor } from "../../../sessions/access.js";
+import { resolveSession } from "../../../sessions/resolve.js";
+import type { Session } from "../../../sessions/types.js";
+import { LOG_USAGE, parseLogCommand } from "../../../veille/log-entry.js";
+import {
+  addSource,
+  configureVeille,
+  listSources,
+  logVeille,
+  removeSource,
+  veilleStatus,
+} from "../../../veille/service.js";
+import { minutesByWeek } from "../../../veille/store.js";
+import { type VeilleEntry, WEEKLY_TARGET_MINUTES } from "../../../veille/types.js";
+import type { SlackDeps } from "../../deps.js";
+import { replyWithError } from "../../reply-error.js";
+import {
+  configText,
+  loggedText,
+  sourcesText,
+  statusBlocks,
+  synthesisBlocks,
+  synthesisText,
+  VEILLE_HELP,
+} from "../../views/veille-blocks.js";
+
+const SESSION_OPTION = /(?:^|\s)session=(\S+)/i;
+
+/** `session=<nom>` anywhere in the text picks the session; the rest is the subcommand. */
+export function splitSessionOption(text: string): { sessionName: string | null; rest: string } {
+  const m = SESSION_OPTION.exec(text);
+  if (!m) return { sessionName: null, rest: text.trim() };
+  return {
+    sessionName: m[1]!,
+    rest: `${text.slice(0, m.index)} ${text.slice(m.index + m[0].length)}`.trim(),
+  };
+}
+
+/** Posts a shared synthesis in the session's channel; false when the session has none. */
+export async function postSynthesis(
+  client: WebClient,
+  session: Session,
+  entry: VeilleEntry,
+): Promise<boolean> {
+  if (!session.channelId) return false;
+  await client.chat.postMessage({
+    channel: session.channelId,
+    text: synthesisText(entry),
+    blocks: synthesisBlocks(entry),
+    unfurl_links: false,
+    unfurl_media: false,
+  });
+  return true;
+}
+
+/** After logging: the week's total for the confirmation. */
+export async function weekTotal(deps: SlackDeps, entry: VeilleEntry): Promise<number> {
+  const rows = await minutesByWeek(deps.db, entry.sessionId, [entry.isoWeek], entry.slackUserId);
+  return rows.reduce((sum, r) => sum + r.minutes, 0);
+}
+
+async function run(
+  deps: SlackDeps,
+  client: WebClient,
+  actor: Actor,
+  channelId: string,
+  text: string,
+  respond: RespondFn,
+): Promise<void> {
+  const reply = (t: string, blocks?: KnownBlock[]) =>
+    respond({ response_type: "ephemeral", text: t, ...(blocks ? { blocks } : {}) });
+  const { sessionName, rest } = splitSessionOption(text);
+  const [sub = "", ...words] = rest.split(/\s+/);
+  const args = rest.slice(sub.length).trim();
+  const verb = sub.toLowerCase();
+  if (!verb || ["help", "aide", "?"].includes(verb)) {
+    await reply(VEILLE_HELP);
+    return;
+  }
+  const session = () => resolveSession(deps.db, sessionName, { channelId, actor });
+  const now = new Date();
+  switch (verb) {
+    case "log": {
+      const s = await session();
+      let entry: VeilleEntry;
+      try {
+        entry = await logVeille(deps.db, actor, s, parseLogCommand(args), now);
+      } catch (e) {
+        // The takeaways' `;` syntax is easy to forget: every refusal of the command recalls it.
+        if (isCertibotError(e) && e.code === "VEILLE_INVALID") {
+          await reply(`${e.userMessage("fr")}\nUsage : \`${LOG_USAGE}\``);
+          return;
+        }
+        throw e;
+      }
+      const posted = entry.shared ? await postSynthesis(client, s, entry) : false;
+      await reply(loggedText(entry, await weekTotal(deps, entry), WEEKLY_TARGET_MINUTES, posted));
+      return;
+    }
+    case "status":
+    case "statut": {
+      const view = await veilleStatus(deps.db, actor, await session(), now);
+      const title = view.kind === "own" ? "Votre veille" : "Veille des candidats";
+      await reply(`${title} — session ${view.session.name}`, statusBlocks(view));
+      return;
+    }
+    case "config":
+      await reply(configText(await configureVeille(deps.db, actor, await session(), args, now)));
+      return;
+    case "source":
+    case "sources": {
+      const [action = "list", target = ""] = words;
+      const s = await session();
+      if (action === "add" || action === "ajouter") {
+        const added = await addSource(deps.db, actor, s, target);
+        await reply(
+          `Flux ajouté à la session ${s.name} : ${added.title ? `« ${added.title} », ` : ""}${added.feed.url} (${added.items} articles lus). Ses nouveautés seront listées dans le prochain rappel.`,
+        );
+      } else if (action === "remove" || action === "retirer") {
+        const removed = await removeSource(deps.db, actor, s, target);
+        await reply(`Flux retiré de la session ${s.name} : ${removed.url}.`);
+      } else if (action === "list" || action === "liste") {
+        await reply(sourcesText(s, await listSources(deps.db, actor, s)));
+      } else {
+        await reply(
+          "Usage : `/veille source add <url>`, `/veille source remove <url|numéro>`, `/veille source list`.",
+        );
+      }
+      return;
+    }
+    default:
+      await reply(`Sous-commande inconnue « ${sub} ».\n${VEILLE_HELP}`);
+  }
+}
+
+/**
+ * `/veille log|status|config|source|help`. Acknowledged at once (Slack
+ * allows 3 s; reading a feed on `source add` may take longer); every answer
+ * is ephemeral, through response_url.
+ */
+export function veilleCommand(deps: SlackDeps) {
+  return async ({ ack, command, respond, client }: SlackCommandMiddlewareArgs & AllMiddlewareArgs) => {
+    await ack();
+    const actor = actorFor(command.user_id, deps.config.adminUserIds);
+    try {
+      await run(deps, client, actor, command.channel_id, command.text ?? "", respond);
+    } catch (e) {
+      if (isCertibotError(e) && e.code !== "INTERNAL") {
+        await respond({ response_type: "ephemeral", text: e.userMessage("fr") });
+        return;
+      }
+      const id = await replyWithError(deps, e, null);
+      await respond({
+        response_type: "ephemeral",
+        text: `Désolé, une erreur interne m'empêche de répondre. (erreur ${id})`,
+      });
+    }
+  };
+}

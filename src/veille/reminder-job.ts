@@ -1,0 +1,70 @@
+import type { Job } from "../jobs/job.js";
+import { utcSlotKey } from "../jobs/time.js";
+import { FEED_LIMITS, type FeedLimits, refreshFeeds } from "./feeds.js";
+import { slackIdsOf } from "./people.js";
+import { TICK_MINUTES } from "./schedule.js";
+import { themeOfWeek } from "./themes.js";
+import { runVeilleTick, type SendContext, VEILLE_CRON, VEILLE_TICK_LEASE_MS } from "./tick.js";
+import { RELIABILITY_CHECKLIST, type VeilleReminderNotice, WEEKLY_TARGET_MINUTES } from "./types.js";
+import { weekLabel } from "./weeks.js";
+
+export const VEILLE_REMINDER_JOB = "veille-reminder";
+
+export interface VeilleReminderOptions {
+  feedLimits?: FeedLimits;
+}
+
+/**
+ * One session's reminder: its feeds read first (a broken one is reported to
+ * the managers, never holds the reminder back), then the message. Feed items
+ * count as announced only once the reminder went out.
+ */
+async function sendReminder(ctx: SendContext, feedLimits: FeedLimits): Promise<void> {
+  const { session, settings, occurrence, notifier, deps, at } = ctx;
+  const feeds = await refreshFeeds(deps.db, session.id, at, deps.log, feedLimits);
+  const candidates = await slackIdsOf(deps.db, session.id, "candidate");
+  const notice: VeilleReminderNotice = {
+    session,
+    week: occurrence.week,
+    weekLabel: weekLabel(occurrence.week),
+    theme: themeOfWeek(settings.themes, occurrence.week),
+    targetMinutes: WEEKLY_TARGET_MINUTES,
+    checklist: RELIABILITY_CHECKLIST,
+    feedItems: feeds.items,
+    channelId: session.channelId,
+    dmUserIds: settings.dm || !session.channelId ? candidates : [],
+    late: occurrence.late,
+  };
+  await notifier.veilleReminder(notice);
+  await feeds.commit();
+  if (!feeds.problems.length) return;
+  // The reminder is out: a failure here must not fail the claim, or the retry would post it twice.
+  try {
+    await notifier.veilleFeedProblems({
+      session,
+      week: occurrence.week,
+      problems: feeds.problems,
+      managerIds: await slackIdsOf(deps.db, session.id, "manager"),
+      channelId: session.channelId,
+    });
+  } catch (e) {
+    deps.log.error("veille feed problems not delivered", { session: session.name, error: e as Error });
+  }
+}
+
+export function createVeilleReminderJob(opts: VeilleReminderOptions = {}): Job {
+  const feedLimits = opts.feedLimits ?? FEED_LIMITS;
+  return {
+    name: VEILLE_REMINDER_JOB,
+    description:
+      "rappel hebdomadaire de veille (C6) à chaque session, au jour et à l'heure réglés (lundi 09:00 par défaut)",
+    cron: VEILLE_CRON,
+    timezone: "UTC",
+    leaseMs: VEILLE_TICK_LEASE_MS,
+    occurrenceKey: (at) => utcSlotKey(at, TICK_MINUTES),
+    run: (at, deps) =>
+      runVeilleTick(VEILLE_REMINDER_JOB, "reminder", at, deps, (ctx) => sendReminder(ctx, feedLimits)),
+  };
+}
+
+export const veilleReminderJob: Job = createVeilleReminderJob();
