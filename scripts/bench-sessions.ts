@@ -81,10 +81,16 @@ try {
     pvs.push(performance.now() - t);
   }
   let posted = 0;
+  const other = async () => {
+    throw new Error("bench:sessions only runs the deadline alerts");
+  };
   const notifier: Notifier = {
     async deadlineAlerts() {
       posted++;
     },
+    veilleReminder: other,
+    veilleDigest: other,
+    veilleFeedProblems: other,
   };
   const t = performance.now();
   const outcome = await runOccurrence(sessionAlertsJob, now, { db, config, log: silentLogger, notifier });

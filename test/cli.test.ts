@@ -119,7 +119,7 @@ describe("certibot privacy", () => {
     const ok = await runCli(["privacy", "forget-user", "U012ABCDEF"], { env });
     expect(ok.code).toBe(0);
     expect(ok.stdout).toMatch(
-      /^Données de U012ABCDEF effacées : 0 réponse\(s\) journalisée\(s\), 0 avis, 0 message\(s\) de fil, 0 vérification\(s\) de rapport, 0 inscription\(s\) à une session\.$/m,
+      /^Données de U012ABCDEF effacées : 0 réponse\(s\) journalisée\(s\), 0 avis, 0 message\(s\) de fil, 0 vérification\(s\) de rapport, 0 inscription\(s\) à une session, 0 entrée\(s\) de veille\.$/m,
     );
     const bad = await runCli(["privacy", "forget-user", "alice"], { env });
     expect(bad.code).toBe(2);

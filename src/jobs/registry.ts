@@ -1,12 +1,13 @@
 import { createTask, validate } from "node-cron";
 import { sessionAlertsJob } from "../sessions/alert-job.js";
+import { VEILLE_JOBS } from "../veille/jobs.js";
 import { heartbeatJob } from "./heartbeat-job.js";
 import type { Job } from "./job.js";
 import { retentionJob } from "./retention-job.js";
 import { isTimeZone } from "./time.js";
 
 /** Every job the bot knows. Features add theirs here. */
-export const BUILTIN_JOBS: readonly Job[] = [heartbeatJob, retentionJob, sessionAlertsJob];
+export const BUILTIN_JOBS: readonly Job[] = [heartbeatJob, retentionJob, sessionAlertsJob, ...VEILLE_JOBS];
 
 const NAME = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 

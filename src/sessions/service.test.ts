@@ -39,6 +39,17 @@ class RecordingNotifier implements Notifier {
     if (this.failing) throw new Error("slack down");
     this.notices.push(notice);
   }
+  /** The session alert job must never post veille messages. */
+  readonly unexpected: string[] = [];
+  async veilleReminder() {
+    this.unexpected.push("veilleReminder");
+  }
+  async veilleDigest() {
+    this.unexpected.push("veilleDigest");
+  }
+  async veilleFeedProblems() {
+    this.unexpected.push("veilleFeedProblems");
+  }
 }
 
 describeEachBackend("sessions", (backend) => {
@@ -315,6 +326,7 @@ describeEachBackend("sessions", (backend) => {
       expect(notifier.notices[2]!.alerts.map((a) => a.key)).toEqual(["s1-jury/overdue/2025-04-22"]);
       await tick("2025-04-22T07:30:00Z");
       expect(notifier.notices).toHaveLength(3);
+      expect(notifier.unexpected).toEqual([]);
     } finally {
       if (other !== db) await other.close();
     }

@@ -3,6 +3,7 @@ import type { WebClient } from "@slack/web-api";
 import type { Config } from "../config.js";
 import type { Notifier } from "../jobs/notifier.js";
 import type { Logger } from "../log.js";
+import { veilleNotifierMethods } from "./veille-notifier.js";
 import { deadlineAlertBlocks } from "./views/session-blocks.js";
 
 /**
@@ -24,6 +25,7 @@ export function notifierClient(slack: Config["slack"]): WebClient {
  */
 export function createSlackNotifier(client: WebClient, log: Logger): Notifier {
   return {
+    ...veilleNotifierMethods(client, log),
     async deadlineAlerts(notice) {
       const { text, blocks } = deadlineAlertBlocks(notice);
       const targets = notice.session.channelId ? [notice.session.channelId] : notice.managerIds;

@@ -9,6 +9,7 @@ import { ACTIONS } from "../../src/slack/views/answer-blocks.js";
 import { SUGGESTED_PROMPTS } from "../../src/slack/views/home-view.js";
 import { REPORT_ACTIONS } from "../../src/slack/views/report-blocks.js";
 import { SESSION_ACTIONS } from "../../src/slack/views/session-blocks.js";
+import { VEILLE_ACTIONS } from "../../src/slack/views/veille-blocks.js";
 
 interface Manifest {
   features: {
@@ -46,7 +47,12 @@ describe("manifest.yml", () => {
 
   it("handles every action id the views build, and builds no other", () => {
     expect([...ACTION_IDS].sort()).toEqual(
-      [...Object.values(ACTIONS), ...Object.values(REPORT_ACTIONS), ...Object.values(SESSION_ACTIONS)].sort(),
+      [
+        ...Object.values(ACTIONS),
+        ...Object.values(REPORT_ACTIONS),
+        ...Object.values(SESSION_ACTIONS),
+        ...Object.values(VEILLE_ACTIONS),
+      ].sort(),
     );
     expect(manifest.settings.interactivity.is_enabled).toBe(true);
   });

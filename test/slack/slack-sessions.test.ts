@@ -114,6 +114,7 @@ describeEachBackend("Slack sessions", (backend) => {
     expect(blocks).toMatch(/Effectifs\* : 2 candidat\(s\), 1 formateur\(s\), 1 responsable\(s\)/);
     expect(blocks).toMatch(/Jury\* : 0 membre\(s\) — à corriger/);
     expect(blocks).toMatch(/session_deadline_done/);
+    expect(blocks).toMatch(/Veille \(compétence C6\)\*\\nCette semaine : 0\/2 candidat\(s\) ont consigné une veille/);
 
     const roster = await session(TRAINER, "roster");
     expect(roster.text).toMatch(/1\. Abel Jean — 3006-AJ-01\n\s*2\. Ndiaye Dieynaba — 3006-ND-02/);
@@ -121,7 +122,7 @@ describeEachBackend("Slack sessions", (backend) => {
     const own = JSON.stringify((await session(CANDIDATE, "status")).blocks);
     expect(own).toMatch(/Vos prochaines échéances/);
     expect(own).toMatch(/Vos rapports vérifiés/);
-    expect(own).not.toMatch(/Effectifs|session_deadline_done|Abel/);
+    expect(own).not.toMatch(/Effectifs|session_deadline_done|Abel|Veille \(compétence C6\)/);
 
     expect((await session(CANDIDATE, "set agate=1234")).text).toMatch(
       /Vous n'avez pas les droits pour cette action\. Session « dev-ia-2023 » : seuls les responsables/,

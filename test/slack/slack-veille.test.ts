@@ -1,6 +1,3 @@
-import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { App, HTTPReceiver } from "@slack/bolt";
 import { WebClient } from "@slack/web-api";
 import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
 import type { Config } from "../../src/config.js";
@@ -11,9 +8,7 @@ import { createLogger } from "../../src/log.js";
 import type { Retriever } from "../../src/retrieval/retriever.js";
 import { insertSession, upsertMember } from "../../src/sessions/store.js";
 import type { Session } from "../../src/sessions/types.js";
-import { registerVeilleActions } from "../../src/slack/listeners/actions/veille-actions.js";
-import { veilleCommand } from "../../src/slack/listeners/commands/veille-command.js";
-import { veilleModalSubmission } from "../../src/slack/listeners/views/veille-modal-submission.js";
+import { createSlackApp, type SlackApp } from "../../src/slack/app.js";
 import { veilleNotifierMethods } from "../../src/slack/veille-notifier.js";
 import { VEILLE_INPUTS, VEILLE_MODAL } from "../../src/slack/views/veille-blocks.js";
 import { createVeilleReminderJob } from "../../src/veille/reminder-job.js";
@@ -38,16 +33,13 @@ type Block = {
   elements?: Array<{ action_id?: string; value?: string; text?: unknown }>;
 };
 
-/**
- * The veille listeners on a real Bolt HTTP receiver, registered here on
- * their own until the app's listener index wires them in.
- */
+/** /veille, its button and modal, through the bot's real Bolt app and HTTP receiver. */
 describeEachBackend("Slack veille", (backend) => {
   const fake = new FakeSlack();
   let store: TestStore;
   let config: Config;
   let db: Db;
-  let app: App | null = null;
+  let app: SlackApp | null = null;
   let port = 0;
   let session: Session;
   const log = createLogger("error", () => {});
@@ -98,20 +90,8 @@ describeEachBackend("Slack veille", (backend) => {
   });
 
   async function start() {
-    const deps = { config, log, db, answering: { retriever, llm: null, log } };
-    const receiver = new HTTPReceiver({ signingSecret: SIGNING_SECRET, endpoints: "/slack/events" });
-    app = new App({
-      token: "xoxb-test",
-      receiver,
-      clientOptions: { slackApiUrl: fake.apiUrl },
-      deferInitialization: true,
-    });
-    app.command("/veille", veilleCommand(deps));
-    registerVeilleActions(app, deps);
-    app.view(VEILLE_MODAL, veilleModalSubmission(deps));
-    await app.init();
-    const server = (await app.start(0)) as Server;
-    port = (server.address() as AddressInfo).port;
+    app = createSlackApp({ config, log, db, answering: { retriever, llm: null, log } });
+    port = (await app.start())!;
   }
 
   const slash = (user: string, text: string) =>

@@ -1,5 +1,6 @@
 import { openMigratedDb } from "../../db/db.js";
 import { deleteSlackUserData } from "../../db/qa-log.js";
+import { deleteVeilleDataOf } from "../../veille/store.js";
 import { parseArgs, usage } from "../args.js";
 import { type Command, println } from "../context.js";
 
@@ -14,9 +15,10 @@ export const privacyCommand: Command = async (argv, ctx) => {
   const db = await openMigratedDb(ctx.config, ctx.log);
   try {
     const done = await deleteSlackUserData(db, userId);
+    const veille = await deleteVeilleDataOf(db, userId);
     println(
       ctx.stdout,
-      `Données de ${userId} effacées : ${done.answers} réponse(s) journalisée(s), ${done.feedback} avis, ${done.conversationTurns} message(s) de fil, ${done.reportChecks} vérification(s) de rapport, ${done.sessionMemberships} inscription(s) à une session.`,
+      `Données de ${userId} effacées : ${done.answers} réponse(s) journalisée(s), ${done.feedback} avis, ${done.conversationTurns} message(s) de fil, ${done.reportChecks} vérification(s) de rapport, ${done.sessionMemberships} inscription(s) à une session, ${veille} entrée(s) de veille.`,
     );
     return 0;
   } finally {

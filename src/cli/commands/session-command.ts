@@ -10,6 +10,8 @@ import { replyText } from "../../sessions/format.js";
 import { AGATE, parseRoster, withPvIds } from "../../sessions/roster.js";
 import { loadSessionKnowledge } from "../../sessions/service.js";
 import type { Milestones } from "../../sessions/types.js";
+import { veilleSummaryForSession } from "../../veille/service.js";
+import { veilleSummaryLines } from "../../veille/summary-text.js";
 import { parseArgs, usage } from "../args.js";
 import { type CliContext, type Command, println } from "../context.js";
 
@@ -128,7 +130,21 @@ export const sessionCommand: Command = async (argv, ctx) => {
       deliverableIds: deliverables.map((d) => d.id),
       resolveEmail: null,
     });
-    println(ctx.stdout, args.flags.has("json") ? JSON.stringify(reply) : replyText(reply, SESSION_HELP));
+    if (args.flags.has("json")) {
+      println(ctx.stdout, JSON.stringify(reply));
+      return 0;
+    }
+    println(ctx.stdout, replyText(reply, SESSION_HELP));
+    if (reply.kind === "status" && reply.status.all) {
+      const s = reply.status.session;
+      const summary = await veilleSummaryForSession(db, s, new Date());
+      println(
+        ctx.stdout,
+        `\nVeille (C6) :\n${veilleSummaryLines(summary, s.timezone)
+          .map((l) => `  ${l}`)
+          .join("\n")}`,
+      );
+    }
     return 0;
   } finally {
     await db.close();

@@ -8,7 +8,9 @@ import {
   DAY_NAMES,
   type VeilleConfigView,
   type VeilleStatusView,
+  type VeilleSummary,
 } from "../../veille/service.js";
+import { veilleSummaryLines } from "../../veille/summary-text.js";
 import {
   MAX_TAKEAWAY_CHARS,
   MAX_TITLE_CHARS,
@@ -404,4 +406,26 @@ export function loggedText(
       ? "objectif de la semaine atteint"
       : `encore ${formatMinutes(targetMinutes - weekTotal)} pour atteindre ${formatMinutes(targetMinutes)}`;
   return `Veille enregistrée : ${formatMinutes(e.minutes)} — « ${e.title} » (${weekLabel(e.isoWeek)}). Total de la semaine : ${formatMinutes(weekTotal)}, ${goal}.${posted ? " Synthèse publiée dans le canal de la session." : ""}`;
+}
+
+/** The veille block of `/session status` (staff only) and, compact, of the App Home. */
+export function veilleSummaryBlocks(s: VeilleSummary, timezone: string, compact = false): KnownBlock[] {
+  const target = formatMinutes(s.targetMinutes);
+  const blocks: KnownBlock[] = [
+    md(`*Veille (compétence C6)*\n${veilleSummaryLines(s, timezone).join("\n")}`),
+  ];
+  if (!compact && s.table.rows.length) {
+    const n = s.table.judgedWeeks.length;
+    blocks.push(
+      ...listSections(
+        `Semaines à ${target} ou plus, sur les ${n} dernières`,
+        s.table.rows.map(
+          (r) =>
+            `• ${esc(r.name)} : ${r.weeksOnTarget}/${r.outOf} ; cette semaine ${r.thisWeekMinutes ? formatMinutes(r.thisWeekMinutes) : "rien"}`,
+        ),
+      ),
+    );
+  }
+  blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: "Détail : `/veille status`." }] });
+  return blocks;
 }

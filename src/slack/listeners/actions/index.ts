@@ -3,11 +3,13 @@ import type { SlackDeps } from "../../deps.js";
 import { ACTIONS } from "../../views/answer-blocks.js";
 import { REPORT_ACTIONS } from "../../views/report-blocks.js";
 import { SESSION_ACTIONS } from "../../views/session-blocks.js";
+import { VEILLE_ACTIONS } from "../../views/veille-blocks.js";
 import { deadlineDoneAction } from "./deadline-done-action.js";
 import { feedbackAction } from "./feedback-action.js";
 import { reportPickAction, reportRecheckAction } from "./report-actions.js";
 import { shareAnswerAction } from "./share-answer-action.js";
 import { showReferentialAction } from "./show-referential-action.js";
+import { registerVeilleActions } from "./veille-actions.js";
 
 /** Action ids handled; every button the views build must use one of these. */
 export const ACTION_IDS = [
@@ -18,6 +20,7 @@ export const ACTION_IDS = [
   REPORT_ACTIONS.pick,
   REPORT_ACTIONS.recheck,
   SESSION_ACTIONS.deadlineDone,
+  VEILLE_ACTIONS.logOpen,
 ] as const;
 
 export function registerActions(app: App, deps: SlackDeps): void {
@@ -28,4 +31,5 @@ export function registerActions(app: App, deps: SlackDeps): void {
   app.action(REPORT_ACTIONS.pick, reportPickAction(deps));
   app.action(new RegExp(`^${REPORT_ACTIONS.recheck}:`), reportRecheckAction(deps));
   app.action(SESSION_ACTIONS.deadlineDone, deadlineDoneAction(deps));
+  registerVeilleActions(app, deps);
 }

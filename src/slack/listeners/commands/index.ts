@@ -3,11 +3,11 @@ import type { SlackDeps } from "../../deps.js";
 import { certibotCommand } from "./certibot-command.js";
 import { rapportCommand } from "./rapport-command.js";
 import { sessionCommand } from "./session-command.js";
-import { upcomingCommand } from "./upcoming-command.js";
+import { veilleCommand } from "./veille-command.js";
 
 export function registerCommands(app: App, deps: SlackDeps): void {
   app.command("/certibot", certibotCommand(deps));
   app.command("/session", sessionCommand(deps));
-  app.command("/veille", upcomingCommand("/veille", "le suivi de la veille hebdomadaire (compétence C6)"));
+  app.command("/veille", veilleCommand(deps));
   app.command("/rapport", rapportCommand(deps));
 }

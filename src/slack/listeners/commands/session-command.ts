@@ -2,10 +2,12 @@ import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from "@slack/bolt"
 import { isCertibotError } from "../../../errors.js";
 import { runSessionCommand, SESSION_HELP } from "../../../sessions/commands.js";
 import { replyText } from "../../../sessions/format.js";
+import { veilleSummaryForSession } from "../../../veille/service.js";
 import type { SlackDeps } from "../../deps.js";
 import { replyWithError } from "../../reply-error.js";
 import { actorOf, emailResolver, linkByEmail, sessionDepsFor } from "../../sessions.js";
 import { sessionReplyBlocks } from "../../views/session-blocks.js";
+import { veilleSummaryBlocks } from "../../views/veille-blocks.js";
 
 /** `/session …`: the sessions feature for managers, trainers and candidates; replies are private. */
 export function sessionCommand(deps: SlackDeps, now: () => Date = () => new Date()) {
@@ -23,11 +25,17 @@ export function sessionCommand(deps: SlackDeps, now: () => Date = () => new Date
         resolveEmail: emailResolver(client),
       });
       const text = replyText(reply, SESSION_HELP);
-      await respond({
-        response_type: "ephemeral",
-        text: text.slice(0, 3000),
-        blocks: sessionReplyBlocks(reply),
-      });
+      let blocks = sessionReplyBlocks(reply);
+      // Staff see the session's veille too: composed here so neither feature depends on the other.
+      if (reply.kind === "status" && reply.status.all && blocks) {
+        const s = reply.status.session;
+        blocks = [
+          ...blocks,
+          { type: "divider" as const },
+          ...veilleSummaryBlocks(await veilleSummaryForSession(deps.db, s, now()), s.timezone),
+        ].slice(0, 50);
+      }
+      await respond({ response_type: "ephemeral", text: text.slice(0, 3000), blocks });
     } catch (e) {
       if (isCertibotError(e) && e.code !== "INTERNAL") {
         await respond({ response_type: "ephemeral", text: e.userMessage("fr") });

@@ -1,10 +1,12 @@
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from "@slack/bolt";
 import type { KnownBlock } from "@slack/types";
 import { sessionStatus, visibleSessions } from "../../../sessions/service.js";
+import { veilleSummaryForSession } from "../../../veille/service.js";
 import type { SlackDeps } from "../../deps.js";
 import { actorOf, linkByEmail, sessionDepsFor } from "../../sessions.js";
 import { homeView, SUGGESTED_PROMPTS } from "../../views/home-view.js";
 import { sessionStatusBlocks } from "../../views/session-blocks.js";
+import { veilleSummaryBlocks } from "../../views/veille-blocks.js";
 
 /** Sessions shown on the Home tab: the nearest ones, compact, for the viewer's role. */
 const HOME_SESSIONS = 3;
@@ -16,7 +18,12 @@ async function sessionsSection(deps: SlackDeps, userId: string, now: Date): Prom
   const blocks: KnownBlock[] = [];
   for (const { session } of visible) {
     const st = await sessionStatus(sessions, actor, session, now, deliverableIds);
-    blocks.push(...sessionStatusBlocks(st, { compact: true }), { type: "divider" });
+    blocks.push(...sessionStatusBlocks(st, { compact: true }));
+    if (st.all)
+      blocks.push(
+        ...veilleSummaryBlocks(await veilleSummaryForSession(deps.db, session, now), session.timezone, true),
+      );
+    blocks.push({ type: "divider" });
   }
   return blocks;
 }
