@@ -51,6 +51,7 @@ export const ConfigSchema = z
     PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(65_535).default(3000)),
     ADMIN_USER_IDS: z.preprocess(emptyToUndefined, z.string().default("")),
     CERTIBOT_REPORT_MAX_MB: z.preprocess(emptyToUndefined, z.coerce.number().positive().max(500).default(25)),
+    CERTIBOT_FEEDS_ALLOW_PRIVATE: onOff,
     CERTIBOT_REPORT_TIMEOUT_MS: z.preprocess(
       emptyToUndefined,
       z.coerce.number().int().positive().default(30_000),
@@ -103,6 +104,8 @@ export const ConfigSchema = z
     /** Slack users who administer the bot before the sessions feature brings roles. */
     adminUserIds: env.ADMIN_USER_IDS.split(/[\s,]+/).filter(Boolean),
     /** Report checker limits: hostile uploads get a verdict, never a stuck or exhausted process. */
+    // Intranet RSS feeds: off by default, so a feed URL cannot reach internal services.
+    feedsAllowPrivateHosts: env.CERTIBOT_FEEDS_ALLOW_PRIVATE,
     reports: {
       maxBytes: Math.round(env.CERTIBOT_REPORT_MAX_MB * 1024 * 1024),
       // A DOCX is a zip: its XML may inflate far beyond the upload size (zip bomb).

@@ -1,3 +1,5 @@
+import { lookup } from "node:dns/promises";
+import { BlockList, isIP } from "node:net";
 import { DOMParser } from "@xmldom/xmldom";
 import type { Queryable } from "../db/db.js";
 import { squash } from "../lib/text.js";
@@ -9,9 +11,62 @@ export interface FeedLimits {
   /** For the whole request, body included: a server that dribbles is cut off too. */
   timeoutMs: number;
   maxBytes: number;
+  /**
+   * Intranet feeds only. Otherwise loopback, private and link-local addresses
+   * are refused, redirects included: a manager's URL must not make the bot
+   * read internal services (SSRF).
+   */
+  allowPrivateHosts?: boolean;
+}
+
+const MAX_REDIRECTS = 5;
+
+const INTERNAL = new BlockList();
+for (const [net, prefix] of [
+  ["0.0.0.0", 8],
+  ["10.0.0.0", 8],
+  ["100.64.0.0", 10],
+  ["127.0.0.0", 8],
+  ["169.254.0.0", 16],
+  ["172.16.0.0", 12],
+  ["192.168.0.0", 16],
+] as const)
+  INTERNAL.addSubnet(net, prefix, "ipv4");
+for (const [net, prefix] of [
+  ["::", 128],
+  ["::1", 128],
+  ["fc00::", 7],
+  ["fe80::", 10],
+] as const)
+  INTERNAL.addSubnet(net, prefix, "ipv6");
+
+export function isInternalAddress(address: string): boolean {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  if (mapped) return INTERNAL.check(mapped[1]!, "ipv4");
+  return INTERNAL.check(address, isIP(address) === 6 ? "ipv6" : "ipv4");
+}
+
+/** Refuses a URL whose host is (or resolves to) an internal address. */
+async function checkPublic(url: URL): Promise<void> {
+  const host = url.hostname.replace(/^\[|\]$/g, "");
+  const addresses = isIP(host)
+    ? [host]
+    : await lookup(host, { all: true }).then(
+        (r) => r.map((a) => a.address),
+        (e: { code?: string }) => {
+          throw new FeedError(`le site est injoignable${e.code ? ` (${e.code})` : ""}`);
+        },
+      );
+  if (addresses.some(isInternalAddress))
+    throw new FeedError("adresse interne refusée : seuls les flux publics d'Internet sont lus");
 }
 
 export const FEED_LIMITS: FeedLimits = { timeoutMs: 10_000, maxBytes: 2 * 1024 * 1024 };
+
+/** The limits for this deployment (CERTIBOT_FEEDS_ALLOW_PRIVATE for intranet feeds). */
+export function feedLimitsFor(config: { feedsAllowPrivateHosts: boolean }): FeedLimits {
+  return { ...FEED_LIMITS, allowPrivateHosts: config.feedsAllowPrivateHosts };
+}
 
 /** Items listed per feed and in all in one reminder: a reminder is not a news reader. */
 export const MAX_ITEMS_PER_FEED = 5;
@@ -163,14 +218,27 @@ export async function fetchFeed(url: string, limits: FeedLimits = FEED_LIMITS): 
   const seconds = Math.max(1, Math.round(limits.timeoutMs / 1000));
   const tooBig = () => new FeedError(`le flux dépasse ${Math.round(limits.maxBytes / 1024)} Ko`);
   try {
-    const res = await fetch(url, {
-      signal: controller.signal,
-      redirect: "follow",
-      headers: {
-        accept: "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.8",
-        "user-agent": "certibot (veille)",
-      },
-    });
+    // Redirects are followed by hand, so every hop's host is checked.
+    let target = new URL(url);
+    let res: Response;
+    for (let hop = 0; ; hop++) {
+      if (target.protocol !== "http:" && target.protocol !== "https:")
+        throw new FeedError(`redirection vers une adresse non web (${target.protocol})`);
+      if (!limits.allowPrivateHosts) await checkPublic(target);
+      res = await fetch(target, {
+        signal: controller.signal,
+        redirect: "manual",
+        headers: {
+          accept: "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.8",
+          "user-agent": "certibot (veille)",
+        },
+      });
+      const location = res.status >= 300 && res.status < 400 ? res.headers.get("location") : null;
+      if (!location) break;
+      await res.body?.cancel().catch(() => {});
+      if (hop >= MAX_REDIRECTS) throw new FeedError(`plus de ${MAX_REDIRECTS} redirections`);
+      target = new URL(location, target);
+    }
     if (!res.ok) {
       await res.body?.cancel().catch(() => {});
       throw new FeedError(`le serveur a répondu HTTP ${res.status}`);

@@ -1,6 +1,6 @@
 import type { Job } from "../jobs/job.js";
 import { utcSlotKey } from "../jobs/time.js";
-import { FEED_LIMITS, type FeedLimits, refreshFeeds } from "./feeds.js";
+import { type FeedLimits, feedLimitsFor, refreshFeeds } from "./feeds.js";
 import { slackIdsOf } from "./people.js";
 import { TICK_MINUTES } from "./schedule.js";
 import { themeOfWeek } from "./themes.js";
@@ -53,7 +53,6 @@ async function sendReminder(ctx: SendContext, feedLimits: FeedLimits): Promise<v
 }
 
 export function createVeilleReminderJob(opts: VeilleReminderOptions = {}): Job {
-  const feedLimits = opts.feedLimits ?? FEED_LIMITS;
   return {
     name: VEILLE_REMINDER_JOB,
     description:
@@ -63,7 +62,9 @@ export function createVeilleReminderJob(opts: VeilleReminderOptions = {}): Job {
     leaseMs: VEILLE_TICK_LEASE_MS,
     occurrenceKey: (at) => utcSlotKey(at, TICK_MINUTES),
     run: (at, deps) =>
-      runVeilleTick(VEILLE_REMINDER_JOB, "reminder", at, deps, (ctx) => sendReminder(ctx, feedLimits)),
+      runVeilleTick(VEILLE_REMINDER_JOB, "reminder", at, deps, (ctx) =>
+        sendReminder(ctx, opts.feedLimits ?? feedLimitsFor(deps.config)),
+      ),
   };
 }
 

@@ -1,10 +1,11 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { atomXml, FeedServer, rssXml } from "../../test/helpers/feed-server.js";
-import { FeedError, fetchFeed, newItemsOf, parseFeed } from "./feeds.js";
+import { FeedError, fetchFeed, isInternalAddress, newItemsOf, parseFeed } from "./feeds.js";
 import type { VeilleFeed } from "./types.js";
 
-const LIMITS = { timeoutMs: 300, maxBytes: 32 * 1024 };
+// Served on loopback: allowed here, refused by default (see below).
+const LIMITS = { timeoutMs: 300, maxBytes: 32 * 1024, allowPrivateHosts: true };
 
 async function problem(p: Promise<unknown>): Promise<string> {
   try {
@@ -113,6 +114,44 @@ describe("feeds against a local HTTP server", () => {
     await closed.stop();
     expect(url).not.toContain(`:${port}/`);
     expect(await problem(fetchFeed(url, LIMITS))).toMatch(/^le site est injoignable/);
+  });
+
+  it("refuses internal addresses by default, redirects included", async () => {
+    const noPrivate = { ...LIMITS, allowPrivateHosts: false };
+    expect(await problem(fetchFeed(server.url("/good.rss"), noPrivate))).toBe(
+      "adresse interne refusée : seuls les flux publics d'Internet sont lus",
+    );
+    expect(await problem(fetchFeed("http://localhost:9/x.rss", noPrivate))).toMatch(
+      /adresse interne refusée/,
+    );
+    for (const a of [
+      "127.0.0.1",
+      "10.1.2.3",
+      "172.20.0.1",
+      "192.168.1.1",
+      "169.254.169.254",
+      "::1",
+      "fd00::1",
+      "fe80::1",
+      "::ffff:127.0.0.1",
+    ])
+      expect(isInternalAddress(a), a).toBe(true);
+    for (const a of ["93.184.216.34", "2606:4700::6810:84e5", "172.32.0.1"])
+      expect(isInternalAddress(a), a).toBe(false);
+    server.routes.set("/to-file", (res) => {
+      res.writeHead(302, { location: "file:///etc/passwd" }).end();
+    });
+    expect(await problem(fetchFeed(server.url("/to-file"), LIMITS))).toBe(
+      "redirection vers une adresse non web (file:)",
+    );
+    server.routes.set("/loop", (res) => {
+      res.writeHead(301, { location: "/loop" }).end();
+    });
+    expect(await problem(fetchFeed(server.url("/loop"), LIMITS))).toBe("plus de 5 redirections");
+    server.routes.set("/moved", (res) => {
+      res.writeHead(301, { location: server.url("/good.rss") }).end();
+    });
+    expect((await fetchFeed(server.url("/moved"), LIMITS)).items.length).toBeGreaterThan(0);
   });
 
   it("honours the declared encoding", async () => {

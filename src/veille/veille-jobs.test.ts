@@ -49,7 +49,10 @@ class RecordingNotifier implements Notifier {
   }
 }
 
-const reminderJob = createVeilleReminderJob({ feedLimits: { timeoutMs: 400, maxBytes: 64 * 1024 } });
+const reminderJob = createVeilleReminderJob({
+  // The test feeds are served on loopback.
+  feedLimits: { timeoutMs: 400, maxBytes: 64 * 1024, allowPrivateHosts: true },
+});
 
 describeEachBackend("veille jobs", (backend) => {
   let store: TestStore;

@@ -6,6 +6,7 @@ import { CertibotError } from "../errors.js";
 import type { Actor } from "../sessions/access.js";
 import { insertSession, upsertMember } from "../sessions/store.js";
 import type { Role, Session } from "../sessions/types.js";
+import { FEED_LIMITS } from "./feeds.js";
 import {
   addSource,
   configureVeille,
@@ -31,6 +32,9 @@ async function refused(p: Promise<unknown>, code = "NOT_ALLOWED"): Promise<strin
 const as = (id: string, admin = false): Actor => ({ id, admin });
 // Wednesday 25 November 2026, 11:00 in Paris: ISO week 2026-W48.
 const NOW = new Date("2026-11-25T10:00:00Z");
+
+/** The test feeds are served on loopback, which production refuses by default. */
+const LOOPBACK = { ...FEED_LIMITS, allowPrivateHosts: true };
 
 describeEachBackend("veille service", (backend) => {
   let store: TestStore;
@@ -166,23 +170,29 @@ describeEachBackend("veille service", (backend) => {
     expect((await settingsOf(db, s.id)).reminderDay).toBe(4);
   });
 
+  it("refuses feeds on internal addresses unless the deployment allows them", async () => {
+    expect(await refused(addSource(db, as("U_M"), s, feeds.url("/ok.rss")), "VEILLE_SOURCE_INVALID")).toMatch(
+      /adresse interne refusée/,
+    );
+  });
+
   it("manages sources: managers add readable feeds, members list them, managers remove them", async () => {
-    await refused(addSource(db, as("U_A"), s, feeds.url("/ok.rss")));
-    const added = await addSource(db, as("U_M"), s, feeds.url("/ok.rss"));
+    await refused(addSource(db, as("U_A"), s, feeds.url("/ok.rss"), LOOPBACK));
+    const added = await addSource(db, as("U_M"), s, feeds.url("/ok.rss"), LOOPBACK);
     expect(added).toMatchObject({
       title: "Flux",
       items: 1,
       feed: { url: feeds.url("/ok.rss"), addedBy: "U_M" },
     });
-    expect(await refused(addSource(db, as("U_M"), s, feeds.url("/ok.rss")), "VEILLE_SOURCE_INVALID")).toMatch(
-      /suit déjà/,
-    );
     expect(
-      await refused(addSource(db, as("U_M"), s, feeds.url("/broken.rss")), "VEILLE_SOURCE_INVALID"),
+      await refused(addSource(db, as("U_M"), s, feeds.url("/ok.rss"), LOOPBACK), "VEILLE_SOURCE_INVALID"),
+    ).toMatch(/suit déjà/);
+    expect(
+      await refused(addSource(db, as("U_M"), s, feeds.url("/broken.rss"), LOOPBACK), "VEILLE_SOURCE_INVALID"),
     ).toMatch(/n'a pas pu être lu : le contenu n'est pas du XML valide/);
-    expect(await refused(addSource(db, as("U_M"), s, "file:///etc/passwd"), "VEILLE_SOURCE_INVALID")).toMatch(
-      /http:\/\/ ou https:\/\//,
-    );
+    expect(
+      await refused(addSource(db, as("U_M"), s, "file:///etc/passwd", LOOPBACK), "VEILLE_SOURCE_INVALID"),
+    ).toMatch(/http:\/\/ ou https:\/\//);
     expect((await listSources(db, as("U_A"), s)).map((f) => f.url)).toEqual([feeds.url("/ok.rss")]);
     await refused(listSources(db, as("U_STRANGER"), s));
     await refused(removeSource(db, as("U_T"), s, "1"));

@@ -114,7 +114,9 @@ describeEachBackend("Slack sessions", (backend) => {
     expect(blocks).toMatch(/Effectifs\* : 2 candidat\(s\), 1 formateur\(s\), 1 responsable\(s\)/);
     expect(blocks).toMatch(/Jury\* : 0 membre\(s\) — à corriger/);
     expect(blocks).toMatch(/session_deadline_done/);
-    expect(blocks).toMatch(/Veille \(compétence C6\)\*\\nCette semaine : 0\/2 candidat\(s\) ont consigné une veille/);
+    expect(blocks).toMatch(
+      /Veille \(compétence C6\)\*\\nCette semaine : 0\/2 candidat\(s\) ont consigné une veille/,
+    );
 
     const roster = await session(TRAINER, "roster");
     expect(roster.text).toMatch(/1\. Abel Jean — 3006-AJ-01\n\s*2\. Ndiaye Dieynaba — 3006-ND-02/);

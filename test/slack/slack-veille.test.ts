@@ -10,13 +10,13 @@ import { insertSession, upsertMember } from "../../src/sessions/store.js";
 import type { Session } from "../../src/sessions/types.js";
 import { createSlackApp, type SlackApp } from "../../src/slack/app.js";
 import { veilleNotifierMethods } from "../../src/slack/veille-notifier.js";
-import { VEILLE_INPUTS, VEILLE_MODAL } from "../../src/slack/views/veille-blocks.js";
+import { VEILLE_INPUTS } from "../../src/slack/views/veille-blocks.js";
 import { createVeilleReminderJob } from "../../src/veille/reminder-job.js";
 import { configureVeille } from "../../src/veille/service.js";
 import { entriesOfWeek } from "../../src/veille/store.js";
 import { isoWeekOf } from "../../src/veille/weeks.js";
 import { FakeSlack } from "../helpers/fake-slack.js";
-import { blockActions, postForm, SIGNING_SECRET, slackTestEnv, until } from "../helpers/slack-requests.js";
+import { blockActions, postForm, slackTestEnv, until } from "../helpers/slack-requests.js";
 import { describeEachBackend, type TestStore } from "../helpers/stores.js";
 import { testConfig } from "../helpers/temp.js";
 

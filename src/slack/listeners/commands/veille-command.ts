@@ -5,6 +5,7 @@ import { isCertibotError } from "../../../errors.js";
 import { type Actor, actorFor } from "../../../sessions/access.js";
 import { resolveSession } from "../../../sessions/resolve.js";
 import type { Session } from "../../../sessions/types.js";
+import { feedLimitsFor } from "../../../veille/feeds.js";
 import { LOG_USAGE, parseLogCommand } from "../../../veille/log-entry.js";
 import {
   addSource,
@@ -116,7 +117,7 @@ async function run(
       const [action = "list", target = ""] = words;
       const s = await session();
       if (action === "add" || action === "ajouter") {
-        const added = await addSource(deps.db, actor, s, target);
+        const added = await addSource(deps.db, actor, s, target, feedLimitsFor(deps.config));
         await reply(
           `Flux ajouté à la session ${s.name} : ${added.title ? `« ${added.title} », ` : ""}${added.feed.url} (${added.items} articles lus). Ses nouveautés seront listées dans le prochain rappel.`,
         );
