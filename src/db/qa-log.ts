@@ -121,6 +121,8 @@ export async function deleteSlackUserData(
       slackUserId,
     ]);
     await tx.query("update session_deadlines_done set done_by = 'effacé' where done_by = $1", [slackUserId]);
+    await tx.query("update session_members set added_by = 'effacé' where added_by = $1", [slackUserId]);
+    await tx.query("update sessions set created_by = 'effacé' where created_by = $1", [slackUserId]);
     await tx.query("update session_decisions set decided_by = 'effacé' where decided_by = $1", [slackUserId]);
     return {
       answers: answers.length,

@@ -14,8 +14,14 @@ const LATE_AFTER_MS = 60 * 60_000;
 
 let cachedRules: { dir: string; rules: Promise<DeadlineRule[]> } | null = null;
 function rulesFor(knowledgeDir: string): Promise<DeadlineRule[]> {
-  if (cachedRules?.dir !== knowledgeDir)
-    cachedRules = { dir: knowledgeDir, rules: loadDeadlineRules(knowledgeDir) };
+  if (cachedRules?.dir !== knowledgeDir) {
+    const rules = loadDeadlineRules(knowledgeDir);
+    // A file being fixed must be read again at the next tick, not stay failed until a restart.
+    rules.catch(() => {
+      if (cachedRules?.rules === rules) cachedRules = null;
+    });
+    cachedRules = { dir: knowledgeDir, rules };
+  }
   return cachedRules.rules;
 }
 
@@ -49,7 +55,12 @@ async function alertSession(
   const notice: DeadlineAlertNotice = {
     session,
     alerts: won.map((w) => w.alert),
-    late: won.some((w) => at.getTime() - w.alert.at.getTime() > LATE_AFTER_MS),
+    // Late means the bot missed it: not a session created after the stage's time.
+    late: won.some(
+      (w) =>
+        at.getTime() - w.alert.at.getTime() > LATE_AFTER_MS &&
+        session.createdAt.getTime() <= w.alert.at.getTime(),
+    ),
     mentionIds,
     managerIds: idsOf("manager"),
   };

@@ -19,6 +19,7 @@ import {
   type RosterEntry,
   type RosterImport,
   recordDecision,
+  removeCandidate,
   removeMember,
   rosterOf,
   SETTINGS_HELP,
@@ -49,6 +50,7 @@ export type SessionReply =
   | { kind: "done"; session: Session; deadlineId: string; done: DoneRecord }
   | { kind: "roster-imported"; session: Session; result: RosterImport }
   | { kind: "roster"; session: Session; entries: RosterEntry[] }
+  | { kind: "candidate-removed"; session: Session; entry: RosterEntry }
   | { kind: "jury"; session: Session; members: Member[]; issues: JuryIssue[]; changed: string | null }
   | { kind: "member"; session: Session; member: Member; role: Role; removed: boolean }
   | { kind: "decision"; session: Session; entry: RosterEntry; decision: Decision; warning: string | null }
@@ -63,13 +65,16 @@ export const SESSION_HELP = `*/session* — sessions de certification
 • \`/session roster [session]\` — candidats et identifiants PV
 • \`/session roster import [session=<nom>]\` suivi, à la ligne, du CSV \`nom,prenom[,email][,role]\`
 • \`/session jury [add|remove] <@personne | "Prénom Nom"> [annees=5] [pro=non] [email=…]\` — jury et vérification
-• \`/session member add|remove <@personne> <formateur|responsable|apprenant|jury|équipe projet>\`
+• \`/session member add|remove <@personne> <formateur|responsable|apprenant|jury|équipe projet>\` (retrait aussi par « Prénom Nom »)
+• \`/session roster remove <identifiant PV | "Prénom Nom" | @personne>\` — retire un candidat
 • \`/session decision <identifiant PV | "Prénom Nom"> admis|refusé|absent [commentaire]\`
 • \`/session pv [session]\` — PV du jury (parties 1 et 2) en Markdown et CSV`;
 
 interface Parsed {
   words: string[];
   settings: Map<string, string>;
+  /** Every token in order, settings as typed: free text (a jury comment) is read from these. */
+  raw: string[];
   /** Lines after the first (a pasted CSV). */
   body: string;
 }
@@ -80,11 +85,13 @@ export function tokenize(text: string): Parsed {
   const words: string[] = [];
   const settings = new Map<string, string>();
   const re = /([\p{L}_-]+)=(?:"([^"]*)"|«\s*([^»]*?)\s*»|(\S*))|"([^"]*)"|«\s*([^»]*?)\s*»|(\S+)/gu;
+  const raw: string[] = [];
   for (const m of first.matchAll(re)) {
     if (m[1]) settings.set(fold(m[1]), m[2] ?? m[3] ?? m[4] ?? "");
     else words.push(m[5] ?? m[6] ?? m[7] ?? "");
+    raw.push(m[1] ? m[0] : (m[5] ?? m[6] ?? m[7] ?? ""));
   }
-  return { words, settings, body: rest.join("\n") };
+  return { words, settings, raw, body: rest.join("\n") };
 }
 
 const invalid = (hint: string) => new CertibotError("SESSION_INVALID", { hint });
@@ -168,6 +175,13 @@ export async function runSessionCommand(text: string, ctx: CommandContext): Prom
           result: await importRoster(deps, actor, s, p.body, ctx.resolveEmail),
         };
       }
+      if (args[0] && /^(remove|retirer)$/.test(fold(args[0]))) {
+        const who = args.slice(1).join(" ");
+        if (!who) throw invalid('usage : /session roster remove <identifiant PV | "Prénom Nom" | @personne>');
+        const s = await session();
+        const entry = await removeCandidate(deps, actor, s, who);
+        return { kind: "candidate-removed", session: s, entry };
+      }
       const s = await session(args[0]);
       return { kind: "roster", session: s, entries: await rosterOf(deps, actor, s) };
     }
@@ -215,12 +229,19 @@ export async function runSessionCommand(text: string, ctx: CommandContext): Prom
       const [action = "", who = "", ...roleWords] = args;
       const role = parseRole(roleWords.join(" "));
       const ref = parsePersonRef(who);
-      if (!/^(add|remove|ajouter|retirer)$/.test(fold(action)) || !role || !("slackUserId" in ref))
+      const adding = /^(add|ajouter)$/.test(fold(action));
+      // Adding needs a Slack account; removing also takes a "Prénom Nom" (people imported from a roster).
+      if (
+        !/^(add|remove|ajouter|retirer)$/.test(fold(action)) ||
+        !role ||
+        !who ||
+        (adding && !("slackUserId" in ref))
+      )
         throw invalid(
-          "usage : /session member add|remove <@personne> <formateur|responsable|apprenant|jury|équipe projet>",
+          'usage : /session member add <@personne> <rôle> | member remove <@personne | "Prénom Nom"> <rôle> (rôles : formateur, responsable, apprenant, jury, équipe projet)',
         );
       const s = await session();
-      if (/^(add|ajouter)$/.test(fold(action)))
+      if (adding && "slackUserId" in ref)
         return {
           kind: "member",
           session: s,
@@ -238,11 +259,13 @@ export async function runSessionCommand(text: string, ctx: CommandContext): Prom
     }
     case "decision":
     case "decider": {
-      // The verdict word splits the candidate (maybe several words) from the comment.
-      const at = args.findIndex((w) => DECISION_WORDS[fold(w)] !== undefined);
-      const who = at > 0 ? args.slice(0, at).join(" ") : "";
-      const decision = at > 0 ? DECISION_WORDS[fold(args[at]!)] : undefined;
-      const comment = at > 0 ? args.slice(at + 1) : [];
+      // The verdict word splits the candidate (maybe several words) from the comment, which is
+      // free text: "note=8/20" in it is kept as typed; only session=<nom> is an option.
+      const tokens = p.raw.slice(1).filter((t) => !/^session=/i.test(t));
+      const at = tokens.findIndex((w) => DECISION_WORDS[fold(w)] !== undefined);
+      const who = at > 0 ? tokens.slice(0, at).join(" ") : "";
+      const decision = at > 0 ? DECISION_WORDS[fold(tokens[at]!)] : undefined;
+      const comment = at > 0 ? tokens.slice(at + 1) : [];
       if (!who || !decision)
         throw invalid(
           'usage : /session decision <identifiant PV | "Prénom Nom"> admis|refusé|absent [commentaire]',

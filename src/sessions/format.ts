@@ -1,17 +1,22 @@
 import type { DueAlert } from "./alerts.js";
 import type { SessionReply } from "./commands.js";
-import { frenchDate } from "./dates.js";
+import { frenchDate, localDate } from "./dates.js";
 import type { DeadlineState, SessionStatus } from "./service.js";
-import { MILESTONE_LABELS, ROLE_LABELS, type Session } from "./types.js";
+import { type Member, MILESTONE_LABELS, ROLE_LABELS, type Session } from "./types.js";
 
 /** Plain text of the session's replies: the CLI prints it; Slack uses it as the notification text. */
 
+/** A person as people read them: their name, else their Slack mention. */
+export function personName(m: Member): string {
+  return `${m.prenom} ${m.nom}`.trim() || (m.slackUserId ? `<@${m.slackUserId}>` : "(sans nom)");
+}
+
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n > 1 ? many : one}`;
 
-export function stateText(state: DeadlineState): string {
+export function stateText(state: DeadlineState, timezone = "Europe/Paris"): string {
   switch (state.kind) {
     case "done":
-      return `fait le ${frenchDate(state.done.doneAt.toISOString().slice(0, 10), false)}`;
+      return `fait le ${frenchDate(localDate(state.done.doneAt, timezone), false)}`;
     case "today":
       return "aujourd'hui";
     case "upcoming":
@@ -47,7 +52,7 @@ export function statusText(st: SessionStatus): string {
   if (!st.deadlines.length) lines.push("  aucune tant que les jalons ne sont pas renseignés");
   for (const d of st.deadlines)
     lines.push(
-      `  [${d.state.kind === "done" ? "x" : " "}] ${d.deadline.id} — ${frenchDate(d.deadline.due, false)} — ${d.deadline.task} (${stateText(d.state)})`,
+      `  [${d.state.kind === "done" ? "x" : " "}] ${d.deadline.id} — ${frenchDate(d.deadline.due, false)} — ${d.deadline.task} (${stateText(d.state, st.session.timezone)})`,
     );
   if (st.missingMilestones.length)
     lines.push(
@@ -132,7 +137,9 @@ export function replyText(reply: SessionReply, help: string): string {
       return lines.join("\n");
     }
     case "member":
-      return `<@${reply.member.slackUserId}> ${reply.removed ? "retiré·e de" : "ajouté·e à"} ${reply.session.name} comme ${ROLE_LABELS[reply.role]}.`;
+      return `${personName(reply.member)} ${reply.removed ? "retiré·e de" : "ajouté·e à"} ${reply.session.name} comme ${ROLE_LABELS[reply.role]}.`;
+    case "candidate-removed":
+      return `${personName(reply.entry.member)}${reply.entry.pvId ? ` (${reply.entry.pvId})` : ""} retiré·e de la liste des candidats de ${reply.session.name} ; les identifiants PV des suivants sont recalculés.`;
     case "decision": {
       const label = { admis: "admis·e", refuse: "refusé·e", absent: "absent·e" }[reply.decision];
       const who = `${reply.entry.member.prenom} ${reply.entry.member.nom}${reply.entry.pvId ? ` (${reply.entry.pvId})` : ""}`;

@@ -26,7 +26,9 @@ export interface Pv {
 
 const DECISION_LABEL = { admis: "Admis·e", refuse: "Refusé·e", absent: "Absent·e" } as const;
 
-function csvField(v: string): string {
+function csvField(raw: string): string {
+  // A cell starting like a formula is shown as text by spreadsheets, not run.
+  const v = /^[=+\-@\t\r]/.test(raw) ? `'${raw}` : raw;
   return /[;"\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
 }
 
@@ -56,8 +58,13 @@ export function buildPv(
   const problems: string[] = [];
   for (const c of candidates) {
     const d = c.decision?.decision;
+    if (!c.member.nom || !c.member.prenom)
+      problems.push(
+        `Un candidat ajouté par mention (<@${c.member.slackUserId ?? "?"}>) n'a ni nom ni prénom : complétez la liste (/session roster import).`,
+      );
     if (d === "absent") counts.absent++;
-    else counts.present++;
+    // Present once the jury decided on them; undecided ones are counted apart.
+    else if (d) counts.present++;
     if (d === "admis") counts.admitted++;
     if (d === "refuse") counts.refused++;
     if (!d) {

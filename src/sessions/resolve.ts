@@ -23,9 +23,12 @@ export async function resolveSession(
   if (name) {
     const session = await sessionByName(db, normaliseSessionName(name));
     if (session) return session;
-    const known = (await allSessions(db)).map((s) => s.name);
+    // Only administrators learn every session's name; others see their own.
+    const known = where.actor.admin
+      ? (await allSessions(db)).map((s) => s.name)
+      : (await sessionsOfUser(db, where.actor.id)).map((m) => m.session.name);
     throw new CertibotError("SESSION_UNKNOWN", {
-      hint: `« ${name} » n'existe pas. ${known.length ? `Sessions : ${known.join(", ")}.` : "Aucune session n'a encore été créée (/session create <nom>)."}`,
+      hint: `« ${name} » n'existe pas. ${known.length ? `Vos sessions : ${known.join(", ")}.` : "Aucune session à votre nom (/session list)."}`,
     });
   }
   if (where.channelId) {
@@ -44,7 +47,11 @@ export async function resolveSession(
     throw new CertibotError("SESSION_UNKNOWN", {
       hint: "Aucune session n'a encore été créée : /session create <nom> (responsables de session).",
     });
-  const names = (mine.length ? mine.map((m) => m.session) : all).map((s) => s.name);
+  const names = (mine.length ? mine.map((m) => m.session) : where.actor.admin ? all : []).map((s) => s.name);
+  if (!names.length)
+    throw new CertibotError("SESSION_UNKNOWN", {
+      hint: "Vous ne faites partie d'aucune session : demandez à votre responsable de session de vous y ajouter.",
+    });
   throw new CertibotError("SESSION_INVALID", {
     hint: `Précisez la session (${names.join(", ")}), ou lancez la commande dans le canal de la session.`,
   });

@@ -177,7 +177,7 @@ describeEachBackend("sessions", (backend) => {
   it("gives precise messages for bad input", async () => {
     await sampleSession();
     expect(await refusal(run(ADMIN, "status nope"))).toMatch(
-      /SESSION_UNKNOWN: .*« nope » n'existe pas\. Sessions : dev-ia-2023/,
+      /SESSION_UNKNOWN: .*« nope » n'existe pas\. Vos sessions : dev-ia-2023/,
     );
     expect(await refusal(run(MANAGER, "set lancement=2023-02-30"))).toMatch(
       /date invalide pour lancement : « 2023-02-30 »/,
@@ -252,6 +252,60 @@ describeEachBackend("sessions", (backend) => {
     expect(as(await run(MANAGER, "pv"), "pv").pv.problems).toEqual([]);
   });
 
+  it("keeps one row per person, removes candidates, and keeps free-text comments whole", async () => {
+    await run(ADMIN, "create dev-ia-2023 agate=3006");
+    // Added by mention first, then imported with their e-mail: the same person, one row, named.
+    await run(ADMIN, `member add <@${CANDIDATE.id}> apprenant`);
+    let pv = as(await run(ADMIN, "pv"), "pv").pv;
+    expect(pv.problems.join(" ")).toMatch(/ni nom ni prénom/);
+    await run(ADMIN, `roster import\n${ROSTER}`);
+    let roster = as(await run(ADMIN, "roster"), "roster").entries;
+    expect(roster.map((e) => `${e.pvId} ${e.member.nom}`)).toEqual([
+      "3006-AJ-01 Abel",
+      "3006-EZ-02 Élie",
+      "3006-ND-03 Ndiaye",
+    ]);
+    // A spelling fixed in a re-import updates the row matched by e-mail.
+    await run(ADMIN, `roster import\nnom;prenom;email\nNdiaye;Dieynabou;${CANDIDATE.id}@example.test`);
+    roster = as(await run(ADMIN, "roster"), "roster").entries;
+    expect(roster.map((e) => `${e.member.nom} ${e.member.prenom}`)).toEqual([
+      "Abel Jean",
+      "Élie Zoé",
+      "Ndiaye Dieynabou",
+    ]);
+
+    expect(as(await run(ADMIN, "roster remove 3006-EZ-02"), "candidate-removed").entry.member.nom).toBe(
+      "Élie",
+    );
+    roster = as(await run(ADMIN, "roster"), "roster").entries;
+    expect(roster.map((e) => e.pvId)).toEqual(["3006-AJ-01", "3006-ND-02"]);
+    expect(await refusal(run(ADMIN, 'roster remove "Personne Inconnue"'))).toMatch(/candidat introuvable/);
+    expect(as(await run(ADMIN, 'member remove "Paul Martin" formateur'), "member").member.nom).toBe("Martin");
+
+    const d = as(
+      await run(ADMIN, "decision 3006-AJ-01 refusé E2 incomplet, note=8/20 session=dev-ia-2023"),
+      "decision",
+    );
+    expect(d.warning).toBeNull();
+    pv = as(await run(ADMIN, "pv"), "pv").pv;
+    expect(pv.csv).toMatch(/Abel;Jean;3006-AJ-01;X;;;X;;E2 incomplet, note=8\/20\r\n/);
+    expect(pv.counts).toMatchObject({ present: 1, undecided: 1 });
+    await run(ADMIN, 'decision 3006-ND-02 refusé =HYPERLINK("http://x")');
+    expect(as(await run(ADMIN, "pv"), "pv").pv.csv).toMatch(/;"'=HYPERLINK\(""http:\/\/x""\)"\r\n/);
+  });
+
+  it("never uses a direct message as a session channel, nor tells strangers the session names", async () => {
+    const fromDm = as(await run(ADMIN, "create dev-ia-dm", "D0DM"), "created").session;
+    expect(fromDm.channelId).toBeNull();
+    expect(await refusal(run(ADMIN, "set session=dev-ia-dm canal=ici", "D0DM"))).toMatch(
+      /pas en message direct/,
+    );
+    expect(await refusal(run(STRANGER, "status nope", null))).toMatch(
+      /« nope » n'existe pas\. Aucune session à votre nom/,
+    );
+    expect(await refusal(run(STRANGER, "status", null))).toMatch(/Vous ne faites partie d'aucune session/);
+  });
+
   it("marks a deadline done with who and when", async () => {
     await sampleSession();
     const done = as(await run(MANAGER, "done S1-Jury"), "done");
@@ -297,7 +351,9 @@ describeEachBackend("sessions", (backend) => {
       await tick("2025-04-14T12:00:00Z");
       expect(notifier.notices).toHaveLength(1);
 
-      // Down from the 15th to the 21st at 10:00: one late summary, each deadline at its current stage.
+      // Down from the 15th to the 21st at 10:30: one late summary, each deadline at its current stage.
+      // (The session must exist before those stages for them to count as missed.)
+      await db.query("update sessions set created_at = '2025-01-01T00:00:00Z'");
       await run(MANAGER, "done s1-trainers");
       await tick("2025-04-21T08:30:00Z");
       expect(notifier.notices).toHaveLength(2);

@@ -96,8 +96,15 @@ export const SETTINGS_HELP =
   "lancement=AAAA-MM-JJ fin-prairie=… debut-session=… fin-session=… canal=#canal agate=3006 referentiel=rncp37827 fuseau=Europe/Paris remise-rapports=<jours avant la session>";
 
 /** A Slack channel as typed: <#C123|nom>, C123, or the channel the command came from ("ici"). */
+/** A public or private channel id; a DM (D…) is not a session channel. */
+const isChannelId = (id: string | null): id is string => !!id && /^[CG][A-Z0-9]+$/.test(id);
+
 function parseChannel(value: string, here: string | null): string | null {
-  if (/^(ici|here)$/i.test(value)) return here;
+  if (/^(ici|here)$/i.test(value)) {
+    if (!isChannelId(here))
+      throw invalid("canal=ici : lancez la commande dans le canal de la session, pas en message direct.");
+    return here;
+  }
   if (/^(aucun|none|-)$/i.test(value)) return null;
   const m = /^<#([CG][A-Z0-9]+)(?:\|[^>]*)?>$/.exec(value) ?? /^([CG][A-Z0-9]{6,})$/.exec(value);
   if (!m)
@@ -206,7 +213,7 @@ export async function createSession(
     name: clean,
     referential: deps.knowledge.defaultReferential,
     agate: null,
-    channelId: here,
+    channelId: isChannelId(here) ? here : null,
     timezone: "Europe/Paris",
     launch: null,
     prairieEnd: null,
@@ -576,22 +583,7 @@ export async function recordDecision(
   comment: string | null,
 ): Promise<{ entry: RosterEntry; warning: string | null }> {
   await requirePermission(deps.db, session, actor, "change");
-  const roster = await candidatesWithIds(deps.db, session);
-  const byPv = roster.find((e) => e.pvId && e.pvId.toLowerCase() === candidate.trim().toLowerCase());
-  const entry =
-    byPv ??
-    roster.find(
-      (e) =>
-        e.member ===
-        findMember(
-          roster.map((r) => r.member),
-          parsePersonRef(candidate),
-        ),
-    );
-  if (!entry)
-    throw invalid(
-      `candidat introuvable « ${candidate} » : indiquez son identifiant PV (ex. ${roster[0]?.pvId ?? "3006-ND-08"}), « Prénom Nom » ou @mention.`,
-    );
+  const entry = findCandidate(await candidatesWithIds(deps.db, session), candidate);
   const text = comment?.trim() || null;
   await setDecision(deps.db, session.id, entry.member.id, decision, text, actor.id);
   const warning =
@@ -599,6 +591,35 @@ export async function recordDecision(
       ? "Le commentaire est obligatoire en cas de refus : ajoutez-le (/session decision … refusé <commentaire>), sinon le PV le signalera."
       : null;
   return { entry, warning };
+}
+
+/** `roster remove`: by PV id, "Prénom Nom" or mention; the PV positions of the others follow. */
+export async function removeCandidate(
+  deps: SessionDeps,
+  actor: Actor,
+  session: Session,
+  who: string,
+): Promise<RosterEntry> {
+  await requirePermission(deps.db, session, actor, "change");
+  const entry = findCandidate(await candidatesWithIds(deps.db, session), who);
+  await deleteMember(deps.db, entry.member.id);
+  return entry;
+}
+
+function findCandidate(roster: readonly RosterEntry[], who: string): RosterEntry {
+  const byPv = roster.find((e) => e.pvId && e.pvId.toLowerCase() === who.trim().toLowerCase());
+  const member = byPv
+    ? byPv.member
+    : findMember(
+        roster.map((r) => r.member),
+        parsePersonRef(who),
+      );
+  const entry = roster.find((e) => e.member === member);
+  if (!entry)
+    throw invalid(
+      `candidat introuvable « ${who} » : indiquez son identifiant PV (ex. ${roster[0]?.pvId ?? "3006-ND-08"}), « Prénom Nom » ou @mention.`,
+    );
+  return entry;
 }
 
 export async function exportPv(deps: SessionDeps, actor: Actor, session: Session): Promise<Pv> {

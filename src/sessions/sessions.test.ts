@@ -361,6 +361,7 @@ describe("/session grammar", () => {
         ["pro", "non"],
         ["email", "a@b.fr"],
       ]),
+      raw: ["jury", "add", "Alice Durand", "annees=5", "pro=non", "email=a@b.fr"],
       body: "nom,prenom\nA,B",
     });
     expect(tokenize("set fin-prairie=05/01/2024 canal=<#C0PROMO|promo> session=« dev ia »").settings).toEqual(

@@ -221,6 +221,46 @@ export async function upsertMember(
   addedBy: string,
 ): Promise<{ member: Member; created: boolean }> {
   const key = nameKey(m.nom, m.prenom) || `slack:${m.slackUserId ?? m.email ?? ""}`;
+  // The same person may come back under another key: added by mention (no name) then
+  // imported from the roster with their e-mail, or with a corrected spelling.
+  const same = await db.query<{ id: number; name_key: string }>(
+    `select id, name_key from session_members
+      where session_id = $1 and role = $2
+        and (($3::text is not null and slack_user_id = $3) or ($4::text is not null and lower(email) = lower($4)))
+      order by id limit 1`,
+    [sessionId, m.role, m.slackUserId, m.email],
+  );
+  const known = same[0];
+  const taken = known
+    ? await db.query(
+        "select 1 as x from session_members where session_id = $1 and role = $2 and name_key = $3 and id <> $4",
+        [sessionId, m.role, key, known.id],
+      )
+    : [];
+  if (known && !taken.length) {
+    // Keep a real name over an empty one (a later mention carries no name).
+    const rows = await db.query<MemberRow>(
+      `update session_members
+          set slack_user_id = coalesce($2, slack_user_id), email = coalesce($3, email),
+              nom = case when $6 then $4 else nom end, prenom = case when $6 then $5 else prenom end,
+              name_key = case when $6 then $7 else name_key end,
+              professional = coalesce($8, professional), years_experience = coalesce($9, years_experience)
+        where id = $1
+        returning ${MEMBER_COLUMNS}`,
+      [
+        known.id,
+        m.slackUserId,
+        m.email,
+        m.nom,
+        m.prenom,
+        !key.startsWith("slack:"),
+        key,
+        m.professional ?? null,
+        m.yearsExperience ?? null,
+      ],
+    );
+    return { member: toMember(rows[0]!), created: false };
+  }
   const rows = await db.query<MemberRow & { created: boolean }>(
     `insert into session_members (session_id, role, slack_user_id, email, nom, prenom, name_key, professional,
                                   years_experience, added_by)

@@ -33,7 +33,19 @@ export function createSlackNotifier(client: WebClient, log: Logger): Notifier {
         throw new Error(
           `session ${notice.session.name} : ni canal ni responsable relié à Slack pour recevoir les alertes`,
         );
-      for (const channel of targets) await client.chat.postMessage({ channel, text, blocks });
+      if (notice.session.channelId)
+        await client.chat.postMessage({ channel: notice.session.channelId, text, blocks });
+      else {
+        // One manager unreachable must not make the others get the alert again at every retry.
+        let reached = 0;
+        for (const user of targets)
+          await client.chat
+            .postMessage({ channel: user, text, blocks })
+            .then(() => reached++)
+            .catch((e) => log.warn("deadline alert: direct message failed", { user, error: e as Error }));
+        if (!reached)
+          throw new Error(`session ${notice.session.name} : aucun responsable joignable en message direct`);
+      }
       log.info("deadline alert posted", { session: notice.session.name, targets: targets.length });
     },
   };

@@ -78,7 +78,7 @@ export function sessionStatusBlocks(st: SessionStatus, opts: { compact?: boolean
       ),
     );
   for (const d of deadlines) {
-    const text = `*${stateMark(d)}* — ${d.deadline.task}\n${frenchDate(d.deadline.due, false)} · ${stateText(d.state)} · pour : ${d.deadline.audience} · \`${d.deadline.id}\``;
+    const text = `*${stateMark(d)}* — ${d.deadline.task}\n${frenchDate(d.deadline.due, false)} · ${stateText(d.state, s.timezone)} · pour : ${d.deadline.audience} · \`${d.deadline.id}\``;
     blocks.push(
       manager && d.state.kind !== "done"
         ? { type: "section", text: { type: "mrkdwn", text }, accessory: doneButton(s, d.deadline.id) }
