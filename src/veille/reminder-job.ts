@@ -36,7 +36,12 @@ async function sendReminder(ctx: SendContext, feedLimits: FeedLimits): Promise<v
     late: occurrence.late,
   };
   await notifier.veilleReminder(notice);
-  await feeds.commit();
+  // Posted: failing to remember the announced items must not fail the claim (a retry would post twice).
+  await feeds
+    .commit()
+    .catch((e) =>
+      deps.log.error("veille feed state not saved", { session: session.name, error: e as Error }),
+    );
   if (!feeds.problems.length) return;
   // The reminder is out: a failure here must not fail the claim, or the retry would post it twice.
   try {

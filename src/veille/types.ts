@@ -92,7 +92,8 @@ export const DEFAULT_SETTINGS: VeilleSettings = {
   themes: [],
   dm: false,
   graceHours: 48,
-  digestTo: "channel",
+  // Who did or did not log is not for the candidates sharing the channel: trainers get it privately.
+  digestTo: "dm",
 };
 
 export interface VeilleFeed {

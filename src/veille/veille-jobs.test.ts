@@ -363,7 +363,8 @@ describeEachBackend("veille jobs", (backend) => {
     expect(digests).toHaveLength(1);
     expect(digests[0]).toMatchObject({
       week: "2026-W23",
-      to: "channel",
+      // By default the digest goes to the trainers privately: it names who did not log.
+      to: "dm",
       channelId: "C_DIGEST",
       recipientIds: ["U_DG_T"],
       late: false,

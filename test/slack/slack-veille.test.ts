@@ -134,6 +134,23 @@ describeEachBackend("Slack veille", (backend) => {
     expect(stored.map((e) => [e.slackUserId, e.minutes, e.shared])).toEqual([["U0ALICE", 90, true]]);
   });
 
+  it("/veille log reads &, < and > as typed (Slack escapes them), and a refused synthesis post loses nothing", async () => {
+    await start();
+    fake.failing.set("chat.postMessage", "not_in_channel");
+    // As Slack sends `log 45min "R&D <IA>" https://ex.org/?q=ia&hl=fr partager ; Q&A`.
+    await slash("U0BOB", 'log 45min "R&amp;D &lt;IA&gt;" https://ex.org/?q=ia&amp;hl=fr partager ; Q&amp;A');
+    await until(() => fake.responseUrlPosts.length > 0, "the confirmation");
+    expect(lastReply().text).toMatch(/^Veille enregistrée : 45 min — « R&D <IA> »/);
+    expect(lastReply().text).not.toMatch(/Synthèse publiée/);
+    const stored = await entriesOfWeek(db, session.id, isoWeekOf(new Date(), "Europe/Paris"));
+    const bob = stored.filter((e) => e.slackUserId === "U0BOB");
+    expect(bob.map((e) => [e.title, e.url, e.takeaways])).toEqual([
+      ["R&D <IA>", "https://ex.org/?q=ia&hl=fr", ["Q&A"]],
+    ]);
+    fake.failing.delete("chat.postMessage");
+    await db.query("delete from veille_entries where slack_user_id = 'U0BOB'");
+  });
+
   it("/veille log answers a bad entry precisely and stores nothing", async () => {
     await start();
     const before = (await entriesOfWeek(db, session.id, isoWeekOf(new Date(), "Europe/Paris"))).length;

@@ -36,7 +36,7 @@ create table veille_settings (
   dm boolean not null default false,
   -- A reminder or digest missed by downtime is still sent this long after its time (never past its week).
   grace_hours integer not null default 48 check (grace_hours between 0 and 168),
-  digest_to text not null default 'channel' check (digest_to in ('channel', 'dm')),
+  digest_to text not null default 'dm' check (digest_to in ('channel', 'dm')),
   updated_by text not null,
   updated_at timestamptz not null default now()
 );

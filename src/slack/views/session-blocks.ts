@@ -153,6 +153,21 @@ export function deadlineAlertBlocks(n: DeadlineAlertNotice): { text: string; blo
   return { text: `${mentions ? `${mentions} ` : ""}${text}`.slice(0, 3000), blocks };
 }
 
+/** A long plain reply (a roster of 80 candidates) as sections of whole lines, within Slack's limits. */
+export function textBlocks(text: string): KnownBlock[] {
+  const blocks: KnownBlock[] = [];
+  let current = "";
+  for (const line of text.split("\n")) {
+    if (current && current.length + line.length + 1 > 2900) {
+      blocks.push(md(current));
+      current = "";
+    }
+    current = current ? `${current}\n${line.slice(0, 2900)}` : line.slice(0, 2900);
+  }
+  if (current) blocks.push(md(current));
+  return blocks.slice(0, 50);
+}
+
 /** Block Kit for the replies that are more than a line. */
 export function sessionReplyBlocks(reply: SessionReply): KnownBlock[] | undefined {
   if (reply.kind === "status") return sessionStatusBlocks(reply.status);

@@ -6,7 +6,8 @@ import { veilleSummaryForSession } from "../../../veille/service.js";
 import type { SlackDeps } from "../../deps.js";
 import { replyWithError } from "../../reply-error.js";
 import { actorOf, emailResolver, linkByEmail, sessionDepsFor } from "../../sessions.js";
-import { sessionReplyBlocks } from "../../views/session-blocks.js";
+import { unescapeSlackText } from "../../slack-text.js";
+import { sessionReplyBlocks, textBlocks } from "../../views/session-blocks.js";
 import { veilleSummaryBlocks } from "../../views/veille-blocks.js";
 
 /** `/session …`: the sessions feature for managers, trainers and candidates; replies are private. */
@@ -16,7 +17,7 @@ export function sessionCommand(deps: SlackDeps, now: () => Date = () => new Date
     try {
       await linkByEmail(deps, client, command.user_id);
       const { sessions, deliverableIds } = await sessionDepsFor(deps);
-      const reply = await runSessionCommand(command.text, {
+      const reply = await runSessionCommand(unescapeSlackText(command.text), {
         deps: sessions,
         actor: actorOf(deps, command.user_id),
         channelId: command.channel_id,
@@ -25,7 +26,7 @@ export function sessionCommand(deps: SlackDeps, now: () => Date = () => new Date
         resolveEmail: emailResolver(client),
       });
       const text = replyText(reply, SESSION_HELP);
-      let blocks = sessionReplyBlocks(reply);
+      let blocks = sessionReplyBlocks(reply) ?? (text.length > 2900 ? textBlocks(text) : undefined);
       // Staff see the session's veille too: composed here so neither feature depends on the other.
       if (reply.kind === "status" && reply.status.all && blocks) {
         const s = reply.status.session;

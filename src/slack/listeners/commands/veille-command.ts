@@ -2,6 +2,7 @@ import type { AllMiddlewareArgs, RespondFn, SlackCommandMiddlewareArgs } from "@
 import type { KnownBlock } from "@slack/types";
 import type { WebClient } from "@slack/web-api";
 import { isCertibotError } from "../../../errors.js";
+import type { Logger } from "../../../log.js";
 import { type Actor, actorFor } from "../../../sessions/access.js";
 import { resolveSession } from "../../../sessions/resolve.js";
 import type { Session } from "../../../sessions/types.js";
@@ -19,6 +20,7 @@ import { minutesByWeek } from "../../../veille/store.js";
 import { type VeilleEntry, WEEKLY_TARGET_MINUTES } from "../../../veille/types.js";
 import type { SlackDeps } from "../../deps.js";
 import { replyWithError } from "../../reply-error.js";
+import { unescapeSlackText } from "../../slack-text.js";
 import {
   configText,
   loggedText,
@@ -41,21 +43,31 @@ export function splitSessionOption(text: string): { sessionName: string | null; 
   };
 }
 
-/** Posts a shared synthesis in the session's channel; false when the session has none. */
+/**
+ * Posts a shared synthesis in the session's channel; false when the session
+ * has none or Slack refused (bot not in the channel…). Never throws: the entry
+ * is already stored, and an error would make the candidate log it twice.
+ */
 export async function postSynthesis(
   client: WebClient,
   session: Session,
   entry: VeilleEntry,
+  log: Logger,
 ): Promise<boolean> {
   if (!session.channelId) return false;
-  await client.chat.postMessage({
-    channel: session.channelId,
-    text: synthesisText(entry),
-    blocks: synthesisBlocks(entry),
-    unfurl_links: false,
-    unfurl_media: false,
-  });
-  return true;
+  try {
+    await client.chat.postMessage({
+      channel: session.channelId,
+      text: synthesisText(entry),
+      blocks: synthesisBlocks(entry),
+      unfurl_links: false,
+      unfurl_media: false,
+    });
+    return true;
+  } catch (e) {
+    log.warn("veille synthesis not posted", { session: session.name, error: e as Error });
+    return false;
+  }
 }
 
 /** After logging: the week's total for the confirmation. */
@@ -98,7 +110,7 @@ async function run(
         }
         throw e;
       }
-      const posted = entry.shared ? await postSynthesis(client, s, entry) : false;
+      const posted = entry.shared ? await postSynthesis(client, s, entry, deps.log) : false;
       await reply(loggedText(entry, await weekTotal(deps, entry), WEEKLY_TARGET_MINUTES, posted));
       return;
     }
@@ -148,7 +160,7 @@ export function veilleCommand(deps: SlackDeps) {
     await ack();
     const actor = actorFor(command.user_id, deps.config.adminUserIds);
     try {
-      await run(deps, client, actor, command.channel_id, command.text ?? "", respond);
+      await run(deps, client, actor, command.channel_id, unescapeSlackText(command.text ?? ""), respond);
     } catch (e) {
       if (isCertibotError(e) && e.code !== "INTERNAL") {
         await respond({ response_type: "ephemeral", text: e.userMessage("fr") });

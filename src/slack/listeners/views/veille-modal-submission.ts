@@ -91,7 +91,7 @@ export function veilleModalSubmission(deps: SlackDeps) {
     }
     await ack();
     try {
-      const posted = entry.shared ? await postSynthesis(client, session, entry) : false;
+      const posted = entry.shared ? await postSynthesis(client, session, entry, deps.log) : false;
       await client.chat.postMessage({
         channel: user,
         text: loggedText(entry, await weekTotal(deps, entry), WEEKLY_TARGET_MINUTES, posted),
