@@ -62,7 +62,9 @@ export async function runVeilleTick(
       continue;
     }
     const own = settings.get(session.id)!;
-    for (const occurrence of dueVeille(own, session.timezone, at)) {
+    for (const due of dueVeille(own, session.timezone, at)) {
+      // "Late" says the bot missed it; a session created after the planned time did not miss anything.
+      const occurrence = { ...due, late: due.late && session.createdAt <= due.scheduledAt };
       if (occurrence.kind !== kind || !activeInWeek(session, occurrence.week)) continue;
       const notifier = deps.notifier;
       if (occurrence.action === "send" && !notifier) {

@@ -162,6 +162,8 @@ describeEachBackend("veille jobs", (backend) => {
 
   it("sends a missed reminder once within the grace, marked late, and skips (and logs) one past it", async () => {
     const late = await session("late", ["2026-W20", "2026-W20"], [["candidate", "U_LATE_A"]]);
+    // Created well before: the bot, not the session's setup, missed Monday's time.
+    await db.query("update sessions set created_at = '2026-01-01T00:00:00Z' where id = $1", [late.id]);
     const gone = await session("gone", ["2026-W21", "2026-W21"], [["candidate", "U_GONE_A"]]);
     const n = new RecordingNotifier();
     // Tuesday 12:00 Paris, 27 hours after Monday 09:00: within the default 48 hours.
@@ -169,6 +171,11 @@ describeEachBackend("veille jobs", (backend) => {
     await runOccurrence(reminderJob, new Date("2026-05-12T10:15:00Z"), deps(n));
     expect(n.remindersOf(late)).toHaveLength(1);
     expect(n.remindersOf(late)[0]).toMatchObject({ week: "2026-W20", late: true });
+    // A session set up on Tuesday gets that week's reminder within the grace, not flagged as a catch-up.
+    const fresh = await session("fresh", ["2026-W20", "2026-W20"], [["candidate", "U_FRESH_A"]]);
+    await db.query("update sessions set created_at = '2026-05-12T09:00:00Z' where id = $1", [fresh.id]);
+    await runOccurrence(reminderJob, new Date("2026-05-12T10:30:00Z"), deps(n));
+    expect(n.remindersOf(fresh)).toEqual([expect.objectContaining({ week: "2026-W20", late: false })]);
     // Wednesday 10:00 Paris, 49 hours after: skipped, recorded and logged once.
     logLines.length = 0;
     await runOccurrence(reminderJob, new Date("2026-05-20T08:00:00Z"), deps(n));
