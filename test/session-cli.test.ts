@@ -122,67 +122,85 @@ describe("certibot session plan / roster (no database)", () => {
   });
 });
 
-describeEachBackend("certibot session (scripting) and jobs run session-alerts", (backend) => {
-  const fake = new FakeSlack();
-  let store: TestStore;
-  let dir: Awaited<ReturnType<typeof tempDir>>;
-  beforeAll(async () => {
-    await fake.start();
-    store = await backend.createStore({ CERTIBOT_KNOWLEDGE_DIR: KNOWLEDGE_DIR });
-    dir = await tempDir();
-    await writeFile(
-      join(dir.path, "promo.csv"),
-      "nom,prenom,role\nAbel,Jean,apprenant\nMartin,Paul,formateur\n",
-    );
-  });
-  afterAll(async () => {
-    await fake.stop();
-    await store.cleanup();
-    await dir.cleanup();
-  });
+describeEachBackend(
+  "certibot session (scripting), jobs run session-alerts and veille-reminder",
+  (backend) => {
+    const fake = new FakeSlack();
+    let store: TestStore;
+    let dir: Awaited<ReturnType<typeof tempDir>>;
+    beforeAll(async () => {
+      await fake.start();
+      store = await backend.createStore({ CERTIBOT_KNOWLEDGE_DIR: KNOWLEDGE_DIR });
+      dir = await tempDir();
+      await writeFile(
+        join(dir.path, "promo.csv"),
+        "nom,prenom,role\nAbel,Jean,apprenant\nMartin,Paul,formateur\n",
+      );
+    });
+    afterAll(async () => {
+      await fake.stop();
+      await store.cleanup();
+      await dir.cleanup();
+    });
 
-  it("sets up a session from the CLI and posts its due alerts once through Slack", async () => {
-    const cli = (...args: string[]) => runCli(["session", ...args], { env: store.env });
-    const created = await cli(
-      "create",
-      "dev-ia-2023",
-      "agate=3006",
-      "canal=C0PROMO",
-      "lancement=2023-10-02",
-      "fin-prairie=2024-01-05",
-      "debut-session=2025-05-05",
-      "fin-session=2025-05-09",
-    );
-    expect(created.stderr).toBe("");
-    expect(created.stdout).toMatch(/Session dev-ia-2023 \(rncp37827, agate 3006, <#C0PROMO>\) créée/);
-    const imported = await cli("roster", "import", join(dir.path, "promo.csv"));
-    expect(imported.stdout).toMatch(/2 ajouts.*1 apprenant, 1 formateur/);
-    const roster = await cli("roster", "--json");
-    expect(JSON.parse(roster.stdout)).toMatchObject({ kind: "roster", entries: [{ pvId: "3006-AJ-01" }] });
-    const done = await cli("done", "s1-project-team");
-    expect(done.stdout).toMatch(/s1-project-team .* marquée comme faite/);
-    const unknown = await cli("done", "s1-nope");
-    expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toMatch(/échéance inconnue « s1-nope »/);
+    it("sets up a session from the CLI and posts its due alerts once through Slack", async () => {
+      const cli = (...args: string[]) => runCli(["session", ...args], { env: store.env });
+      const created = await cli(
+        "create",
+        "dev-ia-2023",
+        "agate=3006",
+        "canal=C0PROMO",
+        "lancement=2023-10-02",
+        "fin-prairie=2024-01-05",
+        "debut-session=2025-05-05",
+        "fin-session=2025-05-09",
+      );
+      expect(created.stderr).toBe("");
+      expect(created.stdout).toMatch(/Session dev-ia-2023 \(rncp37827, agate 3006, <#C0PROMO>\) créée/);
+      const imported = await cli("roster", "import", join(dir.path, "promo.csv"));
+      expect(imported.stdout).toMatch(/2 ajouts.*1 apprenant, 1 formateur/);
+      const roster = await cli("roster", "--json");
+      expect(JSON.parse(roster.stdout)).toMatchObject({ kind: "roster", entries: [{ pvId: "3006-AJ-01" }] });
+      const done = await cli("done", "s1-project-team");
+      expect(done.stdout).toMatch(/s1-project-team .* marquée comme faite/);
+      const unknown = await cli("done", "s1-nope");
+      expect(unknown.code).toBe(2);
+      expect(unknown.stderr).toMatch(/échéance inconnue « s1-nope »/);
 
-    const env = { ...store.env, SLACK_BOT_TOKEN: "xoxb-test", SLACK_API_URL: fake.apiUrl };
-    const jobs = (at: string) => runCli(["jobs", "run", "session-alerts", "--at", at], { env });
-    const first = await jobs("2025-04-14T09:00");
-    expect(first.stderr).toBe("");
-    expect(first.code).toBe(0);
-    const [post, ...more] = fake.callsTo("chat.postMessage");
-    expect(more).toHaveLength(0);
-    expect(post!.args.channel).toBe("C0PROMO");
-    const blocks = JSON.stringify(post!.args.blocks);
-    expect(blocks).toMatch(
-      /Partager la section 1 \(description de l'épreuve\) avec le jury de certification/,
-    );
-    expect(blocks).toMatch(/dans 7 jours/);
-    expect(blocks).toMatch(/session_deadline_done/);
-    expect(blocks).not.toMatch(/avec l'équipe projet/); // marked done
-    // The same occurrence again, and a later tick the same day: nothing more is posted.
-    expect((await jobs("2025-04-14T09:00")).stdout).toMatch(/déjà exécutée/);
-    expect((await jobs("2025-04-14T11:00")).code).toBe(0);
-    expect(fake.callsTo("chat.postMessage")).toHaveLength(1);
-  });
-});
+      const env = { ...store.env, SLACK_BOT_TOKEN: "xoxb-test", SLACK_API_URL: fake.apiUrl };
+      const jobs = (at: string) => runCli(["jobs", "run", "session-alerts", "--at", at], { env });
+      const first = await jobs("2025-04-14T09:00");
+      expect(first.stderr).toBe("");
+      expect(first.code).toBe(0);
+      const [post, ...more] = fake.callsTo("chat.postMessage");
+      expect(more).toHaveLength(0);
+      expect(post!.args.channel).toBe("C0PROMO");
+      const blocks = JSON.stringify(post!.args.blocks);
+      expect(blocks).toMatch(
+        /Partager la section 1 \(description de l'épreuve\) avec le jury de certification/,
+      );
+      expect(blocks).toMatch(/dans 7 jours/);
+      expect(blocks).toMatch(/session_deadline_done/);
+      expect(blocks).not.toMatch(/avec l'équipe projet/); // marked done
+      // The same occurrence again, and a later tick the same day: nothing more is posted.
+      expect((await jobs("2025-04-14T09:00")).stdout).toMatch(/déjà exécutée/);
+      expect((await jobs("2025-04-14T11:00")).code).toBe(0);
+      expect(fake.callsTo("chat.postMessage")).toHaveLength(1);
+
+      // The Monday veille reminder, run by hand, posts once through Slack too.
+      const veille = (at: string) => runCli(["jobs", "run", "veille-reminder", "--at", at], { env });
+      const reminder = await veille("2025-04-14T09:00");
+      // The week before, the session's first, was never reminded: past its grace, skipped and logged.
+      expect(reminder.stderr).toMatch(
+        /"veille reminder skipped: past its grace period".*"key":"session:\d+:2025-W15"/,
+      );
+      expect(reminder.code).toBe(0);
+      expect((await veille("2025-04-14T09:00")).stdout).toMatch(/déjà exécutée/);
+      expect((await veille("2025-04-14T09:15")).code).toBe(0);
+      const posts = fake.callsTo("chat.postMessage");
+      expect(posts).toHaveLength(2);
+      expect(posts[1]!.args.channel).toBe("C0PROMO");
+      expect(JSON.stringify(posts[1]!.args.blocks)).toMatch(/veille_log_open/);
+    }, 120_000);
+  },
+);
