@@ -96,6 +96,8 @@ export async function recordFeedback(db: Queryable, fb: FeedbackEntry): Promise<
 export async function deleteSlackUserData(
   db: Db,
   slackUserId: string,
+  /** Features' own erasure, run in the same transaction so it is all or nothing. */
+  also: (tx: Queryable) => Promise<void> = async () => {},
 ): Promise<{
   answers: number;
   feedback: number;
@@ -124,6 +126,7 @@ export async function deleteSlackUserData(
     await tx.query("update session_members set added_by = 'effacé' where added_by = $1", [slackUserId]);
     await tx.query("update sessions set created_by = 'effacé' where created_by = $1", [slackUserId]);
     await tx.query("update session_decisions set decided_by = 'effacé' where decided_by = $1", [slackUserId]);
+    await also(tx);
     return {
       answers: answers.length,
       feedback: feedback.length,

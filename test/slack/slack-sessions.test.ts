@@ -213,6 +213,13 @@ describeEachBackend("Slack sessions", (backend) => {
     const view = JSON.stringify(publish!.args.view);
     expect(view).toMatch(/Session dev-ia-2023/);
     expect(view).toMatch(/Vos prochaines échéances/);
-    expect(view).not.toMatch(/Effectifs/);
+    expect(view).not.toMatch(/Effectifs|Veille \(compétence C6\)/);
+    // A manager's Home shows the staff view, with the veille summary.
+    await postJson(port, eventBody({ type: "app_home_opened", user: ADMIN, channel: "D0DM2", tab: "home" }));
+    const [, staff] = await fake.waitFor("views.publish", 2);
+    const staffView = JSON.stringify(staff!.args.view);
+    expect(staff!.args.user_id).toBe(ADMIN);
+    expect(staffView).toMatch(/Effectifs\* : 2 candidat/);
+    expect(staffView).toMatch(/Veille \(compétence C6\)\*\\nCette semaine : 0\/2/);
   });
 });

@@ -14,8 +14,10 @@ export const privacyCommand: Command = async (argv, ctx) => {
   if (!/^[UW][A-Z0-9]{2,}$/.test(userId)) throw usage(`identifiant Slack invalide « ${userId} » ; ${USAGE}`);
   const db = await openMigratedDb(ctx.config, ctx.log);
   try {
-    const done = await deleteSlackUserData(db, userId);
-    const veille = await deleteVeilleDataOf(db, userId);
+    let veille = 0;
+    const done = await deleteSlackUserData(db, userId, async (tx) => {
+      veille = await deleteVeilleDataOf(tx, userId);
+    });
     println(
       ctx.stdout,
       `Données de ${userId} effacées : ${done.answers} réponse(s) journalisée(s), ${done.feedback} avis, ${done.conversationTurns} message(s) de fil, ${done.reportChecks} vérification(s) de rapport, ${done.sessionMemberships} inscription(s) à une session, ${veille} entrée(s) de veille.`,
