@@ -212,11 +212,11 @@ export async function runSessionCommand(text: string, ctx: CommandContext): Prom
           professional: !pro || /^(oui|yes)$/i.test(pro),
           email,
         });
-        const j = await juryOf(deps, actor, s);
         return {
           kind: "jury",
           session: s,
-          ...j,
+          members: r.members,
+          issues: r.issues,
           changed: `ajouté : ${r.member.prenom} ${r.member.nom}`.trim(),
         };
       }

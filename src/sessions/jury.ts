@@ -59,3 +59,15 @@ export function juryCheck(jury: readonly Member[], trainers: readonly Member[]):
     });
   return issues;
 }
+
+/** A session's jury and what is wrong with it, from all its members. */
+export function juryOfMembers(members: readonly Member[]): { members: Member[]; issues: JuryIssue[] } {
+  const jury = members.filter((m) => m.role === "jury");
+  return {
+    members: jury,
+    issues: juryCheck(
+      jury,
+      members.filter((m) => m.role === "trainer"),
+    ),
+  };
+}

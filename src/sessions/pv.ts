@@ -24,8 +24,6 @@ export interface Pv {
   markdown: string;
 }
 
-const DECISION_LABEL = { admis: "Admis·e", refuse: "Refusé·e", absent: "Absent·e" } as const;
-
 function csvField(raw: string): string {
   // A cell starting like a formula is shown as text by spreadsheets, not run.
   const v = /^[=+\-@\t\r]/.test(raw) ? `'${raw}` : raw;
@@ -131,5 +129,3 @@ export function buildPv(
   ].join("\n");
   return { counts, problems, csv, markdown: md };
 }
-
-export { DECISION_LABEL };

@@ -2,10 +2,10 @@ import type { Db, Queryable } from "../db/db.js";
 import { CertibotError } from "../errors.js";
 import { isTimeZone } from "../jobs/time.js";
 import { loadCatalog } from "../knowledge/catalog.js";
-import { type Actor, canCreateSession, requirePermission, rolesOf } from "./access.js";
+import { type Actor, canCreateSession, requirePermission } from "./access.js";
 import { daysBetween, localDate, parseDate } from "./dates.js";
 import { computeDeadlines, loadDeadlineRules, milestoneProblem } from "./deadlines.js";
-import { type JuryIssue, juryCheck } from "./jury.js";
+import { type JuryIssue, juryOfMembers } from "./jury.js";
 import { buildPv, type Pv } from "./pv.js";
 import { normaliseSessionName, SESSION_NAME } from "./resolve.js";
 import { AGATE, parseRoster, withPvIds } from "./roster.js";
@@ -365,19 +365,12 @@ export async function sessionStatus(
       const ok = of.filter((c) => c.ok).length;
       return { deliverable, ok, failing: of.length - ok, notChecked: candidates.length - of.length };
     });
-    const jury = members.filter((m) => m.role === "jury");
     status.all = {
       candidates: candidates.length,
       trainers: members.filter((m) => m.role === "trainer").length,
       managers: members.filter((m) => m.role === "manager").length,
       reports,
-      jury: {
-        members: jury,
-        issues: juryCheck(
-          jury,
-          members.filter((m) => m.role === "trainer"),
-        ),
-      },
+      jury: juryOfMembers(members),
     };
   } else {
     const checks = await latestReportChecks(deps.db, [actor.id]);
@@ -498,7 +491,7 @@ export async function addJuryMember(
   session: Session,
   ref: PersonRef,
   opts: { years: number | null; professional: boolean; email: string | null },
-): Promise<{ member: Member; issues: JuryIssue[] }> {
+): Promise<{ member: Member; members: Member[]; issues: JuryIssue[] }> {
   await requirePermission(deps.db, session, actor, "change");
   if (opts.years !== null && (!Number.isInteger(opts.years) || opts.years < 0 || opts.years > 60))
     throw invalid("annees attend un nombre entier d'années d'expérience (ex. annees=5).");
@@ -520,14 +513,7 @@ export async function addJuryMember(
     },
     actor.id,
   );
-  const members = await membersOf(deps.db, session.id);
-  return {
-    member,
-    issues: juryCheck(
-      members.filter((m) => m.role === "jury"),
-      members.filter((m) => m.role === "trainer"),
-    ),
-  };
+  return { member, ...juryOfMembers(await membersOf(deps.db, session.id)) };
 }
 
 export async function removeMember(
@@ -563,15 +549,7 @@ export async function addMember(
 
 export async function juryOf(deps: SessionDeps, actor: Actor, session: Session) {
   await requirePermission(deps.db, session, actor, "view-all");
-  const members = await membersOf(deps.db, session.id);
-  const jury = members.filter((m) => m.role === "jury");
-  return {
-    members: jury,
-    issues: juryCheck(
-      jury,
-      members.filter((m) => m.role === "trainer"),
-    ),
-  };
+  return juryOfMembers(await membersOf(deps.db, session.id));
 }
 
 export async function recordDecision(
@@ -635,8 +613,6 @@ export async function exportPv(deps: SessionDeps, actor: Actor, session: Session
 }
 
 /** Called when a Slack user's e-mail is known: links roster rows imported by e-mail. */
-export async function linkSlackUser(deps: SessionDeps, email: string, slackUserId: string): Promise<number> {
-  return linkEmail(deps.db, email, slackUserId);
+export function linkSlackUser(db: Queryable, email: string, slackUserId: string): Promise<number> {
+  return linkEmail(db, email, slackUserId);
 }
-
-export { rolesOf };

@@ -1,6 +1,6 @@
 import type { Queryable } from "../db/db.js";
 import { fold, squash } from "../lib/text.js";
-import type { Decision, DecisionRecord, DoneRecord, Member, Milestones, Role, Session } from "./types.js";
+import type { Decision, DecisionRecord, DoneRecord, Member, Role, Session } from "./types.js";
 
 // Dates as text: a `date` must not become a Date at midnight in the server's zone.
 const sessionColumns = (
@@ -51,14 +51,21 @@ export function nameKey(nom: string, prenom: string): string {
   return squash(fold(`${nom} ${prenom}`).replace(/[^a-z0-9 ]+/g, " "));
 }
 
-export interface SessionFields extends Milestones {
-  name: string;
-  referential: string;
-  agate: string | null;
-  channelId: string | null;
-  timezone: string;
-  reportsLeadDays: number;
-}
+/** What a session is made of, before the database gives it an id. */
+export type SessionFields = Omit<Session, "id" | "createdBy" | "createdAt">;
+
+/** The settable columns, in the order both insert and update bind them. */
+const fieldParams = (s: SessionFields) => [
+  s.referential,
+  s.agate,
+  s.channelId,
+  s.timezone,
+  s.launch,
+  s.prairieEnd,
+  s.sessionStart,
+  s.sessionEnd,
+  s.reportsLeadDays,
+];
 
 /** Null when the name is taken. */
 export async function insertSession(
@@ -72,19 +79,7 @@ export async function insertSession(
      values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
      on conflict (name) do nothing
      returning ${SESSION_COLUMNS}`,
-    [
-      s.name,
-      s.referential,
-      s.agate,
-      s.channelId,
-      s.timezone,
-      s.launch,
-      s.prairieEnd,
-      s.sessionStart,
-      s.sessionEnd,
-      s.reportsLeadDays,
-      createdBy,
-    ],
+    [s.name, ...fieldParams(s), createdBy],
   );
   return rows[0] ? toSession(rows[0]) : null;
 }
@@ -94,18 +89,7 @@ export async function updateSession(db: Queryable, id: number, s: SessionFields)
     `update sessions set referential = $2, agate = $3, channel_id = $4, timezone = $5, launch = $6,
             prairie_end = $7, session_start = $8, session_end = $9, reports_lead_days = $10
       where id = $1 returning ${SESSION_COLUMNS}`,
-    [
-      id,
-      s.referential,
-      s.agate,
-      s.channelId,
-      s.timezone,
-      s.launch,
-      s.prairieEnd,
-      s.sessionStart,
-      s.sessionEnd,
-      s.reportsLeadDays,
-    ],
+    [id, ...fieldParams(s)],
   );
   if (!rows[0]) throw new Error(`session ${id} vanished while updating`);
   return toSession(rows[0]);

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
+import type { RespondFn } from "@slack/bolt";
 import type { WebClient } from "@slack/web-api";
-import { toCertibotError } from "../errors.js";
+import { isCertibotError, toCertibotError } from "../errors.js";
 import type { SlackDeps } from "./deps.js";
 
 export interface ErrorPlace {
@@ -45,4 +46,30 @@ export async function replyWithError(
     }
   }
   return id;
+}
+
+/**
+ * A private answer to a slash command or a button that failed: a coded error
+ * says what went wrong (wrong date, not allowed…); anything else is logged
+ * with an error id and the user gets an apology quoting it.
+ */
+export async function respondWithError(
+  deps: SlackDeps,
+  respond: RespondFn,
+  error: unknown,
+  /** What the failure prevented, after "Désolé, une erreur interne …". */
+  prevented: string,
+  opts: { replaceOriginal?: false } = {},
+): Promise<void> {
+  const extra = opts.replaceOriginal === false ? { replace_original: false } : {};
+  if (isCertibotError(error) && error.code !== "INTERNAL") {
+    await respond({ response_type: "ephemeral", ...extra, text: error.userMessage("fr") });
+    return;
+  }
+  const id = await replyWithError(deps, error, null);
+  await respond({
+    response_type: "ephemeral",
+    ...extra,
+    text: `Désolé, une erreur interne ${prevented}. (erreur ${id})`,
+  });
 }

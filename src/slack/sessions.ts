@@ -1,5 +1,4 @@
 import type { WebClient } from "@slack/web-api";
-import { loadDeliverables } from "../reports/deliverables.js";
 import { type Actor, actorFor } from "../sessions/access.js";
 import {
   type EmailResolver,
@@ -9,6 +8,7 @@ import {
 } from "../sessions/service.js";
 import { sessionsOfUser } from "../sessions/store.js";
 import type { SlackDeps } from "./deps.js";
+import { deliverablesFor } from "./report-files.js";
 
 const cache = new WeakMap<SlackDeps, Promise<{ sessions: SessionDeps; deliverableIds: string[] }>>();
 
@@ -20,7 +20,7 @@ export function sessionDepsFor(
   if (!p) {
     p = Promise.all([
       loadSessionKnowledge(deps.config.knowledgeDir, deps.config.defaultReferential),
-      loadDeliverables(deps.config.knowledgeDir),
+      deliverablesFor(deps),
     ]).then(([knowledge, deliverables]) => ({
       sessions: { db: deps.db, knowledge },
       deliverableIds: deliverables.map((d) => d.id),
@@ -50,8 +50,7 @@ export async function linkByEmail(deps: SlackDeps, client: WebClient, userId: st
   const info = await client.users.info({ user: userId }).catch(() => null);
   const email = info?.user?.profile?.email;
   if (!email) return;
-  const { sessions } = await sessionDepsFor(deps);
-  const n = await linkSlackUser(sessions, email, userId);
+  const n = await linkSlackUser(deps.db, email, userId);
   if (n) deps.log.info("slack user linked to roster by e-mail", { user: userId, rows: n });
 }
 

@@ -1,9 +1,8 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from "@slack/bolt";
-import { isCertibotError } from "../../../errors.js";
 import { resolveSession } from "../../../sessions/resolve.js";
 import { markDeadlineDone } from "../../../sessions/service.js";
 import type { SlackDeps } from "../../deps.js";
-import { replyWithError } from "../../reply-error.js";
+import { respondWithError } from "../../reply-error.js";
 import { actorOf, sessionDepsFor } from "../../sessions.js";
 
 /**
@@ -44,16 +43,7 @@ export function deadlineDoneAction(deps: SlackDeps) {
         text: `C'est noté : « ${what} » est marquée comme faite pour la session ${session.name}.`,
       });
     } catch (e) {
-      if (isCertibotError(e) && e.code !== "INTERNAL") {
-        await respond({ response_type: "ephemeral", replace_original: false, text: e.userMessage("fr") });
-        return;
-      }
-      const id = await replyWithError(deps, e, null);
-      await respond({
-        response_type: "ephemeral",
-        replace_original: false,
-        text: `Désolé, une erreur interne m'empêche de le noter. (erreur ${id})`,
-      });
+      await respondWithError(deps, respond, e, "m'empêche de le noter", { replaceOriginal: false });
     }
   };
 }

@@ -1,9 +1,8 @@
 import type { AllMiddlewareArgs, App, BlockButtonAction, SlackActionMiddlewareArgs } from "@slack/bolt";
-import { isCertibotError } from "../../../errors.js";
 import { actorFor, requirePermission } from "../../../sessions/access.js";
 import { sessionById } from "../../../sessions/store.js";
 import type { SlackDeps } from "../../deps.js";
-import { replyWithError } from "../../reply-error.js";
+import { respondWithError } from "../../reply-error.js";
 import { VEILLE_ACTIONS, veilleModal } from "../../views/veille-blocks.js";
 
 /**
@@ -35,16 +34,7 @@ export function veilleLogOpenAction(deps: SlackDeps) {
       await requirePermission(deps.db, session, actorFor(body.user.id, deps.config.adminUserIds), "log");
       await client.views.open({ trigger_id: body.trigger_id, view: veilleModal(session, new Date()) });
     } catch (e) {
-      if (isCertibotError(e) && e.code !== "INTERNAL") {
-        await respond({ response_type: "ephemeral", replace_original: false, text: e.userMessage("fr") });
-        return;
-      }
-      const id = await replyWithError(deps, e, null);
-      await respond({
-        response_type: "ephemeral",
-        replace_original: false,
-        text: `Désolé, une erreur interne empêche d'ouvrir le formulaire. (erreur ${id})`,
-      });
+      await respondWithError(deps, respond, e, "empêche d'ouvrir le formulaire", { replaceOriginal: false });
     }
   };
 }

@@ -1,10 +1,9 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from "@slack/bolt";
-import { isCertibotError } from "../../../errors.js";
 import { runSessionCommand, SESSION_HELP } from "../../../sessions/commands.js";
 import { replyText } from "../../../sessions/format.js";
 import { veilleSummaryForSession } from "../../../veille/service.js";
 import type { SlackDeps } from "../../deps.js";
-import { replyWithError } from "../../reply-error.js";
+import { respondWithError } from "../../reply-error.js";
 import { actorOf, emailResolver, linkByEmail, sessionDepsFor } from "../../sessions.js";
 import { unescapeSlackText } from "../../slack-text.js";
 import { sessionReplyBlocks, textBlocks } from "../../views/session-blocks.js";
@@ -38,15 +37,7 @@ export function sessionCommand(deps: SlackDeps, now: () => Date = () => new Date
       }
       await respond({ response_type: "ephemeral", text: text.slice(0, 3000), blocks });
     } catch (e) {
-      if (isCertibotError(e) && e.code !== "INTERNAL") {
-        await respond({ response_type: "ephemeral", text: e.userMessage("fr") });
-        return;
-      }
-      const id = await replyWithError(deps, e, null);
-      await respond({
-        response_type: "ephemeral",
-        text: `Désolé, une erreur interne m'empêche de répondre. (erreur ${id})`,
-      });
+      await respondWithError(deps, respond, e, "m'empêche de répondre");
     }
   };
 }

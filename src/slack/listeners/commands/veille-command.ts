@@ -19,7 +19,7 @@ import {
 import { minutesByWeek } from "../../../veille/store.js";
 import { type VeilleEntry, WEEKLY_TARGET_MINUTES } from "../../../veille/types.js";
 import type { SlackDeps } from "../../deps.js";
-import { replyWithError } from "../../reply-error.js";
+import { respondWithError } from "../../reply-error.js";
 import { unescapeSlackText } from "../../slack-text.js";
 import {
   configText,
@@ -162,15 +162,7 @@ export function veilleCommand(deps: SlackDeps) {
     try {
       await run(deps, client, actor, command.channel_id, unescapeSlackText(command.text ?? ""), respond);
     } catch (e) {
-      if (isCertibotError(e) && e.code !== "INTERNAL") {
-        await respond({ response_type: "ephemeral", text: e.userMessage("fr") });
-        return;
-      }
-      const id = await replyWithError(deps, e, null);
-      await respond({
-        response_type: "ephemeral",
-        text: `Désolé, une erreur interne m'empêche de répondre. (erreur ${id})`,
-      });
+      await respondWithError(deps, respond, e, "m'empêche de répondre");
     }
   };
 }
