@@ -12,7 +12,8 @@ import { openMigratedDb } from "../src/db/db.js";
 import { createLogger } from "../src/log.js";
 import { openKnowledgeBase } from "../src/retrieval/knowledge-base.js";
 import { createSlackApp } from "../src/slack/app.js";
-import { FakeSlack, signSlackRequest } from "../test/helpers/fake-slack.js";
+import { FakeSlack } from "../test/helpers/fake-slack.js";
+import { eventBody, postJson, slackTestEnv } from "../test/helpers/slack-requests.js";
 import { tempDir } from "../test/helpers/temp.js";
 
 const arg = (name: string, fallback: number) => {
@@ -21,7 +22,6 @@ const arg = (name: string, fallback: number) => {
 };
 const rate = arg("rate", 50);
 const seconds = arg("seconds", 20);
-const SECRET = "bench-secret";
 const QUESTIONS = [
   "que demande la compétence C12 ?",
   "le rapport E3 c'est combien de pages ?",
@@ -40,10 +40,7 @@ try {
     ...process.env,
     CERTIBOT_DATA_DIR: dir.path,
     OPENAI_API_KEY: "",
-    SLACK_BOT_TOKEN: "xoxb-test",
-    SLACK_SIGNING_SECRET: SECRET,
-    SLACK_API_URL: fake.apiUrl,
-    PORT: "0",
+    ...slackTestEnv(fake),
   });
   const log = createLogger("error");
   const db = await openMigratedDb(config, log);
@@ -64,37 +61,25 @@ try {
     const wait = due - performance.now();
     if (wait > 0) await sleep(wait);
     const ts = `1800000000.${String(n).padStart(6, "0")}`;
-    const body = JSON.stringify({
-      type: "event_callback",
-      team_id: "T0TEST",
-      api_app_id: "A0TEST",
-      event_id: `EvBench${n}`,
-      event_time: 1_800_000_000,
-      event: {
+    const body = eventBody(
+      {
         type: "app_mention",
         user: "U0BENCH",
         text: `<@U0BOT> ${QUESTIONS[n % QUESTIONS.length]}`,
         ts,
         channel: "C0BENCH",
       },
-      authorizations: [{ team_id: "T0TEST", user_id: "U0BOT", is_bot: true }],
-    });
+      `EvBench${n}`,
+    );
     const deliveries = n % 10 === 0 ? 2 : 1;
     for (let d = 0; d < deliveries; d++) {
-      const headers: Record<string, string> = {
-        "content-type": "application/json",
-        ...signSlackRequest(SECRET, body),
-      };
-      if (d > 0) headers["x-slack-retry-num"] = "1";
       const start = performance.now();
       sent.push(
-        fetch(`http://127.0.0.1:${port}/slack/events`, { method: "POST", headers, body }).then(
-          async (res) => {
-            await res.arrayBuffer();
-            acks.push(performance.now() - start);
-            statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
-          },
-        ),
+        postJson(port, body, d > 0 ? { "x-slack-retry-num": "1" } : {}).then(async (res) => {
+          await res.arrayBuffer();
+          acks.push(performance.now() - start);
+          statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+        }),
       );
     }
   }

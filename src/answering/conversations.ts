@@ -14,14 +14,6 @@ export async function recentTurns(db: Queryable, conversationId: string, limit =
   return rows.reverse();
 }
 
-/** True when the bot has already answered in this conversation. */
-export async function hasConversation(db: Queryable, conversationId: string): Promise<boolean> {
-  const rows = await db.query("select 1 from conversation_turns where conversation_id = $1 limit 1", [
-    conversationId,
-  ]);
-  return rows.length > 0;
-}
-
 /**
  * Appends a turn. Concurrent appends to one thread cannot collide: the turn
  * number is computed in the insert itself and retried on conflict.

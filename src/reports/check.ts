@@ -1,4 +1,5 @@
 import { CertibotError, toCertibotError } from "../errors.js";
+import type { Logger } from "../log.js";
 import { type Deliverable, headingMatches, normalizeHeading } from "./deliverables.js";
 import { extractDocx } from "./docx.js";
 import { extractPdf } from "./pdf.js";
@@ -36,12 +37,27 @@ export function sniffFormat(bytes: Uint8Array): "pdf" | "docx" | null {
   return null;
 }
 
+/** The one refusal of an oversized report, wherever its size is first known (file, upload, download). */
+export function tooLarge(maxBytes: number, size?: number): CertibotError {
+  return new CertibotError("REPORT_TOO_LARGE", {
+    hint: `Limite : ${Math.round(maxBytes / 1024 / 1024)} Mo.`,
+    ...(size === undefined ? {} : { detail: `${size} bytes` }),
+  });
+}
+
+/** What is logged of a check: never the file or its text. */
+export function logCheck(log: Logger, result: CheckResult): void {
+  log.info("report checked", {
+    deliverable: result.verdict.deliverable,
+    format: result.verdict.format,
+    pages: result.verdict.pages,
+    ok: result.verdict.ok,
+    guessed: result.guessed,
+  });
+}
+
 export async function extractReport(bytes: Uint8Array, limits: ReportLimits): Promise<ExtractedReport> {
-  if (bytes.byteLength > limits.maxBytes)
-    throw new CertibotError("REPORT_TOO_LARGE", {
-      hint: `Limite : ${Math.round(limits.maxBytes / 1024 / 1024)} Mo.`,
-      detail: `${bytes.byteLength} bytes`,
-    });
+  if (bytes.byteLength > limits.maxBytes) throw tooLarge(limits.maxBytes, bytes.byteLength);
   const format = sniffFormat(bytes);
   if (!format) throw new CertibotError("REPORT_UNSUPPORTED");
   const controller = new AbortController();
@@ -121,7 +137,14 @@ export function guessDeliverable(report: ExtractedReport, all: Deliverable[]): D
     const noneOfMany = d.sections.length > 0 && found === 0 ? 1 : 0;
     return found * 10 + (found === d.sections.length && found > 0 ? 5 : 0) - distance - noneOfMany;
   };
-  return [...all].sort((a, b) => score(b) - score(a))[0]!;
+  // Each judged once; the first of the best wins, as a stable sort would keep it.
+  let best = all[0]!;
+  let bestScore = Number.NEGATIVE_INFINITY;
+  for (const d of all) {
+    const s = score(d);
+    if (s > bestScore) [best, bestScore] = [d, s];
+  }
+  return best;
 }
 
 export async function checkReport(

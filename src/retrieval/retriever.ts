@@ -56,6 +56,9 @@ export class Retriever {
   private readonly byId: Map<string, KnowledgeRecord>;
   private readonly indexOf: Map<string, number>;
   private readonly codes: Map<string, KnowledgeRecord[]>;
+  /** Folded once: bloc questions compare them for every record. */
+  private readonly foldedTitles: string[];
+  private readonly foldedBlocs: (string | null)[];
   private readonly rrfK: number;
   private readonly vectorWeight: number;
   private readonly minCoverage: number;
@@ -76,6 +79,8 @@ export class Retriever {
     );
     this.byId = new Map(records.map((r) => [r.id, r]));
     this.indexOf = new Map(records.map((r, i) => [r.id, i]));
+    this.foldedTitles = records.map((r) => fold(r.title));
+    this.foldedBlocs = records.map((r) => (r.bloc ? fold(r.bloc) : null));
     this.codes = new Map();
     for (const r of records) {
       if (!r.code) continue;
@@ -157,7 +162,7 @@ export class Retriever {
     if (analysis.blocs.length) {
       for (const b of analysis.blocs) {
         for (const [i, r] of this.records.entries()) {
-          if (r.kind === "bloc" && allowed(r) && fold(r.title).startsWith(`bloc ${b} `)) {
+          if (r.kind === "bloc" && allowed(r) && this.foldedTitles[i]!.startsWith(`bloc ${b} `)) {
             const boost = r.referential === defaultReferential || analysis.include.size ? 1.5 : 1;
             add(i, boost / (this.rrfK + 1), "keyword");
           }
@@ -167,11 +172,8 @@ export class Retriever {
     for (const [i, e] of fused) {
       const r = this.records[i]!;
       if (analysis.kind && r.kind === analysis.kind) e.score *= 1.35;
-      if (
-        analysis.blocs.length &&
-        r.bloc &&
-        analysis.blocs.some((b) => fold(r.bloc!).startsWith(`bloc ${b}`))
-      )
+      const bloc = this.foldedBlocs[i];
+      if (analysis.blocs.length && bloc && analysis.blocs.some((b) => bloc.startsWith(`bloc ${b}`)))
         e.score *= r.kind === "bloc" ? 1.6 : 1.2;
       if (analysis.codes.length && r.code && analysis.codes.includes(r.code)) e.score *= 1.5;
     }

@@ -1,6 +1,6 @@
 import type { WebClient } from "@slack/web-api";
 import { CertibotError, isCertibotError } from "../errors.js";
-import { checkReport } from "../reports/check.js";
+import { checkReport, logCheck, tooLarge } from "../reports/check.js";
 import { type Deliverable, deliverableNamedIn, loadDeliverables } from "../reports/deliverables.js";
 import { recordReportCheck, takePendingDeliverable } from "../reports/store.js";
 import type { SlackDeps } from "./deps.js";
@@ -63,9 +63,7 @@ async function download(deps: SlackDeps, url: string): Promise<Uint8Array> {
     size += chunk.byteLength;
     if (size > maxBytes) {
       await res.body.cancel().catch(() => {});
-      throw new CertibotError("REPORT_TOO_LARGE", {
-        hint: `Limite : ${Math.round(maxBytes / 1024 / 1024)} Mo.`,
-      });
+      throw tooLarge(maxBytes);
     }
     chunks.push(chunk);
   }
@@ -87,9 +85,7 @@ export async function checkUploadedReports(deps: SlackDeps, u: UploadedReports):
       if (file.filetype && !REPORT_TYPES.has(file.filetype) && !REPORT_LIKE.test(file.name ?? ""))
         throw new CertibotError("REPORT_UNSUPPORTED");
       if (file.size !== undefined && file.size > deps.config.reports.maxBytes)
-        throw new CertibotError("REPORT_TOO_LARGE", {
-          hint: `Limite : ${Math.round(deps.config.reports.maxBytes / 1024 / 1024)} Mo.`,
-        });
+        throw tooLarge(deps.config.reports.maxBytes);
       let url = file.url_private_download;
       if (!url) {
         const info = await u.client.files.info({ file: file.id });
@@ -101,13 +97,7 @@ export async function checkUploadedReports(deps: SlackDeps, u: UploadedReports):
       const deliverableId = named ?? (await takePendingDeliverable(deps.db, u.user));
       const result = await checkReport(bytes, { deliverables, deliverableId, limits: deps.config.reports });
       await recordReportCheck(deps.db, u.user, result.verdict);
-      deps.log.info("report checked", {
-        deliverable: result.verdict.deliverable,
-        format: result.verdict.format,
-        pages: result.verdict.pages,
-        ok: result.verdict.ok,
-        guessed: result.guessed,
-      });
+      logCheck(deps.log, result);
       await post(
         `${result.verdict.ok ? "✅" : "❌"} ${label} : ${result.deliverable.title}`,
         reportVerdictBlocks(result, file.id, deliverables),

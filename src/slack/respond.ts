@@ -1,6 +1,12 @@
 import type { WebClient } from "@slack/web-api";
 import { type AnswerDetails, answerQuestion, answerQuestionStreaming } from "../answering/answer.js";
-import { appendTurn, channelSettings, recentTurns } from "../answering/conversations.js";
+import {
+  appendTurn,
+  type ChannelSettings,
+  channelSettings,
+  recentTurns,
+} from "../answering/conversations.js";
+import type { ChatTurn } from "../answering/llm.js";
 import { logAnswer, type SlackIds } from "../db/qa-log.js";
 import type { SlackDeps } from "./deps.js";
 import { replyWithError } from "./reply-error.js";
@@ -16,6 +22,8 @@ export interface QuestionInThread {
   user: string;
   team: string | null;
   question: string;
+  /** Already read by the caller (a follow-up checks both before answering): not read again. */
+  known?: { history: ChatTurn[]; settings: ChannelSettings };
 }
 
 /** Mentions of users, channels and the bot itself removed from a message text. */
@@ -93,8 +101,8 @@ export async function answerInThread(deps: SlackDeps, q: QuestionInThread): Prom
     );
   await react("add");
   try {
-    const history = await recentTurns(deps.db, conversationId(q.channel, q.threadTs));
-    const settings = await channelSettings(deps.db, q.channel);
+    const history = q.known?.history ?? (await recentTurns(deps.db, conversationId(q.channel, q.threadTs)));
+    const settings = q.known?.settings ?? (await channelSettings(deps.db, q.channel));
     const a = await answerQuestion(deps.answering, q.question, {
       history,
       defaultReferential: settings.defaultReferential ?? undefined,

@@ -1,6 +1,6 @@
 import { readFile, stat } from "node:fs/promises";
 import { CertibotError, toCertibotError } from "../../errors.js";
-import { checkReport } from "../../reports/check.js";
+import { checkReport, logCheck, tooLarge } from "../../reports/check.js";
 import { loadDeliverables } from "../../reports/deliverables.js";
 import { formatChecklist } from "../../reports/format.js";
 import { parseArgs, usage } from "../args.js";
@@ -11,11 +11,7 @@ async function readReport(path: string, maxBytes: number): Promise<Uint8Array> {
     // Checked before reading so an oversized upload is never loaded in memory.
     const info = await stat(path);
     if (!info.isFile()) throw new CertibotError("REPORT_NOT_FOUND", { detail: `${path} is not a file` });
-    if (info.size > maxBytes)
-      throw new CertibotError("REPORT_TOO_LARGE", {
-        hint: `Limite : ${Math.round(maxBytes / 1024 / 1024)} Mo.`,
-        detail: `${info.size} bytes`,
-      });
+    if (info.size > maxBytes) throw tooLarge(maxBytes, info.size);
     return new Uint8Array(await readFile(path));
   } catch (e) {
     if (e instanceof CertibotError) throw e;
@@ -38,13 +34,7 @@ export const checkReportCommand: Command = async (argv, ctx) => {
   try {
     const bytes = await readReport(file, ctx.config.reports.maxBytes);
     const result = await checkReport(bytes, { deliverables, deliverableId, limits: ctx.config.reports });
-    ctx.log.info("report checked", {
-      deliverable: result.verdict.deliverable,
-      format: result.verdict.format,
-      pages: result.verdict.pages,
-      ok: result.verdict.ok,
-      guessed: result.guessed,
-    });
+    logCheck(ctx.log, result);
     if (json) {
       if (result.guessed)
         println(

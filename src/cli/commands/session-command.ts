@@ -120,8 +120,10 @@ export const sessionCommand: Command = async (argv, ctx) => {
   }
   const db = await openMigratedDb(ctx.config, ctx.log);
   try {
-    const knowledge = await loadSessionKnowledge(ctx.config.knowledgeDir, ctx.config.defaultReferential);
-    const deliverables = await loadDeliverables(ctx.config.knowledgeDir);
+    const [knowledge, deliverables] = await Promise.all([
+      loadSessionKnowledge(ctx.config.knowledgeDir, ctx.config.defaultReferential),
+      loadDeliverables(ctx.config.knowledgeDir),
+    ]);
     const reply = await runSessionCommand(`${words.map(quote).join(" ")}${body ? `\n${body}` : ""}`, {
       deps: { db, knowledge },
       actor: CLI_ACTOR,

@@ -59,3 +59,8 @@ export function reportVerdictBlocks(
     });
   return blocks;
 }
+
+/** After a deliverable is picked (by /rapport e3 or the menu): what to do next. */
+export function pendingDeliverableText(d: Deliverable): string {
+  return `Noté : ${d.title} (${d.pages[0]} à ${d.pages[1]} pages). Envoyez-moi maintenant le fichier PDF ou .docx en message direct.`;
+}

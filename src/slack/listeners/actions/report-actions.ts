@@ -7,7 +7,7 @@ import type {
 import { setPendingDeliverable } from "../../../reports/store.js";
 import type { SlackDeps } from "../../deps.js";
 import { checkUploadedReports, deliverablesFor } from "../../report-files.js";
-import { REPORT_ACTIONS } from "../../views/report-blocks.js";
+import { pendingDeliverableText, REPORT_ACTIONS } from "../../views/report-blocks.js";
 
 /** The /rapport select: the choice applies to the user's next upload. */
 export function reportPickAction(deps: SlackDeps) {
@@ -24,7 +24,7 @@ export function reportPickAction(deps: SlackDeps) {
     await respond({
       response_type: "ephemeral",
       replace_original: true,
-      text: `Noté : ${d.title} (${d.pages[0]} à ${d.pages[1]} pages). Envoyez-moi maintenant le fichier PDF ou .docx en message direct.`,
+      text: pendingDeliverableText(d),
     });
   };
 }

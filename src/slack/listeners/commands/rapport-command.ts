@@ -3,7 +3,7 @@ import { deliverableNamedIn } from "../../../reports/deliverables.js";
 import { setPendingDeliverable } from "../../../reports/store.js";
 import type { SlackDeps } from "../../deps.js";
 import { deliverablesFor } from "../../report-files.js";
-import { rapportHelpBlocks } from "../../views/report-blocks.js";
+import { pendingDeliverableText, rapportHelpBlocks } from "../../views/report-blocks.js";
 
 /**
  * `/rapport`: explains how to have a report checked and offers the deliverables;
@@ -17,7 +17,7 @@ export function rapportCommand(deps: SlackDeps) {
       await setPendingDeliverable(deps.db, command.user_id, named.id);
       await ack({
         response_type: "ephemeral",
-        text: `Noté : ${named.title} (${named.pages[0]} à ${named.pages[1]} pages). Envoyez-moi maintenant le fichier PDF ou .docx en message direct.`,
+        text: pendingDeliverableText(named),
       });
       return;
     }

@@ -11,6 +11,7 @@ export function appMention(deps: SlackDeps) {
   return async ({ event, client, body }: SlackEventMiddlewareArgs<"app_mention"> & AllMiddlewareArgs) => {
     if (event.bot_id || !event.user) return;
     const files = (event as { files?: SlackFile[] }).files;
+    const question = cleanQuestion(event.text);
     if (files?.length) {
       await checkUploadedReports(deps, {
         client,
@@ -18,11 +19,10 @@ export function appMention(deps: SlackDeps) {
         threadTs: event.thread_ts ?? event.ts,
         user: event.user,
         files,
-        text: cleanQuestion(event.text),
+        text: question,
       });
       return;
     }
-    const question = cleanQuestion(event.text);
     await answerInThread(deps, {
       client,
       channel: event.channel,

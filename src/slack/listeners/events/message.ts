@@ -1,5 +1,5 @@
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from "@slack/bolt";
-import { channelSettings, hasConversation } from "../../../answering/conversations.js";
+import { channelSettings, recentTurns } from "../../../answering/conversations.js";
 import type { SlackDeps } from "../../deps.js";
 import { checkUploadedReports, type SlackFile } from "../../report-files.js";
 import { answerInDirectMessage, answerInThread, cleanQuestion, conversationId } from "../../respond.js";
@@ -45,10 +45,18 @@ export function message(deps: SlackDeps) {
       return;
     }
     if (!event.thread_ts || (context.botUserId && text.includes(`<@${context.botUserId}>`))) return;
-    if (!(await hasConversation(deps.db, conversationId(event.channel, event.thread_ts)))) return;
-    if ((await channelSettings(deps.db, event.channel)).mentionsOnly) return;
+    // The thread's turns say whether the bot follows it, and are the follow-up's context.
+    const history = await recentTurns(deps.db, conversationId(event.channel, event.thread_ts));
+    if (!history.length) return;
+    const settings = await channelSettings(deps.db, event.channel);
+    if (settings.mentionsOnly) return;
     const question = cleanQuestion(text);
     if (!question) return;
-    await answerInThread(deps, { ...base, threadTs: event.thread_ts, question });
+    await answerInThread(deps, {
+      ...base,
+      threadTs: event.thread_ts,
+      question,
+      known: { history, settings },
+    });
   };
 }
