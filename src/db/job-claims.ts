@@ -123,6 +123,24 @@ export async function finishClaim(
   return rows.length === 1;
 }
 
+/**
+ * Of these occurrences, the ones already done. Jobs that look at the same
+ * occurrences at every tick skip them with this one query; claiming a done
+ * occurrence would only fail, after three.
+ */
+export async function doneKeys(
+  db: Queryable,
+  jobName: string,
+  keys: readonly string[],
+): Promise<Set<string>> {
+  if (!keys.length) return new Set();
+  const rows = await db.query<{ occurrence_key: string }>(
+    "select occurrence_key from job_runs where job_name = $1 and occurrence_key = any($2::text[]) and status = 'done'",
+    [jobName, keys],
+  );
+  return new Set(rows.map((r) => r.occurrence_key));
+}
+
 export async function getRun(db: Queryable, jobName: string, occurrenceKey: string): Promise<JobRun | null> {
   const rows = await db.query<JobRunRow>(
     `select ${COLUMNS} from job_runs where job_name = $1 and occurrence_key = $2`,

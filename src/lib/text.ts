@@ -244,3 +244,8 @@ export function truncate(input: string, max: number): string {
   const space = cut.lastIndexOf(" ");
   return `${(space > max * 0.6 ? cut.slice(0, space) : cut).replace(/[\s,;:.-]+$/, "")}…`;
 }
+
+/** A link as Slack sends it, `<https://…|label>` or `<https://…>`, back to the bare URL; other text unchanged. */
+export function unwrapSlackLink(text: string): string {
+  return text.replace(/^<([^|>]+)(?:\|[^>]*)?>$/, "$1");
+}

@@ -1,4 +1,4 @@
-import { claim, finishClaim } from "../db/job-claims.js";
+import { claim, doneKeys, finishClaim } from "../db/job-claims.js";
 import { CertibotError, isCertibotError } from "../errors.js";
 import type { Job, JobDeps } from "../jobs/job.js";
 import { utcSlotKey } from "../jobs/time.js";
@@ -41,8 +41,15 @@ async function alertSession(
       hint: "Slack n'est pas configuré (SLACK_BOT_TOKEN) : les alertes ne peuvent pas être envoyées.",
     });
   const won: Array<{ alert: DueAlert; key: string; attempt: number }> = [];
+  // A stage stays current for days (J-7 until J-1): most ticks find its alert already sent.
+  const done = await doneKeys(
+    db,
+    ALERT_CLAIM,
+    due.map((a) => `${session.id}/${a.key}`),
+  );
   for (const alert of due) {
     const key = `${session.id}/${alert.key}`;
+    if (done.has(key)) continue;
     const c = await claim(db, ALERT_CLAIM, key, { scheduledFor: alert.at, leaseMs: 5 * 60_000 });
     if (c.won) won.push({ alert, key, attempt: c.attempt });
   }

@@ -1,17 +1,16 @@
 import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
+import { RecordingNotifier } from "../../test/helpers/recording-notifier.js";
 import { describeEachBackend, type TestStore } from "../../test/helpers/stores.js";
 import { KNOWLEDGE_DIR } from "../../test/helpers/temp.js";
 import type { Db } from "../db/db.js";
 import { getRun } from "../db/job-claims.js";
 import { deleteSlackUserData } from "../db/qa-log.js";
 import { CertibotError } from "../errors.js";
-import type { Notifier } from "../jobs/notifier.js";
 import { runOccurrence } from "../jobs/runner.js";
 import { silentLogger } from "../log.js";
 import { recordReportCheck } from "../reports/store.js";
 import type { Actor } from "./access.js";
 import { ALERT_CLAIM, sessionAlertsJob } from "./alert-job.js";
-import type { DeadlineAlertNotice } from "./alerts.js";
 import { runSessionCommand, type SessionReply } from "./commands.js";
 import { loadSessionKnowledge, type SessionKnowledge } from "./service.js";
 
@@ -28,29 +27,6 @@ Ndiaye;Dieynaba;U0CAND@example.test;apprenante
 Abel;Jean;;apprenant
 Élie;Zoé;;apprenante
 Martin;Paul;;formateur`;
-
-/** A port double: records what jobs would post, fails on demand. */
-class RecordingNotifier implements Notifier {
-  readonly notices: DeadlineAlertNotice[] = [];
-  failing = false;
-  async deadlineAlerts(notice: DeadlineAlertNotice) {
-    // Yield first, so concurrent replicas really interleave.
-    await new Promise((r) => setTimeout(r, 5));
-    if (this.failing) throw new Error("slack down");
-    this.notices.push(notice);
-  }
-  /** The session alert job must never post veille messages. */
-  readonly unexpected: string[] = [];
-  async veilleReminder() {
-    this.unexpected.push("veilleReminder");
-  }
-  async veilleDigest() {
-    this.unexpected.push("veilleDigest");
-  }
-  async veilleFeedProblems() {
-    this.unexpected.push("veilleFeedProblems");
-  }
-}
 
 describeEachBackend("sessions", (backend) => {
   let store: TestStore;
@@ -332,8 +308,8 @@ describeEachBackend("sessions", (backend) => {
       // session is not archived): overdue ones go out at the first tick after 09:00.
       const first = await tick("2025-04-14T07:00:00Z");
       expect(first.map((o) => o.status).sort()).toEqual(["done", "skipped"]);
-      expect(notifier.notices).toHaveLength(1);
-      const n = notifier.notices[0]!;
+      expect(notifier.alerts).toHaveLength(1);
+      const n = notifier.alerts[0]!;
       expect(n.alerts.map((a) => `${a.deadline.id}:${a.stage}`)).toEqual([
         "s1-trainers:overdue",
         "s2-trainers:overdue",
@@ -349,15 +325,15 @@ describeEachBackend("sessions", (backend) => {
       // The next ticks of the same day: nothing new.
       await tick("2025-04-14T07:15:00Z");
       await tick("2025-04-14T12:00:00Z");
-      expect(notifier.notices).toHaveLength(1);
+      expect(notifier.alerts).toHaveLength(1);
 
       // Down from the 15th to the 21st at 10:30: one late summary, each deadline at its current stage.
       // (The session must exist before those stages for them to count as missed.)
       await db.query("update sessions set created_at = '2025-01-01T00:00:00Z'");
       await run(MANAGER, "done s1-trainers");
       await tick("2025-04-21T08:30:00Z");
-      expect(notifier.notices).toHaveLength(2);
-      const summary = notifier.notices[1]!;
+      expect(notifier.alerts).toHaveLength(2);
+      const summary = notifier.alerts[1]!;
       expect(summary.late).toBe(true);
       expect(summary.alerts.map((a) => `${a.deadline.id}:${a.stage}:${a.stageDate}`)).toEqual([
         "s2-trainers:overdue:2025-04-21",
@@ -370,19 +346,20 @@ describeEachBackend("sessions", (backend) => {
       await Promise.all(
         ["s2-trainers", "s1-learners", "s2-learners"].map((id) => run(MANAGER, `done ${id}`)),
       );
-      notifier.failing = true;
+      notifier.failAlerts = true;
       const failed = await tick("2025-04-22T07:00:00Z");
       expect(failed.map((o) => o.status).sort()).toEqual(["failed", "skipped"]);
       expect((await getRun(db, ALERT_CLAIM, `${n.session.id}/s1-jury/overdue/2025-04-22`))?.status).toBe(
         "failed",
       );
-      notifier.failing = false;
+      notifier.failAlerts = false;
       await tick("2025-04-22T07:15:00Z");
-      expect(notifier.notices).toHaveLength(3);
-      expect(notifier.notices[2]!.alerts.map((a) => a.key)).toEqual(["s1-jury/overdue/2025-04-22"]);
+      expect(notifier.alerts).toHaveLength(3);
+      expect(notifier.alerts[2]!.alerts.map((a) => a.key)).toEqual(["s1-jury/overdue/2025-04-22"]);
       await tick("2025-04-22T07:30:00Z");
-      expect(notifier.notices).toHaveLength(3);
-      expect(notifier.unexpected).toEqual([]);
+      expect(notifier.alerts).toHaveLength(3);
+      // The session alert job never posts veille messages.
+      expect([...notifier.reminders, ...notifier.digests, ...notifier.problems]).toEqual([]);
     } finally {
       if (other !== db) await other.close();
     }
@@ -398,7 +375,7 @@ describeEachBackend("sessions", (backend) => {
     });
     const notifier = new RecordingNotifier();
     await runOccurrence(sessionAlertsJob, at, { db, config: store.config, log: silentLogger, notifier });
-    expect(notifier.notices).toHaveLength(1);
+    expect(notifier.alerts).toHaveLength(1);
   });
 
   it("erases a person's memberships on request and keeps the session", async () => {

@@ -1,10 +1,8 @@
 import type { Job } from "../jobs/job.js";
-import { utcSlotKey } from "../jobs/time.js";
 import { membersOf } from "../sessions/store.js";
 import { personOf } from "./people.js";
-import { TICK_MINUTES } from "./schedule.js";
 import { entriesOfWeek, minutesByWeek } from "./store.js";
-import { runVeilleTick, type SendContext, VEILLE_CRON, VEILLE_TICK_LEASE_MS } from "./tick.js";
+import { type SendContext, veilleJob } from "./tick.js";
 import { type VeilleDigestNotice, WEEKLY_TARGET_MINUTES } from "./types.js";
 import { weekLabel } from "./weeks.js";
 
@@ -56,16 +54,9 @@ export async function buildDigest(ctx: Omit<SendContext, "notifier" | "at">): Pr
   };
 }
 
-export const veilleDigestJob: Job = {
-  name: VEILLE_DIGEST_JOB,
-  description:
-    "bilan hebdomadaire de veille (C6) pour les formateurs : qui a fait sa veille, qui non, synthèses partagées (vendredi 17:00 par défaut)",
-  cron: VEILLE_CRON,
-  timezone: "UTC",
-  leaseMs: VEILLE_TICK_LEASE_MS,
-  occurrenceKey: (at) => utcSlotKey(at, TICK_MINUTES),
-  run: (at, deps) =>
-    runVeilleTick(VEILLE_DIGEST_JOB, "digest", at, deps, async (ctx) =>
-      ctx.notifier.veilleDigest(await buildDigest(ctx)),
-    ),
-};
+export const veilleDigestJob: Job = veilleJob(
+  VEILLE_DIGEST_JOB,
+  "digest",
+  "bilan hebdomadaire de veille (C6) pour les formateurs : qui a fait sa veille, qui non, synthèses partagées (vendredi 17:00 par défaut)",
+  async (ctx) => ctx.notifier.veilleDigest(await buildDigest(ctx)),
+);

@@ -259,13 +259,7 @@ export async function fetchFeed(url: string, limits: FeedLimits = FEED_LIMITS): 
       }
       chunks.push(r.value);
     }
-    const bytes = new Uint8Array(size);
-    let offset = 0;
-    for (const c of chunks) {
-      bytes.set(c, offset);
-      offset += c.byteLength;
-    }
-    return parseFeed(decode(bytes));
+    return parseFeed(decode(Buffer.concat(chunks, size)));
   } catch (e) {
     if (e instanceof FeedError) throw e;
     if (controller.signal.aborted) throw new FeedError(`pas de réponse complète en ${seconds} s`);

@@ -1,5 +1,5 @@
 import { CertibotError, isCertibotError } from "../errors.js";
-import { squash } from "../lib/text.js";
+import { squash, unwrapSlackLink } from "../lib/text.js";
 import { parseDuration } from "./duration.js";
 import {
   MAX_TAKEAWAY_CHARS,
@@ -160,7 +160,7 @@ export function parseLogCommand(text: string): VeilleEntryInput {
   const loose: string[] = [];
   for (const token of rest.split(/\s+/).filter(Boolean)) {
     // Slack wraps links it recognises: <https://x|label>.
-    const unwrapped = token.replace(/^<([^|>]+)(?:\|[^>]*)?>$/, "$1");
+    const unwrapped = unwrapSlackLink(token);
     if (/^[a-z][a-z0-9+.-]*:\/\//i.test(unwrapped) && url === null) url = unwrapped;
     else if (/^type=/i.test(token)) sourceType = token.slice(5);
     else if (/^(partager|partage|share)$/i.test(token)) shared = true;

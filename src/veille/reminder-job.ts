@@ -1,10 +1,8 @@
 import type { Job } from "../jobs/job.js";
-import { utcSlotKey } from "../jobs/time.js";
 import { type FeedLimits, feedLimitsFor, refreshFeeds } from "./feeds.js";
 import { slackIdsOf } from "./people.js";
-import { TICK_MINUTES } from "./schedule.js";
 import { themeOfWeek } from "./themes.js";
-import { runVeilleTick, type SendContext, VEILLE_CRON, VEILLE_TICK_LEASE_MS } from "./tick.js";
+import { type SendContext, veilleJob } from "./tick.js";
 import { RELIABILITY_CHECKLIST, type VeilleReminderNotice, WEEKLY_TARGET_MINUTES } from "./types.js";
 import { weekLabel } from "./weeks.js";
 
@@ -58,19 +56,12 @@ async function sendReminder(ctx: SendContext, feedLimits: FeedLimits): Promise<v
 }
 
 export function createVeilleReminderJob(opts: VeilleReminderOptions = {}): Job {
-  return {
-    name: VEILLE_REMINDER_JOB,
-    description:
-      "rappel hebdomadaire de veille (C6) à chaque session, au jour et à l'heure réglés (lundi 09:00 par défaut)",
-    cron: VEILLE_CRON,
-    timezone: "UTC",
-    leaseMs: VEILLE_TICK_LEASE_MS,
-    occurrenceKey: (at) => utcSlotKey(at, TICK_MINUTES),
-    run: (at, deps) =>
-      runVeilleTick(VEILLE_REMINDER_JOB, "reminder", at, deps, (ctx) =>
-        sendReminder(ctx, opts.feedLimits ?? feedLimitsFor(deps.config)),
-      ),
-  };
+  return veilleJob(
+    VEILLE_REMINDER_JOB,
+    "reminder",
+    "rappel hebdomadaire de veille (C6) à chaque session, au jour et à l'heure réglés (lundi 09:00 par défaut)",
+    (ctx) => sendReminder(ctx, opts.feedLimits ?? feedLimitsFor(ctx.deps.config)),
+  );
 }
 
 export const veilleReminderJob: Job = createVeilleReminderJob();

@@ -1,6 +1,6 @@
 import type { Queryable } from "../db/db.js";
 import { CertibotError } from "../errors.js";
-import { fold } from "../lib/text.js";
+import { fold, unwrapSlackLink } from "../lib/text.js";
 import { type Actor, allows, requirePermission } from "../sessions/access.js";
 import { membersOf } from "../sessions/store.js";
 import type { Session } from "../sessions/types.js";
@@ -11,6 +11,7 @@ import { nextPlanned, type SessionVeilleSettings } from "./schedule.js";
 import {
   type CandidateVeilleStatus,
   candidateStatus,
+  type MinutesRow,
   type SessionVeilleTable,
   STATUS_WEEKS,
   sessionTable,
@@ -49,6 +50,12 @@ export async function logVeille(
   return insertEntry(db, session.id, actor.id, isoWeekOf(now, session.timezone), entry, now);
 }
 
+/** The author's minutes for the entry's week, this entry included: the confirmation states it. */
+export async function weekMinutes(db: Queryable, entry: VeilleEntry): Promise<number> {
+  const rows = await minutesByWeek(db, entry.sessionId, [entry.isoWeek], entry.slackUserId);
+  return rows.reduce((sum, r) => sum + r.minutes, 0);
+}
+
 export type VeilleStatusView =
   | { kind: "own"; session: Session; slackUserId: string; status: CandidateVeilleStatus }
   | { kind: "table"; session: Session; table: SessionVeilleTable };
@@ -58,16 +65,17 @@ async function ownStatus(db: Queryable, session: Session, slackUserId: string, n
   return candidateStatus(await weeksLoggedBy(db, session.id, slackUserId, current), current);
 }
 
+/** The per-candidate table, and the minutes it was computed from (this week and the judged ones). */
 async function table(
   db: Queryable,
   session: Session,
   now: Date,
   judged: number,
-): Promise<SessionVeilleTable> {
+): Promise<{ table: SessionVeilleTable; rows: MinutesRow[] }> {
   const current = isoWeekOf(now, session.timezone);
   const candidates = (await membersOf(db, session.id, "candidate")).map(personOf);
   const rows = await minutesByWeek(db, session.id, lastWeeks(current, judged + 1));
-  return sessionTable(candidates, rows, current, judged);
+  return { table: sessionTable(candidates, rows, current, judged), rows };
 }
 
 /**
@@ -88,7 +96,7 @@ export async function veilleStatus(
   }
   const roles = await requirePermission(db, session, actor, "view-own");
   if (allows(roles, "view-all") && !opts.of)
-    return { kind: "table", session, table: await table(db, session, now, STATUS_WEEKS) };
+    return { kind: "table", session, table: (await table(db, session, now, STATUS_WEEKS)).table };
   return { kind: "own", session, slackUserId: actor.id, status: await ownStatus(db, session, actor.id, now) };
 }
 
@@ -255,7 +263,7 @@ export async function addSource(
   limits: FeedLimits = FEED_LIMITS,
 ): Promise<{ feed: VeilleFeed; title: string | null; items: number }> {
   await requirePermission(db, session, actor, "change");
-  const checked = checkUrl(urlText.replace(/^<([^|>]+)(?:\|[^>]*)?>$/, "$1"));
+  const checked = checkUrl(unwrapSlackLink(urlText));
   if ("error" in checked) throw new CertibotError("VEILLE_SOURCE_INVALID", { hint: checked.error });
   const existing = await feedsOf(db, session.id);
   if (existing.length >= MAX_FEEDS_PER_SESSION)
@@ -288,7 +296,7 @@ export async function removeSource(
 ): Promise<VeilleFeed> {
   await requirePermission(db, session, actor, "change");
   const feeds = await feedsOf(db, session.id);
-  const t = which.trim().replace(/^<([^|>]+)(?:\|[^>]*)?>$/, "$1");
+  const t = unwrapSlackLink(which.trim());
   const byNumber = /^\d+$/.test(t) ? feeds[Number(t) - 1] : undefined;
   const normalised = (() => {
     const c = checkUrl(t);
@@ -339,11 +347,11 @@ export async function veilleSummaryForSession(
   session: Session,
   now: Date,
 ): Promise<VeilleSummary> {
-  const t = await table(db, session, now, SUMMARY_WEEKS);
+  const { table: t, rows: judgedRows } = await table(db, session, now, SUMMARY_WEEKS);
   const settings = await settingsOf(db, session.id);
   const feeds = await feedsOf(db, session.id);
   const lastWeek = t.judgedWeeks[t.judgedWeeks.length - 1]!;
-  const rows = await minutesByWeek(db, session.id, [lastWeek]);
+  const rows = judgedRows.filter((r) => r.week === lastWeek);
   const candidateIds = new Set(t.rows.flatMap((r) => (r.slackUserId ? [r.slackUserId] : [])));
   return {
     currentWeek: t.currentWeek,

@@ -1,16 +1,20 @@
-import { claim, finishClaim } from "../db/job-claims.js";
-import type { JobDeps } from "../jobs/job.js";
+import { claim, doneKeys, finishClaim } from "../db/job-claims.js";
+import type { Job, JobDeps } from "../jobs/job.js";
 import type { Notifier } from "../jobs/notifier.js";
-import { isTimeZone } from "../jobs/time.js";
+import { isTimeZone, utcSlotKey } from "../jobs/time.js";
 import { allSessions } from "../sessions/store.js";
 import type { Session } from "../sessions/types.js";
-import { dueVeille, type SessionVeilleSettings, type VeilleKind, type VeilleOccurrence } from "./schedule.js";
+import {
+  dueVeille,
+  type SessionVeilleSettings,
+  TICK_MINUTES,
+  type VeilleKind,
+  type VeilleOccurrence,
+} from "./schedule.js";
 import { settingsOfSessions } from "./store.js";
 import { weekEnd, weekStart } from "./weeks.js";
 
-/** Sessions tick every 15 minutes in UTC; each session's own clock decides what is due. */
-export const VEILLE_CRON = "*/15 * * * *";
-export const VEILLE_TICK_LEASE_MS = 10 * 60_000;
+const VEILLE_TICK_LEASE_MS = 10 * 60_000;
 /** One session's message: feeds read and Slack posts, well under this. */
 const SEND_LEASE_MS = 5 * 60_000;
 
@@ -62,10 +66,18 @@ export async function runVeilleTick(
       continue;
     }
     const own = settings.get(session.id)!;
-    for (const due of dueVeille(own, session.timezone, at)) {
+    const due = dueVeille(own, session.timezone, at).filter(
+      (o) => o.kind === kind && activeInWeek(session, o.week),
+    );
+    const done = await doneKeys(
+      db,
+      jobName,
+      due.map((o) => o.key),
+    );
+    for (const o of due) {
+      if (done.has(o.key)) continue;
       // "Late" says the bot missed it; a session created after the planned time did not miss anything.
-      const occurrence = { ...due, late: due.late && session.createdAt <= due.scheduledAt };
-      if (occurrence.kind !== kind || !activeInWeek(session, occurrence.week)) continue;
+      const occurrence = { ...o, late: o.late && session.createdAt <= o.scheduledAt };
       const notifier = deps.notifier;
       if (occurrence.action === "send" && !notifier) {
         failures.push(`${occurrence.key}: Slack n'est pas configuré`);
@@ -106,4 +118,25 @@ export async function runVeilleTick(
     }
   }
   if (failures.length) throw new Error(`${failures.length} envoi(s) en échec — ${failures.join(" ; ")}`);
+}
+
+/**
+ * A veille job: ticks every 15 minutes in UTC (each session's own clock
+ * decides what is due), one occurrence per 15-minute slot.
+ */
+export function veilleJob(
+  name: string,
+  kind: VeilleKind,
+  description: string,
+  send: (ctx: SendContext) => Promise<void>,
+): Job {
+  return {
+    name,
+    description,
+    cron: `*/${TICK_MINUTES} * * * *`,
+    timezone: "UTC",
+    leaseMs: VEILLE_TICK_LEASE_MS,
+    occurrenceKey: (at) => utcSlotKey(at, TICK_MINUTES),
+    run: (at, deps) => runVeilleTick(name, kind, at, deps, send),
+  };
 }

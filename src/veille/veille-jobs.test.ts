@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { atomXml, FeedServer, rssXml } from "../../test/helpers/feed-server.js";
+import { RecordingNotifier } from "../../test/helpers/recording-notifier.js";
 import { describeEachBackend, type TestStore } from "../../test/helpers/stores.js";
 import type { Db } from "../db/db.js";
 import { getRun } from "../db/job-claims.js";
@@ -10,44 +11,15 @@ import { runOccurrence } from "../jobs/runner.js";
 import { createLogger, silentLogger } from "../log.js";
 import { CLI_ACTOR } from "../sessions/access.js";
 import { insertSession, upsertMember } from "../sessions/store.js";
-import type { Role, Session } from "../sessions/types.js";
+import type { Role } from "../sessions/types.js";
 import { veilleDigestJob } from "./digest-job.js";
 import { VEILLE_JOBS } from "./jobs.js";
 import { createVeilleReminderJob } from "./reminder-job.js";
 import { configureVeille, logVeille } from "./service.js";
 import { insertFeed } from "./store.js";
-import type { VeilleDigestNotice, VeilleFeedProblemsNotice, VeilleReminderNotice } from "./types.js";
 import { weekEnd, weekStart } from "./weeks.js";
 
 /** A test double of the Notifier port: records what jobs asked it to say, fails on demand. */
-class RecordingNotifier implements Notifier {
-  readonly reminders: VeilleReminderNotice[] = [];
-  readonly digests: VeilleDigestNotice[] = [];
-  readonly problems: VeilleFeedProblemsNotice[] = [];
-  failNextReminders = 0;
-
-  async deadlineAlerts(): Promise<void> {
-    throw new Error("not used by veille jobs");
-  }
-  async veilleReminder(n: VeilleReminderNotice): Promise<void> {
-    // Yield first, so concurrent runs really interleave around the claim.
-    await sleep(20);
-    if (this.failNextReminders > 0) {
-      this.failNextReminders--;
-      throw new Error("Slack indisponible");
-    }
-    this.reminders.push(n);
-  }
-  async veilleDigest(n: VeilleDigestNotice): Promise<void> {
-    this.digests.push(n);
-  }
-  async veilleFeedProblems(n: VeilleFeedProblemsNotice): Promise<void> {
-    this.problems.push(n);
-  }
-  remindersOf(s: Session) {
-    return this.reminders.filter((n) => n.session.id === s.id);
-  }
-}
 
 const reminderJob = createVeilleReminderJob({
   // The test feeds are served on loopback.

@@ -1,16 +1,12 @@
-import { addDays, frenchDate, localDate, zonedInstant } from "../sessions/dates.js";
+import { addDays, daysBetween, frenchDate, localDate, zonedInstant } from "../sessions/dates.js";
 import type { IsoDate } from "../sessions/types.js";
 import type { IsoWeek, Weekday } from "./types.js";
 
 const WEEK = /^(\d{4})-W(\d{2})$/;
 
-function utc(date: IsoDate): Date {
-  return new Date(`${date}T00:00:00Z`);
-}
-
 /** ISO weekday of a calendar date: 1 = Monday … 7 = Sunday. */
 export function weekdayOf(date: IsoDate): Weekday {
-  const d = utc(date).getUTCDay();
+  const d = new Date(`${date}T00:00:00Z`).getUTCDay();
   return (d === 0 ? 7 : d) as Weekday;
 }
 
@@ -19,7 +15,7 @@ export function isoWeekOfDate(date: IsoDate): IsoWeek {
   const thursday = addDays(date, 4 - weekdayOf(date));
   const year = Number(thursday.slice(0, 4));
   const jan1 = `${year}-01-01`;
-  const week = Math.floor((utc(thursday).getTime() - utc(jan1).getTime()) / 86_400_000 / 7) + 1;
+  const week = Math.floor(daysBetween(jan1, thursday) / 7) + 1;
   return `${year}-W${String(week).padStart(2, "0")}`;
 }
 
@@ -77,7 +73,7 @@ export function lastWeeks(week: IsoWeek, count: number): IsoWeek[] {
 
 /** Weeks since the Monday 1969-12-29 (ISO week 1970-W01): a stable index for rotations. */
 export function weekIndex(week: IsoWeek): number {
-  return Math.round((utc(weekStart(week)).getTime() - utc("1969-12-29").getTime()) / (7 * 86_400_000));
+  return Math.round(daysBetween("1969-12-29", weekStart(week)) / 7);
 }
 
 /** "semaine du lundi 23 novembre 2026". */

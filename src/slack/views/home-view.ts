@@ -1,5 +1,6 @@
 import type { HomeView, KnownBlock } from "@slack/types";
 import type { KnowledgeRecord } from "../../knowledge/record.js";
+import { md } from "./blocks.js";
 
 /** Also declared in manifest.yml (agent_view.suggested_prompts): keep both in step. */
 export const SUGGESTED_PROMPTS = [
@@ -8,8 +9,6 @@ export const SUGGESTED_PROMPTS = [
   { title: "Le jury", message: "Comment est composé le jury de certification ?" },
   { title: "Chercher un thème", message: "Quelle compétence parle de veille technologique ?" },
 ] as const;
-
-const md = (text: string): KnownBlock => ({ type: "section", text: { type: "mrkdwn", text } });
 
 /** The App Home tab: what the bot does, example questions, the referentials indexed. */
 export function homeView(records: KnowledgeRecord[], sessionBlocks: KnownBlock[] = []): HomeView {

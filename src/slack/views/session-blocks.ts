@@ -5,24 +5,12 @@ import { frenchDate } from "../../sessions/dates.js";
 import { stateText, whenText } from "../../sessions/format.js";
 import type { SessionStatus, StatusDeadline } from "../../sessions/service.js";
 import { MILESTONE_LABELS, type Session } from "../../sessions/types.js";
+import { context, header, md } from "./blocks.js";
 
 export const SESSION_ACTIONS = {
   /** value: JSON {session, deadline} */
   deadlineDone: "session_deadline_done",
 } as const;
-
-const md = (text: string): KnownBlock => ({
-  type: "section",
-  text: { type: "mrkdwn", text: text.slice(0, 3000) },
-});
-const header = (text: string): KnownBlock => ({
-  type: "header",
-  text: { type: "plain_text", text: text.slice(0, 150) },
-});
-const context = (text: string): KnownBlock => ({
-  type: "context",
-  elements: [{ type: "mrkdwn", text: text.slice(0, 3000) }],
-});
 
 function doneButton(session: Session, deadlineId: string) {
   return {
@@ -151,21 +139,6 @@ export function deadlineAlertBlocks(n: DeadlineAlertNotice): { text: string; blo
   );
   const text = `${title} : ${n.alerts.map((a) => `${a.deadline.task} (${whenText(a)})`).join(" ; ")}`;
   return { text: `${mentions ? `${mentions} ` : ""}${text}`.slice(0, 3000), blocks };
-}
-
-/** A long plain reply (a roster of 80 candidates) as sections of whole lines, within Slack's limits. */
-export function textBlocks(text: string): KnownBlock[] {
-  const blocks: KnownBlock[] = [];
-  let current = "";
-  for (const line of text.split("\n")) {
-    if (current && current.length + line.length + 1 > 2900) {
-      blocks.push(md(current));
-      current = "";
-    }
-    current = current ? `${current}\n${line.slice(0, 2900)}` : line.slice(0, 2900);
-  }
-  if (current) blocks.push(md(current));
-  return blocks.slice(0, 50);
 }
 
 /** Block Kit for the replies that are more than a line. */

@@ -23,6 +23,7 @@ import {
   type VeilleReminderNotice,
 } from "../../veille/types.js";
 import { isoWeekOf, weekLabel } from "../../veille/weeks.js";
+import { context, header, md, textBlocks } from "./blocks.js";
 
 export const VEILLE_ACTIONS = {
   /** "J'ai fait ma veille": opens the logging modal; the value is the session id. */
@@ -75,29 +76,9 @@ export function linkTo(url: string, what: string): string {
   return `<${url}|${esc(`${what} (${host(url)})`).replace(/\|/g, "/")}>`;
 }
 
-const md = (text: string): KnownBlock => ({
-  type: "section",
-  text: { type: "mrkdwn", text: text.slice(0, 3_000) },
-});
-const header = (text: string): KnownBlock => ({
-  type: "header",
-  text: { type: "plain_text", text: text.length > 150 ? `${text.slice(0, 149)}…` : text },
-});
-const context = (text: string): KnownBlock => ({ type: "context", elements: [{ type: "mrkdwn", text }] });
-
-/** Lines split over several sections: one section holds 3,000 characters at most. */
+/** A titled list over as many sections as it needs. */
 function listSections(title: string, lines: string[]): KnownBlock[] {
-  const out: KnownBlock[] = [];
-  let current = `*${title}*`;
-  for (const line of lines) {
-    if (current.length + line.length + 1 > 2_900) {
-      out.push(md(current));
-      current = "";
-    }
-    current += `${current ? "\n" : ""}${line}`;
-  }
-  out.push(md(current));
-  return out;
+  return textBlocks([`*${title}*`, ...lines].join("\n"));
 }
 
 function logButton(sessionId: number): KnownBlock {
@@ -426,6 +407,6 @@ export function veilleSummaryBlocks(s: VeilleSummary, timezone: string, compact 
       ),
     );
   }
-  blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: "Détail : `/veille status`." }] });
+  blocks.push(context("Détail : `/veille status`."));
   return blocks;
 }

@@ -1,8 +1,9 @@
 import type { AllMiddlewareArgs, App, BlockButtonAction, SlackActionMiddlewareArgs } from "@slack/bolt";
-import { actorFor, requirePermission } from "../../../sessions/access.js";
+import { requirePermission } from "../../../sessions/access.js";
 import { sessionById } from "../../../sessions/store.js";
 import type { SlackDeps } from "../../deps.js";
 import { respondWithError } from "../../reply-error.js";
+import { actorOf } from "../../sessions.js";
 import { VEILLE_ACTIONS, veilleModal } from "../../views/veille-blocks.js";
 
 /**
@@ -31,7 +32,7 @@ export function veilleLogOpenAction(deps: SlackDeps) {
         });
         return;
       }
-      await requirePermission(deps.db, session, actorFor(body.user.id, deps.config.adminUserIds), "log");
+      await requirePermission(deps.db, session, actorOf(deps, body.user.id), "log");
       await client.views.open({ trigger_id: body.trigger_id, view: veilleModal(session, new Date()) });
     } catch (e) {
       await respondWithError(deps, respond, e, "empêche d'ouvrir le formulaire", { replaceOriginal: false });

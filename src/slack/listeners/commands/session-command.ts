@@ -6,7 +6,8 @@ import type { SlackDeps } from "../../deps.js";
 import { respondWithError } from "../../reply-error.js";
 import { actorOf, emailResolver, linkByEmail, sessionDepsFor } from "../../sessions.js";
 import { unescapeSlackText } from "../../slack-text.js";
-import { sessionReplyBlocks, textBlocks } from "../../views/session-blocks.js";
+import { textBlocks } from "../../views/blocks.js";
+import { sessionReplyBlocks } from "../../views/session-blocks.js";
 import { veilleSummaryBlocks } from "../../views/veille-blocks.js";
 
 /** `/session …`: the sessions feature for managers, trainers and candidates; replies are private. */

@@ -3,7 +3,7 @@ import type { KnownBlock } from "@slack/types";
 import type { WebClient } from "@slack/web-api";
 import { isCertibotError } from "../../../errors.js";
 import type { Logger } from "../../../log.js";
-import { type Actor, actorFor } from "../../../sessions/access.js";
+import type { Actor } from "../../../sessions/access.js";
 import { resolveSession } from "../../../sessions/resolve.js";
 import type { Session } from "../../../sessions/types.js";
 import { feedLimitsFor } from "../../../veille/feeds.js";
@@ -15,11 +15,12 @@ import {
   logVeille,
   removeSource,
   veilleStatus,
+  weekMinutes,
 } from "../../../veille/service.js";
-import { minutesByWeek } from "../../../veille/store.js";
 import { type VeilleEntry, WEEKLY_TARGET_MINUTES } from "../../../veille/types.js";
 import type { SlackDeps } from "../../deps.js";
 import { respondWithError } from "../../reply-error.js";
+import { actorOf } from "../../sessions.js";
 import { unescapeSlackText } from "../../slack-text.js";
 import {
   configText,
@@ -70,12 +71,6 @@ export async function postSynthesis(
   }
 }
 
-/** After logging: the week's total for the confirmation. */
-export async function weekTotal(deps: SlackDeps, entry: VeilleEntry): Promise<number> {
-  const rows = await minutesByWeek(deps.db, entry.sessionId, [entry.isoWeek], entry.slackUserId);
-  return rows.reduce((sum, r) => sum + r.minutes, 0);
-}
-
 async function run(
   deps: SlackDeps,
   client: WebClient,
@@ -111,7 +106,7 @@ async function run(
         throw e;
       }
       const posted = entry.shared ? await postSynthesis(client, s, entry, deps.log) : false;
-      await reply(loggedText(entry, await weekTotal(deps, entry), WEEKLY_TARGET_MINUTES, posted));
+      await reply(loggedText(entry, await weekMinutes(deps.db, entry), WEEKLY_TARGET_MINUTES, posted));
       return;
     }
     case "status":
@@ -158,7 +153,7 @@ async function run(
 export function veilleCommand(deps: SlackDeps) {
   return async ({ ack, command, respond, client }: SlackCommandMiddlewareArgs & AllMiddlewareArgs) => {
     await ack();
-    const actor = actorFor(command.user_id, deps.config.adminUserIds);
+    const actor = actorOf(deps, command.user_id);
     try {
       await run(deps, client, actor, command.channel_id, unescapeSlackText(command.text ?? ""), respond);
     } catch (e) {

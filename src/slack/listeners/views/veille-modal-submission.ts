@@ -1,19 +1,19 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewOutput } from "@slack/bolt";
 import { isCertibotError } from "../../../errors.js";
-import { actorFor } from "../../../sessions/access.js";
 import { sessionById } from "../../../sessions/store.js";
 import { type EntryField, type VeilleEntryInput, validateEntry } from "../../../veille/log-entry.js";
-import { logVeille } from "../../../veille/service.js";
+import { logVeille, weekMinutes } from "../../../veille/service.js";
 import { WEEKLY_TARGET_MINUTES } from "../../../veille/types.js";
 import type { SlackDeps } from "../../deps.js";
 import { replyWithError } from "../../reply-error.js";
+import { actorOf } from "../../sessions.js";
 import {
   FIELD_BLOCKS,
   loggedText,
   VEILLE_INPUTS,
   type VeilleModalMetadata,
 } from "../../views/veille-blocks.js";
-import { postSynthesis, weekTotal } from "../commands/veille-command.js";
+import { postSynthesis } from "../commands/veille-command.js";
 
 /** The modal's values, as the validation reads them. */
 export function modalInput(view: ViewOutput): VeilleEntryInput {
@@ -73,7 +73,7 @@ export function veilleModalSubmission(deps: SlackDeps) {
     const user = body.user.id;
     let entry: Awaited<ReturnType<typeof logVeille>>;
     try {
-      entry = await logVeille(deps.db, actorFor(user, deps.config.adminUserIds), session, input, new Date());
+      entry = await logVeille(deps.db, actorOf(deps, user), session, input, new Date());
     } catch (e) {
       if (isCertibotError(e) && e.code !== "INTERNAL") {
         await ack({
@@ -94,7 +94,7 @@ export function veilleModalSubmission(deps: SlackDeps) {
       const posted = entry.shared ? await postSynthesis(client, session, entry, deps.log) : false;
       await client.chat.postMessage({
         channel: user,
-        text: loggedText(entry, await weekTotal(deps, entry), WEEKLY_TARGET_MINUTES, posted),
+        text: loggedText(entry, await weekMinutes(deps.db, entry), WEEKLY_TARGET_MINUTES, posted),
       });
     } catch (e) {
       await replyWithError(deps, e, { client, channel: user });
