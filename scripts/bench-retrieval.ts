@@ -11,11 +11,8 @@ import { join } from "node:path";
 import { answerQuestion } from "../src/answering/answer.js";
 import { loadConfig, PACKAGE_ROOT } from "../src/config.js";
 import { openKnowledgeBase } from "../src/retrieval/knowledge-base.js";
+import { percentile } from "./percentile.js";
 
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
-};
 const fmt = (ms: number) => `${ms.toFixed(ms < 10 ? 2 : 0)} ms`;
 
 const dataDir = mkdtempSync(join(tmpdir(), "certibot-bench-"));
@@ -35,7 +32,7 @@ try {
     builds.push(performance.now() - t);
   }
   console.log(
-    `index build (parse + embed + HNSW + save, ${kb.retriever.records.length} records): median ${fmt(pct(builds, 50))}, max ${fmt(Math.max(...builds))}`,
+    `index build (parse + embed + HNSW + save, ${kb.retriever.records.length} records): median ${fmt(percentile(builds, 50))}, max ${fmt(Math.max(...builds))}`,
   );
 
   const questions = readFileSync(join(PACKAGE_ROOT, "test/fixtures/gold.jsonl"), "utf8")
@@ -57,10 +54,10 @@ try {
     }
   }
   console.log(
-    `query (retrieval only, ${search.length} runs): p50 ${fmt(pct(search, 50))}, p95 ${fmt(pct(search, 95))}, max ${fmt(Math.max(...search))}`,
+    `query (retrieval only, ${search.length} runs): p50 ${fmt(percentile(search, 50))}, p95 ${fmt(percentile(search, 95))}, max ${fmt(Math.max(...search))}`,
   );
   console.log(
-    `query (retrieval + extractive answer): p50 ${fmt(pct(answer, 50))}, p95 ${fmt(pct(answer, 95))}`,
+    `query (retrieval + extractive answer): p50 ${fmt(percentile(answer, 50))}, p95 ${fmt(percentile(answer, 95))}`,
   );
   console.log(`bench process peak RSS: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
 
@@ -84,7 +81,7 @@ try {
     if (r.status !== 0) throw new Error(`ask failed: ${r.stderr}`);
   }
   console.log(
-    `cold \`certibot ask\` (${compiled ? "compiled dist/" : "tsx, no dist/: run npm run build"}; new process, saved index): median ${fmt(pct(cold, 50))}, max ${fmt(Math.max(...cold))}; peak RSS ${(rssKb / 1024).toFixed(0)} MB`,
+    `cold \`certibot ask\` (${compiled ? "compiled dist/" : "tsx, no dist/: run npm run build"}; new process, saved index): median ${fmt(percentile(cold, 50))}, max ${fmt(Math.max(...cold))}; peak RSS ${(rssKb / 1024).toFixed(0)} MB`,
   );
   rmSync(join(dataDir, "index"), { recursive: true, force: true });
   const t = performance.now();

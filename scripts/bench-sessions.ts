@@ -23,6 +23,7 @@ import { veilleDigestJob } from "../src/veille/digest-job.js";
 import { veilleReminderJob } from "../src/veille/reminder-job.js";
 import { logVeille, veilleStatus } from "../src/veille/service.js";
 import { tempDir } from "../test/helpers/temp.js";
+import { percentile } from "./percentile.js";
 
 const i = process.argv.indexOf("--sessions");
 const count = i >= 0 ? Number(process.argv[i + 1]) : 100;
@@ -39,9 +40,8 @@ const db = await openMigratedDb(config, silentLogger);
 const rssAfterOpen = Math.round(process.resourceUsage().maxRSS / 1024);
 const rssNow = () => Math.round(process.memoryUsage().rss / 1_048_576);
 
-const pct = (xs: number[], p: number) =>
-  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
-const fmt = (xs: number[]) => `p50 ${pct(xs, 50).toFixed(1)} ms, p95 ${pct(xs, 95).toFixed(1)} ms`;
+const fmt = (xs: number[]) =>
+  `p50 ${percentile(xs, 50).toFixed(1)} ms, p95 ${percentile(xs, 95).toFixed(1)} ms`;
 
 try {
   const knowledge = await loadSessionKnowledge(config.knowledgeDir, config.defaultReferential);

@@ -15,6 +15,7 @@ import { createSlackApp } from "../src/slack/app.js";
 import { FakeSlack } from "../test/helpers/fake-slack.js";
 import { eventBody, postJson, slackTestEnv } from "../test/helpers/slack-requests.js";
 import { tempDir } from "../test/helpers/temp.js";
+import { percentile } from "./percentile.js";
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -29,9 +30,6 @@ const QUESTIONS = [
   "quelle compétence parle de budget de projet ?",
   "how many jury members minimum?",
 ];
-
-const pct = (xs: number[], p: number) =>
-  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
 
 const dir = await tempDir("certibot-bench-slack-");
 const fake = await new FakeSlack().start();
@@ -94,7 +92,7 @@ try {
   const unique = new Set(threads);
   console.log(`requests: ${acks.length} (${[...statuses].map(([s, c]) => `${c}× HTTP ${s}`).join(", ")})`);
   console.log(
-    `ack latency: p50 ${pct(acks, 50).toFixed(1)} ms, p99 ${pct(acks, 99).toFixed(1)} ms, max ${Math.max(...acks).toFixed(1)} ms`,
+    `ack latency: p50 ${percentile(acks, 50).toFixed(1)} ms, p99 ${percentile(acks, 99).toFixed(1)} ms, max ${Math.max(...acks).toFixed(1)} ms`,
   );
   console.log(
     `answers delivered: ${unique.size}/${total}, lost ${total - unique.size}, duplicated ${threads.length - unique.size}`,

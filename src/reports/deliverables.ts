@@ -1,8 +1,5 @@
-import { readFile } from "node:fs/promises";
-import { join } from "node:path";
-import { parse as parseYaml } from "yaml";
 import { z } from "zod";
-import { CertibotError } from "../errors.js";
+import { parseKnowledgeYaml, readKnowledgeFile } from "../knowledge/yaml-file.js";
 
 const SectionSchema = z.object({
   name: z.string().min(1),
@@ -70,28 +67,9 @@ export function deliverableNamedIn(text: string, all: Deliverable[]): Deliverabl
 }
 
 export function parseDeliverables(yamlText: string): Deliverable[] {
-  let raw: unknown;
-  try {
-    raw = parseYaml(yamlText);
-  } catch (e) {
-    throw new CertibotError("KNOWLEDGE_INVALID", { hint: "deliverables.yml", detail: String(e), cause: e });
-  }
-  const parsed = FileSchema.safeParse(raw);
-  if (!parsed.success)
-    throw new CertibotError("KNOWLEDGE_INVALID", {
-      hint: "deliverables.yml",
-      detail: z.prettifyError(parsed.error),
-    });
-  return parsed.data.deliverables;
+  return parseKnowledgeYaml(yamlText, "deliverables.yml", FileSchema).deliverables;
 }
 
 export async function loadDeliverables(knowledgeDir: string): Promise<Deliverable[]> {
-  const path = join(knowledgeDir, "deliverables.yml");
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (e) {
-    throw new CertibotError("KNOWLEDGE_MISSING", { detail: `${path}: ${String(e)}`, cause: e });
-  }
-  return parseDeliverables(text);
+  return parseDeliverables(await readKnowledgeFile(knowledgeDir, "deliverables.yml"));
 }

@@ -1,40 +1,19 @@
-import { readFile } from "node:fs/promises";
-import { join } from "node:path";
-import { parse as parseYaml } from "yaml";
-import { z } from "zod";
 import { CertibotError } from "../errors.js";
+import { parseKnowledgeYaml, readKnowledgeFile } from "../knowledge/yaml-file.js";
 import { addDays, addMonths, frenchDate } from "./dates.js";
 import { type Deadline, type DeadlineRule, DeadlinesFileSchema, type Milestones } from "./types.js";
 
 export function parseDeadlineRules(text: string): DeadlineRule[] {
-  let raw: unknown;
-  try {
-    raw = parseYaml(text);
-  } catch (e) {
-    throw new CertibotError("KNOWLEDGE_INVALID", { hint: "deadlines.yml", detail: String(e), cause: e });
-  }
-  const parsed = DeadlinesFileSchema.safeParse(raw);
-  if (!parsed.success)
-    throw new CertibotError("KNOWLEDGE_INVALID", {
-      hint: "deadlines.yml",
-      detail: z.prettifyError(parsed.error),
-    });
-  const ids = parsed.data.deadlines.map((d) => d.id);
+  const { deadlines } = parseKnowledgeYaml(text, "deadlines.yml", DeadlinesFileSchema);
+  const ids = deadlines.map((d) => d.id);
   const twice = ids.find((id, i) => ids.indexOf(id) !== i);
   if (twice)
     throw new CertibotError("KNOWLEDGE_INVALID", { hint: "deadlines.yml", detail: `two deadlines ${twice}` });
-  return parsed.data.deadlines;
+  return deadlines;
 }
 
 export async function loadDeadlineRules(knowledgeDir: string): Promise<DeadlineRule[]> {
-  const path = join(knowledgeDir, "deadlines.yml");
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (e) {
-    throw new CertibotError("KNOWLEDGE_MISSING", { detail: `${path}: ${String(e)}`, cause: e });
-  }
-  return parseDeadlineRules(text);
+  return parseDeadlineRules(await readKnowledgeFile(knowledgeDir, "deadlines.yml"));
 }
 
 /**
