@@ -107,6 +107,15 @@ try {
   const t = performance.now();
   const outcome = await runOccurrence(sessionAlertsJob, now, { db, config, log: silentLogger, notifier });
   const tick = performance.now() - t;
+  // The next tick finds every alert already sent: what most ticks cost.
+  const t1 = performance.now();
+  await runOccurrence(sessionAlertsJob, new Date(now.getTime() + 15 * 60_000), {
+    db,
+    config,
+    log: silentLogger,
+    notifier,
+  });
+  const quietTick = performance.now() - t1;
 
   console.log(`bench:sessions — ${count} sessions × 30 candidates, ${db.kind}`);
   console.log(`  roster import (30 rows): ${fmt(imports)}`);
@@ -115,6 +124,7 @@ try {
   console.log(
     `  alert tick:              ${tick.toFixed(0)} ms for ${count} sessions (${(tick / count).toFixed(1)} ms/session), ${posted} posts, ${outcome.status}`,
   );
+  console.log(`  next alert tick (all sent): ${quietTick.toFixed(0)} ms, ${posted} posts in all`);
 
   // Veille: 8 weeks before the Monday of `now`, one or two entries per candidate and week, some weeks skipped.
   const veilleSessions = Math.min(count, 20);
@@ -170,6 +180,14 @@ try {
   let t0 = performance.now();
   await runOccurrence(veilleReminderJob, monday, { db, config, log: silentLogger, notifier: counting });
   const reminderTick = performance.now() - t0;
+  t0 = performance.now();
+  await runOccurrence(veilleReminderJob, new Date(monday.getTime() + 15 * 60_000), {
+    db,
+    config,
+    log: silentLogger,
+    notifier: counting,
+  });
+  const quietReminderTick = performance.now() - t0;
   const friday = new Date("2025-04-18T15:00:00Z");
   t0 = performance.now();
   await runOccurrence(veilleDigestJob, friday, { db, config, log: silentLogger, notifier: counting });
@@ -178,7 +196,7 @@ try {
   console.log(`  /veille status, staff table (30 candidates × 8 weeks): ${fmt(tables)}`);
   console.log(`  /veille status, own view:  ${fmt(owns)}`);
   console.log(
-    `  reminder tick:           ${reminderTick.toFixed(0)} ms, ${reminders} reminders (${count} sessions)`,
+    `  reminder tick:           ${reminderTick.toFixed(0)} ms, ${reminders} reminders (${count} sessions); next tick ${quietReminderTick.toFixed(0)} ms`,
   );
   console.log(`  digest tick:             ${digestTick.toFixed(0)} ms, ${digests} digests`);
   console.log(
