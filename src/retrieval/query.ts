@@ -38,6 +38,8 @@ export interface Vocabulary {
 /** Without a corpus at hand every word counts as known and none as a typo. */
 const OPEN_VOCABULARY: Vocabulary = { has: () => true, nearest: () => [] };
 
+const DOMAIN_WORDS = ["certific", "certificat", "titr", "candidat", "apprenant"];
+
 // Weights of query terms, relative to a typed word found as is (1).
 const WEIGHTS = {
   /** A translation standing for a word the corpus lacks or an English word ("skill" → "compétence"). */
@@ -255,10 +257,10 @@ export function analyzeQuery(
   let topical = folded;
   for (const [s, e] of [...taken].sort((a, b) => b[0] - a[0]))
     topical = `${topical.slice(0, s)} ${topical.slice(e)}`;
-  topical = topical.replace(
-    /\b(?:b\s?\d\s?c\s?r?\s?\d+|[cae]\s?\d+(?:[.,]\d)?|rncp\s?\d*|bloc\s?\d)\b/g,
-    " ",
-  );
+  topical = topical
+    .replace(/\b(?:b\s?\d\s?c\s?r?\s?\d+|[cae]\s?\d+(?:[.,]\d)?|rncp\s?\d*|bloc\s?\d)\b/g, " ")
+    // "comment ça se passe" frames the question; "passer le titre" does not.
+    .replace(/\b(?:ca |cela )?se pass(?:e|ent)\b/g, " ");
   const lang = detectLang(text);
   const ws = words(topical);
   const content = (w: string) => !isStopword(w) && (w.length > 1 || /\d/.test(w)) && !/^\d+$/.test(w);
@@ -331,6 +333,10 @@ export function analyzeQuery(
       typed(t).typos.push(...typos);
     }
   }
+  // Words naming the domain itself ("jury de certification", "le candidat")
+  // qualify the topic without being it: every passage is about certification.
+  for (const t of DOMAIN_WORDS)
+    if (weighted.has(t) && weighted.size > 2) weighted.set(t, Math.min(weighted.get(t)!, 0.35));
   for (const [t, keep] of yielded) {
     if ((weighted.get(t) ?? 0) <= keep) continue;
     if (keep) weighted.set(t, keep);

@@ -2,7 +2,7 @@ import type { HNSWLib } from "@langchain/community/vectorstores/hnswlib";
 import type { Embeddings } from "@langchain/core/embeddings";
 import type { Catalog } from "../knowledge/catalog.js";
 import { type KnowledgeRecord, recordText } from "../knowledge/record.js";
-import { fold } from "../lib/text.js";
+import { fold, terms } from "../lib/text.js";
 import { Bm25Index } from "./bm25.js";
 import { LocalHashEmbeddings } from "./local-embedder.js";
 import { analyzeQuery, type QueryAnalysis, type TypedTerm } from "./query.js";
@@ -62,6 +62,7 @@ export class Retriever {
   private readonly rrfK: number;
   private readonly vectorWeight: number;
   private readonly minCoverage: number;
+  private readonly refTerms = new Map<string, Set<string>>();
 
   constructor(
     readonly catalog: Catalog,
@@ -105,13 +106,53 @@ export class Retriever {
     return this.byId.get(id);
   }
 
+  /** The record a referential gives a code, if any. */
+  byCode(referential: string, code: string): KnowledgeRecord | undefined {
+    return this.codes.get(code)?.find((r) => r.referential === referential);
+  }
+
+  /** Every record of one referential, in document order. */
+  recordsOf(referential: string): KnowledgeRecord[] {
+    return this.records.filter((r) => r.referential === referential);
+  }
+
+  /** Every (stemmed) term of a referential's records, computed once. */
+  termsOf(referential: string): Set<string> {
+    let set = this.refTerms.get(referential);
+    if (!set) {
+      set = new Set(this.recordsOf(referential).flatMap((r) => terms(recordText(r))));
+      this.refTerms.set(referential, set);
+    }
+    return set;
+  }
+
+  /** How much a (stemmed) term tells apart the records: its inverse document frequency. */
+  idf(term: string): number {
+    return this.bm25.has(term) ? this.bm25.idf(term) : 0;
+  }
+
+  /** Reads a question as the search does (codes, referentials, weighted terms). */
+  analyze(question: string): QueryAnalysis {
+    return analyzeQuery(question, this.catalog, this.bm25);
+  }
+
+  get defaultReferential(): string {
+    return this.options.defaultReferential;
+  }
+
   /**
    * `defaultReferential` overrides the configured one for this question (a
    * Slack channel may have its own).
    */
-  async search(question: string, k = 5, opts: { defaultReferential?: string } = {}): Promise<SearchResult> {
+  async search(
+    question: string,
+    k = 5,
+    opts: { defaultReferential?: string; only?: string[] } = {},
+  ): Promise<SearchResult> {
     const defaultReferential = opts.defaultReferential ?? this.options.defaultReferential;
     const analysis = analyzeQuery(question, this.catalog, this.bm25);
+    // One side of a comparison: the question as asked, within one referential.
+    if (opts.only) analysis.include = new Set(opts.only);
     const empty = (outcome: SearchOutcome, unknownCodes: string[] = []): SearchResult => ({
       analysis,
       hits: [],
