@@ -116,7 +116,7 @@ describe("LLM answers through the openai SDK", () => {
     const a = await answerQuestion({ retriever, llm: llm() }, "Que demande la compétence C12 ?");
     expect(a.mode).toBe("fallback");
     expect(a.answer).toMatch(/C12 — Programmer les tests automatisés/);
-    expect(a.answer).toMatch(/le modèle de langage n'a pas donné de réponse utilisable/);
+    expect(a.answer).toMatch(/le modèle de langage n'a pas répondu/);
   });
 
   it("falls back when the server is too slow", async () => {
@@ -274,6 +274,7 @@ describe("LLM answers are checked against the evidence", () => {
       expect(a.mode).toBe("fallback");
       expect(a.answer).not.toMatch(/C42/);
       expect(a.answer).toMatch(/C12 — Programmer les tests automatisés/);
+      expect(a.answer).toMatch(/n'était pas étayée par les référentiels/);
     } finally {
       fake.reply = saved;
     }

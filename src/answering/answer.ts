@@ -243,11 +243,11 @@ export async function answerQuestion(
       draft: p.composed.text,
     });
     const unsupported = unsupportedClaims(text, [question, p.composed.text, ...records.map(recordEvidence)]);
-    if (unsupported.length) throw new Error(`unsupported claims: ${unsupported.join(", ")}`);
+    if (unsupported.length) throw new UnsupportedClaims(`unsupported claims: ${unsupported.join(", ")}`);
     return done(text, "llm");
   } catch (error) {
-    p.log.warn("llm answer not used, extractive fallback", { error: error as Error, model: deps.llm.model });
-    return done(`${p.composed.text}\n\n${fallbackNote(p.base.lang)}`, "fallback");
+    logFallback(p.log, error, deps.llm.model);
+    return done(`${p.composed.text}\n\n${fallbackNote(p.base.lang, error)}`, "fallback");
   }
 }
 
@@ -303,7 +303,7 @@ export async function answerQuestionStreaming(
       if (cut <= 0) return;
       const chunk = pending.slice(0, cut);
       const unsupported = unsupportedClaims(chunk, evidence);
-      if (unsupported.length) throw new Error(`unsupported claims: ${unsupported.join(", ")}`);
+      if (unsupported.length) throw new UnsupportedClaims(`unsupported claims: ${unsupported.join(", ")}`);
       pending = pending.slice(cut);
       sent += chunk;
       await onText(chunk);
@@ -319,18 +319,31 @@ export async function answerQuestionStreaming(
     if (!sent.trim()) throw new Error("empty completion");
     return done(sent, "llm");
   } catch (error) {
-    p.log.warn("llm answer not used, extractive fallback", { error: error as Error, model: deps.llm.model });
-    const note = fallbackNote(p.base.lang);
+    logFallback(p.log, error, deps.llm.model);
+    const note = fallbackNote(p.base.lang, error);
     await sendExtractive(sent);
     await onText(`\n\n${note}`);
     return done(`${extractive}\n\n${note}`, "fallback");
   }
 }
 
-function fallbackNote(lang: "fr" | "en"): string {
+class UnsupportedClaims extends Error {}
+
+/** Why the extractive answer replaced the model's: it failed, or it claimed what the passages do not say. */
+function fallbackNote(lang: "fr" | "en", error: unknown): string {
+  if (error instanceof UnsupportedClaims)
+    return lang === "en"
+      ? "(Extractive answer: the language model's answer was not supported by the referentials.)"
+      : "(Réponse extractive : la réponse du modèle de langage n'était pas étayée par les référentiels.)";
   return lang === "en"
-    ? "(Extractive answer: the language model did not give a usable answer.)"
-    : "(Réponse extractive : le modèle de langage n'a pas donné de réponse utilisable.)";
+    ? "(Extractive answer: the language model did not respond.)"
+    : "(Réponse extractive : le modèle de langage n'a pas répondu.)";
+}
+
+function logFallback(log: Logger, error: unknown, model: string) {
+  if (error instanceof UnsupportedClaims)
+    log.warn("llm answer rejected, extractive fallback", { reason: error.message, model });
+  else log.warn("llm unavailable, extractive fallback", { error: error as Error, model });
 }
 
 /** The public JSON shape (drops internal fields). */

@@ -422,11 +422,18 @@ function selectEvidence(scored: Scored[], intention: Intention): Pick[] {
     p.best = Math.max(p.best, records.has(u.record.id) ? u.score : 0);
     picks.set(u.record.id, p);
   }
-  return [...picks.values()]
-    .filter((p) => records.has(p.record.id))
-    .sort((a, b) => b.best - a.best)
-    .slice(0, 3)
-    .map((p) => ({ ...p, units: p.units.sort((a, b) => a.order - b.order) }));
+  const unit = intention.intent === "numeric" ? intention.unit : null;
+  const holding = (p: Pick) => !unit || p.units.some((u) => holdsUnit(u.text, unit, intention.counted));
+  const withUnit = [...picks.values()].some(holding);
+  return (
+    [...picks.values()]
+      .filter((p) => records.has(p.record.id))
+      // A number asked: the passages that hold one in the right unit.
+      .filter((p) => !withUnit || holding(p))
+      .sort((a, b) => b.best - a.best)
+      .slice(0, 3)
+      .map((p) => ({ ...p, units: p.units.sort((a, b) => a.order - b.order) }))
+  );
 }
 
 function renderPick(p: Pick, lang: Lang): string {
@@ -443,6 +450,13 @@ function renderPick(p: Pick, lang: Lang): string {
     const text = u.part === "criterion" ? `• ${u.text}` : u.text;
     lines.push(u.depth === 2 ? `   ◦ ${text}` : u.depth === 1 ? `• ${text}` : text);
   }
+  // A sentence announcing a list that is not shown ends as a sentence, not on a colon.
+  const last = lines.length - 1;
+  if (last > 0 && /\s*:\s*$/.test(lines[last]!))
+    lines[last] = lines[last]!.replace(
+      /[\s,]*(?:,\s*(?:comprenant|contenant|incluant|including|containing)|de la manière suivante|comme suit|as follows)?\s*:\s*$/,
+      ".",
+    );
   return lines.join("\n");
 }
 
@@ -683,12 +697,18 @@ export function composeExtractive(result: SearchResult, opts: ComposeOptions): C
     };
   }
   if (!body) {
-    const scored = scoreEvidence(
+    let scored = scoreEvidence(
       evidencePool(result, bloc ? [bloc, ...chosen] : chosen, lookup),
       analysis,
       intention,
       lookup,
     );
+    // "E3 combien de pages": the code named answers when it holds the number.
+    const unit = intention.intent === "numeric" ? intention.unit : null;
+    if (unit && chosen.length) {
+      const own = scored.filter((u) => chosen.includes(u.record));
+      if (own.some((u) => holdsUnit(u.text, unit, intention.counted))) scored = own;
+    }
     if (intention.unit === "money" || intention.unit === "percent") {
       const holding = scored.filter((u) => holdsUnit(u.text, intention.unit!));
       if (!holding.length || Math.max(...holding.map((u) => u.score)) < 0.3)
