@@ -45,7 +45,7 @@ const fmt = (xs: number[]) =>
 
 try {
   const knowledge = await loadSessionKnowledge(config.knowledgeDir, config.defaultReferential);
-  const deliverableIds = (await loadDeliverables(config.knowledgeDir)).map((d) => d.id);
+  const deliverables = await loadDeliverables(config.knowledgeDir);
   const now = new Date("2025-04-14T07:00:00Z");
   const run = (text: string) =>
     runSessionCommand(text, {
@@ -53,7 +53,7 @@ try {
       actor: CLI_ACTOR,
       channelId: null,
       now,
-      deliverableIds,
+      deliverables,
       resolveEmail: async (email) => `UB${email.slice(1, email.indexOf("@"))}X${current}`,
     });
   let current = 0;

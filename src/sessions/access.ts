@@ -77,3 +77,41 @@ export async function canCreateSession(db: Queryable, actor: Actor): Promise<boo
   );
   return rows.length > 0;
 }
+
+/**
+ * Whose view a person gets, from their roles in the session: managers see
+ * everything; trainers what concerns trainers and everyone's progress;
+ * candidates their own obligations (what they hand in and when, their
+ * verdicts, their veille); jury and project team what names them.
+ */
+export type Viewer = "manager" | "trainer" | "candidate" | "member";
+
+export function viewerOf(roles: readonly Role[]): Viewer {
+  if (roles.includes("manager")) return "manager";
+  if (roles.includes("trainer")) return "trainer";
+  if (roles.includes("candidate")) return "candidate";
+  return "member";
+}
+
+/**
+ * Whether a deadline of the guide is shown to this viewer as theirs. The
+ * deadlines are the session managers' tasks: a trainer sees those they are
+ * notified of, jury and project team those naming their role; a candidate
+ * sees none as a task (their own hand-in is shown as their deliverables).
+ */
+export function deadlineShown(
+  viewer: Viewer,
+  roles: readonly Role[],
+  deadline: { notify: readonly Role[] },
+): boolean {
+  switch (viewer) {
+    case "manager":
+      return true;
+    case "trainer":
+      return deadline.notify.includes("trainer");
+    case "candidate":
+      return false;
+    case "member":
+      return roles.some((r) => deadline.notify.includes(r));
+  }
+}

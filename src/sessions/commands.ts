@@ -23,6 +23,7 @@ import {
   removeMember,
   rosterOf,
   SETTINGS_HELP,
+  type SessionDeliverable,
   type SessionDeps,
   type SessionStatus,
   sessionStatus,
@@ -37,7 +38,8 @@ export interface CommandContext {
   /** The Slack channel it was typed in (null from the CLI). */
   channelId: string | null;
   now: Date;
-  deliverableIds: readonly string[];
+  /** Every deliverable known (each session keeps those of its certification). */
+  deliverables: readonly SessionDeliverable[];
   resolveEmail: EmailResolver | null;
 }
 
@@ -151,7 +153,7 @@ export async function runSessionCommand(text: string, ctx: CommandContext): Prom
     case "etat": {
       const s = await session(args[0]);
       noMoreSettings();
-      return { kind: "status", status: await sessionStatus(deps, actor, s, ctx.now, ctx.deliverableIds) };
+      return { kind: "status", status: await sessionStatus(deps, actor, s, ctx.now, ctx.deliverables) };
     }
     case "done":
     case "fait": {

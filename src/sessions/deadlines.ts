@@ -62,6 +62,7 @@ export function computeDeadlines(
       task: rule.task,
       notify: rule.notify,
       candidates: rule.candidates,
+      handIn: rule.handIn,
       source: rule.source,
     });
   }

@@ -1,7 +1,7 @@
 import type { DueAlert } from "./alerts.js";
 import type { SessionReply } from "./commands.js";
 import { frenchDate, localDate } from "./dates.js";
-import type { DeadlineState, SessionStatus } from "./service.js";
+import type { DeadlineState, OwnDeliverable, SessionStatus } from "./status.js";
 import { type Member, MILESTONE_LABELS, ROLE_LABELS, type Session } from "./types.js";
 
 /** Plain text of the session's replies: the CLI prints it; Slack uses it as the notification text. */
@@ -42,18 +42,62 @@ function sessionLine(s: Session): string {
   return `${s.name} (${parts.filter(Boolean).join(", ")})`;
 }
 
+/** When a candidate hands a deliverable in, in words: "au plus tard le 4 mai 2025 (dans 12 jours)". */
+export function handInText(d: OwnDeliverable): string {
+  if (!d.due || d.daysLeft === null)
+    return "date de remise pas encore fixée (début de session non renseigné)";
+  const when =
+    d.daysLeft > 0
+      ? `dans ${plural(d.daysLeft, "jour")}`
+      : d.daysLeft === 0
+        ? "aujourd'hui"
+        : `date passée de ${plural(-d.daysLeft, "jour")}`;
+  return `à remettre au plus tard le ${frenchDate(d.due, false)} (${when})`;
+}
+
+/** The latest check of a deliverable, in words. */
+export function verdictText(d: OwnDeliverable, timezone: string): string {
+  if (!d.verdict) return "pas encore vérifié";
+  const on = frenchDate(localDate(d.verdict.checkedAt, timezone), false);
+  return `${d.verdict.ok ? "conforme" : "à reprendre"} (vérifié le ${on})`;
+}
+
+/** Heading of the deadlines part, by viewer. */
+export function deadlinesHeading(st: SessionStatus): string {
+  return st.viewer === "manager" ? "Échéances" : "Échéances qui vous concernent";
+}
+
 export function statusText(st: SessionStatus): string {
-  const lines = [`Session ${st.session.name} — aujourd'hui ${frenchDate(st.today)}`, "", "Jalons :"];
+  const lines = [
+    `Session ${st.session.name} — ${st.certification} — aujourd'hui ${frenchDate(st.today)}`,
+    "",
+    "Jalons :",
+  ];
   for (const m of st.milestones)
     lines.push(
       `  ${MILESTONE_LABELS[m.milestone]} : ${m.date ? `${frenchDate(m.date)}${m.days === 0 ? " (aujourd'hui)" : m.days! > 0 ? ` (dans ${plural(m.days!, "jour")})` : " (passé)"}` : "non renseigné"}`,
     );
-  lines.push("", "Échéances :");
-  if (!st.deadlines.length) lines.push("  aucune tant que les jalons ne sont pas renseignés");
-  for (const d of st.deadlines)
-    lines.push(
-      `  [${d.state.kind === "done" ? "x" : " "}] ${d.deadline.id} — ${frenchDate(d.deadline.due, false)} — ${d.deadline.task} (${stateText(d.state, st.session.timezone)})`,
-    );
+  if (st.own) {
+    lines.push("", "Vos rapports à remettre aux formateurs et au jury :");
+    if (!st.own.deliverables.length) lines.push("  aucun rapport écrit attendu pour cette certification");
+    for (const d of st.own.deliverables)
+      lines.push(`  ${d.title} : ${handInText(d)} — ${verdictText(d, st.session.timezone)}`);
+    for (const r of st.own.otherReports) lines.push(`  ${r.title} : ${r.ok ? "conforme" : "à reprendre"}`);
+    if (st.own.deliverables.some((d) => !d.verdict))
+      lines.push("  Faites vérifier un rapport en l'envoyant au bot en message direct (PDF ou .docx).");
+  } else {
+    lines.push("", `${deadlinesHeading(st)} :`);
+    if (!st.deadlines.length)
+      lines.push(
+        st.viewer === "manager"
+          ? "  aucune tant que les jalons ne sont pas renseignés"
+          : "  aucune pour l'instant",
+      );
+    for (const d of st.deadlines)
+      lines.push(
+        `  [${d.state.kind === "done" ? "x" : " "}] ${st.viewer === "manager" ? `${d.deadline.id} — ` : ""}${frenchDate(d.deadline.due, false)} — ${d.deadline.task} (${stateText(d.state, st.session.timezone)})`,
+      );
+  }
   if (st.missingMilestones.length)
     lines.push(
       `  à compléter : ${st.missingMilestones.map((m) => MILESTONE_LABELS[m].toLowerCase()).join(", ")}`,
@@ -65,9 +109,10 @@ export function statusText(st: SessionStatus): string {
       "",
       "Rapports vérifiés (dernière vérification par candidat) :",
     );
+    if (!st.all.reports.length) lines.push("  aucun rapport écrit attendu pour cette certification");
     for (const r of st.all.reports)
       lines.push(
-        `  ${r.deliverable} : ${r.ok} conforme(s), ${r.failing} à reprendre, ${r.notChecked} non vérifié(s)`,
+        `  ${r.title} : ${r.ok} conforme(s), ${r.failing} à reprendre, ${r.notChecked} non vérifié(s)`,
       );
     lines.push("", `Jury : ${plural(st.all.jury.members.length, "membre")}`);
     for (const m of st.all.jury.members)
@@ -79,11 +124,6 @@ export function statusText(st: SessionStatus): string {
         ? st.all.jury.issues.map((i) => `  ⚠ ${i.message}`).join("\n")
         : "  conforme aux règles du guide",
     );
-  }
-  if (st.own) {
-    lines.push("", "Vos rapports vérifiés :");
-    if (!st.own.reports.length) lines.push("  aucun pour l'instant (envoyez-le au bot en message direct)");
-    for (const r of st.own.reports) lines.push(`  ${r.deliverable} : ${r.ok ? "conforme" : "à reprendre"}`);
   }
   return lines.join("\n");
 }

@@ -8,14 +8,17 @@ import { deleteSlackUserData } from "../db/qa-log.js";
 import { CertibotError } from "../errors.js";
 import { runOccurrence } from "../jobs/runner.js";
 import { silentLogger } from "../log.js";
+import { loadDeliverables } from "../reports/deliverables.js";
 import { recordReportCheck } from "../reports/store.js";
 import type { Actor } from "./access.js";
 import { ALERT_CLAIM, sessionAlertsJob } from "./alert-job.js";
 import { runSessionCommand, type SessionReply } from "./commands.js";
+import { statusText } from "./format.js";
 import { loadSessionKnowledge, type SessionKnowledge } from "./service.js";
 
 const knowledge: SessionKnowledge = await loadSessionKnowledge(KNOWLEDGE_DIR, "rncp37827");
-const DELIVERABLES = ["chef-doeuvre", "cas-pratique-e2", "cas-pratique-e3"];
+// Every deliverable known: a rncp37827 session keeps the guide's three, not the expert-ia mémoire.
+const DELIVERABLES = await loadDeliverables(KNOWLEDGE_DIR);
 const ADMIN: Actor = { id: "U0ADMIN", admin: true };
 const MANAGER: Actor = { id: "U0MGR", admin: false };
 const TRAINER: Actor = { id: "U0TRAIN", admin: false };
@@ -57,7 +60,7 @@ describeEachBackend("sessions", (backend) => {
       actor,
       channelId,
       now,
-      deliverableIds: DELIVERABLES,
+      deliverables: DELIVERABLES,
       resolveEmail: async (email) => /^(U\w+)@example\.test$/i.exec(email)?.[1] ?? null,
     });
   const refusal = async (p: Promise<unknown>) => {
@@ -88,7 +91,8 @@ describeEachBackend("sessions", (backend) => {
 
   it("lets an admin create a session, a manager set it up, and shows the right status to each role", async () => {
     await sampleSession();
-    const staff = as(await run(TRAINER, "status"), "status").status;
+    const staff = as(await run(MANAGER, "status"), "status").status;
+    expect(staff.viewer).toBe("manager");
     expect(staff.deadlines.map((d) => `${d.deadline.id} ${d.deadline.due} ${d.state.kind}`)).toEqual([
       "s1-project-team 2023-09-02 overdue",
       "s1-trainers 2023-09-18 overdue",
@@ -116,14 +120,48 @@ describeEachBackend("sessions", (backend) => {
     } as never);
     const own = as(await run(CANDIDATE, "status"), "status").status;
     expect(own.all).toBeNull();
-    expect(own.own!.reports).toEqual([expect.objectContaining({ deliverable: "chef-doeuvre", ok: true })]);
-    expect(own.deadlines.map((d) => d.deadline.id)).toEqual([
+    expect(own.viewer).toBe("candidate");
+    // Their own obligations: the three reports of their certification, due the day before the
+    // session, with their verdicts; none of the managers' tasks.
+    expect(own.deadlines).toEqual([]);
+    expect(own.own!.deliverables).toEqual([
+      expect.objectContaining({
+        deliverable: "chef-doeuvre",
+        due: "2025-05-04",
+        daysLeft: 20,
+        verdict: expect.objectContaining({ ok: true }),
+      }),
+      expect.objectContaining({ deliverable: "cas-pratique-e2", due: "2025-05-04", verdict: null }),
+      expect.objectContaining({ deliverable: "cas-pratique-e3", verdict: null }),
+    ]);
+    const text = statusText(own);
+    expect(text).toMatch(
+      /Rapport du projet chef d'œuvre \(E1\) : à remettre au plus tard le 4 mai 2025 \(dans 20 jours\) — conforme/,
+    );
+    expect(text).not.toMatch(/Partager|memoire|Mémoire|Effectifs/);
+    const after = as(await run(MANAGER, "status"), "status").status;
+    expect(after.all!.reports.map((r) => r.deliverable)).toEqual([
+      "chef-doeuvre",
+      "cas-pratique-e2",
+      "cas-pratique-e3",
+    ]);
+    expect(after.all!.reports[0]).toMatchObject({
+      deliverable: "chef-doeuvre",
+      ok: 1,
+      failing: 0,
+      notChecked: 2,
+    });
+    // A trainer sees the deadlines that concern trainers, not the jury's or the project team's.
+    const trainer = as(await run(TRAINER, "status"), "status").status;
+    expect(trainer.viewer).toBe("trainer");
+    expect(trainer.deadlines.map((d) => d.deadline.id)).toEqual([
+      "s1-trainers",
+      "s2-trainers",
       "s1-learners",
       "s2-learners",
       "reports-to-jury",
     ]);
-    const after = as(await run(MANAGER, "status"), "status").status;
-    expect(after.all!.reports[0]).toEqual({ deliverable: "chef-doeuvre", ok: 1, failing: 0, notChecked: 2 });
+    expect(trainer.all).toMatchObject({ candidates: 3, trainers: 2 });
   });
 
   it("enforces roles on every command", async () => {

@@ -94,6 +94,8 @@ export const DeadlineRuleSchema = z
     task: z.string().min(1),
     /** Shown to candidates in their own view (what they receive or hand in). */
     candidates: z.boolean().default(false),
+    /** The day candidates hand their written deliverables in (their own deadline). */
+    handIn: z.boolean().default(false),
     source: z.string().min(1),
   })
   .strict();
@@ -113,5 +115,6 @@ export interface Deadline {
   task: string;
   notify: Role[];
   candidates: boolean;
+  handIn: boolean;
   source: string;
 }

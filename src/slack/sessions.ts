@@ -1,21 +1,29 @@
+import type { KnownBlock } from "@slack/types";
 import type { WebClient } from "@slack/web-api";
 import { type Actor, actorFor } from "../sessions/access.js";
 import {
   type EmailResolver,
   linkSlackUser,
   loadSessionKnowledge,
+  type SessionDeliverable,
   type SessionDeps,
 } from "../sessions/service.js";
+import type { SessionStatus } from "../sessions/status.js";
 import { sessionsOfUser } from "../sessions/store.js";
+import { veilleStatus, veilleSummaryForSession } from "../veille/service.js";
 import type { SlackDeps } from "./deps.js";
 import { deliverablesFor } from "./report-files.js";
+import { ownVeilleBlocks, veilleSummaryBlocks } from "./views/veille-blocks.js";
 
-const cache = new WeakMap<SlackDeps, Promise<{ sessions: SessionDeps; deliverableIds: string[] }>>();
+const cache = new WeakMap<
+  SlackDeps,
+  Promise<{ sessions: SessionDeps; deliverables: SessionDeliverable[] }>
+>();
 
 /** The sessions feature's dependencies, loaded once per app from knowledge/. */
 export function sessionDepsFor(
   deps: SlackDeps,
-): Promise<{ sessions: SessionDeps; deliverableIds: string[] }> {
+): Promise<{ sessions: SessionDeps; deliverables: SessionDeliverable[] }> {
   let p = cache.get(deps);
   if (!p) {
     p = Promise.all([
@@ -23,7 +31,7 @@ export function sessionDepsFor(
       deliverablesFor(deps),
     ]).then(([knowledge, deliverables]) => ({
       sessions: { db: deps.db, knowledge },
-      deliverableIds: deliverables.map((d) => d.id),
+      deliverables,
     }));
     p.catch(() => cache.delete(deps));
     cache.set(deps, p);
@@ -60,4 +68,25 @@ export function emailResolver(client: WebClient): EmailResolver {
     const r = await client.users.lookupByEmail({ email }).catch(() => null);
     return r?.user?.id ?? null;
   };
+}
+
+/**
+ * The veille part of a session's status, for its viewer: the session summary
+ * for managers and trainers, one's own weeks for a candidate, nothing for the
+ * others. Composed here so neither feature depends on the other.
+ */
+export async function veilleBlocksFor(
+  deps: SlackDeps,
+  userId: string,
+  st: SessionStatus,
+  now: Date,
+  compact: boolean,
+): Promise<KnownBlock[]> {
+  const s = st.session;
+  if (st.all) return veilleSummaryBlocks(await veilleSummaryForSession(deps.db, s, now), s.timezone, compact);
+  if (st.viewer === "candidate") {
+    const view = await veilleStatus(deps.db, actorOf(deps, userId), s, now);
+    return view.kind === "own" ? ownVeilleBlocks(view.status) : [];
+  }
+  return [];
 }

@@ -19,8 +19,11 @@ import {
 import { describeEachBackend, type TestStore } from "../helpers/stores.js";
 import { testConfig } from "../helpers/temp.js";
 
-// Sessions never reach retrieval; the Home tab only counts records.
-const retriever = { records: [], search: () => [] } as unknown as Retriever;
+// Sessions never reach retrieval; the Home tab only lists the referentials records come from.
+const retriever = {
+  records: [{ referential: "rncp37827", kind: "competency" }],
+  search: () => [],
+} as unknown as Retriever;
 
 const ADMIN = "U0ADMIN";
 const CANDIDATE = "U0CAND";
@@ -121,10 +124,19 @@ describeEachBackend("Slack sessions", (backend) => {
     const roster = await session(TRAINER, "roster");
     expect(roster.text).toMatch(/1\. Abel Jean — 3006-AJ-01\n\s*2\. Ndiaye Dieynaba — 3006-ND-02/);
 
-    const own = JSON.stringify((await session(CANDIDATE, "status")).blocks);
-    expect(own).toMatch(/Vos prochaines échéances/);
-    expect(own).toMatch(/Vos rapports vérifiés/);
-    expect(own).not.toMatch(/Effectifs|session_deadline_done|Abel|Veille \(compétence C6\)/);
+    // A candidate sees their own obligations only: the reports they hand in and when, their
+    // verdicts, their veille; none of the managers' tasks, nobody else's data.
+    const ownReply = await session(CANDIDATE, "status");
+    const own = JSON.stringify(ownReply.blocks);
+    expect(own).toMatch(/Vos rapports à remettre/);
+    expect(own).toMatch(/Rapport du projet chef d'œuvre \(E1\)\* — à remettre au plus tard le 4 mai 2025/);
+    expect(own).toMatch(/Rapport de veille du cas pratique 2 \(E3\)/);
+    expect(own).toMatch(/pas encore vérifié/);
+    expect(own).toMatch(/Votre veille \(compétence C6\)\*\\nCette semaine : rien pour l'instant sur 1 h/);
+    expect(own).not.toMatch(
+      /Partager|Effectifs|session_deadline_done|Abel|Mémoire|En retard|Veille \(compétence C6\)\*\\nCette semaine : 0/,
+    );
+    expect(ownReply.text).not.toMatch(/Partager|Échéances/);
 
     expect((await session(CANDIDATE, "set agate=1234")).text).toMatch(
       /Vous n'avez pas les droits pour cette action\. Session « dev-ia-2023 » : seuls les responsables/,
@@ -212,8 +224,17 @@ describeEachBackend("Slack sessions", (backend) => {
     const [publish] = await fake.waitFor("views.publish");
     const view = JSON.stringify(publish!.args.view);
     expect(view).toMatch(/Session dev-ia-2023/);
-    expect(view).toMatch(/Vos prochaines échéances/);
-    expect(view).not.toMatch(/Effectifs|Veille \(compétence C6\)/);
+    expect(view).toMatch(/Développeur en intelligence artificielle \(Simplon\)/);
+    expect(view).toMatch(/Vos rapports à remettre/);
+    expect(view).toMatch(/Rapport du cas pratique 1 \(E2\)\* — à remettre au plus tard/);
+    expect(view).toMatch(/Votre veille \(compétence C6\)/);
+    // Words a person reads: titles, no ids, no counts of passages.
+    expect(view).toMatch(
+      /Référentiel d'activités, de compétences et d'évaluation — Développeur en intelligence artificielle/,
+    );
+    expect(view).not.toMatch(
+      /Effectifs|Partager|En retard|passages indexés|0 compétences|`rncp37827`|s1-learners/,
+    );
     // A manager's Home shows the staff view, with the veille summary.
     await postJson(port, eventBody({ type: "app_home_opened", user: ADMIN, channel: "D0DM2", tab: "home" }));
     const [, staff] = await fake.waitFor("views.publish", 2);
@@ -221,5 +242,6 @@ describeEachBackend("Slack sessions", (backend) => {
     expect(staff!.args.user_id).toBe(ADMIN);
     expect(staffView).toMatch(/Effectifs\* : 2 candidat/);
     expect(staffView).toMatch(/Veille \(compétence C6\)\*\\nCette semaine : 0\/2/);
+    expect(staffView).toMatch(/Partager la section 1/);
   });
 });

@@ -159,6 +159,10 @@ describeEachBackend("Slack veille", (backend) => {
     expect(lastReply().text).toMatch(
       /Veille invalide.*Durée : .*au moins une minute.*Lien : Seuls les liens http/,
     );
+    expect(lastReply().text.match(/Usage/g)).toHaveLength(1);
+    await slash("U0BOB", 'log 1h "titre" pas-un-lien');
+    await until(() => fake.responseUrlPosts.length > 1, "the second refusal");
+    expect(lastReply().text.match(/\/veille log/g)).toHaveLength(1);
     expect(fake.callsTo("chat.postMessage")).toHaveLength(0);
     expect(await entriesOfWeek(db, session.id, isoWeekOf(new Date(), "Europe/Paris"))).toHaveLength(before);
   });
@@ -171,7 +175,13 @@ describeEachBackend("Slack veille", (backend) => {
       .blocks!.map((b) => b.text?.text ?? "")
       .join("\n");
     expect(own).toMatch(/Série en cours : \*1 semaine\*/);
+    expect(own).toMatch(/7 semaines terminées sur 7 sous 1 h\./);
     expect(own).not.toMatch(/Bob/);
+    // Each week is listed once: no second section repeating the weeks under the target.
+    const weekLines = own.split("\n").filter((l) => /semaine du /.test(l));
+    expect(weekLines).toHaveLength(8);
+    expect(new Set(weekLines).size).toBe(8);
+    expect(own).not.toMatch(/Semaines sous/);
     await slash("U0TRAIN", "status");
     await until(() => fake.responseUrlPosts.length === 2, "the trainer's table");
     const table = lastReply()

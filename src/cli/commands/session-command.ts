@@ -129,7 +129,7 @@ export const sessionCommand: Command = async (argv, ctx) => {
       actor: CLI_ACTOR,
       channelId: null,
       now: new Date(),
-      deliverableIds: deliverables.map((d) => d.id),
+      deliverables,
       resolveEmail: null,
     });
     if (args.flags.has("json")) {

@@ -10,17 +10,18 @@ export const SUGGESTED_PROMPTS = [
   { title: "Chercher un thème", message: "Quelle compétence parle de veille technologique ?" },
 ] as const;
 
-/** The App Home tab: what the bot does, example questions, the referentials indexed. */
-export function homeView(records: KnowledgeRecord[], sessionBlocks: KnownBlock[] = []): HomeView {
-  const counts = new Map<string, { competencies: number; total: number }>();
-  for (const r of records) {
-    const c = counts.get(r.referential) ?? { competencies: 0, total: 0 };
-    c.total++;
-    if (r.kind === "competency") c.competencies++;
-    counts.set(r.referential, c);
-  }
-  const referentials = [...counts]
-    .map(([id, c]) => `• \`${id}\` — ${c.competencies} compétences, ${c.total} passages indexés`)
+/** The App Home tab: what the bot does, the viewer's sessions, example questions, the referentials indexed by title. */
+export function homeView(
+  records: KnowledgeRecord[],
+  sessionBlocks: KnownBlock[] = [],
+  titles: ReadonlyArray<{ id: string; title: string; rncp?: string | null }> = [],
+): HomeView {
+  const indexed = [...new Set(records.map((r) => r.referential))];
+  const referentials = indexed
+    .map((id) => {
+      const t = titles.find((x) => x.id === id);
+      return `• ${t ? `${t.title}${t.rncp && !t.title.includes(t.rncp) ? ` (${t.rncp})` : ""}` : id}`;
+    })
     .join("\n");
   return {
     type: "home",
@@ -32,8 +33,8 @@ export function homeView(records: KnowledgeRecord[], sessionBlocks: KnownBlock[]
       ...sessionBlocks,
       { type: "header", text: { type: "plain_text", text: "Exemples" } },
       md(SUGGESTED_PROMPTS.map((p) => `• ${p.message}`).join("\n")),
-      { type: "header", text: { type: "plain_text", text: "Référentiels indexés" } },
-      md(referentials),
+      { type: "header", text: { type: "plain_text", text: "Documents consultés" } },
+      md(referentials || "Aucun document pour l'instant."),
       { type: "divider" },
       {
         type: "context",

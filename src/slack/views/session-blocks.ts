@@ -2,8 +2,8 @@ import type { KnownBlock } from "@slack/types";
 import type { DeadlineAlertNotice } from "../../sessions/alerts.js";
 import type { SessionReply } from "../../sessions/commands.js";
 import { frenchDate } from "../../sessions/dates.js";
-import { stateText, whenText } from "../../sessions/format.js";
-import type { SessionStatus, StatusDeadline } from "../../sessions/service.js";
+import { deadlinesHeading, handInText, stateText, verdictText, whenText } from "../../sessions/format.js";
+import type { SessionStatus, StatusDeadline } from "../../sessions/status.js";
 import { MILESTONE_LABELS, type Session } from "../../sessions/types.js";
 import { context, header, md } from "./blocks.js";
 
@@ -35,14 +35,14 @@ function stateMark(d: StatusDeadline): string {
   }
 }
 
-/** `/session status` and the App Home: milestones, deadlines, staff or candidate blocks. */
+/** `/session status` and the App Home: what concerns the viewer (the status decides, per role). */
 export function sessionStatusBlocks(st: SessionStatus, opts: { compact?: boolean } = {}): KnownBlock[] {
   const s = st.session;
-  const manager = st.roles.includes("manager");
+  const manager = st.viewer === "manager";
   const blocks: KnownBlock[] = [
     header(`Session ${s.name}`),
     context(
-      `Aujourd'hui : ${frenchDate(st.today)} · ${s.referential}${s.agate ? ` · agate ${s.agate}` : ""}${s.channelId ? ` · <#${s.channelId}>` : ""}`,
+      `${st.certification}${s.agate ? ` · agate ${s.agate}` : ""}${s.channelId ? ` · <#${s.channelId}>` : ""} · aujourd'hui ${frenchDate(st.today)}`,
     ),
   ];
   const milestones = st.milestones
@@ -53,25 +53,49 @@ export function sessionStatusBlocks(st: SessionStatus, opts: { compact?: boolean
     })
     .join("\n");
   if (!opts.compact) blocks.push(md(`*Jalons*\n${milestones}`));
-  const deadlines = opts.compact
-    ? st.deadlines.filter((d) => d.state.kind !== "done").slice(0, 4)
-    : st.deadlines;
-  blocks.push(md(st.all ? "*Échéances*" : "*Vos prochaines échéances*"));
-  if (!deadlines.length)
+  if (st.own) {
+    const items = st.own.deliverables.map(
+      (d) =>
+        `• *${d.title}* — ${handInText(d)}\n   ${d.verdict ? (d.verdict.ok ? "✅ " : "❌ ") : ""}${verdictText(d, s.timezone)}`,
+    );
+    for (const r of st.own.otherReports)
+      items.push(`• *${r.title}* — ${r.ok ? "✅ conforme" : "❌ à reprendre"}`);
     blocks.push(
       md(
-        st.deadlines.length
-          ? "Tout est fait."
-          : "Aucune échéance tant que les jalons ne sont pas renseignés (`/session set lancement=… fin-prairie=… debut-session=… fin-session=…`).",
+        `*Vos rapports à remettre* (aux formateurs et au jury)\n${items.length ? items.join("\n") : "Aucun rapport écrit attendu pour cette certification."}`,
       ),
     );
-  for (const d of deadlines) {
-    const text = `*${stateMark(d)}* — ${d.deadline.task}\n${frenchDate(d.deadline.due, false)} · ${stateText(d.state, s.timezone)} · pour : ${d.deadline.audience} · \`${d.deadline.id}\``;
-    blocks.push(
-      manager && d.state.kind !== "done"
-        ? { type: "section", text: { type: "mrkdwn", text }, accessory: doneButton(s, d.deadline.id) }
-        : md(text),
-    );
+    if (st.own.deliverables.some((d) => !d.verdict))
+      blocks.push(
+        context(
+          "Faites vérifier un rapport avant de le remettre : envoyez-le-moi en message direct (PDF ou .docx).",
+        ),
+      );
+  } else {
+    const deadlines = opts.compact
+      ? st.deadlines.filter((d) => d.state.kind !== "done").slice(0, 4)
+      : st.deadlines;
+    blocks.push(md(`*${deadlinesHeading(st)}*`));
+    if (!deadlines.length)
+      blocks.push(
+        md(
+          st.deadlines.length
+            ? "Tout est fait."
+            : manager
+              ? "Aucune échéance tant que les jalons ne sont pas renseignés (`/session set lancement=… fin-prairie=… debut-session=… fin-session=…`)."
+              : "Aucune pour l'instant.",
+        ),
+      );
+    for (const d of deadlines) {
+      // The id is what `/session done` takes: shown to managers outside the Home tab only.
+      const id = manager && !opts.compact ? ` · \`${d.deadline.id}\`` : "";
+      const text = `*${stateMark(d)}* — ${d.deadline.task}\n${frenchDate(d.deadline.due, false)} · ${stateText(d.state, s.timezone)} · pour : ${d.deadline.audience}${id}`;
+      blocks.push(
+        manager && d.state.kind !== "done"
+          ? { type: "section", text: { type: "mrkdwn", text }, accessory: doneButton(s, d.deadline.id) }
+          : md(text),
+      );
+    }
   }
   if (st.missingMilestones.length)
     blocks.push(
@@ -81,12 +105,14 @@ export function sessionStatusBlocks(st: SessionStatus, opts: { compact?: boolean
     );
   if (st.all) {
     const a = st.all;
-    const reports = a.reports
-      .map(
-        (r) =>
-          `• ${r.deliverable} : ${r.ok} conforme(s), ${r.failing} à reprendre, ${r.notChecked} non vérifié(s)`,
-      )
-      .join("\n");
+    const reports = a.reports.length
+      ? a.reports
+          .map(
+            (r) =>
+              `• ${r.title} : ${r.ok} conforme(s), ${r.failing} à reprendre, ${r.notChecked} non vérifié(s)`,
+          )
+          .join("\n")
+      : "Aucun rapport écrit attendu pour cette certification.";
     blocks.push(
       { type: "divider" },
       md(
@@ -99,14 +125,6 @@ export function sessionStatusBlocks(st: SessionStatus, opts: { compact?: boolean
       ? `*Jury* : ${a.jury.members.length} membre(s) — à corriger :\n${a.jury.issues.map((i) => `• ${i.message}`).join("\n")}`
       : `*Jury* : ${a.jury.members.length} membre(s), conforme aux règles du guide.`;
     blocks.push(md(jury));
-  }
-  if (st.own) {
-    const reports = st.own.reports.length
-      ? st.own.reports
-          .map((r) => `• ${r.deliverable} : ${r.ok ? "✅ conforme" : "❌ à reprendre"}`)
-          .join("\n")
-      : "Aucun pour l'instant : envoyez-moi votre rapport (PDF ou .docx) en message direct.";
-    blocks.push({ type: "divider" }, md(`*Vos rapports vérifiés*\n${reports}`));
   }
   return blocks;
 }

@@ -10,6 +10,7 @@ import {
   type VeilleStatusView,
   type VeilleSummary,
 } from "../../veille/service.js";
+import type { CandidateVeilleStatus } from "../../veille/status.js";
 import { veilleSummaryLines } from "../../veille/summary-text.js";
 import {
   MAX_TAKEAWAY_CHARS,
@@ -306,17 +307,18 @@ export function statusBlocks(view: VeilleStatusView): KnownBlock[] {
             : `sous ${target}`;
       return `• ${weekLabel(w.week)} : ${w.minutes ? formatMinutes(w.minutes) : "rien"} — ${state}`;
     });
+    // The weeks are listed once: the summary line counts those under the target, it does not repeat them.
+    const finished = s.weeks.length - 1;
     return [
       header(`Veille — session ${view.session.name}`),
       md(
-        `Série en cours : *${s.streak} semaine${s.streak > 1 ? "s" : ""}* d'au moins ${target}. Total sur ${s.weeks.length} semaines : ${formatMinutes(s.totalMinutes || 0)}.`,
+        `Série en cours : *${s.streak} semaine${s.streak > 1 ? "s" : ""}* d'au moins ${target}. Total sur ${s.weeks.length} semaines : ${formatMinutes(s.totalMinutes || 0)}. ${
+          s.below.length
+            ? `${s.below.length} semaine${s.below.length > 1 ? "s" : ""} terminée${s.below.length > 1 ? "s" : ""} sur ${finished} sous ${target}.`
+            : `Aucune semaine terminée sous ${target} sur la période.`
+        }`,
       ),
       ...listSections(`Vos ${s.weeks.length} dernières semaines`, lines),
-      md(
-        s.below.length
-          ? `*Semaines sous ${target}* : ${s.below.map((w) => weekLabel(w).replace("semaine du ", "")).join(" ; ")}.`
-          : `Aucune semaine terminée sous ${target} sur la période.`,
-      ),
     ];
   }
   const t = view.table;
@@ -390,6 +392,18 @@ export function loggedText(
 }
 
 /** The veille block of `/session status` (staff only) and, compact, of the App Home. */
+/** A candidate's own veille in a few words, for `/session status` and the Home tab. */
+export function ownVeilleBlocks(s: CandidateVeilleStatus): KnownBlock[] {
+  const target = formatMinutes(s.targetMinutes);
+  const week = s.weeks.at(-1)?.minutes ?? 0;
+  return [
+    md(
+      `*Votre veille (compétence C6)*\nCette semaine : ${week ? formatMinutes(week) : "rien pour l'instant"} sur ${target} attendue. Série : ${s.streak} semaine${s.streak > 1 ? "s" : ""} d'au moins ${target}.${s.below.length ? ` ${s.below.length} semaine${s.below.length > 1 ? "s" : ""} terminée${s.below.length > 1 ? "s" : ""} sous ${target} sur les ${s.weeks.length - 1} dernières.` : ""}`,
+    ),
+    context('Consigner : `/veille log 1h "titre" https://…` · détail : `/veille status`.'),
+  ];
+}
+
 export function veilleSummaryBlocks(s: VeilleSummary, timezone: string, compact = false): KnownBlock[] {
   const target = formatMinutes(s.targetMinutes);
   const blocks: KnownBlock[] = [

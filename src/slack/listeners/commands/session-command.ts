@@ -1,14 +1,12 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from "@slack/bolt";
 import { runSessionCommand, SESSION_HELP } from "../../../sessions/commands.js";
 import { replyText } from "../../../sessions/format.js";
-import { veilleSummaryForSession } from "../../../veille/service.js";
 import type { SlackDeps } from "../../deps.js";
 import { respondWithError } from "../../reply-error.js";
-import { actorOf, emailResolver, linkByEmail, sessionDepsFor } from "../../sessions.js";
+import { actorOf, emailResolver, linkByEmail, sessionDepsFor, veilleBlocksFor } from "../../sessions.js";
 import { unescapeSlackText } from "../../slack-text.js";
 import { textBlocks } from "../../views/blocks.js";
 import { sessionReplyBlocks } from "../../views/session-blocks.js";
-import { veilleSummaryBlocks } from "../../views/veille-blocks.js";
 
 /** `/session …`: the sessions feature for managers, trainers and candidates; replies are private. */
 export function sessionCommand(deps: SlackDeps, now: () => Date = () => new Date()) {
@@ -16,25 +14,21 @@ export function sessionCommand(deps: SlackDeps, now: () => Date = () => new Date
     await ack();
     try {
       await linkByEmail(deps, client, command.user_id);
-      const { sessions, deliverableIds } = await sessionDepsFor(deps);
+      const { sessions, deliverables } = await sessionDepsFor(deps);
       const reply = await runSessionCommand(unescapeSlackText(command.text), {
         deps: sessions,
         actor: actorOf(deps, command.user_id),
         channelId: command.channel_id,
         now: now(),
-        deliverableIds,
+        deliverables,
         resolveEmail: emailResolver(client),
       });
       const text = replyText(reply, SESSION_HELP);
       let blocks = sessionReplyBlocks(reply) ?? (text.length > 2900 ? textBlocks(text) : undefined);
-      // Staff see the session's veille too: composed here so neither feature depends on the other.
-      if (reply.kind === "status" && reply.status.all && blocks) {
-        const s = reply.status.session;
-        blocks = [
-          ...blocks,
-          { type: "divider" as const },
-          ...veilleSummaryBlocks(await veilleSummaryForSession(deps.db, s, now()), s.timezone),
-        ].slice(0, 50);
+      // The session's veille, as the viewer may see it (summary for staff, one's own for a candidate).
+      if (reply.kind === "status" && blocks) {
+        const veille = await veilleBlocksFor(deps, command.user_id, reply.status, now(), false);
+        if (veille.length) blocks = [...blocks, { type: "divider" as const }, ...veille].slice(0, 50);
       }
       await respond({ response_type: "ephemeral", text: text.slice(0, 3000), blocks });
     } catch (e) {

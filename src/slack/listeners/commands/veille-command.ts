@@ -100,7 +100,9 @@ async function run(
       } catch (e) {
         // The takeaways' `;` syntax is easy to forget: every refusal of the command recalls it.
         if (isCertibotError(e) && e.code === "VEILLE_INVALID") {
-          await reply(`${e.userMessage("fr")}\nUsage : \`${LOG_USAGE}\``);
+          // Once: some refusals already end with it.
+          const message = e.userMessage("fr");
+          await reply(message.includes(LOG_USAGE) ? message : `${message}\nUsage : \`${LOG_USAGE}\``);
           return;
         }
         throw e;

@@ -1,28 +1,23 @@
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from "@slack/bolt";
 import type { KnownBlock } from "@slack/types";
 import { sessionStatus, visibleSessions } from "../../../sessions/service.js";
-import { veilleSummaryForSession } from "../../../veille/service.js";
 import type { SlackDeps } from "../../deps.js";
-import { actorOf, linkByEmail, sessionDepsFor } from "../../sessions.js";
+import { actorOf, linkByEmail, sessionDepsFor, veilleBlocksFor } from "../../sessions.js";
 import { homeView, SUGGESTED_PROMPTS } from "../../views/home-view.js";
 import { sessionStatusBlocks } from "../../views/session-blocks.js";
-import { veilleSummaryBlocks } from "../../views/veille-blocks.js";
 
 /** Sessions shown on the Home tab: the nearest ones, compact, for the viewer's role. */
 const HOME_SESSIONS = 3;
 
 async function sessionsSection(deps: SlackDeps, userId: string, now: Date): Promise<KnownBlock[]> {
-  const { sessions, deliverableIds } = await sessionDepsFor(deps);
+  const { sessions, deliverables } = await sessionDepsFor(deps);
   const actor = actorOf(deps, userId);
   const visible = (await visibleSessions(sessions, actor)).slice(0, HOME_SESSIONS);
   const blocks: KnownBlock[] = [];
   for (const { session } of visible) {
-    const st = await sessionStatus(sessions, actor, session, now, deliverableIds);
+    const st = await sessionStatus(sessions, actor, session, now, deliverables);
     blocks.push(...sessionStatusBlocks(st, { compact: true }));
-    if (st.all)
-      blocks.push(
-        ...veilleSummaryBlocks(await veilleSummaryForSession(deps.db, session, now), session.timezone, true),
-      );
+    blocks.push(...(await veilleBlocksFor(deps, userId, st, now, true)));
     blocks.push({ type: "divider" });
   }
   return blocks;
@@ -48,9 +43,12 @@ export function appHomeOpened(deps: SlackDeps, now: () => Date = () => new Date(
         deps.log.error("home sessions failed", { error: e as Error });
         return [];
       });
+    const titles = await sessionDepsFor(deps)
+      .then((d) => d.sessions.knowledge.referentials)
+      .catch(() => []);
     await client.views.publish({
       user_id: event.user,
-      view: homeView(deps.answering.retriever.records, sessions),
+      view: homeView(deps.answering.retriever.records, sessions, titles),
     });
   };
 }
