@@ -70,3 +70,25 @@ export async function updateChannelSettings(
   );
   return next;
 }
+
+/** Remembers the channel the user was viewing for a thread (the latest one wins). */
+export async function setThreadContext(
+  db: Queryable,
+  conversationId: string,
+  contextChannelId: string,
+): Promise<void> {
+  await db.query(
+    `insert into thread_contexts (conversation_id, context_channel_id) values ($1, $2)
+     on conflict (conversation_id) do update set context_channel_id = excluded.context_channel_id, updated_at = now()`,
+    [conversationId, contextChannelId],
+  );
+}
+
+/** The channel the user was viewing for this thread, if Slack told us. */
+export async function threadContext(db: Queryable, conversationId: string): Promise<string | null> {
+  const [row] = await db.query<{ context_channel_id: string }>(
+    "select context_channel_id from thread_contexts where conversation_id = $1",
+    [conversationId],
+  );
+  return row?.context_channel_id ?? null;
+}

@@ -28,6 +28,11 @@ export const retentionJob: Job = {
       "delete from conversation_turns where created_at < $1::timestamptz - make_interval(days => $2) returning 1 as x",
       [at.toISOString(), RETENTION.conversationTurnsDays],
     );
+    // The channel viewed for an assistant thread goes with the thread's turns.
+    await db.query(
+      "delete from thread_contexts where updated_at < $1::timestamptz - make_interval(days => $2)",
+      [at.toISOString(), RETENTION.conversationTurnsDays],
+    );
     log.info("retention", { inboundEvents: events.length, conversationTurns: turns.length });
   },
 };

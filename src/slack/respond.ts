@@ -1,14 +1,23 @@
 import type { WebClient } from "@slack/web-api";
-import { type AnswerDetails, answerQuestion, answerQuestionStreaming } from "../answering/answer.js";
+import {
+  type AnswerDetails,
+  type AskOptions,
+  answerQuestion,
+  answerQuestionStreaming,
+} from "../answering/answer.js";
 import {
   appendTurn,
   type ChannelSettings,
   channelSettings,
   recentTurns,
+  threadContext,
 } from "../answering/conversations.js";
 import type { ChatTurn } from "../answering/llm.js";
 import { logAnswer, type SlackIds } from "../db/qa-log.js";
+import { truncate } from "../lib/text.js";
+import { sessionsInChannel } from "../sessions/store.js";
 import type { SlackDeps } from "./deps.js";
+import { mrkdwnToMarkdown, SOURCES_PARAGRAPH } from "./markdown.js";
 import { replyWithError } from "./reply-error.js";
 import { answerBlocks, answerMessages } from "./views/answer-blocks.js";
 
@@ -90,96 +99,180 @@ export async function postAnswer(
   }
 }
 
+/** What the bot shows while it works: a status with rotating messages (Slack's agent idiom). */
+export const THINKING = {
+  fr: {
+    status: "cherche dans les référentiels…",
+    loading: [
+      "Je lis les référentiels…",
+      "Je cherche les passages qui répondent…",
+      "Je vérifie les codes et les chiffres…",
+      "Je rédige la réponse…",
+    ],
+  },
+} as const;
+
+/** Sets (or clears, with "") the thread's status; false where Slack refuses it (not an agent thread). */
+async function threadStatus(deps: SlackDeps, q: QuestionInThread, on: boolean): Promise<boolean> {
+  try {
+    await q.client.assistant.threads.setStatus({
+      channel_id: q.channel,
+      thread_ts: q.threadTs,
+      status: on ? THINKING.fr.status : "",
+      ...(on ? { loading_messages: [...THINKING.fr.loading] } : {}),
+    });
+    return true;
+  } catch (e) {
+    deps.log.info("thread status refused", { error: e as Error });
+    return false;
+  }
+}
+
 /**
- * A question asked by mention or in a thread the bot follows: 👀 while it
- * works, then the answer in the thread with its sources and feedback buttons.
+ * The channel a DM thread was opened from (assistant_thread_context_changed)
+ * picks its default referential: that channel's own default, else the
+ * referential of the session the channel belongs to.
+ */
+export async function contextReferential(deps: SlackDeps, conversation: string): Promise<string | null> {
+  const viewed = await threadContext(deps.db, conversation);
+  if (!viewed) return null;
+  const settings = await channelSettings(deps.db, viewed);
+  if (settings.defaultReferential) return settings.defaultReferential;
+  const [session] = await sessionsInChannel(deps.db, viewed);
+  return session?.referential ?? null;
+}
+
+/**
+ * Answers, streaming the text with chat.startStream/appendStream/stopStream
+ * (standard Markdown) and closing with the sources and feedback blocks. Where
+ * streaming is refused: in a DM, one message posted then updated as the text
+ * grows; in a channel thread, the answer posted whole when ready.
+ */
+async function streamAnswer(
+  deps: SlackDeps,
+  q: QuestionInThread,
+  opts: AskOptions,
+  fallback: "update" | "post",
+): Promise<void> {
+  let streamTs: string | null = null;
+  let streaming = true;
+  let posted: string | null = null;
+  let text = "";
+  const a = await answerQuestionStreaming(
+    deps.answering,
+    q.question,
+    async (delta) => {
+      // The sources line is the closing context block, not streamed text.
+      if (SOURCES_PARAGRAPH.test(delta)) return;
+      text += delta;
+      if (streaming) {
+        try {
+          const markdown_text = mrkdwnToMarkdown(delta);
+          if (!streamTs) {
+            const res = await q.client.chat.startStream({
+              channel: q.channel,
+              thread_ts: q.threadTs,
+              markdown_text,
+              recipient_user_id: q.user,
+              ...(q.team ? { recipient_team_id: q.team } : {}),
+            });
+            streamTs = res.ts ?? null;
+          } else {
+            await q.client.chat.appendStream({ channel: q.channel, ts: streamTs, markdown_text });
+          }
+          return;
+        } catch (e) {
+          deps.log.info("streaming refused, fallback", { error: e as Error, fallback });
+          streaming = false;
+        }
+      }
+      if (fallback === "post") return;
+      // DM fallback: one message, updated as the text grows.
+      if (!posted) {
+        const res = await q.client.chat.postMessage({ channel: q.channel, thread_ts: q.threadTs, text });
+        posted = res.ts ?? null;
+      } else {
+        await q.client.chat.update({ channel: q.channel, ts: posted, text });
+      }
+    },
+    opts,
+  );
+  const qaId = await logAndRemember(deps, q, a);
+  if (streamTs) {
+    const closing = answerBlocks(a, [], { qaId: String(qaId), question: q.question });
+    await q.client.chat.stopStream({
+      channel: q.channel,
+      ts: streamTs,
+      ...(closing.length ? { blocks: closing } : {}),
+    });
+  } else if (posted) {
+    const [first = []] = answerMessages(a.answer);
+    const blocks = answerBlocks(a, first, { qaId: String(qaId), question: q.question });
+    await q.client.chat.update({ channel: q.channel, ts: posted, text: a.answer.slice(0, 3_000), blocks });
+  } else {
+    await postAnswer(q.client, q.channel, q.threadTs, a, qaId);
+  }
+}
+
+/**
+ * A question asked by mention or in a thread the bot follows: a thread status
+ * while it works (👀 where Slack refuses a status in that channel), then the
+ * answer in the thread with its sources and feedback buttons. With a model
+ * the answer is streamed (it arrives over time); an extractive answer is
+ * ready at once and posted whole.
  */
 export async function answerInThread(deps: SlackDeps, q: QuestionInThread): Promise<void> {
   const react = (name: "add" | "remove") =>
     q.client.reactions[name]({ channel: q.channel, timestamp: q.messageTs, name: "eyes" }).catch((e) =>
       deps.log.warn("reaction failed", { error: e as Error }),
     );
-  await react("add");
+  const status = await threadStatus(deps, q, true);
+  if (!status) await react("add");
   try {
     const history = q.known?.history ?? (await recentTurns(deps.db, conversationId(q.channel, q.threadTs)));
     const settings = q.known?.settings ?? (await channelSettings(deps.db, q.channel));
-    const a = await answerQuestion(deps.answering, q.question, {
-      history,
-      defaultReferential: settings.defaultReferential ?? undefined,
-    });
-    const qaId = await logAndRemember(deps, q, a);
-    await postAnswer(q.client, q.channel, q.threadTs, a, qaId);
-  } catch (e) {
-    await replyWithError(deps, e, { client: q.client, channel: q.channel, threadTs: q.threadTs });
-  } finally {
-    await react("remove");
-  }
-}
-
-/**
- * A direct message (the app's Messages tab): thread status while thinking,
- * then the answer streamed with chat.startStream/appendStream/stopStream,
- * falling back to post-then-update where streaming is refused.
- */
-export async function answerInDirectMessage(deps: SlackDeps, q: QuestionInThread): Promise<void> {
-  const status = (text: string) =>
-    q.client.assistant.threads
-      .setStatus({ channel_id: q.channel, thread_ts: q.threadTs, status: text })
-      .catch((e) => deps.log.warn("thread status failed", { error: e as Error }));
-  await status("cherche dans les référentiels…");
-  let streamTs: string | null = null;
-  let streaming = true;
-  let posted: string | null = null;
-  let text = "";
-  try {
-    const history = await recentTurns(deps.db, conversationId(q.channel, q.threadTs));
-    const a = await answerQuestionStreaming(
-      deps.answering,
-      q.question,
-      async (delta) => {
-        text += delta;
-        if (streaming) {
-          try {
-            if (!streamTs) {
-              const res = await q.client.chat.startStream({
-                channel: q.channel,
-                thread_ts: q.threadTs,
-                markdown_text: delta,
-                recipient_user_id: q.user,
-                ...(q.team ? { recipient_team_id: q.team } : {}),
-              });
-              streamTs = res.ts ?? null;
-            } else {
-              await q.client.chat.appendStream({ channel: q.channel, ts: streamTs, markdown_text: delta });
-            }
-            return;
-          } catch (e) {
-            deps.log.info("streaming refused, post then update", { error: e as Error });
-            streaming = false;
-          }
-        }
-        // Fallback: one message, updated as the text grows.
-        if (!posted) {
-          const res = await q.client.chat.postMessage({ channel: q.channel, thread_ts: q.threadTs, text });
-          posted = res.ts ?? null;
-        } else {
-          await q.client.chat.update({ channel: q.channel, ts: posted, text });
-        }
-      },
-      { history },
-    );
-    const qaId = await logAndRemember(deps, q, a);
-    const [first = []] = answerMessages(a.answer);
-    const closing = answerBlocks(a, [], { qaId: String(qaId), question: q.question });
-    if (streamTs) {
-      await q.client.chat.stopStream({ channel: q.channel, ts: streamTs, blocks: closing });
-    } else if (posted) {
-      const blocks = answerBlocks(a, first, { qaId: String(qaId), question: q.question });
-      await q.client.chat.update({ channel: q.channel, ts: posted, text: a.answer.slice(0, 3_000), blocks });
+    const opts = { history, defaultReferential: settings.defaultReferential ?? undefined };
+    if (deps.answering.llm) {
+      await streamAnswer(deps, q, opts, "post");
+    } else {
+      const a = await answerQuestion(deps.answering, q.question, opts);
+      const qaId = await logAndRemember(deps, q, a);
+      await postAnswer(q.client, q.channel, q.threadTs, a, qaId);
     }
   } catch (e) {
     await replyWithError(deps, e, { client: q.client, channel: q.channel, threadTs: q.threadTs });
   } finally {
-    await status("");
+    if (status) await threadStatus(deps, q, false);
+    else await react("remove");
+  }
+}
+
+/**
+ * A direct message (the app's agent container): a status with loading
+ * messages while thinking, the thread titled after its first question, then
+ * the answer streamed in standard Markdown, falling back to post-then-update
+ * where streaming is refused. The channel the user was viewing (thread
+ * context) sets the default referential.
+ */
+export async function answerInDirectMessage(deps: SlackDeps, q: QuestionInThread): Promise<void> {
+  await threadStatus(deps, q, true);
+  try {
+    const conversation = conversationId(q.channel, q.threadTs);
+    const history = await recentTurns(deps.db, conversation);
+    if (!history.length)
+      await q.client.assistant.threads
+        .setTitle({ channel_id: q.channel, thread_ts: q.threadTs, title: truncate(q.question, 80) })
+        .catch((e) => deps.log.info("thread title refused", { error: e as Error }));
+    const referential = await contextReferential(deps, conversation);
+    await streamAnswer(
+      deps,
+      q,
+      { history, ...(referential ? { defaultReferential: referential } : {}) },
+      "update",
+    );
+  } catch (e) {
+    await replyWithError(deps, e, { client: q.client, channel: q.channel, threadTs: q.threadTs });
+  } finally {
+    await threadStatus(deps, q, false);
   }
 }

@@ -9,7 +9,15 @@ export interface SlackCall {
   token: string | undefined;
 }
 
-const JSON_FIELDS = new Set(["blocks", "attachments", "view", "prompts", "chunks", "metadata"]);
+const JSON_FIELDS = new Set([
+  "blocks",
+  "attachments",
+  "view",
+  "prompts",
+  "chunks",
+  "metadata",
+  "loading_messages",
+]);
 
 /**
  * A fake Slack Web API on 127.0.0.1 that Bolt's WebClient talks to through

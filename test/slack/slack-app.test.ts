@@ -96,7 +96,17 @@ describeEachBackend("Slack app over HTTP", (backend) => {
     ...extra,
   });
 
-  it("answers a mention in its thread, citing the code, with 👀 while working", async () => {
+  /** The handler is done once the thread status it set is cleared (status "" ). */
+  const statusCleared = (n = 1) =>
+    until(
+      () => fake.callsTo("assistant.threads.setStatus").filter((c) => c.args.status === "").length >= n,
+      `${n} status clear(s)`,
+    );
+  type Block = { type: string; block_id?: string; text?: { text: string }; elements?: Record<string, any>[] };
+  const feedbackOf = (blocks: Block[]) =>
+    blocks.find((b) => b.type === "context_actions")?.elements?.find((e) => e.type === "feedback_buttons");
+
+  it("answers a mention in its thread, citing the code, with a thread status while working", async () => {
     const r = await startReplica();
     const ev = mention("que demande la compétence C12 ?");
     const res = await postJson(r.port, eventBody(ev));
@@ -112,10 +122,26 @@ describeEachBackend("Slack app over HTTP", (backend) => {
     expect(blocks[0]!.text!.text).toMatch(/C12 — Programmer les tests automatisés/);
     const context = blocks.find((b) => b.type === "context")!;
     expect(context.elements![0]!.text).toMatch(/rncp37827 · C12 — Programmer les tests automatisés/);
-    const actions = blocks.find((b) => b.type === "actions")!;
-    expect(actions.elements!.map((e) => e.action_id)).toEqual(["feedback_up", "feedback_down"]);
-    await fake.waitFor("reactions.remove");
-    expect(fake.callsTo("reactions.add")[0]!.args).toMatchObject({ name: "eyes", timestamp: ev.ts });
+    // Slack's feedback_buttons element, in a context_actions block.
+    const feedback = blocks.find((b) => b.type === "context_actions")!;
+    expect(feedback.elements).toEqual([
+      expect.objectContaining({
+        type: "feedback_buttons",
+        action_id: "answer_feedback",
+        positive_button: expect.objectContaining({ value: expect.stringMatching(/^up:\d+$/) }),
+        negative_button: expect.objectContaining({ value: expect.stringMatching(/^down:\d+$/) }),
+      }),
+    ]);
+    expect(blocks.some((b) => b.type === "actions")).toBe(false);
+    await statusCleared();
+    const [on] = fake.callsTo("assistant.threads.setStatus");
+    expect(on!.args).toMatchObject({
+      channel_id: "C0CHAN",
+      thread_ts: ev.ts,
+      status: "cherche dans les référentiels…",
+    });
+    expect(on!.args.loading_messages).toEqual(expect.arrayContaining(["Je lis les référentiels…"]));
+    expect(fake.callsTo("reactions.add")).toHaveLength(0);
     const logged = await r.db.query("select codes, mode, found, slack_user_id, question_text from qa_log");
     expect(logged).toEqual([
       expect.objectContaining({
@@ -143,7 +169,7 @@ describeEachBackend("Slack app over HTTP", (backend) => {
       "the redelivery to be dropped",
     );
     // The answer's handler is done: nothing of it spills into the next test.
-    await fake.waitFor("reactions.remove");
+    await statusCleared();
     expect(fake.callsTo("chat.postMessage")).toHaveLength(1);
   });
 
@@ -158,8 +184,18 @@ describeEachBackend("Slack app over HTTP", (backend) => {
       () => [...a.logs, ...b.logs].some((l) => l.includes("duplicate event dropped")),
       "one replica to drop the event",
     );
-    await fake.waitFor("reactions.remove");
+    await statusCleared();
     expect(fake.callsTo("chat.postMessage")).toHaveLength(1);
+  });
+
+  it("shows 👀 where Slack refuses a status in the channel thread", async () => {
+    const r = await startReplica();
+    fake.failing.set("assistant.threads.setStatus", "not_allowed");
+    const ev = mention("C12 ?");
+    await postJson(r.port, eventBody(ev));
+    await fake.waitFor("chat.postMessage");
+    await fake.waitFor("reactions.remove");
+    expect(fake.callsTo("reactions.add")[0]!.args).toMatchObject({ name: "eyes", timestamp: ev.ts });
   });
 
   it("rejects bad or stale signatures without running any handler", async () => {
@@ -211,7 +247,7 @@ describeEachBackend("Slack app over HTTP", (backend) => {
     expect(reply.text).toMatch(/2 à 5 pages/);
     const ids = reply.blocks.find((b) => b.type === "actions")!.elements!.map((e) => e.action_id);
     expect(ids).toContain("share_answer");
-    expect(ids).toContain("feedback_up");
+    expect(JSON.stringify(reply.blocks)).toMatch(/"type":"feedback_buttons"/);
     expect(ids).toContain("show_referential:rncp37827:E3");
   });
 
@@ -281,6 +317,109 @@ describeEachBackend("Slack app over HTTP", (backend) => {
     expect(fake.callsTo("chat.postMessage")).toHaveLength(2);
   });
 
+  it("answers a thread follow-up about the new aspect only, not the whole previous answer again", async () => {
+    const r = await startReplica();
+    const first = mention("que demande la compétence C12 ?");
+    await postJson(r.port, eventBody(first));
+    const [answer] = await fake.waitFor("chat.postMessage");
+    await postJson(
+      r.port,
+      eventBody({
+        type: "message",
+        channel_type: "channel",
+        user: "U0ALICE",
+        text: "et comment elle est évaluée ?",
+        ts: nextTs(),
+        thread_ts: first.ts,
+        channel: "C0CHAN",
+      }),
+    );
+    const [, followUp] = await fake.waitFor("chat.postMessage", 2);
+    const before = String(answer!.args.text);
+    const after = String(followUp!.args.text);
+    expect(after).toMatch(/C12/);
+    expect(after).toMatch(/évalu/i);
+    expect(after).not.toEqual(before);
+    expect(after.length).toBeLessThan(before.length);
+    await statusCleared(2);
+  });
+
+  it("answers an empty mention and small talk with help, without feedback buttons", async () => {
+    const r = await startReplica();
+    await postJson(r.port, eventBody(mention("")));
+    const [help] = await fake.waitFor("chat.postMessage");
+    const blocks = JSON.stringify(help!.args.blocks);
+    expect(blocks).toMatch(/\/certibot/);
+    expect(blocks).not.toMatch(/feedback_buttons|feedback_up|Sources/);
+    await postJson(r.port, eventBody(mention("merci !")));
+    const [, thanks] = await fake.waitFor("chat.postMessage", 2);
+    expect(JSON.stringify(thanks!.args.blocks)).not.toMatch(/feedback_buttons|subvention|aide à l'embauche/i);
+    await postJson(r.port, eventBody(mention("quel temps fera-t-il demain à Paris ?")));
+    const [, , weather] = await fake.waitFor("chat.postMessage", 3);
+    // Declined, saying what the bot covers (a decline may still be rated: it could be wrong).
+    expect(String(weather!.args.text)).toMatch(/ne couvrent pas cette question/);
+    await statusCleared(3);
+  });
+
+  it("keeps the viewed channel of an assistant thread, which sets the thread's default referential", async () => {
+    const r = await startReplica();
+    const thread = { user_id: "U0ALICE", channel_id: "D0DM", thread_ts: "1700000100.000100" };
+    await postJson(
+      r.port,
+      eventBody({
+        type: "assistant_thread_started",
+        assistant_thread: { ...thread, context: { channel_id: "C0PROMO", team_id: "T0TEST" } },
+        event_ts: "1700000100.000200",
+      }),
+    );
+    // Suggested prompts for this very thread.
+    const [prompts] = await fake.waitFor("assistant.threads.setSuggestedPrompts");
+    expect(prompts!.args).toMatchObject({ channel_id: "D0DM", thread_ts: thread.thread_ts });
+    expect((prompts!.args.prompts as unknown[]).length).toBe(4);
+    await until(async () => {
+      const rows = await r.db.query<{ context_channel_id: string }>(
+        "select context_channel_id from thread_contexts where conversation_id = $1",
+        [`slack:D0DM:${thread.thread_ts}`],
+      );
+      return rows[0]?.context_channel_id === "C0PROMO";
+    }, "the thread context");
+    // The user moves to a channel whose default is the guide: the thread follows it.
+    await r.db.query(
+      "insert into channel_settings (channel_id, default_referential, updated_by) values ('C0GUIDE', 'simplon-dev-ia-guide', 'U0ADMIN')",
+    );
+    await postJson(
+      r.port,
+      eventBody({
+        type: "assistant_thread_context_changed",
+        assistant_thread: { ...thread, context: { channel_id: "C0GUIDE", team_id: "T0TEST" } },
+        event_ts: "1700000100.000300",
+      }),
+    );
+    await until(async () => {
+      const rows = await r.db.query<{ context_channel_id: string }>(
+        "select context_channel_id from thread_contexts where conversation_id = $1",
+        [`slack:D0DM:${thread.thread_ts}`],
+      );
+      return rows[0]?.context_channel_id === "C0GUIDE";
+    }, "the new thread context");
+    await postJson(
+      r.port,
+      eventBody({
+        type: "message",
+        channel_type: "im",
+        user: "U0ALICE",
+        text: "c8 c'est quoi ?",
+        ts: nextTs(),
+        thread_ts: thread.thread_ts,
+        channel: "D0DM",
+      }),
+    );
+    const [stop] = await fake.waitFor("chat.stopStream");
+    // C8 exists in both: the viewed channel's referential answers first.
+    expect(JSON.stringify(stop!.args.blocks)).toMatch(/simplon-dev-ia-guide · C8/);
+    await r.db.query("delete from channel_settings");
+  });
+
   it("ignores bot messages, edits and its own posts", async () => {
     const r = await startReplica();
     for (const ev of [
@@ -326,9 +465,17 @@ describeEachBackend("Slack app over HTTP", (backend) => {
     const start = fake.callsTo("chat.startStream")[0]!;
     expect(start.args).toMatchObject({ channel: "D0DM", thread_ts: ts, recipient_user_id: "U0ALICE" });
     const streamed = [start, ...fake.callsTo("chat.appendStream")].map((c) => c.args.markdown_text).join("");
-    expect(streamed).toMatch(/^\*E3 — Cas pratique 2/);
+    // Standard Markdown: **bold**, not mrkdwn's *bold* (which Markdown shows in italics).
+    expect(streamed).toMatch(/^\*\*E3 — Cas pratique 2[^*\n]*\*\*/);
     expect(streamed).toMatch(/2 à 5 pages/);
-    expect(JSON.stringify(stop!.args.blocks)).toMatch(/feedback_up/);
+    expect(streamed).not.toMatch(/Sources ?:/);
+    expect(JSON.stringify(stop!.args.blocks)).toMatch(/"type":"feedback_buttons"/);
+    // The DM thread is titled after its first question.
+    expect(fake.callsTo("assistant.threads.setTitle")[0]!.args).toMatchObject({
+      channel_id: "D0DM",
+      thread_ts: ts,
+      title: "how many pages for the E3 report?",
+    });
     // The status is cleared once the stream is closed.
     await until(
       () => fake.callsTo("assistant.threads.setStatus").at(-1)?.args.status === "",
@@ -336,6 +483,7 @@ describeEachBackend("Slack app over HTTP", (backend) => {
     );
     const statuses = fake.callsTo("assistant.threads.setStatus").map((c) => c.args.status);
     expect(statuses[0]).toMatch(/cherche/);
+    expect(fake.callsTo("assistant.threads.setStatus")[0]!.args.loading_messages).toHaveLength(4);
     expect(statuses).toHaveLength(2);
   });
 
@@ -355,7 +503,8 @@ describeEachBackend("Slack app over HTTP", (backend) => {
     );
     const updates = await fake.waitFor("chat.update");
     await until(
-      () => JSON.stringify(fake.callsTo("chat.update").at(-1)!.args.blocks ?? "").includes("feedback_up"),
+      () =>
+        JSON.stringify(fake.callsTo("chat.update").at(-1)!.args.blocks ?? "").includes("feedback_buttons"),
       "final update",
     );
     expect(fake.callsTo("chat.postMessage")).toHaveLength(1);
@@ -366,27 +515,34 @@ describeEachBackend("Slack app over HTTP", (backend) => {
     const r = await startReplica();
     await postJson(r.port, eventBody(mention("C12 ?")));
     const [answer] = await fake.waitFor("chat.postMessage");
-    const blocks = answer!.args.blocks as {
-      type: string;
-      elements?: { action_id: string; value: string }[];
-    }[];
-    const qaId = blocks.find((b) => b.type === "actions")!.elements![0]!.value;
-    const click = (action_id: string) =>
+    const blocks = answer!.args.blocks as Block[];
+    const element = feedbackOf(blocks)!;
+    const qaId = String(element.positive_button.value).replace("up:", "");
+    // What Slack sends for a click on the feedback_buttons element: its action id, the clicked button's value.
+    const click = (value: string) =>
       postForm(
         r.port,
         blockActions({
           user: "U0BOB",
           responseUrl: fake.responseUrl("act1"),
           message: { ts: "1", text: "answer", blocks },
-          actions: [{ type: "button", action_id, value: qaId }],
+          actions: [
+            {
+              type: "feedback_buttons",
+              block_id: "answer_feedback",
+              action_id: "answer_feedback",
+              value,
+              text: { type: "plain_text", text: "👍" },
+            },
+          ],
         }),
       );
-    expect((await click("feedback_up")).status).toBe(200);
+    expect((await click(element.positive_button.value)).status).toBe(200);
     await until(() => fake.responseUrlPosts.length === 1, "the message update");
     expect(JSON.stringify(fake.responseUrlPosts[0]!.body)).toMatch(/avis enregistré/);
-    expect(JSON.stringify(fake.responseUrlPosts[0]!.body)).not.toMatch(/feedback_up/);
+    expect(JSON.stringify(fake.responseUrlPosts[0]!.body)).not.toMatch(/feedback_buttons/);
 
-    await click("feedback_down");
+    await click(element.negative_button.value);
     const [open] = await fake.waitFor("views.open");
     const view = open!.args.view as { callback_id: string; private_metadata: string };
     expect(view).toMatchObject({ callback_id: "feedback_modal", private_metadata: qaId });
@@ -429,12 +585,11 @@ describeEachBackend("Slack app over HTTP", (backend) => {
         { length: 60 },
         (_, i) => `Paragraphe ${"ABCDEFGHIJ"[i % 10]} : ${"blabla ".repeat(70)}`,
       ).join("\n\n");
+    // Where Slack refuses streaming in the channel, the answer is posted in parts.
+    fake.failing.set("chat.startStream", "not_allowed");
     try {
       await postJson(r.port, eventBody(mention("que demande la compétence C12 ?")));
-      await until(
-        () => fake.callsTo("chat.postMessage").length >= 2 && fake.callsTo("reactions.remove").length === 1,
-        "all parts",
-      );
+      await statusCleared();
     } finally {
       openai.reply = (m) => `Réponse du modèle (${m.length} messages). Source : rncp37827 · C12`;
     }
@@ -449,17 +604,28 @@ describeEachBackend("Slack app over HTTP", (backend) => {
       total += chars;
     }
     expect(total).toBeGreaterThan(24_000);
-    expect(JSON.stringify(posts.at(-1)!.args.blocks)).toMatch(/feedback_up/);
+    expect(JSON.stringify(posts.at(-1)!.args.blocks)).toMatch(/feedback_buttons/);
   });
 
   it("still answers, extractively, when the LLM server is down", async () => {
     const r = await startReplica({ llm: true });
     openai.mode = "error";
-    await postJson(r.port, eventBody(mention("que demande la compétence C12 ?")));
-    const [answer] = await fake.waitFor("chat.postMessage");
-    const text = JSON.stringify(answer!.args.blocks);
+    const ev = mention("que demande la compétence C12 ?");
+    await postJson(r.port, eventBody(ev));
+    // With a model, the channel thread is streamed too, to the one who asked.
+    const [stop] = await fake.waitFor("chat.stopStream");
+    expect(fake.callsTo("chat.startStream")[0]!.args).toMatchObject({
+      channel: "C0CHAN",
+      thread_ts: ev.ts,
+      recipient_user_id: "U0ALICE",
+      recipient_team_id: "T0TEST",
+    });
+    const text = [...fake.callsTo("chat.startStream"), ...fake.callsTo("chat.appendStream")]
+      .map((c) => c.args.markdown_text)
+      .join("");
     expect(text).toMatch(/C12 — Programmer les tests automatisés/);
     expect(text).toMatch(/le modèle de langage n'a pas répondu/);
+    expect(JSON.stringify(stop!.args.blocks)).toMatch(/feedback_buttons/);
   });
 
   it("publishes the Home tab and offers prompts in the Messages tab", async () => {
@@ -470,7 +636,11 @@ describeEachBackend("Slack app over HTTP", (backend) => {
     );
     const [publish] = await fake.waitFor("views.publish");
     expect(publish!.args.user_id).toBe("U0ALICE");
-    expect(JSON.stringify(publish!.args.view)).toMatch(/rncp37827.*21 compétences/);
+    const home = JSON.stringify(publish!.args.view);
+    expect(home).toMatch(
+      /Référentiel d'activités, de compétences et d'évaluation — Développeur en intelligence artificielle \(RNCP37827\)/,
+    );
+    expect(home).not.toMatch(/passages indexés|compétences,|`rncp37827`/);
     await postJson(
       r.port,
       eventBody({ type: "app_home_opened", user: "U0ALICE", channel: "D0DM", tab: "messages" }),

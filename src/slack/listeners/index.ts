@@ -8,7 +8,13 @@ import { registerViews } from "./views/index.js";
 
 /** What the code listens to; the manifest test checks manifest.yml declares exactly these. */
 export const LISTENED = {
-  events: ["app_mention", "message", "app_home_opened"],
+  events: [
+    "app_mention",
+    "message",
+    "app_home_opened",
+    "assistant_thread_started",
+    "assistant_thread_context_changed",
+  ],
   commands: ["/certibot", "/session", "/veille", "/rapport"],
 } as const;
 

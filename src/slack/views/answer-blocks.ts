@@ -8,6 +8,9 @@ export const MESSAGE_MAX = 11_000;
 export const BLOCKS_MAX = 45;
 
 export const ACTIONS = {
+  /** The `feedback_buttons` element; its value is `up:<qa id>` or `down:<qa id>`. */
+  feedback: "answer_feedback",
+  /** Plain buttons of messages posted before the feedback_buttons element: still handled. */
   feedbackUp: "feedback_up",
   feedbackDown: "feedback_down",
   share: "share_answer",
@@ -19,6 +22,8 @@ const L = {
     sources: "Sources",
     helpful: "👍 Utile",
     notHelpful: "👎 Pas utile",
+    helpfulLabel: "Réponse utile",
+    notHelpfulLabel: "Réponse pas utile : dire ce qui n'allait pas",
     share: "Partager dans le canal",
     other: (ref: string, code: string) => `${code} dans ${ref}`,
     continued: "… (suite dans le message suivant)",
@@ -27,6 +32,8 @@ const L = {
     sources: "Sources",
     helpful: "👍 Helpful",
     notHelpful: "👎 Not helpful",
+    helpfulLabel: "Helpful answer",
+    notHelpfulLabel: "Not helpful: say what was wrong",
     share: "Share in channel",
     other: (ref: string, code: string) => `${code} in ${ref}`,
     continued: "… (continued in the next message)",
@@ -129,24 +136,36 @@ export function answerBlocks(
       value: opts.qaId ?? "none",
     });
   }
-  // Small talk and help are not answers to rate.
-  if (opts.qaId && !a.smallTalk) {
-    buttons.push(
-      {
-        type: "button",
-        action_id: ACTIONS.feedbackUp,
-        text: { type: "plain_text", text: l.helpful },
-        value: opts.qaId,
-      },
-      {
-        type: "button",
-        action_id: ACTIONS.feedbackDown,
-        text: { type: "plain_text", text: l.notHelpful },
-        value: opts.qaId,
-      },
-    );
-  }
   if (buttons.length)
     blocks.push({ type: "actions", block_id: "answer_actions", elements: buttons.slice(0, 25) });
+  // Small talk and help are not answers to rate.
+  if (opts.qaId && !a.smallTalk) blocks.push(feedbackBlock(a.lang, opts.qaId));
   return blocks;
+}
+
+export const FEEDBACK_BLOCK_ID = "answer_feedback";
+
+/** Slack's own 👍/👎 for AI answers: a `feedback_buttons` element in a `context_actions` block. */
+export function feedbackBlock(lang: "fr" | "en", qaId: string): KnownBlock {
+  const l = L[lang];
+  return {
+    type: "context_actions",
+    block_id: FEEDBACK_BLOCK_ID,
+    elements: [
+      {
+        type: "feedback_buttons",
+        action_id: ACTIONS.feedback,
+        positive_button: {
+          text: { type: "plain_text", text: l.helpful },
+          accessibility_label: l.helpfulLabel,
+          value: `up:${qaId}`,
+        },
+        negative_button: {
+          text: { type: "plain_text", text: l.notHelpful },
+          accessibility_label: l.notHelpfulLabel,
+          value: `down:${qaId}`,
+        },
+      },
+    ],
+  };
 }

@@ -13,6 +13,7 @@ import { registerVeilleActions } from "./veille-actions.js";
 
 /** Action ids handled; every button the views build must use one of these. */
 export const ACTION_IDS = [
+  ACTIONS.feedback,
   ACTIONS.feedbackUp,
   ACTIONS.feedbackDown,
   ACTIONS.share,
@@ -24,6 +25,7 @@ export const ACTION_IDS = [
 ] as const;
 
 export function registerActions(app: App, deps: SlackDeps): void {
+  app.action(ACTIONS.feedback, feedbackAction(deps));
   app.action(ACTIONS.feedbackUp, feedbackAction(deps, "up"));
   app.action(ACTIONS.feedbackDown, feedbackAction(deps, "down"));
   app.action(ACTIONS.share, shareAnswerAction(deps));
