@@ -102,7 +102,13 @@ describeEachBackend("Slack app over HTTP", (backend) => {
       () => fake.callsTo("assistant.threads.setStatus").filter((c) => c.args.status === "").length >= n,
       `${n} status clear(s)`,
     );
-  type Block = { type: string; block_id?: string; text?: { text: string }; elements?: Record<string, any>[] };
+  type Element = {
+    type: string;
+    action_id?: string;
+    positive_button: { value: string };
+    negative_button: { value: string };
+  };
+  type Block = { type: string; block_id?: string; text?: { text: string }; elements?: Element[] };
   const feedbackOf = (blocks: Block[]) =>
     blocks.find((b) => b.type === "context_actions")?.elements?.find((e) => e.type === "feedback_buttons");
 
