@@ -75,6 +75,19 @@ describe("certibot check-report", () => {
     expect(r.stdout).toMatch(/\[x\] Gestion de projet/);
   });
 
+  it("accepts the names Slack accepts for a deliverable: e3, chef d'oeuvre, mémoire", async () => {
+    const e3 = await runCli(["check-report", "--json", "--deliverable", "e3", file("e3.pdf")], { env });
+    expect(e3.code).toBe(0);
+    expect(JSON.parse(e3.stdout).deliverable).toBe("cas-pratique-e3");
+    expect(e3.stderr).toBe("");
+    const chef = await runCli(["check-report", "--deliverable", "chef d'oeuvre", file("chef.docx")], { env });
+    expect(chef.stdout).toMatch(/chef-doeuvre\) — conforme/);
+    const memoire = await runCli(["check-report", "--json", "--deliverable", "mémoire", file("e3.pdf")], {
+      env,
+    });
+    expect(JSON.parse(memoire.stdout).deliverable).toBe("memoire-expert-ia");
+  });
+
   it("guesses the deliverable when none is given, and says so", async () => {
     const human = await runCli(["check-report", file("e3.pdf")], { env });
     expect(human.code).toBe(0);

@@ -86,6 +86,20 @@ describe("certibot ask", () => {
     expect(down.stderr).not.toMatch(/sk-test/);
   });
 
+  it("jobs list shows every time in one zone", async () => {
+    const r = await runCli(["jobs", "list"], { env });
+    expect(r.code).toBe(0);
+    const zones = [...r.stdout.matchAll(/prochaine exécution : [\d -:]+ \(([^)]+)\)/g)].map((m) => m[1]);
+    expect(zones.length).toBeGreaterThanOrEqual(5);
+    expect(new Set(zones)).toEqual(new Set(["Europe/Paris"]));
+  });
+
+  it("prints its version", async () => {
+    const r = await runCli(["--version"], { env });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^certibot \d+\.\d+\.\d+\n$/);
+  });
+
   it("exits 2 with a clear message on usage errors, without a stack trace", async () => {
     for (const args of [["ask"], ["ask", "--nope", "x"], ["frobnicate"], []]) {
       const r = await runCli(args, { env });

@@ -156,7 +156,18 @@ describeEachBackend(
         "fin-session=2025-05-09",
       );
       expect(created.stderr).toBe("");
-      expect(created.stdout).toMatch(/Session dev-ia-2023 \(rncp37827, agate 3006, <#C0PROMO>\) créée/);
+      // Plain text in a terminal: no Slack markup; all four milestones given, so no "Renseignez ses jalons".
+      expect(created.stdout).toMatch(
+        /Session dev-ia-2023 \(rncp37827, agate 3006, #C0PROMO\) créée, avec ses quatre jalons/,
+      );
+      expect(created.stdout).toMatch(/certibot session roster import/);
+      expect(created.stdout).not.toMatch(/<#|Renseignez|[*`]| \/session/);
+      const status = await cli("status");
+      expect(status.stdout).toMatch(/Rapport du projet chef d'œuvre \(E1\) : 0 conforme/);
+      expect(status.stdout).not.toMatch(/memoire-expert-ia|Mémoire|[*`]|<#/);
+      const help = await cli("help");
+      expect(help.stdout).toMatch(/certibot session status \[session\]/);
+      expect(help.stdout).not.toMatch(/[*`]|<#| \/session/);
       const imported = await cli("roster", "import", join(dir.path, "promo.csv"));
       expect(imported.stdout).toMatch(/2 ajouts.*1 apprenant, 1 formateur/);
       const roster = await cli("roster", "--json");

@@ -1,10 +1,12 @@
 #!/usr/bin/env node
-import { resolve } from "node:path";
+import { readFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { loadConfig } from "../config.js";
+import { loadConfig, PACKAGE_ROOT } from "../config.js";
 import { isCertibotError, toCertibotError } from "../errors.js";
 import { createLogger } from "../log.js";
 import type { CliContext, Command } from "./context.js";
+import { plainText } from "./render.js";
 
 // Commands are loaded on use: `ask` must not pay for Bolt, PGlite or pg at start.
 const COMMANDS: Record<string, { load: () => Promise<Command>; help: string }> = {
@@ -44,7 +46,7 @@ const COMMANDS: Record<string, { load: () => Promise<Command>; help: string }> =
 
 const HELP = `certibot — assistant des référentiels de certification
 
-Usage : certibot <commande> [options]
+Usage : certibot <commande> [options]   (certibot --version : la version)
 
 ${Object.values(COMMANDS)
   .map((c) => `  ${c.help}`)
@@ -65,6 +67,11 @@ export async function main(
     io.stdout.write(`${HELP}\n`);
     return name ? 0 : 2;
   }
+  if (name === "--version" || name === "-V" || name === "version") {
+    const pkg = JSON.parse(await readFile(join(PACKAGE_ROOT, "package.json"), "utf8")) as { version: string };
+    io.stdout.write(`certibot ${pkg.version}\n`);
+    return 0;
+  }
   const command = COMMANDS[name];
   if (!command) {
     io.stderr.write(`certibot : commande inconnue « ${name} ».\n\n${HELP}\n`);
@@ -79,7 +86,7 @@ export async function main(
     return await (await command.load())(rest, { ...io, config, log });
   } catch (e) {
     const err = toCertibotError(e);
-    io.stderr.write(`certibot : ${err.userMessage("fr")}\n`);
+    io.stderr.write(`certibot : ${plainText(err.userMessage("fr"))}\n`);
     if (!isCertibotError(e) || err.code === "INTERNAL") io.stderr.write(`${(e as Error)?.stack ?? e}\n`);
     else if (err.detail && env.CERTIBOT_LOG_LEVEL === "debug") io.stderr.write(`${err.detail}\n`);
     return err.exitCode;

@@ -72,6 +72,15 @@ export const SESSION_HELP = `*/session* — sessions de certification
 • \`/session decision <identifiant PV | "Prénom Nom"> admis|refusé|absent [commentaire]\`
 • \`/session pv [session]\` — PV du jury (parties 1 et 2) en Markdown et CSV`;
 
+/** A pasted roster above this is not a session's list (500 rows of name, e-mail and role fit in far less). */
+export const MAX_ROSTER_BYTES = 256 * 1024;
+
+function formatSize(bytes: number): string {
+  return bytes >= 1024 * 1024
+    ? `${(bytes / 1024 / 1024).toFixed(1).replace(".", ",")} Mo`
+    : `${Math.ceil(bytes / 1024)} Ko`;
+}
+
 interface Parsed {
   words: string[];
   settings: Map<string, string>;
@@ -166,6 +175,10 @@ export async function runSessionCommand(text: string, ctx: CommandContext): Prom
     case "roster":
     case "candidats": {
       if (args[0] && fold(args[0]) === "import") {
+        if (Buffer.byteLength(p.body) > MAX_ROSTER_BYTES)
+          throw new CertibotError("ROSTER_INVALID", {
+            hint: `La liste collée fait ${formatSize(Buffer.byteLength(p.body))} : une liste de session (500 personnes au plus) tient en ${formatSize(MAX_ROSTER_BYTES)}. Vérifiez que c'est le bon fichier, ou importez-la en ligne de commande (certibot session roster import <fichier.csv>).`,
+          });
         const s = await session(args[1]);
         if (!p.body.trim())
           throw invalid(

@@ -2,7 +2,22 @@ import type { DueAlert } from "./alerts.js";
 import type { SessionReply } from "./commands.js";
 import { frenchDate, localDate } from "./dates.js";
 import type { DeadlineState, OwnDeliverable, SessionStatus } from "./status.js";
-import { type Member, MILESTONE_LABELS, ROLE_LABELS, type Session } from "./types.js";
+import {
+  type Member,
+  MILESTONE_LABELS,
+  MILESTONES,
+  type Milestone,
+  ROLE_LABELS,
+  type Session,
+} from "./types.js";
+
+/** How the milestones are typed in `create` and `set`. */
+const MILESTONE_KEYS: Record<Milestone, string> = {
+  launch: "lancement",
+  prairieEnd: "fin-prairie",
+  sessionStart: "debut-session",
+  sessionEnd: "fin-session",
+};
 
 /** Plain text of the session's replies: the CLI prints it; Slack uses it as the notification text. */
 
@@ -132,8 +147,13 @@ export function replyText(reply: SessionReply, help: string): string {
   switch (reply.kind) {
     case "help":
       return help;
-    case "created":
-      return `Session ${sessionLine(reply.session)} créée. Renseignez ses jalons avec /session set ${reply.session.name} lancement=… fin-prairie=… debut-session=… fin-session=…`;
+    case "created": {
+      const missing = MILESTONES.filter((m) => !reply.session[m]);
+      if (!missing.length)
+        return `Session ${sessionLine(reply.session)} créée, avec ses quatre jalons. Importez la liste des candidats : /session roster import session=${reply.session.name}, puis le CSV nom,prenom[,email][,role] à la ligne.`;
+      const keys = missing.map((m) => `${MILESTONE_KEYS[m]}=…`).join(" ");
+      return `Session ${sessionLine(reply.session)} créée. Renseignez ${missing.length === MILESTONES.length ? "ses jalons" : "les jalons manquants"} avec /session set session=${reply.session.name} ${keys}`;
+    }
     case "updated":
       return `Session ${sessionLine(reply.session)} mise à jour.`;
     case "list":

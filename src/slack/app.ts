@@ -7,6 +7,9 @@ import type { SlackDeps } from "./deps.js";
 import { registerListeners } from "./listeners/index.js";
 import { replyWithError } from "./reply-error.js";
 
+/** Largest request body the HTTP receiver reads (Slack's own messages are far smaller). */
+const SLACK_BODY_LIMIT = 16 * 1024 * 1024;
+
 export interface SlackApp {
   app: App;
   /** Starts listening; resolves with the HTTP port (HTTP mode) or null (Socket Mode). */
@@ -34,6 +37,9 @@ export function createSlackApp(deps: SlackDeps): SlackApp {
       signingSecret: slack.signingSecret!,
       endpoints: "/slack/events",
       logger,
+      // Above Bolt's 4 MB, so an oversized paste reaches the handlers, which say what is wrong
+      // (Bolt would answer 413 and the user would see nothing).
+      bodyLimit: SLACK_BODY_LIMIT,
       customRoutes: [
         {
           path: "/healthz",

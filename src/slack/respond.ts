@@ -99,6 +99,21 @@ export async function postAnswer(
   }
 }
 
+/** Longer than this, a message is not a question (a pasted document): said so, not searched. */
+export const MAX_QUESTION_CHARS = 4_000;
+
+/** Answers an oversized message with what to do instead; true when it did. */
+async function refuseTooLong(q: QuestionInThread): Promise<boolean> {
+  if (q.question.length <= MAX_QUESTION_CHARS) return false;
+  const n = q.question.length.toLocaleString("fr-FR");
+  await q.client.chat.postMessage({
+    channel: q.channel,
+    thread_ts: q.threadTs,
+    text: `Votre message fait ${n} caractères : je réponds aux questions de ${MAX_QUESTION_CHARS.toLocaleString("fr-FR")} caractères au plus. Posez une question plus courte ; pour faire vérifier un rapport, envoyez le fichier (PDF ou .docx) plutôt que son texte.`,
+  });
+  return true;
+}
+
 /** What the bot shows while it works: a status with rotating messages (Slack's agent idiom). */
 export const THINKING = {
   fr: {
@@ -222,6 +237,7 @@ async function streamAnswer(
  * ready at once and posted whole.
  */
 export async function answerInThread(deps: SlackDeps, q: QuestionInThread): Promise<void> {
+  if (await refuseTooLong(q)) return;
   const react = (name: "add" | "remove") =>
     q.client.reactions[name]({ channel: q.channel, timestamp: q.messageTs, name: "eyes" }).catch((e) =>
       deps.log.warn("reaction failed", { error: e as Error }),
@@ -255,6 +271,7 @@ export async function answerInThread(deps: SlackDeps, q: QuestionInThread): Prom
  * context) sets the default referential.
  */
 export async function answerInDirectMessage(deps: SlackDeps, q: QuestionInThread): Promise<void> {
+  if (await refuseTooLong(q)) return;
   await threadStatus(deps, q, true);
   try {
     const conversation = conversationId(q.channel, q.threadTs);

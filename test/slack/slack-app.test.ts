@@ -367,6 +367,16 @@ describeEachBackend("Slack app over HTTP", (backend) => {
     await statusCleared(3);
   });
 
+  it("tells the user a pasted text is too long to be a question, instead of searching it", async () => {
+    const r = await startReplica();
+    await postJson(r.port, eventBody(mention(`Voici mon rapport : ${"blabla ".repeat(2_000)}`)));
+    const [reply] = await fake.waitFor("chat.postMessage");
+    expect(String(reply!.args.text)).toMatch(
+      /Votre message fait 14\s?019 caractères : je réponds aux questions de 4\s?000 caractères au plus/,
+    );
+    expect(fake.callsTo("chat.startStream")).toHaveLength(0);
+  });
+
   it("keeps the viewed channel of an assistant thread, which sets the thread's default referential", async () => {
     const r = await startReplica();
     const thread = { user_id: "U0ALICE", channel_id: "D0DM", thread_ts: "1700000100.000100" };

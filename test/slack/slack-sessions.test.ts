@@ -214,6 +214,20 @@ describeEachBackend("Slack sessions", (backend) => {
     expect(later).not.toMatch(/jury de certification/);
   });
 
+  it("answers an oversized pasted roster with a clear message, not a silent 413", async () => {
+    await start();
+    await session(ADMIN, "create promo-x");
+    const row = "Dupont;Marie;marie@example.org;apprenante\n";
+    const huge = `roster import session=promo-x\nnom;prénom;email;rôle\n${row.repeat(Math.ceil((5 * 1024 * 1024) / row.length))}`;
+    const reply = await session(ADMIN, huge);
+    expect(reply.text).toMatch(/La liste collée fait 5,0 Mo/);
+    expect(reply.text).toMatch(/certibot session roster import <fichier\.csv>/);
+    const rows = await dbs[0]!.query<{ n: number }>(
+      "select count(*)::int as n from session_members where role = 'candidate'",
+    );
+    expect(rows[0]!.n).toBe(0);
+  });
+
   it("shows the viewer's sessions on the Home tab", async () => {
     await start();
     await setUpSample();

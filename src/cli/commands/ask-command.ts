@@ -8,7 +8,7 @@ import {
 import { LlmAnswerer } from "../../answering/llm.js";
 import { openKnowledgeBase } from "../../retrieval/knowledge-base.js";
 import { parseArgs, usage } from "../args.js";
-import { type CliContext, type Command, println } from "../context.js";
+import { type CliContext, type Command, println, printText } from "../context.js";
 
 async function deps(ctx: CliContext): Promise<AnswerDeps> {
   const kb = await openKnowledgeBase(ctx.config);
@@ -44,7 +44,8 @@ export const askCommand: Command = async (argv, ctx) => {
   const d = await deps(ctx);
   if (question) {
     const a = await answerQuestion(d, question);
-    println(ctx.stdout, json ? JSON.stringify(toPublicAnswer(a)) : human(a));
+    if (json) println(ctx.stdout, JSON.stringify(toPublicAnswer(a)));
+    else printText(ctx.stdout, human(a));
     return 0;
   }
   // Batch mode: one process, answers in input order.

@@ -1,10 +1,11 @@
 import { readFile, stat } from "node:fs/promises";
 import { CertibotError, toCertibotError } from "../../errors.js";
 import { checkReport, logCheck, tooLarge } from "../../reports/check.js";
+import { resolveDeliverable } from "../../reports/deliverable-names.js";
 import { loadDeliverables } from "../../reports/deliverables.js";
 import { formatChecklist } from "../../reports/format.js";
 import { parseArgs, usage } from "../args.js";
-import { type Command, println } from "../context.js";
+import { type Command, println, printText } from "../context.js";
 
 async function readReport(path: string, maxBytes: number): Promise<Uint8Array> {
   try {
@@ -28,9 +29,13 @@ export const checkReportCommand: Command = async (argv, ctx) => {
   const json = args.flags.has("json");
   const [file, ...extra] = args.positionals;
   if (!file || extra.length)
-    throw usage("usage : certibot check-report [--json] [--deliverable <id>] <fichier.pdf|fichier.docx>");
-  const deliverableId = (args.flags.get("deliverable") as string | undefined) ?? null;
+    throw usage(
+      "usage : certibot check-report [--json] [--deliverable <id|e3|chef d'oeuvre|mémoire…>] <fichier.pdf|fichier.docx>",
+    );
+  const named = (args.flags.get("deliverable") as string | undefined) ?? null;
   const deliverables = await loadDeliverables(ctx.config.knowledgeDir);
+  // `e3`, `chef d'oeuvre`, `mémoire` as in Slack; an unknown name is refused by the checker with the list.
+  const deliverableId = named === null ? null : (resolveDeliverable(named, deliverables)?.id ?? named);
   try {
     const bytes = await readReport(file, ctx.config.reports.maxBytes);
     const result = await checkReport(bytes, { deliverables, deliverableId, limits: ctx.config.reports });
@@ -43,7 +48,7 @@ export const checkReportCommand: Command = async (argv, ctx) => {
         );
       println(ctx.stdout, JSON.stringify(result.verdict));
     } else {
-      println(ctx.stdout, formatChecklist(result));
+      printText(ctx.stdout, formatChecklist(result));
     }
     return 0;
   } catch (e) {

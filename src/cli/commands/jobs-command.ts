@@ -14,6 +14,9 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n > 1 ? "s" : ""}`;
 }
 
+/** The zone `jobs list` shows every time in. */
+const DISPLAY_TZ = "Europe/Paris";
+
 function describeRun(run: JobRun, tz: string): string {
   const at = (d: Date) => `${formatInZone(d, tz, true)} (${tz})`;
   const tries = plural(run.attempts, "tentative");
@@ -42,12 +45,15 @@ function runJson(run: JobRun | undefined) {
 async function list(registry: JobRegistry, json: boolean, ctx: CliContext): Promise<number> {
   const db = await openMigratedDb(ctx.config, ctx.log);
   try {
-    const jobs = [];
-    for (const job of registry.all()) {
-      const [last] = await recentRuns(db, job.name, 1);
-      const attention = await runsNeedingAttention(db, job.name);
-      jobs.push({ job, next: nextRuns(job, 1)[0] ?? null, last, attention });
-    }
+    const jobs = await Promise.all(
+      registry.all().map(async (job) => {
+        const [[last], attention] = await Promise.all([
+          recentRuns(db, job.name, 1),
+          runsNeedingAttention(db, job.name),
+        ]);
+        return { job, next: nextRuns(job, 1)[0] ?? null, last, attention };
+      }),
+    );
     if (json) {
       const out = jobs.map(({ job, next, last, attention }) => ({
         name: job.name,
@@ -62,10 +68,11 @@ async function list(registry: JobRegistry, json: boolean, ctx: CliContext): Prom
       return 0;
     }
     if (!jobs.length) println(ctx.stdout, "Aucune tâche planifiée.");
+    // Every time shown in one zone (the sessions' default), whatever zone a job's cron runs in.
+    const tz = DISPLAY_TZ;
     for (const { job, next, last, attention } of jobs) {
-      const tz = job.timezone;
       println(ctx.stdout, `${job.name} — ${job.description}`);
-      println(ctx.stdout, `  planification : ${job.cron} (${tz})`);
+      println(ctx.stdout, `  planification : ${job.cron} (${job.timezone})`);
       println(ctx.stdout, `  prochaine exécution : ${next ? `${formatInZone(next, tz)} (${tz})` : "aucune"}`);
       println(
         ctx.stdout,

@@ -13,7 +13,7 @@ import type { Milestones } from "../../sessions/types.js";
 import { veilleSummaryForSession } from "../../veille/service.js";
 import { veilleSummaryLines } from "../../veille/summary-text.js";
 import { parseArgs, usage } from "../args.js";
-import { type CliContext, type Command, println } from "../context.js";
+import { type CliContext, type Command, println, printText } from "../context.js";
 
 const PLAN_USAGE =
   "usage : certibot session plan [--json] --launch AAAA-MM-JJ --prairie-end AAAA-MM-JJ --session-start AAAA-MM-JJ --session-end AAAA-MM-JJ";
@@ -112,7 +112,7 @@ export const sessionCommand: Command = async (argv, ctx) => {
     words = words.filter((w) => w !== file);
   }
   if (!words.length || words[0] === "help") {
-    println(
+    printText(
       ctx.stdout,
       `${SESSION_HELP}\n\nEn ligne de commande : certibot session <sous-commande> …, plus :\n  ${PLAN_USAGE}\n  ${ROSTER_USAGE}`,
     );
@@ -136,11 +136,11 @@ export const sessionCommand: Command = async (argv, ctx) => {
       println(ctx.stdout, JSON.stringify(reply));
       return 0;
     }
-    println(ctx.stdout, replyText(reply, SESSION_HELP));
+    printText(ctx.stdout, replyText(reply, SESSION_HELP));
     if (reply.kind === "status" && reply.status.all) {
       const s = reply.status.session;
       const summary = await veilleSummaryForSession(db, s, new Date());
-      println(
+      printText(
         ctx.stdout,
         `\nVeille (C6) :\n${veilleSummaryLines(summary, s.timezone)
           .map((l) => `  ${l}`)

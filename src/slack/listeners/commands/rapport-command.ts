@@ -1,5 +1,5 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from "@slack/bolt";
-import { deliverableNamedIn } from "../../../reports/deliverables.js";
+import { resolveDeliverable } from "../../../reports/deliverable-names.js";
 import { setPendingDeliverable } from "../../../reports/store.js";
 import type { SlackDeps } from "../../deps.js";
 import { deliverablesFor } from "../../report-files.js";
@@ -12,7 +12,7 @@ import { pendingDeliverableText, rapportHelpBlocks } from "../../views/report-bl
 export function rapportCommand(deps: SlackDeps) {
   return async ({ ack, command }: SlackCommandMiddlewareArgs & AllMiddlewareArgs) => {
     const deliverables = await deliverablesFor(deps);
-    const named = command.text.trim() ? deliverableNamedIn(command.text, deliverables) : null;
+    const named = resolveDeliverable(command.text, deliverables);
     if (named) {
       await setPendingDeliverable(deps.db, command.user_id, named.id);
       await ack({
