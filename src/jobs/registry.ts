@@ -1,13 +1,6 @@
 import { createTask, validate } from "node-cron";
-import { sessionAlertsJob } from "../sessions/alert-job.js";
-import { VEILLE_JOBS } from "../veille/jobs.js";
-import { heartbeatJob } from "./heartbeat-job.js";
 import type { Job } from "./job.js";
-import { retentionJob } from "./retention-job.js";
 import { isTimeZone } from "./time.js";
-
-/** Every job the bot knows. Features add theirs here. */
-export const BUILTIN_JOBS: readonly Job[] = [heartbeatJob, retentionJob, sessionAlertsJob, ...VEILLE_JOBS];
 
 const NAME = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
@@ -15,7 +8,8 @@ const NAME = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 export class JobRegistry {
   readonly #jobs = new Map<string, Job>();
 
-  constructor(jobs: readonly Job[] = BUILTIN_JOBS) {
+  /** `jobs`: the composition root's list (`src/all-jobs.ts`), or a test's own. */
+  constructor(jobs: readonly Job[]) {
     for (const job of jobs) {
       if (!NAME.test(job.name)) throw new Error(`job name must be kebab-case: ${job.name}`);
       if (this.#jobs.has(job.name)) throw new Error(`two jobs named ${job.name}`);

@@ -1,3 +1,4 @@
+import { ALL_JOBS } from "../all-jobs.js";
 import { LlmAnswerer } from "../answering/llm.js";
 import type { Config } from "../config.js";
 import { openMigratedDb } from "../db/db.js";
@@ -41,7 +42,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     const slack = createSlackApp({ config, log, db, answering });
     const port = await slack.start();
     const notifier = createSlackNotifier(notifierClient(config.slack), log);
-    const scheduler = startScheduler(new JobRegistry(), { db, config, log, notifier });
+    const scheduler = startScheduler(new JobRegistry(ALL_JOBS), { db, config, log, notifier });
     log.info("certibot started", { mode: config.slack.mode, port, db: db.kind });
     return {
       port,

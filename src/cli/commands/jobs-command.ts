@@ -1,8 +1,9 @@
+import { ALL_JOBS } from "../../all-jobs.js";
 import { openMigratedDb } from "../../db/db.js";
 import { type JobRun, recentRuns, runsNeedingAttention } from "../../db/job-claims.js";
 import type { Job } from "../../jobs/job.js";
 import type { Notifier } from "../../jobs/notifier.js";
-import { BUILTIN_JOBS, JobRegistry, nextRuns } from "../../jobs/registry.js";
+import { JobRegistry, nextRuns } from "../../jobs/registry.js";
 import { runOccurrence } from "../../jobs/runner.js";
 import { formatInZone, parseAt } from "../../jobs/time.js";
 import { parseArgs, usage } from "../args.js";
@@ -131,7 +132,7 @@ async function runOne(job: Job, at: Date, ctx: CliContext): Promise<number> {
 }
 
 /** `certibot jobs …` over a given set of jobs (the bot's own by default). */
-export function createJobsCommand(jobs: readonly Job[] = BUILTIN_JOBS): Command {
+export function createJobsCommand(jobs: readonly Job[] = ALL_JOBS): Command {
   return async (argv, ctx) => {
     const args = parseArgs(argv, { booleans: ["json"], values: ["at"] });
     const [sub, ...rest] = args.positionals;
