@@ -19,6 +19,6 @@ export function println(out: Writable, text = ""): void {
 }
 
 /** Human-readable output: through the CLI's one renderer (plain text, no Slack markup). */
-export function printText(out: Writable, text = ""): void {
-  out.write(`${plainText(text)}\n`);
+export function printText(out: Writable, text = "", opts: { sessionCommands?: boolean } = {}): void {
+  out.write(`${plainText(text, opts)}\n`);
 }

@@ -86,7 +86,9 @@ export async function main(
     return await (await command.load())(rest, { ...io, config, log });
   } catch (e) {
     const err = toCertibotError(e);
-    io.stderr.write(`certibot : ${plainText(err.userMessage("fr"))}\n`);
+    io.stderr.write(
+      `certibot : ${plainText(err.userMessage("fr"), { sessionCommands: name === "session" })}\n`,
+    );
     if (!isCertibotError(e) || err.code === "INTERNAL") io.stderr.write(`${(e as Error)?.stack ?? e}\n`);
     else if (err.detail && env.CERTIBOT_LOG_LEVEL === "debug") io.stderr.write(`${err.detail}\n`);
     return err.exitCode;

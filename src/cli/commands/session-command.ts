@@ -115,6 +115,7 @@ export const sessionCommand: Command = async (argv, ctx) => {
     printText(
       ctx.stdout,
       `${SESSION_HELP}\n\nEn ligne de commande : certibot session <sous-commande> …, plus :\n  ${PLAN_USAGE}\n  ${ROSTER_USAGE}`,
+      { sessionCommands: true },
     );
     return words.length ? 0 : 2;
   }
@@ -136,7 +137,7 @@ export const sessionCommand: Command = async (argv, ctx) => {
       println(ctx.stdout, JSON.stringify(reply));
       return 0;
     }
-    printText(ctx.stdout, replyText(reply, SESSION_HELP));
+    printText(ctx.stdout, replyText(reply, SESSION_HELP), { sessionCommands: true });
     if (reply.kind === "status" && reply.status.all) {
       const s = reply.status.session;
       const summary = await veilleSummaryForSession(db, s, new Date());
