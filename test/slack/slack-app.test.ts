@@ -255,6 +255,21 @@ describeEachBackend("Slack app over HTTP", (backend) => {
     expect(ids).toContain("share_answer");
     expect(JSON.stringify(reply.blocks)).toMatch(/"type":"feedback_buttons"/);
     expect(ids).toContain("show_referential:rncp37827:E3");
+    // Shared in the channel: the answer without the buttons or the asker's feedback element.
+    await postForm(
+      r.port,
+      blockActions({
+        user: "U0ALICE",
+        responseUrl: fake.responseUrl("share1"),
+        message: { ts: "1", text: reply.text, blocks: reply.blocks },
+        actions: [{ type: "button", action_id: "share_answer", value: "1" }],
+      }),
+    );
+    await until(() => fake.responseUrlPosts.length > 1, "the shared answer");
+    const shared = fake.responseUrlPosts[1]!.body as { response_type: string; blocks: unknown[] };
+    expect(shared.response_type).toBe("in_channel");
+    expect(JSON.stringify(shared.blocks)).toMatch(/2 à 5 pages/);
+    expect(JSON.stringify(shared.blocks)).not.toMatch(/feedback_buttons|share_answer/);
   });
 
   it("shows a clashing code in another referential on request", async () => {
