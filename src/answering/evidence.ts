@@ -89,8 +89,20 @@ function inlineNumbered(line: string): string[] | null {
   return items.length >= 2 ? items : null;
 }
 
+// Records are immutable once indexed: their units are split once.
+const UNITS = new WeakMap<KnowledgeRecord, Evidence[]>();
+
 /** Every sentence and list item of a record, in document order. */
 export function evidenceOf(record: KnowledgeRecord, rank = 0): Evidence[] {
+  let units = UNITS.get(record);
+  if (!units) {
+    units = splitRecord(record);
+    UNITS.set(record, units);
+  }
+  return rank === 0 ? units : units.map((u) => ({ ...u, rank }));
+}
+
+function splitRecord(record: KnowledgeRecord, rank = 0): Evidence[] {
   const out: Evidence[] = [];
   let paragraph = 0;
   const push = (e: Omit<Evidence, "record" | "rank" | "order" | "line">) =>
@@ -168,7 +180,16 @@ export function holdsUnit(text: string, unit: Unit, counted: string | null = nul
   return UNIT_PATTERNS[unit].test(text);
 }
 
-/** Stemmed terms of a text, once each. */
+const TERMS = new Map<string, Set<string>>();
+
+/** Stemmed terms of a text, once each (memoised: the same sentences are scored again and again). */
 export function termSet(text: string): Set<string> {
-  return new Set(terms(text));
+  let set = TERMS.get(text);
+  if (!set) {
+    set = new Set(terms(text));
+    // Bounded: the corpus has a few thousand sentences; questions' own texts do not pile up.
+    if (TERMS.size > 50_000) TERMS.clear();
+    TERMS.set(text, set);
+  }
+  return set;
 }
