@@ -47,7 +47,8 @@ function unwrap(text: string): string[] {
     const wrapped =
       prev !== undefined &&
       !ITEM.test(line) &&
-      !/[.:;!?]$/.test(prev) &&
+      // In a narrow column a label ending with ":" runs on into its value ("Durée de la soutenance orale : 45 minutes…").
+      !(column ? /[.;!?]$/ : /[.:;!?]$/).test(prev) &&
       (column ||
         /^[a-zà-öø-ÿ’'(]/.test(line.trim()) ||
         /\b(?:de|du|des|la|le|les|et|ou|à|au|aux|ce|cette|en|un|une|par|pour|sur|dans|avec|d’|l’|d'|l')$/i.test(
@@ -168,7 +169,10 @@ const DURATION = ["minutes", "hours", "days", "months", "years"] as const;
 
 /** Whether a text holds a number in the unit asked ("count": a number before the counted word). */
 export function holdsUnit(text: string, unit: Unit, counted: string | null = null): boolean {
-  if (unit === "duration") return DURATION.some((u) => UNIT_PATTERNS[u].test(text));
+  if (unit === "duration")
+    return (
+      DURATION.some((u) => UNIT_PATTERNS[u].test(text)) || /illimit|unlimited|durée de validité/i.test(text)
+    );
   if (unit === "count") {
     if (!counted) return false;
     const ws = text.split(/\s+/);

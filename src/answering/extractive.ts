@@ -26,6 +26,7 @@ const T = {
       `Je ne connais pas le référentiel de « ${titre} » : il n'est pas indexé. Titres indexés : ${known}.`,
     money: "de montant (salaire, coût, prix)",
     numberOf: "ce chiffre",
+    dates: "de dates pour cette période",
     percent: "de taux ni de pourcentage sur ce point",
     doMyWork:
       "Je ne rédige pas les livrables à la place des candidats : le rapport, la veille ou le code doivent être votre travail. Je peux en revanche vous dire ce qui est attendu (« que doit contenir le rapport du chef d'œuvre ? », « combien de pages pour le rapport E3 ? ») ou vérifier la structure de votre rapport (`/rapport`).",
@@ -67,6 +68,7 @@ const T = {
       `I don't know the referential of “${titre}”: it is not indexed. Indexed titres: ${known}.`,
     money: "any amount (salary, cost, price)",
     numberOf: "this figure",
+    dates: "any dates for that period",
     percent: "any rate or percentage on this",
     doMyWork:
       "I don't write deliverables for candidates: the report, the tech watch or the code must be your own work. I can tell you what is expected (“what must the chef d'œuvre report contain?”, “how many pages for the E3 report?”) or check your report's structure (`/rapport`).",
@@ -334,6 +336,8 @@ function scoreEvidence(
     if ((intention.intent === "procedure" || intention.intent === "yesno") && RULE.test(context))
       score += 0.1;
     if (intention.intent === "list" && (u.depth > 0 || /:\s*$/.test(u.text))) score += 0.1;
+    // A form to fill in ("Date d'examen : … / … / …") states no rule, unless its fields are what is asked.
+    if (intention.intent !== "list" && (u.text.match(/…|_{2,}/g)?.length ?? 0) >= 3) score -= 0.3;
     // A heading-like fragment says little; a long run-on (a flattened table) dilutes what it holds.
     if (u.text.length < 25 && !/\d/.test(u.text)) score -= 0.15;
     if (u.text.length > 300) score -= (0.15 * (u.text.length - 300)) / 300;
@@ -474,8 +478,8 @@ function evidencePool(result: SearchResult, chosen: KnowledgeRecord[], lookup: L
  */
 function withSubsections(r: KnowledgeRecord, rank: number, lookup: Lookup): Evidence[] {
   const own = evidenceOf(r, rank);
-  const last = own[own.length - 1];
-  if (r.kind !== "section" || !last || !/:\s*$/.test(last.text) || own.length > 3) return own;
+  const last = [...own].reverse().find((u) => /:\s*$/.test(u.text));
+  if (r.kind !== "section" || !last || own.length > 4) return own;
   const prefix = `${r.title} — `;
   const children = lookup
     .recordsOf(r.referential)
@@ -588,13 +592,18 @@ function comparisonSides(result: SearchResult, chosen: KnowledgeRecord[], lookup
     if (sides.length >= 2) return sides;
   }
   if (analysis.codes.length >= 2) return chosen.slice(0, 3);
-  if (analysis.blocs.length >= 2) {
-    const ref = refs[0] ?? lookup.defaultReferential;
-    const blocs = lookup.recordsOf(ref).filter((r) => r.kind === "bloc");
-    const sides = analysis.blocs
-      .map((b) => blocs.find((r) => fold(r.title).startsWith(`bloc ${b} `)))
+  if (analysis.blocs.length >= 2 || (analysis.blocs.length === 1 && refs.length >= 2)) {
+    // "bloc 3 et bloc 4" in one referential, or "bloc 2 dev vs bloc 2 chef de projet" in two.
+    const pairs =
+      refs.length >= 2
+        ? refs.map((ref, i) => [ref, analysis.blocs[Math.min(i, analysis.blocs.length - 1)]!] as const)
+        : analysis.blocs.map((b) => [refs[0] ?? lookup.defaultReferential, b] as const);
+    const sides = pairs
+      .map(([ref, b]) =>
+        lookup.recordsOf(ref).find((r) => r.kind === "bloc" && fold(r.title).startsWith(`bloc ${b} `)),
+      )
       .filter((r): r is KnowledgeRecord => !!r);
-    if (sides.length >= 2) return sides;
+    if (sides.length >= 2 && new Set(sides).size === sides.length) return sides;
   }
   return [];
 }
@@ -667,11 +676,14 @@ export function composeExtractive(result: SearchResult, opts: ComposeOptions): C
     if (c) return withSources(c.text, c.used, result, lang);
   }
   const bloc = chosen.length ? undefined : namedBloc(analysis, lookup);
+  const blocAspect =
+    aspect === "criteria" || aspect === "evaluation" || aspect === "points" || aspect === "competencies";
   if (
     !body &&
     bloc &&
-    intention.intent !== "numeric" &&
-    (intention.intent === "list" || intention.intent === "count" || aspect)
+    (intention.intent === "list" ||
+      intention.intent === "count" ||
+      (blocAspect && intention.intent !== "numeric"))
   ) {
     // "bloc 3 : les compétences ?", "et comment il est évalué ?" about a bloc.
     const wanted: Aspect =
@@ -717,7 +729,8 @@ export function composeExtractive(result: SearchResult, opts: ComposeOptions): C
       intention.intent === "numeric" &&
       intention.unit &&
       intention.unit !== "count" &&
-      !chosen.length
+      !chosen.length &&
+      (analysis.include.size > 0 || analysis.blocs.length > 0)
     ) {
       // A number asked that no passage of the referential asked about holds: say so rather than answer beside it.
       const named = analysis.include.size
@@ -726,6 +739,10 @@ export function composeExtractive(result: SearchResult, opts: ComposeOptions): C
       if (named.length && !named.some((u) => holdsUnit(u.text, intention.unit!, intention.counted)))
         return none(t.notStated(t.numberOf));
     }
+    // A year the passages never mention ("la promo 2026"): they cannot say what happens then.
+    const years = [...analysis.text.matchAll(/\b20\d\d\b/g)].map((m) => m[0]);
+    if (years.length && !years.some((y) => scored.some((u) => u.text.includes(y))))
+      return none(t.notStated(t.dates));
     const picks = selectEvidence(scored, intention);
     if (!picks.length) return none(t.outOfScope);
     body = { parts: picks.map((p) => renderPick(p, lang)), used: picks.map((p) => p.record) };

@@ -290,6 +290,14 @@ export class Retriever {
       }
       return w;
     };
+    // A numbered title the question quotes ("cas pratique 1" is the guide's "Cas pratique 1 (ref. E2)").
+    const folded = fold(analysis.text);
+    const quoted = candidates.find((r) => {
+      const m = /^([a-z' ]+ \d+)\b/.exec(fold(r.title));
+      return m !== null && folded.includes(m[1]!);
+    });
+    if (quoted && quoted !== preferred)
+      return [quoted, preferred, ...sorted.filter((r) => r !== preferred && r !== quoted)];
     const challenger = sorted.find(
       (r) => r !== preferred && distinct(r) >= 2.5 && score(r) > score(preferred),
     );
