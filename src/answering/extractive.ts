@@ -25,7 +25,6 @@ const T = {
     unindexed: (titre: string, known: string) =>
       `Je ne connais pas le référentiel de « ${titre} » : il n'est pas indexé. Titres indexés : ${known}.`,
     money: "de montant (salaire, coût, prix)",
-    numberOf: "ce chiffre",
     dates: "de dates pour cette période",
     percent: "de taux ni de pourcentage sur ce point",
     doMyWork:
@@ -67,7 +66,6 @@ const T = {
     unindexed: (titre: string, known: string) =>
       `I don't know the referential of “${titre}”: it is not indexed. Indexed titres: ${known}.`,
     money: "any amount (salary, cost, price)",
-    numberOf: "this figure",
     dates: "any dates for that period",
     percent: "any rate or percentage on this",
     doMyWork:
@@ -321,11 +319,14 @@ function scoreEvidence(
     refScore.set(ref, sc / self);
   }
   const bestRef = Math.max(...refScore.values());
+  const topRef = units.find((u) => u.rank === 0)?.record.referential;
   return units.map((u) => {
     const lead = u.leadIn !== null ? byOrder.get(`${u.record.id}#${u.leadIn}`) : undefined;
     let score = overlap(u.text) + (lead ? 0.35 * overlap(lead.text) : 0);
     score += 0.4 * (titleScore.get(u.record.id) ?? 0);
     score -= 0.6 * (bestRef - (refScore.get(u.record.referential) ?? 0));
+    // The referential of the best-matching record is likely the one asked about.
+    if (u.record.referential === topRef) score += 0.1;
     score += [0.25, 0.15, 0.1, 0.05, 0.03][u.rank] ?? 0;
     const context = `${lead?.text ?? ""} ${u.text}`;
     if (intention.unit) {
@@ -725,25 +726,16 @@ export function composeExtractive(result: SearchResult, opts: ComposeOptions): C
       const holding = scored.filter((u) => holdsUnit(u.text, intention.unit!));
       if (!holding.length || Math.max(...holding.map((u) => u.score)) < 0.3)
         return none(t.notStated(intention.unit === "money" ? t.money : t.percent));
-    } else if (
-      intention.intent === "numeric" &&
-      intention.unit &&
-      intention.unit !== "count" &&
-      !chosen.length &&
-      (analysis.include.size > 0 || analysis.blocs.length > 0)
-    ) {
-      // A number asked that no passage of the referential asked about holds: say so rather than answer beside it.
-      const named = analysis.include.size
-        ? scored.filter((u) => analysis.include.has(u.record.referential))
-        : scored;
-      if (named.length && !named.some((u) => holdsUnit(u.text, intention.unit!, intention.counted)))
-        return none(t.notStated(t.numberOf));
     }
     // A year the passages never mention ("la promo 2026"): they cannot say what happens then.
     const years = [...analysis.text.matchAll(/\b20\d\d\b/g)].map((m) => m[0]);
     if (years.length && !years.some((y) => scored.some((u) => u.text.includes(y))))
       return none(t.notStated(t.dates));
-    const picks = selectEvidence(scored, intention);
+    // One number asked, one passage: a second one would be another number for another thing.
+    const picks = selectEvidence(scored, intention).slice(
+      0,
+      intention.intent === "numeric" && chosen.length < 2 ? 1 : 3,
+    );
     if (!picks.length) return none(t.outOfScope);
     body = { parts: picks.map((p) => renderPick(p, lang)), used: picks.map((p) => p.record) };
   }
