@@ -216,7 +216,12 @@ describe("PDF reports", () => {
 describe("DOCX reports", () => {
   it("reads French Word heading styles (Titre1, Titre2) and the page count from app.xml", async () => {
     // Enough text for 23 pages: the saved count agrees with the content, so it is trusted.
-    const bytes = await makeDocx({ headings: CHEF_HEADINGS, style: "styles", pages: 23, paragraphsPerSection: 40 });
+    const bytes = await makeDocx({
+      headings: CHEF_HEADINGS,
+      style: "styles",
+      pages: 23,
+      paragraphsPerSection: 40,
+    });
     const v = await check(bytes, "chef-doeuvre");
     expect(v).toMatchObject({
       format: "docx",
@@ -238,7 +243,12 @@ describe("DOCX reports", () => {
       bodyLines: [INJECTION],
     });
     const v = await check(bytes, "cas-pratique-e3");
-    expect(v).toMatchObject({ pagesApproximate: true, pagesSource: "estimate", missing: [], textExtracted: true });
+    expect(v).toMatchObject({
+      pagesApproximate: true,
+      pagesSource: "estimate",
+      missing: [],
+      textExtracted: true,
+    });
     // An estimate inside the range passes; only one far out of it would fail.
     expect(v.pages).toBeGreaterThanOrEqual(2);
     expect(v.pages).toBeLessThanOrEqual(5);
