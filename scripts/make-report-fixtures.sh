@@ -4,7 +4,7 @@
 # Chromium (print to PDF), a scan (pages rendered to images, re-assembled), and a Google-Docs-like
 # DOCX. The outputs are committed, so CI needs none of these tools; re-run this after changing
 # the sources. Needs (Debian): pandoc libreoffice-writer-nogui texlive-latex-base
-# texlive-latex-recommended texlive-lang-french chromium poppler-utils python3.
+# texlive-latex-recommended texlive-lang-french lmodern chromium poppler-utils python3.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 OUT="$ROOT/test/fixtures/reports"
@@ -19,6 +19,8 @@ pandoc pandoc-fr.md -o "$OUT/pandoc-fr.docx" --number-sections --toc
 pandoc pandoc-own-words.md -o "$OUT/pandoc-own-words.docx"
 pandoc pandoc-en.md -o "$OUT/pandoc-en.docx" --number-sections
 pandoc e3.md -o "$OUT/pandoc-e3.docx"
+# pandoc → LaTeX → PDF (its default template: hyperref bookmarks, lmodern).
+pandoc pandoc-en.md -o "$OUT/pandoc-latex-en.pdf" --number-sections
 
 # LibreOffice, headless: DOCX without any page count, PDF with bookmarks; the school template's own
 # heading styles (outline level only) to DOCX.

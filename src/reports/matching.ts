@@ -108,12 +108,15 @@ function canonicalSet(words: string[], section: CompiledSection): Set<string> {
  * alias's words present.
  */
 export function scoreHeading(headingText: string, section: CompiledSection): { match: number; near: number } {
-  const words = canonicalSet(headingWords(headingText), section);
+  const own = headingWords(headingText);
+  const words = canonicalSet(own, section);
   let match = 0;
   let near = 0;
   for (const alias of section.aliases) {
     const present = alias.filter((w) => words.has(w)).length;
-    if (present === alias.length) match = Math.max(match, alias.length);
+    // The most specific alias wins; between equals, the heading with the fewest other words.
+    if (present === alias.length)
+      match = Math.max(match, alias.length + alias.length / Math.max(1, own.length) / 2);
     near = Math.max(near, present / alias.length);
   }
   return { match, near };

@@ -1,4 +1,5 @@
 import { CertibotError } from "../errors.js";
+import { normalizeHeading } from "./matching.js";
 import type { ExtractedHeading, ExtractedReport } from "./types.js";
 
 interface Line {
@@ -134,8 +135,8 @@ export async function extractPdf(bytes: Uint8Array, signal: AbortSignal): Promis
       headingSource = "outline";
       // Bookmarks may be partial (LibreOffice leaves out some levels): headings seen in the layout complete them.
       if (textExtracted) {
-        const known = new Set(flat.map((h) => h.text.replace(/\s+/g, " ").trim().toLowerCase()));
-        headings.push(...layoutHeadings(lines).filter((h) => !known.has(h.text.toLowerCase())));
+        const known = new Set(flat.map((h) => normalizeHeading(h.text)));
+        headings.push(...layoutHeadings(lines).filter((h) => !known.has(normalizeHeading(h.text))));
       }
     } else if (textExtracted) {
       headings = layoutHeadings(lines);

@@ -135,6 +135,12 @@ describe("PDF from real tools", () => {
     expect(all).not.toMatch(/Promotion 2025|Candidat 42/);
   });
 
+  it("pandoc through LaTeX: bookmarks, English headings", async () => {
+    const { verdict: v } = await check("pandoc-latex-en.pdf", "chef-doeuvre");
+    expect(v).toMatchObject({ pages: 24, pagesOk: true, missing: [], ok: true });
+    expect(section(v, "Compréhension").page).toBe(3);
+  });
+
   it("Chromium print to PDF with its header and footer", async () => {
     const { verdict: v } = await check("chromium-e3.pdf", "cas-pratique-e3");
     expect(v).toMatchObject({ pages: 2, pagesOk: true, missing: [], ok: true });

@@ -9,8 +9,9 @@ import {
 } from "../../test/helpers/report-fixtures.js";
 import { KNOWLEDGE_DIR } from "../../test/helpers/temp.js";
 import { CertibotError } from "../errors.js";
-import { checkReport, type ReportVerdict } from "./check.js";
+import { checkReport, judge, type ReportVerdict } from "./check.js";
 import { loadDeliverables, normalizeHeading, parseDeliverables } from "./deliverables.js";
+import { headingWords } from "./matching.js";
 import type { ReportLimits } from "./types.js";
 
 const LIMITS: ReportLimits = {
@@ -295,5 +296,71 @@ describe("hostile and broken files", () => {
   it("rejects an unknown deliverable", async () => {
     const { bytes } = await makePdf({ pages: 3, headings: [], style: "fontsize" });
     expect(await failure(check(bytes, "nope"))).toBe("UNKNOWN_DELIVERABLE");
+  });
+});
+
+describe("section matching by meaning", () => {
+  const chef = deliverables.find((d) => d.id === "chef-doeuvre")!;
+  const verdictFor = (headings: string[]) =>
+    judge(
+      {
+        format: "docx",
+        pages: 24,
+        pagesApproximate: false,
+        pagesSource: "app.xml",
+        headings: headings.map((text, i) => ({ text, page: i + 1 })),
+        headingSource: "styles",
+        textExtracted: true,
+        hints: [],
+      },
+      chef,
+    );
+
+  it("folds accents, case, numbering, articles, plurals and English possessives", () => {
+    expect(headingWords("2.3 – Les RETOURS d’expériences")).toEqual(["retour", "experienc"]);
+    expect(headingWords("Understanding the client's needs")).toEqual(["understanding", "client", "need"]);
+    const v = verdictFor(["I. INTRODUCTION", "Understanding the client's needs", "Retour d'expérience"]);
+    expect(v.sections.filter((s) => s.found).map((s) => s.name)).toEqual([
+      "Introduction",
+      "Compréhension du besoin client",
+      "Retours d'expérience",
+    ]);
+  });
+
+  it("applies each section's synonyms to words, and lets one heading name two sections", () => {
+    const v = verdictFor([
+      "Analyse des attentes des utilisateurs",
+      "Revue des outils existants",
+      "Conception et choix techniques",
+      "Solution livrée",
+      "Outillage",
+      "Mon bilan personnel",
+    ]);
+    const heading = (name: string) => v.sections.find((s) => s.name.startsWith(name))?.heading;
+    expect(heading("Compréhension")).toBe("Analyse des attentes des utilisateurs");
+    expect(heading("État de l'art")).toBe("Revue des outils existants");
+    expect(heading("Éléments de conception")).toBe("Conception et choix techniques");
+    expect(heading("Choix techniques")).toBe("Conception et choix techniques");
+    expect(heading("Réponse finale")).toBe("Solution livrée");
+    expect(heading("Organisation technique")).toBe("Outillage");
+    expect(heading("Conclusion")).toBe("Mon bilan personnel");
+  });
+
+  it("does not take a word of a section for the section", () => {
+    const v = verdictFor(["Environnement de développement", "Bilan du projet", "Choix des données"]);
+    const found = v.sections.filter((s) => s.found).map((s) => s.name);
+    expect(found).toEqual([
+      "Organisation technique et environnement de développement",
+      "Bilan du projet et améliorations envisageables",
+    ]);
+  });
+
+  it("names the closest heading (and its page) for a missing section", () => {
+    const v = verdictFor(["Introduction", "Présentation du marché", "Gestion du temps"]);
+    const gestion = v.sections.find((s) => s.name === "Gestion de projet")!;
+    expect(gestion).toMatchObject({ found: false, closest: { heading: "Gestion du temps", page: 3 } });
+    expect(v.hints).toContain(
+      "« Gestion de projet » introuvable ; titre le plus proche : « Gestion du temps » p. 3.",
+    );
   });
 });
