@@ -24,9 +24,33 @@ interface Item {
   str: string;
 }
 
-// Loaded on use: pdf.js is large and only this command needs it.
-async function pdfjs() {
-  return import("pdfjs-dist/legacy/build/pdf.mjs");
+// Loaded on use: pdf.js is large and only this command needs it. Its worker module runs in
+// this thread ("fake worker"): loaded once with it, then reused by every check of the process.
+// A plain string, so TypeScript does not look for the worker's (absent) type declarations.
+const WORKER_MODULE: string = "pdfjs-dist/legacy/build/pdf.worker.mjs";
+let loading: Promise<typeof import("pdfjs-dist/legacy/build/pdf.mjs")> | null = null;
+function pdfjs() {
+  loading ??= (async () => {
+    const [lib, worker] = await Promise.all([
+      import("pdfjs-dist/legacy/build/pdf.mjs"),
+      import(WORKER_MODULE) as Promise<unknown>,
+    ]);
+    const g = globalThis as { pdfjsWorker?: unknown };
+    g.pdfjsWorker ??= worker;
+    return lib;
+  })();
+  loading.catch(() => {
+    loading = null;
+  });
+  return loading;
+}
+
+/**
+ * Loads pdf.js and its worker ahead of the first report (about 0.9 s): a long-running
+ * `serve` calls it at start, so no candidate waits for it.
+ */
+export async function preloadPdfReader(): Promise<void> {
+  await pdfjs();
 }
 
 const NUMBERED =
