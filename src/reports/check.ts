@@ -148,7 +148,8 @@ export function judge(report: ExtractedReport, d: Deliverable): ReportVerdict {
     const inRange = report.pages >= min && report.pages <= max;
     // An estimate only says "out of range" when it is clearly out; otherwise we do not know.
     if (!report.pagesApproximate) pagesOk = inRange;
-    else if (inRange) pagesOk = true;
+    // An estimate clearly inside the range passes; near a bound we cannot tell (null).
+    else if (report.pages >= min * 1.08 && report.pages <= max * 0.92) pagesOk = true;
     else if (report.pages < Math.floor(min * 0.6) || report.pages > Math.ceil(max * 1.5)) pagesOk = false;
   }
   const hints = [...report.hints];

@@ -22,6 +22,7 @@ export interface ResolvedStyle {
   bold: boolean | null;
   /** Font size in points. */
   size: number | null;
+  font: string | null;
   numId: string | null;
   ilvl: number | null;
   pageBreakBefore: boolean;
@@ -42,6 +43,7 @@ interface RawStyle {
   title: boolean;
   bold: boolean | null;
   size: number | null;
+  font: string | null;
   numId: string | null;
   ilvl: number | null;
   pageBreakBefore: boolean | null;
@@ -54,7 +56,7 @@ export interface DocxStyles {
   resolve(styleId: string | null): ResolvedStyle;
   /** The default paragraph style id ("Normal", "Standard"…). */
   defaultParagraph: string | null;
-  resolveRun(styleId: string | null): { bold: boolean | null; size: number | null };
+  resolveRun(styleId: string | null): { bold: boolean | null; size: number | null; font: string | null };
 }
 
 export function spacingOf(pPr: XNode | null): Pick<RawStyle, "before" | "after" | "line"> {
@@ -75,17 +77,41 @@ export function spacingOf(pPr: XNode | null): Pick<RawStyle, "before" | "after" 
   };
 }
 
-export function runFormat(rPr: XNode | null): { bold: boolean | null; size: number | null } {
+export function runFormat(rPr: XNode | null): {
+  bold: boolean | null;
+  size: number | null;
+  font: string | null;
+} {
   const sz = intAttr(child(rPr, "sz"));
-  return { bold: toggle(child(rPr, "b")), size: sz === null ? null : sz / 2 };
+  return {
+    bold: toggle(child(rPr, "b")),
+    size: sz === null ? null : sz / 2,
+    font: attr(child(rPr, "rFonts"), "ascii") ?? attr(child(rPr, "rFonts"), "hAnsi"),
+  };
+}
+
+// Average width of a character of running text, in ems, by font family (for the page estimate).
+const FONT_WIDTHS: [RegExp, number][] = [
+  [/dejavu sans|verdana|tahoma|bitstream vera sans/i, 0.53],
+  [/dejavu serif|bitstream vera serif/i, 0.52],
+  [/georgia|trebuchet|segoe|open sans|roboto|lato|noto sans/i, 0.5],
+  [/arial|helvetica|liberation sans|arimo|nimbus sans/i, 0.48],
+  [/calibri|carlito|aptos/i, 0.44],
+  [/cambria|caladea/i, 0.46],
+  [/times|liberation serif|tinos|nimbus roman|garamond|computer modern|latin modern/i, 0.43],
+];
+export function charWidth(font: string | null): number {
+  if (!font) return 0.47;
+  return FONT_WIDTHS.find(([re]) => re.test(font))?.[1] ?? 0.47;
 }
 
 export function readStyles(root: XNode | null): DocxStyles {
   const raw = new Map<string, RawStyle>();
   let defaultParagraph: string | null = null;
-  let defaults: Pick<RawStyle, "bold" | "size" | "before" | "after" | "line"> = {
+  let defaults: Pick<RawStyle, "bold" | "size" | "font" | "before" | "after" | "line"> = {
     bold: null,
     size: null,
+    font: null,
     before: null,
     after: null,
     line: null,
@@ -164,6 +190,7 @@ export function readStyles(root: XNode | null): DocxStyles {
       title: chain.some((s) => s.title),
       bold: first("bold") ?? defaults.bold,
       size: first("size") ?? defaults.size,
+      font: first("font") ?? defaults.font,
       numId: first("numId"),
       ilvl: first("ilvl"),
       pageBreakBefore: first("pageBreakBefore") ?? false,
@@ -176,9 +203,10 @@ export function readStyles(root: XNode | null): DocxStyles {
   };
   const resolveRun = (styleId: string | null) => {
     const s = styleId ? raw.get(styleId) : undefined;
-    if (!s) return { bold: null, size: null };
+    if (!s) return { bold: null, size: null, font: null };
     let bold: boolean | null = null;
     let size: number | null = null;
+    let font: string | null = null;
     const seen = new Set<string>();
     for (
       let c: RawStyle | undefined = s;
@@ -188,8 +216,9 @@ export function readStyles(root: XNode | null): DocxStyles {
       seen.add(c.id);
       bold ??= c.bold;
       size ??= c.size;
+      font ??= c.font;
     }
-    return { bold, size };
+    return { bold, size, font };
   };
   return { resolve, defaultParagraph, resolveRun };
 }

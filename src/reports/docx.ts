@@ -1,6 +1,7 @@
 import JSZip from "jszip";
 import { CertibotError } from "../errors.js";
 import {
+  charWidth,
   type DocxStyles,
   type Numbering,
   type ResolvedStyle,
@@ -210,6 +211,7 @@ class BodyReader {
       chars: 0,
       size: 0,
       imageHeight: 0,
+      font: null as string | null,
       inToc: inTocBlock || this.fields.some(isTocField),
       renderedPage: 0,
       estimatedPage: 0,
@@ -220,7 +222,7 @@ class BodyReader {
         acc.estimatedPage = this.estPage;
       }
     };
-    const walk = (n: XNode, run: { bold: boolean; size: number } | null) => {
+    const walk = (n: XNode, run: { bold: boolean; size: number; font: string | null } | null) => {
       for (const c of children(n)) {
         switch (c.localName) {
           case "r": {
@@ -230,6 +232,7 @@ class BodyReader {
             walk(c, {
               bold: own.bold ?? rs.bold ?? style.bold ?? false,
               size: own.size ?? rs.size ?? style.size ?? 11,
+              font: own.font ?? rs.font ?? style.font,
             });
             break;
           }
@@ -244,6 +247,7 @@ class BodyReader {
               acc.chars += n;
               if (run?.bold) acc.boldChars += n;
               acc.size = Math.max(acc.size, run?.size ?? 0);
+              acc.font ??= run?.font ?? null;
             }
             if (this.fields.some(isTocField)) acc.inToc = true;
             break;
@@ -349,8 +353,8 @@ class BodyReader {
     // Rough layout: lines of text at ~0.48 em a character, line height from the style, spacing, images.
     const sp = spacingOf(pPr);
     const line = sp.line ?? style.line;
-    const lineHeight = line && "exact" in line ? line.exact : 1.17 * size * (line?.multiple ?? 1.08);
-    const perLine = Math.max(8, (this.page.width * widthFactor) / (0.48 * size));
+    const lineHeight = line && "exact" in line ? line.exact : 1.17 * size * (line?.multiple ?? 1);
+    const perLine = Math.max(8, (this.page.width * widthFactor) / (charWidth(acc.font ?? style.font) * size));
     const lines = acc.chars ? Math.ceil((acc.text.length || 1) / perLine) : acc.imageHeight ? 0 : 1;
     const h =
       (sp.before ?? style.before ?? 0) +
@@ -508,8 +512,13 @@ export async function extractDocx(
     pages = app.pages;
     pagesApproximate = false;
     pagesSource = "app.xml";
-  } else if (renderedPages !== null && renderedPages >= content.hardPages) {
+  } else if (
+    renderedPages !== null &&
+    savedPagesAgree({ pages: renderedPages, words: null }, { ...content, renderedPages: null })
+  ) {
+    // Word records where each page started at its last layout: exact unless another tool edited the file since.
     pages = renderedPages;
+    pagesApproximate = false;
     pagesSource = "rendered";
   } else {
     pages = content.estimatedPages;
