@@ -19,6 +19,7 @@ export interface ResolvedStyle {
   toc: boolean;
   /** The document's title or subtitle ("Title", "Titre", "Subtitle"): not a section. */
   title: boolean;
+  caption: boolean;
   bold: boolean | null;
   /** Font size in points. */
   size: number | null;
@@ -41,6 +42,7 @@ interface RawStyle {
   builtinLevel: number | null;
   toc: boolean;
   title: boolean;
+  caption: boolean;
   bold: boolean | null;
   size: number | null;
   font: string | null;
@@ -143,6 +145,7 @@ export function readStyles(root: XNode | null): DocxStyles {
           /^(?:TOC|TM|Contents|Verzeichnis)\s*\d+$/i.test(id) ||
           /^TOCHeading$/i.test(id),
         title: /^(?:title|subtitle|titre|sous-titre|titel|untertitel|t[ií]tulo|subt[ií]tulo)$/i.test(name),
+        caption: /^(?:caption|l[ée]gende|beschriftung)$/i.test(name),
         ...runFormat(child(s, "rPr")),
         numId: attr(child(numPr, "numId"), "val"),
         ilvl: intAttr(child(numPr, "ilvl")),
@@ -188,6 +191,7 @@ export function readStyles(root: XNode | null): DocxStyles {
       level: toc ? null : level,
       toc,
       title: chain.some((s) => s.title),
+      caption: chain.some((s) => s.caption),
       bold: first("bold") ?? defaults.bold,
       size: first("size") ?? defaults.size,
       font: first("font") ?? defaults.font,

@@ -71,6 +71,9 @@ async function readEntry(zip: JSZip, name: string, budget: { left: number }): Pr
 // A table of contents entry typed by hand or left by a TOC field: "Introduction ..... 3", "Introduction<tab>3".
 const TOC_ENTRY = /(?:\.{3,}|…+|(?:\s?\.\s){3,}|_{3,}|\t)\s*\d+$/;
 const EMU_PER_POINT = 12_700;
+// "Figure 3 : Architecture", "Tableau 2 – …": a caption, however it is set, is not a section heading.
+export const CAPTION =
+  /^(?:figure|fig\.|tableau|table|illustration|image|sch[ée]ma|graphique|listing|capture)\s*(?:n°\s*)?[0-9IVX]+\b/i;
 
 interface Paragraph {
   text: string;
@@ -308,6 +311,12 @@ class BodyReader {
             const extent = descendants(c, "extent")[0];
             const cy = intAttr(extent, "cy");
             acc.imageHeight += cy !== null ? cy / EMU_PER_POINT : 150;
+            break;
+          }
+          case "AlternateContent": {
+            // Word gives a drawing twice (a modern Choice, a VML Fallback): read the first only.
+            const choice = child(c, "Choice") ?? child(c, "Fallback");
+            if (choice) walk(choice, run);
             break;
           }
           case "del":
@@ -548,12 +557,20 @@ export async function extractDocx(
       !p.inToc &&
       p.level === null &&
       !p.style.title &&
+      !p.style.caption &&
+      !CAPTION.test(p.text) &&
       !p.inTable &&
       p.list !== "bullet" &&
       shaped(p) &&
       (p.bold || p.size >= bodySize * 1.15),
   );
-  const chosen = new Set([...styled, ...formatted]);
+  // A cover title set by hand (larger than every styled heading, before the first one) is not a section.
+  const firstStyled = styled[0] ? paragraphs.indexOf(styled[0]) : paragraphs.length;
+  const largestStyled = Math.max(0, ...styled.map((p) => p.size));
+  const cover = formatted.filter(
+    (p) => styled.length && paragraphs.indexOf(p) < firstStyled && p.size > largestStyled + 0.5,
+  );
+  const chosen = new Set([...styled, ...formatted.filter((p) => !cover.includes(p))]);
   const headings: ExtractedHeading[] = paragraphs
     .filter((p) => chosen.has(p))
     .map((p) => ({

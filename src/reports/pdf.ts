@@ -1,4 +1,5 @@
 import { CertibotError } from "../errors.js";
+import { CAPTION } from "./docx.js";
 import { normalizeHeading } from "./matching.js";
 import type { ExtractedHeading, ExtractedReport } from "./types.js";
 
@@ -61,7 +62,7 @@ const TOC_ENTRY = /(?:\.{3,}|…+|(?:\s?\.\s){3,}|_{3,})\s*\d+$/;
 
 function isHeadingShaped(text: string): boolean {
   const t = text.trim();
-  if (TOC_ENTRY.test(t)) return false;
+  if (TOC_ENTRY.test(t) || CAPTION.test(t)) return false;
   // Headings are short, do not end like a sentence, and start with a letter or a number.
   return (
     t.length >= 3 &&
@@ -378,5 +379,10 @@ function layoutHeadings(lines: Line[]): Line[] {
     }
     if (isHeadingShaped(text)) joined.push({ ...l, text });
   }
-  return joined;
+  // A cover page's title, set larger than any heading after page 1, names the project, not a section.
+  const later = joined.filter((l) => l.page > 1).map((l) => l.size);
+  if (!later.length) return joined;
+  const largest = Math.max(...later);
+  const cover = joined.filter((l) => l.page === 1 && l.size > largest + 0.5);
+  return cover.length <= 2 ? joined.filter((l) => !cover.includes(l)) : joined;
 }
