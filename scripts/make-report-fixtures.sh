@@ -38,9 +38,14 @@ cp lo/school.pdf "$WORK/school.pdf"
 pdflatex -interaction=batchmode latex-2col.tex >/dev/null
 pdflatex -interaction=batchmode latex-2col.tex >/dev/null
 cp latex-2col.pdf "$OUT/latex-2col.pdf"
+# pdfLaTeX report class: a table of contents without leader dots, "Chapitre 1" above each title.
+pdflatex -interaction=batchmode latex-report.tex >/dev/null
+pdflatex -interaction=batchmode latex-report.tex >/dev/null
+cp latex-report.pdf "$OUT/latex-report.pdf"
 
 # Chromium print-to-PDF with its default header and footer (date, title, URL, page x/y).
 chromium --headless --no-sandbox --disable-gpu --print-to-pdf="$OUT/chromium-e3.pdf" "file://$WORK/chromium.html" 2>/dev/null
+chromium --headless --no-sandbox --disable-gpu --print-to-pdf="$OUT/chromium-columns-e3.pdf" "file://$WORK/chromium-columns.html" 2>/dev/null
 
 # A scan: the E3 report rendered to grey images at 40 dpi, re-assembled into an image-only PDF.
 pandoc e3.md -o e3.html --standalone --metadata title="Rapport de veille"

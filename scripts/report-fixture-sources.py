@@ -166,3 +166,13 @@ def latex(title, headings, words, paras, lang="french"):
 LATEX = [(l, t) for l, t in CHEF_FR]
 LATEX[6] = (1, "Organisation technique et environnement de développement tout au long de la production")
 (OUT / "latex-2col.tex").write_text(latex("Rapport de projet chef-d'œuvre", LATEX, WORDS_FR, 16))
+# LaTeX report class: title page, a table of contents whose chapter lines have no leader dots,
+# "Chapitre 1" above each chapter title.
+REPORT = latex("Rapport de projet", CHEF_FR, WORDS_FR, 10)
+REPORT = (REPORT.replace(r"\documentclass[10pt,twocolumn]{article}", r"\documentclass[12pt]{report}")
+          .replace(r"\maketitle", r"\maketitle" + "\n" + r"\tableofcontents")
+          .replace(r"\section{", r"\chapter{").replace(r"\subsection{", r"\section{"))
+(OUT / "latex-report.tex").write_text(REPORT)
+# CSS columns printed by Chromium, with a title wrapping on four lines of its column.
+COLS = html_doc("Rapport de veille", [(1, "Présentation des documents et analyse de la pertinence des sources"), (1, "Synthèse")], WORDS_FR, 5)
+(OUT / "chromium-columns.html").write_text(COLS.replace("<style>", "<style>body{column-count:2;column-gap:1.2em} "))

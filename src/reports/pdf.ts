@@ -343,7 +343,22 @@ function dropRunningHeaders(pages: Line[][]): Line[] {
  * body paragraph shares the body font (or mixes fonts), so it never counts. A heading
  * that wraps is joined (a hyphen at the end of its first line is dropped).
  */
-function layoutHeadings(lines: Line[]): Line[] {
+function layoutHeadings(all: Line[]): Line[] {
+  // A table of contents without leader dots (LaTeX's bold chapter entries): a page where many
+  // lines end with a page number. Those lines name sections but are not where they start.
+  const endsWithPage = (l: Line) => /\S\s+\d{1,3}$/.test(l.text);
+  const perPage = new Map<number, { n: number; total: number }>();
+  for (const l of all) {
+    const c = perPage.get(l.page) ?? { n: 0, total: 0 };
+    c.total++;
+    if (endsWithPage(l)) c.n++;
+    perPage.set(l.page, c);
+  }
+  const tocPage = (p: number) => {
+    const c = perPage.get(p);
+    return Boolean(c && c.n >= 4 && c.n >= c.total * 0.3);
+  };
+  const lines = all.filter((l) => !(tocPage(l.page) && endsWithPage(l)));
   const bySize = new Map<number, number>();
   const byFont = new Map<string, number>();
   for (const l of lines) {
@@ -362,7 +377,8 @@ function layoutHeadings(lines: Line[]): Line[] {
     let text = l.text;
     let last = l;
     // Continuation lines: same page and column, same size and font, right below.
-    for (let j = i + 1; j < lines.length && j <= i + 3; j++) {
+    const start = i;
+    for (let j = start + 1; j < lines.length && j <= start + 3; j++) {
       const n = lines[j]!;
       const close =
         n.page === last.page &&

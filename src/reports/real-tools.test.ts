@@ -137,6 +137,22 @@ describe("PDF from real tools", () => {
     expect(all).not.toMatch(/Promotion 2025|Candidat 42/);
   });
 
+  it("pdfLaTeX report class: a table of contents without leader dots is not where sections start", async () => {
+    const { verdict: v } = await check("latex-report.pdf", "chef-doeuvre");
+    expect(v).toMatchObject({ pages: 29, pagesOk: true, missing: [], ok: true });
+    // The contents are on page 2; chapter 1 starts on page 3.
+    expect(section(v, "Introduction")).toMatchObject({ page: 3, heading: "Introduction" });
+    expect(v.sections.every((s) => s.page !== 2)).toBe(true);
+  });
+
+  it("Chromium with CSS columns: a title wrapped on four lines of its column is one heading", async () => {
+    const { verdict: v } = await check("chromium-columns-e3.pdf", "cas-pratique-e3");
+    expect(v).toMatchObject({ pages: 2, missing: [], ok: true });
+    expect(section(v, "Présentation").heading).toBe(
+      "Présentation des documents et analyse de la pertinence des sources",
+    );
+  });
+
   it("pandoc through LaTeX: bookmarks, English headings", async () => {
     const { verdict: v } = await check("pandoc-latex-en.pdf", "chef-doeuvre");
     expect(v).toMatchObject({ pages: 24, pagesOk: true, missing: [], ok: true });
