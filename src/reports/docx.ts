@@ -214,6 +214,7 @@ class BodyReader {
       chars: 0,
       size: 0,
       imageHeight: 0,
+      breaksAfter: 0,
       font: null as string | null,
       inToc: inTocBlock || this.fields.some(isTocField),
       renderedPage: 0,
@@ -288,11 +289,9 @@ class BodyReader {
           case "br":
           case "cr":
             if (attr(c, "type") === "page" && top) {
-              if (acc.chars === 0) {
-                this.hardBreak();
-              } else {
-                this.hardBreaks++;
-              }
+              // Before any text the paragraph starts on the new page; after some, what follows does.
+              if (acc.chars === 0) this.hardBreak();
+              else acc.breaksAfter++;
             } else acc.text += " ";
             break;
           case "lastRenderedPageBreak":
@@ -371,6 +370,7 @@ class BodyReader {
       lines * lineHeight +
       Math.min(acc.imageHeight, this.page.height);
     if (top) this.advance(h);
+    if (top) for (let k = 0; k < acc.breaksAfter; k++) this.hardBreak();
 
     // A section break ending this paragraph starts a new page unless it is continuous.
     const sectPr = child(pPr, "sectPr");

@@ -1,3 +1,4 @@
+import JSZip from "jszip";
 import { describe, expect, it } from "vitest";
 import {
   CHEF_HEADINGS,
@@ -362,5 +363,52 @@ describe("section matching by meaning", () => {
     expect(v.hints).toContain(
       "« Gestion de projet » introuvable ; titre le plus proche : « Gestion du temps » p. 3.",
     );
+  });
+});
+
+describe("DOCX page count against the content", () => {
+  /** Rewrites parts of a DOCX made by the test helper. */
+  async function edit(bytes: Uint8Array, part: string, f: (xml: string) => string): Promise<Uint8Array> {
+    const zip = await JSZip.loadAsync(bytes);
+    zip.file(part, f(await zip.file(part)!.async("string")));
+    return zip.generateAsync({ type: "uint8array", compression: "DEFLATE" });
+  }
+
+  it("uses the page starts Word recorded (w:lastRenderedPageBreak) when they agree with the content", async () => {
+    const plain = await makeDocx({ headings: CHEF_HEADINGS, style: "styles", paragraphsPerSection: 40 });
+    let n = 0;
+    const bytes = await edit(plain, "word/document.xml", (xml) =>
+      xml.replace(/<w:p>/g, (p) => (++n % 20 === 0 ? `${p}<w:r><w:lastRenderedPageBreak/></w:r>` : p)),
+    );
+    const v = await check(bytes, "chef-doeuvre");
+    expect(v).toMatchObject({
+      pages: Math.floor(n / 20) + 1,
+      pagesSource: "rendered",
+      pagesApproximate: false,
+      missing: [],
+    });
+  });
+
+  it("distrusts a saved page count whose saved word count does not match the text", async () => {
+    const saved = await makeDocx({
+      headings: CHEF_HEADINGS,
+      style: "styles",
+      pages: 23,
+      paragraphsPerSection: 40,
+    });
+    const stale = await edit(saved, "docProps/app.xml", (xml) =>
+      xml.replace("<Pages>", "<Words>120</Words><Pages>"),
+    );
+    const v = await check(stale, "chef-doeuvre");
+    expect(v).toMatchObject({ pagesSource: "estimate", pagesApproximate: true });
+    expect(v.hints.join(" ")).toMatch(/indique 23 pages, ce qui ne correspond pas/);
+  });
+
+  it("reads a DOCX's XML with a parser: a DOCTYPE is refused", async () => {
+    const plain = await makeDocx({ headings: ["Synthèse"], style: "styles" });
+    const hostile = await edit(plain, "word/document.xml", (xml) =>
+      xml.replace("?>", '?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa">]>'),
+    );
+    expect(await failure(check(hostile, "cas-pratique-e3"))).toBe("REPORT_CORRUPT");
   });
 });
