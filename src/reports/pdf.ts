@@ -333,7 +333,8 @@ function dropRunningHeaders(pages: Line[][]): Line[] {
         const k = key(l);
         seen.set(k, (seen.get(k) ?? new Set()).add(l.page));
       }
-  const min = Math.max(2, Math.ceil(pages.length * 0.4));
+  // On 40 % of the pages, or on three: a chapter's running head repeats only over its chapter.
+  const min = Math.min(3, Math.max(2, Math.ceil(pages.length * 0.4)));
   return pages.flat().filter((l) => !(l.edge && (seen.get(key(l))?.size ?? 0) >= min));
 }
 
