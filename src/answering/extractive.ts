@@ -1,3 +1,4 @@
+import type { Catalog } from "../knowledge/catalog.js";
 import type { KnowledgeRecord } from "../knowledge/record.js";
 import { fold } from "../lib/text.js";
 import type { Lang, QueryAnalysis } from "../retrieval/query.js";
@@ -100,6 +101,8 @@ export interface Lookup {
   idf(term: string): number;
   /** Every (stemmed) term of a referential's records. */
   termsOf(referential: string): Set<string>;
+  readonly records: KnowledgeRecord[];
+  readonly catalog: Catalog;
   readonly defaultReferential: string;
 }
 
@@ -234,7 +237,17 @@ function aspectAnswer(r: KnowledgeRecord, aspect: Aspect, lang: Lang, lookup: Lo
       return null;
     case "evaluation": {
       if (r.kind === "bloc") {
-        if (!r.modality) return null;
+        if (!r.modality) {
+          // The bloc states none: its competencies' modalities, once each.
+          const modalities = [
+            ...new Set(
+              relatedCompetencies(r, lookup).flatMap((c) => (c.modality ? [clip(c.modality, 500)] : [])),
+            ),
+          ];
+          return modalities.length
+            ? [head, `${t.evaluation} :`, ...modalities.map((m) => `• ${m}`)].join("\n")
+            : null;
+        }
         const threshold = lookup
           .recordsOf(r.referential)
           .find((c) => c.kind === "criterion" && c.bloc === r.title && c.modality)?.modality;
@@ -468,8 +481,34 @@ function renderPick(p: Pick, lang: Lang): string {
 /** Candidate records for evidence: the codes named first, then the best hits. */
 function evidencePool(result: SearchResult, chosen: KnowledgeRecord[], lookup: Lookup): Evidence[] {
   const pool: KnowledgeRecord[] = [...chosen];
+  for (const r of titled(result.analysis, lookup)) if (!pool.includes(r)) pool.push(r);
   for (const h of result.hits.slice(0, 4)) if (!pool.includes(h.record)) pool.push(h.record);
   return pool.slice(0, 5).flatMap((r, rank) => withSubsections(r, rank, lookup));
+}
+
+/**
+ * Sections whose own heading the question names ("partie 1 du PV",
+ * "côté programmation", "à qui s'adresse ce doc ?"): the heading says what
+ * the section answers, whatever its words' rank in the search.
+ */
+function titled(analysis: QueryAnalysis, lookup: Lookup): KnowledgeRecord[] {
+  const asked = new Set(analysis.terms.filter((t) => t.weight >= 0.6).map((t) => t.term));
+  if (!asked.size) return [];
+  const out: { r: KnowledgeRecord; weight: number }[] = [];
+  for (const r of lookup.records) {
+    if (r.kind !== "section" || (analysis.include.size && !analysis.include.has(r.referential))) continue;
+    const own = r.title.split(" — ").at(-1)!;
+    const heading = [...termSet(own)].filter((t) => lookup.idf(t) > 0);
+    if (!heading.length) continue;
+    const found = heading.filter((t) => asked.has(t));
+    const weight = found.reduce((s, t) => s + lookup.idf(t), 0);
+    // Every word of the heading asked, and together distinctive enough not to be a generic heading ("Modalités").
+    if (found.length === heading.length && weight >= 3) out.push({ r, weight });
+  }
+  return out
+    .sort((a, b) => b.weight - a.weight)
+    .slice(0, 2)
+    .map((x) => x.r);
 }
 
 /**
@@ -641,6 +680,28 @@ export function composeExtractive(result: SearchResult, opts: ComposeOptions): C
     return none(t.unknownCode(result.unknownCodes.join(", "), KNOWN_CODES));
   if (!result.found || !result.hits.length) return none(t.outOfScope);
 
+  // "c'est quel niveau ?": the titre's level is catalog data, not a passage.
+  const levelOf = [...analysis.include]
+    .map((id) => lookup.catalog.referentials.find((r) => r.id === id))
+    .find((r) => r?.level);
+  if (
+    levelOf &&
+    /\b(?:quel niveau|niveau du titre|niveau rncp|what level|which level|level of)\b/.test(
+      fold(analysis.text),
+    )
+  ) {
+    const name = levelOf.certification ?? levelOf.title;
+    const text =
+      lang === "en"
+        ? `${name}${levelOf.rncp ? ` (${levelOf.rncp})` : ""} is a level ${levelOf.level} titre (niveau ${levelOf.level}).`
+        : `${name}${levelOf.rncp ? ` (${levelOf.rncp})` : ""} est un titre de niveau ${levelOf.level} (Niveau ${levelOf.level}).`;
+    const rec = lookup.recordsOf(levelOf.id)[0];
+    return {
+      text: `${text}\n\n${t.sources} ${levelOf.id} · ${levelOf.title}`,
+      used: rec ? [rec] : [],
+      found: true,
+    };
+  }
   const codeHits = result.hits.filter((h) => h.via.includes("code"));
   const chosen: KnowledgeRecord[] = [];
   for (const code of analysis.codes) {
