@@ -128,8 +128,18 @@ function splitRecord(record: KnowledgeRecord, rank = 0): Evidence[] {
           push({ text: squash(l.slice(m[0].length)), leadIn, depth, part });
           lastItem[depth] = out.length - 1;
         } else {
+          // A bare label ("Sujet :", "livrable attendu :") introduces the sentence after it.
+          const prev = lastSentence !== null ? out[lastSentence] : undefined;
+          const label =
+            prev &&
+            prev.depth === 0 &&
+            prev.text.length <= 40 &&
+            /:\s*$/.test(prev.text) &&
+            out.length - 1 === lastSentence
+              ? lastSentence
+              : null;
           for (const s of splitSentences(l)) {
-            push({ text: s, leadIn: null, depth: 0, part });
+            push({ text: s, leadIn: label, depth: 0, part });
             lastSentence = out.length - 1;
           }
           lastItem.length = 0;

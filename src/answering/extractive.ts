@@ -333,6 +333,9 @@ function scoreEvidence(
   }
   const bestRef = Math.max(...refScore.values());
   const topRef = units.find((u) => u.rank === 0)?.record.referential;
+  const named = new Set(
+    units.filter((u) => u.record.code && analysis.codes.includes(u.record.code)).map((u) => u.record.id),
+  );
   return units.map((u) => {
     const lead = u.leadIn !== null ? byOrder.get(`${u.record.id}#${u.leadIn}`) : undefined;
     let score = overlap(u.text) + (lead ? 0.35 * overlap(lead.text) : 0);
@@ -340,6 +343,8 @@ function scoreEvidence(
     score -= 0.6 * (bestRef - (refScore.get(u.record.referential) ?? 0));
     // The referential of the best-matching record is likely the one asked about.
     if (u.record.referential === topRef) score += 0.1;
+    // The record a code of the question names is the subject.
+    if (named.has(u.record.id)) score += 0.2;
     score += [0.25, 0.15, 0.1, 0.05, 0.03][u.rank] ?? 0;
     const context = `${lead?.text ?? ""} ${u.text}`;
     if (intention.unit) {
@@ -416,6 +421,11 @@ function selectEvidence(scored: Scored[], intention: Intention): Pick[] {
         if (x.leadIn === anchor || (parent && chosen.has(key(parent)))) chosen.set(key(x), x);
       }
     }
+    // A label's sentence that itself introduces a list ("Sujet :" → "le candidat doit :" → items) brings it.
+    for (const x of [...chosen.values()])
+      if (x.depth === 0 && x.leadIn !== null && x.record.id === u.record.id && /:\s*$/.test(x.text))
+        for (const y of scored)
+          if (y.record.id === x.record.id && y.leadIn === x.order) chosen.set(key(y), y);
   }
   // A rule is read with the rest of its paragraph ("il faut obtenir l'accord…
   // Et pour la soutenance, …"), when the paragraph is short.
@@ -762,7 +772,13 @@ export function composeExtractive(result: SearchResult, opts: ComposeOptions): C
     !body &&
     chosen.length &&
     intention.intent !== "numeric" &&
-    !(opts.carried && intention.intent === "general")
+    !(opts.carried && intention.intent === "general") &&
+    // A guide section named by its code ("cas pratique 1 (E2)") is long prose: a question about
+    // a rule in it gets the sentences that state the rule, not its first 900 characters.
+    !(
+      chosen.every((r) => r.kind === "section") &&
+      ["procedure", "yesno", "general"].includes(intention.intent)
+    )
   ) {
     const compact = chosen.length > 1;
     body = {
