@@ -57,6 +57,10 @@ export async function preloadPdfReader(): Promise<void> {
 const NUMBERED =
   /^(?:(?:partie|part|chapitre|chapter)\s+(?:[0-9]+|[IVXLC]+)\b|[0-9]+(?:\.[0-9]+)*\.?\s|[IVXLC]+[.)\-–—]\s)/i;
 
+// "2.3 Gestion de projet", "Partie 2 : …": numbered like a heading even in the body font.
+const SUBSECTION =
+  /^(?:[0-9]+\.[0-9]+(?:\.[0-9]+)*\.?\s+\p{Lu}|(?:[Pp]artie|PARTIE|[Cc]hapitre|CHAPITRE|[Pp]art|[Cc]hapter)\s+(?:[0-9]+|[IVX]+)\b)/u;
+
 // A table of contents entry: "Introduction ........ 3". It names sections but is not where they start.
 const TOC_ENTRY = /(?:\.{3,}|…+|(?:\s?\.\s){3,}|_{3,})\s*\d+$/;
 
@@ -169,6 +173,15 @@ export async function extractPdf(bytes: Uint8Array, signal: AbortSignal): Promis
       if (!headings.length) {
         headings = lines.filter((l) => NUMBERED.test(l.text) && isHeadingShaped(l.text));
         headingSource = headings.length ? "numbered" : "none";
+      } else {
+        // Sub-sections set like the body but numbered "2.3 Titre" are headings too.
+        const known = new Set(headings.map((h) => `${h.page}:${h.text}`));
+        headings.push(
+          ...lines.filter(
+            (l) => SUBSECTION.test(l.text) && isHeadingShaped(l.text) && !known.has(`${l.page}:${l.text}`),
+          ),
+        );
+        headings.sort((a, b) => (a.page ?? 0) - (b.page ?? 0));
       }
       hints.push(
         "Accessibilité : le PDF n'a pas de signets ; exportez-le avec « créer des signets à partir des titres ».",
