@@ -1,5 +1,5 @@
 import { CertibotError } from "../errors.js";
-import { CAPTION } from "./docx.js";
+import { CAPTION, SUBSECTION } from "./heading-shapes.js";
 import { normalizeHeading } from "./matching.js";
 import type { ExtractedHeading, ExtractedReport } from "./types.js";
 
@@ -56,10 +56,6 @@ export async function preloadPdfReader(): Promise<void> {
 
 const NUMBERED =
   /^(?:(?:partie|part|chapitre|chapter)\s+(?:[0-9]+|[IVXLC]+)\b|[0-9]+(?:\.[0-9]+)*\.?\s|[IVXLC]+[.)\-–—]\s)/i;
-
-// "2.3 Gestion de projet", "Partie 2 : …": numbered like a heading even in the body font.
-const SUBSECTION =
-  /^(?:[0-9]+\.[0-9]+(?:\.[0-9]+)*\.?\s+\p{Lu}|(?:[Pp]artie|PARTIE|[Cc]hapitre|CHAPITRE|[Pp]art|[Cc]hapter)\s+(?:[0-9]+|[IVX]+)\b)/u;
 
 // A table of contents entry: "Introduction ........ 3". It names sections but is not where they start.
 const TOC_ENTRY = /(?:\.{3,}|…+|(?:\s?\.\s){3,}|_{3,})\s*\d+$/;

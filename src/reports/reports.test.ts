@@ -277,6 +277,20 @@ describe("DOCX reports", () => {
     expect(v.hints.join(" ")).toMatch(/estimé/);
   });
 
+  it("takes a typed '2.2 Titre' paragraph in the body style for a heading, not a sentence starting with a number", async () => {
+    const bytes = await makeDocx({
+      headings: CHEF_HEADINGS.filter((h) => !h.includes("Gestion de projet")),
+      style: "styles",
+      bodyLines: [
+        "2.2 Gestion de projet",
+        "2.5 millions de lignes ont été traitées par la gestion de projet.",
+      ],
+    });
+    const v = await check(bytes, "chef-doeuvre");
+    expect(v.missing).toEqual([]);
+    expect(v.sections.find((s) => s.name === "Gestion de projet")?.heading).toBe("2.2 Gestion de projet");
+  });
+
   it("refuses a DOCX that inflates past the cap (zip bomb) without expanding it", async () => {
     const bytes = await makeDocx({ headings: CHEF_HEADINGS, style: "styles", paragraphsPerSection: 200 });
     expect(await failure(check(bytes, "chef-doeuvre", { ...LIMITS, maxUncompressedBytes: 50_000 }))).toBe(
