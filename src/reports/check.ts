@@ -153,9 +153,11 @@ export function judge(report: ExtractedReport, d: Deliverable): ReportVerdict {
     else if (report.pages < Math.floor(min * 0.6) || report.pages > Math.ceil(max * 1.5)) pagesOk = false;
   }
   const hints = [...report.hints];
-  if (!sectionsChecked && rules.length)
+  if (!sectionsChecked)
     hints.unshift(
-      "Les sections n'ont pas pu être vérifiées : aucun texte n'a pu être lu dans le fichier (document scanné ou converti en images ?). Envoyez le PDF exporté depuis votre traitement de texte.",
+      rules.length
+        ? "Les sections n'ont pas pu être vérifiées : aucun texte n'a pu être lu dans le fichier (document scanné ou converti en images ?). Envoyez le PDF exporté depuis votre traitement de texte."
+        : "Aucun texte n'a pu être lu dans le fichier (document scanné ou converti en images ?) : seules les pages ont été comptées. Envoyez le PDF exporté depuis votre traitement de texte.",
     );
   for (const s of sections)
     if (!s.found && sectionsChecked)

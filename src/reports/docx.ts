@@ -21,6 +21,7 @@ import {
   toggle,
   type XNode,
 } from "./docx-xml.js";
+import { CAPTION, SUBSECTION } from "./heading-shapes.js";
 import type { ExtractedHeading, ExtractedReport } from "./types.js";
 
 /**
@@ -71,9 +72,6 @@ async function readEntry(zip: JSZip, name: string, budget: { left: number }): Pr
 // A table of contents entry typed by hand or left by a TOC field: "Introduction ..... 3", "Introduction<tab>3".
 const TOC_ENTRY = /(?:\.{3,}|…+|(?:\s?\.\s){3,}|_{3,}|\t)\s*\d+$/;
 const EMU_PER_POINT = 12_700;
-// "Figure 3 : Architecture", "Tableau 2 – …": a caption, however it is set, is not a section heading.
-export const CAPTION =
-  /^(?:figure|fig\.|tableau|table|illustration|image|sch[ée]ma|graphique|listing|capture)\s*(?:n°\s*)?[0-9IVX]+\b/i;
 
 interface Paragraph {
   text: string;
@@ -562,7 +560,7 @@ export async function extractDocx(
       !p.inTable &&
       p.list !== "bullet" &&
       shaped(p) &&
-      (p.bold || p.size >= bodySize * 1.15),
+      (p.bold || p.size >= bodySize * 1.15 || SUBSECTION.test(p.text)),
   );
   // A cover title set by hand (larger than every styled heading, before the first one) is not a section.
   const firstStyled = styled[0] ? paragraphs.indexOf(styled[0]) : paragraphs.length;

@@ -1,5 +1,5 @@
 import { CertibotError } from "../errors.js";
-import { CAPTION } from "./docx.js";
+import { CAPTION, SUBSECTION } from "./heading-shapes.js";
 import { normalizeHeading } from "./matching.js";
 import type { ExtractedHeading, ExtractedReport } from "./types.js";
 
@@ -169,6 +169,15 @@ export async function extractPdf(bytes: Uint8Array, signal: AbortSignal): Promis
       if (!headings.length) {
         headings = lines.filter((l) => NUMBERED.test(l.text) && isHeadingShaped(l.text));
         headingSource = headings.length ? "numbered" : "none";
+      } else {
+        // Sub-sections set like the body but numbered "2.3 Titre" are headings too.
+        const known = new Set(headings.map((h) => `${h.page}:${h.text}`));
+        headings.push(
+          ...lines.filter(
+            (l) => SUBSECTION.test(l.text) && isHeadingShaped(l.text) && !known.has(`${l.page}:${l.text}`),
+          ),
+        );
+        headings.sort((a, b) => (a.page ?? 0) - (b.page ?? 0));
       }
       hints.push(
         "Accessibilité : le PDF n'a pas de signets ; exportez-le avec « créer des signets à partir des titres ».",

@@ -179,5 +179,9 @@ describe("PDF from real tools", () => {
     const text = formatChecklist(r);
     expect(text).toMatch(/non vérifiables/);
     expect(text).not.toMatch(/introuvable/);
+    // A deliverable without mandated sections: only pages are checked, and the hint says why.
+    const e2 = await check("scan-e3.pdf", "cas-pratique-e2");
+    expect(e2.verdict).toMatchObject({ textExtracted: false, missing: [], sections: [] });
+    expect(e2.verdict.hints[0]).toMatch(/Aucun texte n'a pu être lu/);
   });
 });

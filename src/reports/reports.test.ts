@@ -101,6 +101,24 @@ describe("PDF reports", () => {
     expect(v.pagesOk).toBe(true);
   });
 
+  it("adds sub-sections numbered '2.2 Titre' in the body font to the headings seen in the layout", async () => {
+    const headings = CHEF_HEADINGS.filter((h) => !h.includes("Gestion de projet"));
+    const { bytes } = await makePdf({
+      pages: 22,
+      headings,
+      style: "fontsize",
+      bodyLines: [
+        "2.2 Gestion de projet",
+        "2.5 millions de lignes ont été traitées pendant la phase de test",
+      ],
+    });
+    const v = await check(bytes, "chef-doeuvre");
+    expect(v.missing).toEqual([]);
+    expect(v.sections.find((s) => s.name === "Gestion de projet")).toMatchObject({
+      heading: "2.2 Gestion de projet",
+    });
+  });
+
   it("reads bold body-size headings and numbered lines in the body font", async () => {
     const bold = await check(
       (await makePdf({ pages: 3, headings: ["Présentation des sources", "Synthèse"], style: "bold" })).bytes,
@@ -257,6 +275,20 @@ describe("DOCX reports", () => {
     expect(v.pagesOk).toBe(true);
     expect(v.hints.join(" ")).toMatch(/styles de titre/);
     expect(v.hints.join(" ")).toMatch(/estimé/);
+  });
+
+  it("takes a typed '2.2 Titre' paragraph in the body style for a heading, not a sentence starting with a number", async () => {
+    const bytes = await makeDocx({
+      headings: CHEF_HEADINGS.filter((h) => !h.includes("Gestion de projet")),
+      style: "styles",
+      bodyLines: [
+        "2.2 Gestion de projet",
+        "2.5 millions de lignes ont été traitées par la gestion de projet.",
+      ],
+    });
+    const v = await check(bytes, "chef-doeuvre");
+    expect(v.missing).toEqual([]);
+    expect(v.sections.find((s) => s.name === "Gestion de projet")?.heading).toBe("2.2 Gestion de projet");
   });
 
   it("refuses a DOCX that inflates past the cap (zip bomb) without expanding it", async () => {
