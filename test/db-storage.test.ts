@@ -2,14 +2,16 @@ import { copyFile, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appendTurn } from "../src/answering/conversations.js";
-import type { Db } from "../src/db/db.js";
-import { seenEvent } from "../src/db/inbound-events.js";
+import type { Db, Queryable } from "../src/db/db.js";
+import { storeEvent } from "../src/db/inbound-events.js";
 import { claim, finishClaim, getRun, runsNeedingAttention } from "../src/db/job-claims.js";
 import { loadMigrations, MIGRATIONS_DIR, migrate } from "../src/db/migrate.js";
 import { deleteSlackUserData, logAnswer, questionHash, recordFeedback } from "../src/db/qa-log.js";
 import { createLogger, silentLogger } from "../src/log.js";
 import { describeEachBackend, type TestStore } from "./helpers/stores.js";
 import { tempDir } from "./helpers/temp.js";
+
+const seenEvent = async (db: Queryable, id: string) => !(await storeEvent(db, id, { event_id: id }));
 
 const FIRST = (await loadMigrations()).map((m) => m.version);
 const at = new Date("2026-06-02T07:00:00Z");
