@@ -6,6 +6,7 @@ import { CertibotError } from "../errors.js";
 import type { Logger } from "../log.js";
 import type { Db, Queryable, Row } from "./db.js";
 import { acquireFileLock, LockBusyError } from "./file-lock.js";
+import { PGLITE_START_PARAMS, seedFromTemplate } from "./pglite-template.js";
 
 // Long enough for other short-lived processes (a CLI command, a replica
 // starting) to finish; a running bot holds the lock for good.
@@ -59,8 +60,12 @@ export async function openPgliteDb(
 
   let pglite: PGlite;
   try {
-    if (!existsSync(join(dir, "PG_VERSION"))) log.info("creating the embedded database", { dir });
-    pglite = await PGlite.create(dir);
+    if (!existsSync(join(dir, "PG_VERSION"))) {
+      // A copy of the cluster made at build time; without one, PGlite's initdb (slow, memory-hungry).
+      const seeded = await seedFromTemplate(dir);
+      log.info("creating the embedded database", { dir, from: seeded ? "template" : "initdb" });
+    }
+    pglite = await PGlite.create(dir, { startParams: PGLITE_START_PARAMS });
   } catch (e) {
     await release();
     throw new CertibotError("DB_UNAVAILABLE", {
