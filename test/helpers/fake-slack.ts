@@ -36,6 +36,8 @@ export class FakeSlack {
   readonly delays = new Map<string, number>();
   /** Called once a call is recorded, before it is answered (e.g. to kill the caller in between). */
   onCall: ((call: SlackCall) => void) | null = null;
+  /** Per call: an error name to answer `{ ok: false, error }` with, or null to answer normally. */
+  failIf: ((call: SlackCall) => string | null) | null = null;
   private server: Server | undefined;
   private ts = 1_700_000_000;
 
@@ -69,6 +71,7 @@ export class FakeSlack {
     this.messages.length = 0;
     this.delays.clear();
     this.onCall = null;
+    this.failIf = null;
     this.responseUrlPosts.length = 0;
     this.failing.clear();
   }
@@ -134,7 +137,7 @@ export class FakeSlack {
     const delay = this.delays.get(method) ?? this.delays.get("*") ?? 0;
     if (delay) await new Promise((r) => setTimeout(r, delay));
 
-    const failure = this.failing.get(method);
+    const failure = this.failing.get(method) ?? this.failIf?.(call) ?? undefined;
     if (failure) return send(200, { ok: false, error: failure });
     send(200, this.answer(method, args));
   }
@@ -209,8 +212,10 @@ export class FakeSlack {
         const m = /^([UW][A-Z0-9]+)@example\.test$/i.exec(String(args.email));
         return m ? { ok: true, user: { id: m[1]!.toUpperCase() } } : { ok: false, error: "users_not_found" };
       }
-      case "files.info":
-        return { ok: true, file: this.fileInfo(args.file as string) };
+      case "files.info": {
+        const file = this.fileInfo(args.file as string);
+        return file ? { ok: true, file } : { ok: false, error: "file_not_found" };
+      }
       case "views.open":
       case "views.publish":
       case "views.update":
