@@ -44,7 +44,8 @@ export function pgliteVersion(): string {
 export function templateUsable(): boolean {
   try {
     return (
-      existsSync(join(CLUSTER_TEMPLATE, "PG_VERSION")) && readFileSync(STAMP, "utf8").trim() === pgliteVersion()
+      existsSync(join(CLUSTER_TEMPLATE, "PG_VERSION")) &&
+      readFileSync(STAMP, "utf8").trim() === pgliteVersion()
     );
   } catch {
     return false;
