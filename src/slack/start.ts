@@ -34,9 +34,17 @@ export interface RunningBot {
  */
 export async function startBot(config: Config, log: Logger): Promise<RunningBot> {
   if (!config.slack.mode) throw new CertibotError("CONFIG_INVALID", { hint: "Slack n'est pas configuré." });
-  const db = await openMigratedDb(config, log);
+  // The database and the knowledge base open side by side: a first start
+  // (template copy, migrations, index build) takes the longer of the two.
+  const [dbOpened, kbOpened] = await Promise.allSettled([
+    openMigratedDb(config, log),
+    openKnowledgeBase(config),
+  ]);
+  if (dbOpened.status === "rejected") throw dbOpened.reason;
+  const db = dbOpened.value;
   try {
-    const kb = await openKnowledgeBase(config);
+    if (kbOpened.status === "rejected") throw kbOpened.reason;
+    const kb = kbOpened.value;
     const answering = { retriever: kb.retriever, llm: config.llm ? new LlmAnswerer(config.llm) : null, log };
     const slack = createSlackApp({ config, log, db, answering });
     const port = await slack.start();
