@@ -22,6 +22,13 @@ export function keyMetadata(key: string, extra: Record<string, PayloadValue> = {
   return { event_type: POST_EVENT_TYPE, event_payload: { key, ...extra } };
 }
 
+const UNREADABLE = new Set([
+  "missing_scope",
+  "not_in_channel",
+  "channel_not_found",
+  "not_allowed_token_type",
+]);
+
 /** How far back a re-run looks: a lease is minutes, not pages of history. */
 const LOOK_BACK = 200;
 
@@ -71,8 +78,16 @@ export async function postedKeys(
 ): Promise<Set<string>> {
   const wanted = new Set(keys);
   const found = new Set<string>();
-  for (const p of await postedPayloads(client, where))
-    for (const k of String(p.key ?? "").split(" ")) if (wanted.has(k)) found.add(k);
+  let payloads: Record<string, unknown>[];
+  try {
+    payloads = await postedPayloads(client, where);
+  } catch (e) {
+    // A conversation we may post in but not read (an install without the
+    // history scopes): no way to know, and never posting would be worse.
+    if (UNREADABLE.has(String((e as { data?: { error?: string } }).data?.error))) return found;
+    throw e;
+  }
+  for (const p of payloads) for (const k of String(p.key ?? "").split(" ")) if (wanted.has(k)) found.add(k);
   return found;
 }
 
