@@ -74,18 +74,24 @@ export async function claimEvent(
  * came, and those a dead replica left past their lease. Replicas sweeping at
  * once never take the same row (skip locked).
  */
-export async function claimDueEvents(db: Queryable, limit: number, leaseMs: number): Promise<ClaimedEvent[]> {
+export async function claimDueEvents(
+  db: Queryable,
+  limit: number,
+  leaseMs: number,
+  /** Events this process is handling itself: a late lease renewal is not a takeover. */
+  exclude: readonly string[] = [],
+): Promise<ClaimedEvent[]> {
   if (limit <= 0) return [];
   const rows = await db.query<ClaimRow>(
     `update inbound_events
         set state = 'processing', attempts = attempts + 1, lease_until = now() + $2::interval, claimed_by = $3
       where event_id in (
         select event_id from inbound_events
-         where state in ('received', 'processing') and (${CLAIMABLE})
+         where state in ('received', 'processing') and (${CLAIMABLE}) and event_id <> all($4::text[])
          order by received_at limit $1 for update skip locked)
         and (${CLAIMABLE})
       returning event_id, attempts, payload`,
-    [limit, ms(leaseMs), CLAIMANT],
+    [limit, ms(leaseMs), CLAIMANT, exclude],
   );
   return rows.map(toClaimed);
 }

@@ -93,7 +93,10 @@ function threadOf(payload: Record<string, unknown>): { channel: string; threadTs
 export class EventInbox {
   private app: App | null = null;
   private inFlight = new Set<Promise<void>>();
+  /** Ids of the events this process is handling (never re-claimed by its own sweep). */
+  private handling = new Set<string>();
   private timer: NodeJS.Timeout | null = null;
+  private nextSweepAt = Number.POSITIVE_INFINITY;
   private stopped = true;
   private backlog = false;
   private readonly maxAttempts: number;
@@ -193,9 +196,13 @@ export class EventInbox {
     await Promise.all([...this.inFlight]);
   }
 
+  /** Schedules the next sweep in `ms`, unless one is due sooner. */
   private sweepSoon(ms: number): void {
     if (this.stopped) return;
+    const at = Date.now() + ms;
+    if (this.timer && at >= this.nextSweepAt) return;
     if (this.timer) clearTimeout(this.timer);
+    this.nextSweepAt = at;
     this.timer = setTimeout(() => void this.sweep(), ms);
     this.timer.unref?.();
   }
@@ -203,11 +210,14 @@ export class EventInbox {
   /** Claims what is due (retries, expired leases, overflow) up to the free slots. */
   private async sweep(): Promise<void> {
     this.timer = null;
+    this.nextSweepAt = Number.POSITIVE_INFINITY;
     if (this.stopped) return;
     try {
       const free = this.concurrency - this.inFlight.size;
       this.backlog = false;
-      const claimed = await claimDueEvents(this.deps.db, free, this.deps.config.eventLeaseMs);
+      const claimed = await claimDueEvents(this.deps.db, free, this.deps.config.eventLeaseMs, [
+        ...this.handling,
+      ]);
       for (const c of claimed) this.track(this.handle(c));
       if (claimed.length === free && free > 0) this.backlog = true;
     } catch (e) {
@@ -217,6 +227,15 @@ export class EventInbox {
   }
 
   private async handle(c: ClaimedEvent): Promise<void> {
+    this.handling.add(c.eventId);
+    try {
+      await this.handleClaimed(c);
+    } finally {
+      this.handling.delete(c.eventId);
+    }
+  }
+
+  private async handleClaimed(c: ClaimedEvent): Promise<void> {
     const { db, log, config } = this.deps;
     const leaseMs = config.eventLeaseMs;
     const renew = setInterval(
@@ -256,6 +275,8 @@ export class EventInbox {
       clearInterval(renew);
     }
     await this.record(c, outcome);
+    // Back at its time, here or in any replica that sweeps first.
+    if (outcome.state === "retry") this.sweepSoon(outcome.retryInMs);
   }
 
   private dispatch(c: ClaimedEvent): Promise<void> {
