@@ -3,5 +3,6 @@
 import { writeSync } from "node:fs";
 
 process.on("exit", () => {
-  writeSync(2, `\nbench-peak-rss-kb ${process.resourceUsage().maxRSS}\n`);
+  const u = process.resourceUsage();
+  writeSync(2, `\nbench-peak-rss-kb ${u.maxRSS} cpu-ms ${Math.round((u.userCPUTime + u.systemCPUTime) / 1000)}\n`);
 });
