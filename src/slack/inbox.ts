@@ -115,8 +115,9 @@ export class EventInbox {
   }
 
   /** Wraps the Slack receiver: events reach the app through the inbox, the rest as before. */
-  receiver(inner: Receiver): Receiver {
+  receiver(inner: Receiver): Receiver & { inner: Receiver } {
     return {
+      inner,
       init: (app: App) => {
         this.app = app;
         const proxy = Object.create(app) as App;

@@ -126,6 +126,46 @@ describeEachBackend("the event inbox (Slack app over HTTP)", (backend) => {
     expect(await inboxRow(body.event_id)).toEqual({ state: "done", attempts: 1, payload: null });
   });
 
+  it("in Socket Mode too, acknowledges an event only once stored, and not at all when it cannot be", async () => {
+    db = await store.openMigrated();
+    const log = createLogger("error", () => {});
+    const socketConfig = testConfig(store.config.dataDir, {
+      ...store.env,
+      SLACK_BOT_TOKEN: "xoxb-test",
+      SLACK_APP_TOKEN: "xapp-test",
+      SLACK_API_URL: fake.apiUrl,
+    });
+    expect(socketConfig.slack.mode).toBe("socket");
+    const app = createSlackApp({ config: socketConfig, log, db, answering: { retriever, llm: null, log } });
+    // What Slack's websocket hands the Socket Mode receiver: the envelope and its ack.
+    const receiver = (
+      app.app as unknown as { receiver: { inner: { app: { processEvent(e: unknown): Promise<void> } } } }
+    ).receiver.inner;
+    const deliver = async (body: ReturnType<typeof eventBody>) => {
+      const acked: Array<unknown> = [];
+      const outcome = await receiver.app
+        .processEvent({
+          body,
+          ack: async () => {
+            acked.push(await inboxRow(body.event_id));
+          },
+        })
+        .then(
+          () => "ok",
+          () => "refused",
+        );
+      return { outcome, acked };
+    };
+    const stored = eventBody(mention("C12 ?"));
+    const first = await deliver(stored);
+    expect(first.outcome).toBe("ok");
+    expect(first.acked).toEqual([expect.objectContaining({ state: "received", attempts: 0 })]);
+    await db.close();
+    const lost = await deliver(eventBody(mention("C8 ?")));
+    expect(lost).toEqual({ outcome: "refused", acked: [] });
+    db = null;
+  });
+
   it("refuses a request dated more than 5 minutes ahead, like a stale one", async () => {
     await start();
     const body = eventBody(mention("C12 ?"));
