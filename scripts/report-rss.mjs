@@ -4,5 +4,8 @@ import { writeSync } from "node:fs";
 
 process.on("exit", () => {
   const u = process.resourceUsage();
-  writeSync(2, `\nbench-peak-rss-kb ${u.maxRSS} cpu-ms ${Math.round((u.userCPUTime + u.systemCPUTime) / 1000)}\n`);
+  writeSync(
+    2,
+    `\nbench-peak-rss-kb ${u.maxRSS} cpu-ms ${Math.round((u.userCPUTime + u.systemCPUTime) / 1000)}\n`,
+  );
 });
