@@ -56,7 +56,7 @@ describe.runIf("binDir" in bins)(
       SLACK_BOT_TOKEN: "xoxb-test",
       SLACK_SIGNING_SECRET: SIGNING_SECRET,
       SLACK_API_URL: fake.apiUrl,
-      CERTIBOT_EVENT_LEASE_S: "2",
+      CERTIBOT_EVENT_LEASE_S: "3",
       CERTIBOT_LOG_LEVEL: "warn",
       ...extra,
     });

@@ -19,6 +19,19 @@ export interface InboxContext {
   attempt: number;
   /** A retry or a takeover: an earlier attempt may have posted already, look before posting. */
   recheck: boolean;
+  /**
+   * Called just before posting: renews the lease, and throws LeaseLostError
+   * when another replica took the event over meanwhile (this one stalled past
+   * its lease), so that only the taker posts.
+   */
+  beforePost(): Promise<void>;
+}
+
+/** This attempt no longer holds its event: another replica handles it. */
+export class LeaseLostError extends Error {
+  constructor(readonly eventId: string) {
+    super(`lease on event ${eventId} lost to another replica`);
+  }
 }
 
 export function inboxOf(context: Record<string, unknown>): InboxContext | undefined {
@@ -40,6 +53,12 @@ export const APOLOGY =
   "Désolé, je n'ai pas pu traiter votre message malgré plusieurs essais (service momentanément indisponible). Pouvez-vous le renvoyer dans quelques minutes ?";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function leaseLost(e: unknown): boolean {
+  if (e instanceof LeaseLostError) return true;
+  const original = (e as { original?: unknown })?.original;
+  return original !== undefined && original !== e && leaseLost(original);
+}
 
 /** Drops what handling never needs (rich-text blocks duplicate the text) before storing. */
 function minimalPayload(body: Record<string, unknown>): Record<string, unknown> {
@@ -253,6 +272,12 @@ export class EventInbox {
       outcome = { state: "done" };
     } catch (e) {
       const error = e instanceof Error ? e.message : String(e);
+      if (leaseLost(e)) {
+        // Another replica has it (this one stalled past its lease): nothing to post or record here.
+        log.warn("inbox: event taken over while handled here", { eventId: c.eventId, attempt: c.attempt });
+        clearInterval(renew);
+        return;
+      }
       if (isTransient(e) && c.attempt < this.maxAttempts) {
         const retryInMs = Math.min(60_000, 500 * 2 ** (c.attempt - 1));
         log.warn("inbox: event failed, will retry", {
@@ -282,7 +307,16 @@ export class EventInbox {
 
   private dispatch(c: ClaimedEvent): Promise<void> {
     if (!this.app) throw new Error("inbox not attached to an app");
-    const inbox: InboxContext = { eventId: c.eventId, attempt: c.attempt, recheck: c.attempt > 1 };
+    const { db, config } = this.deps;
+    const inbox: InboxContext = {
+      eventId: c.eventId,
+      attempt: c.attempt,
+      recheck: c.attempt > 1,
+      async beforePost() {
+        if (!(await renewEventLease(db, c.eventId, c.attempt, config.eventLeaseMs)))
+          throw new LeaseLostError(c.eventId);
+      },
+    };
     return this.app.processEvent({
       body: c.payload,
       ack: async () => {},

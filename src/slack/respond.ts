@@ -9,7 +9,7 @@ import {
 import type { ChatTurn } from "../answering/llm.js";
 import { logAnswer, type SlackIds } from "../db/qa-log.js";
 import type { SlackDeps } from "./deps.js";
-import type { InboxContext } from "./inbox.js";
+import { type InboxContext, LeaseLostError } from "./inbox.js";
 import { keyMetadata, postedPayloads } from "./post-once.js";
 import { replyWithError } from "./reply-error.js";
 import { isTransient } from "./transient.js";
@@ -91,11 +91,12 @@ export async function postAnswer(
   threadTs: string,
   a: AnswerDetails,
   qaId: number,
-  once?: { key: string; posted: Set<number> },
+  once?: { key: string; posted: Set<number>; beforePost?: () => Promise<void> },
 ) {
   const messages = answerMessages(a.answer);
   for (const [i, sections] of messages.entries()) {
     if (once?.posted.has(i + 1)) continue;
+    await once?.beforePost?.();
     const last = i === messages.length - 1;
     const blocks = last
       ? answerBlocks(a, sections, { qaId: String(qaId), question: a.question }, false)
@@ -138,11 +139,13 @@ export async function answerInThread(deps: SlackDeps, q: QuestionInThread): Prom
       defaultReferential: settings.defaultReferential ?? undefined,
     });
     const qaId = await logAndRemember(deps, q, a);
-    const once = q.inbox ? { key: q.inbox.eventId, posted: done.parts } : undefined;
+    const once = q.inbox
+      ? { key: q.inbox.eventId, posted: done.parts, beforePost: q.inbox.beforePost }
+      : undefined;
     await postAnswer(q.client, q.channel, q.threadTs, a, qaId, once);
   } catch (e) {
     // The inbox retries what may work later; the user hears about it only if it never does.
-    if (q.inbox && isTransient(e)) throw e;
+    if (q.inbox && (isTransient(e) || e instanceof LeaseLostError)) throw e;
     await replyWithError(deps, e, { client: q.client, channel: q.channel, threadTs: q.threadTs });
   } finally {
     await react("remove");
