@@ -3,18 +3,22 @@
  * at the real Bolt HTTP receiver on loopback, with the Web API pointed at the
  * fake Slack of the tests, and prints ack latency p50/p99, answers delivered,
  * lost and duplicated. A tenth of the events are redelivered (retry header)
- * to exercise the dedupe. Target: ack p99 ≤ 100 ms, 0 lost, 0 duplicated.
- * Usage: npm run bench:slack [-- --rate 50 --seconds 20]
+ * to exercise the dedupe. An ack now waits for the event's row in the inbox. Target: ack p99 ≤ 100 ms, 0 lost, 0 duplicated.
+ * Then the embedded default's memory and first start, on real `serve` and
+ * CLI processes of the built package (run `npm run build` first).
+ * Usage: npm run bench:slack [-- --rate 50 --seconds 20 --questions 200]
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import { loadConfig } from "../src/config.js";
 import { openMigratedDb } from "../src/db/db.js";
+import { inboxCounts } from "../src/db/inbound-events.js";
 import { createLogger } from "../src/log.js";
 import { openKnowledgeBase } from "../src/retrieval/knowledge-base.js";
 import { createSlackApp } from "../src/slack/app.js";
 import { FakeSlack } from "../test/helpers/fake-slack.js";
 import { eventBody, postJson, slackTestEnv } from "../test/helpers/slack-requests.js";
 import { tempDir } from "../test/helpers/temp.js";
+import { embeddedMemory } from "./embedded-memory.js";
 import { percentile } from "./percentile.js";
 
 const arg = (name: string, fallback: number) => {
@@ -82,11 +86,11 @@ try {
     }
   }
   await Promise.all(sent);
-  // Answers are posted after the ack: wait until they stop arriving.
-  let last = -1;
-  while (fake.callsTo("chat.postMessage").length !== last) {
-    last = fake.callsTo("chat.postMessage").length;
-    await sleep(500);
+  // Answers are posted after the ack: wait until the inbox holds nothing unfinished.
+  for (;;) {
+    const c = await inboxCounts(db);
+    if (c.received + c.processing === 0) break;
+    await sleep(100);
   }
   const threads = fake.callsTo("chat.postMessage").map((c) => c.args.thread_ts as string);
   const unique = new Set(threads);
@@ -99,6 +103,8 @@ try {
   );
   await slack.stop();
   await db.close();
+  fake.reset();
+  for (const line of await embeddedMemory(fake, arg("questions", 200))) console.log(line);
 } finally {
   await fake.stop();
   await dir.cleanup();

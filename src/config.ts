@@ -49,6 +49,12 @@ export const ConfigSchema = z
     SLACK_APP_TOKEN: z.preprocess(emptyToUndefined, z.string().startsWith("xapp-").optional()),
     SLACK_API_URL: z.preprocess(emptyToUndefined, z.url().optional()),
     PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(65_535).default(3000)),
+    HOST: optionalString,
+    CERTIBOT_EVENT_LEASE_S: z.preprocess(
+      emptyToUndefined,
+      z.coerce.number().positive().max(3_600).default(60),
+    ),
+    CERTIBOT_JOB_LEASE_S: z.preprocess(emptyToUndefined, z.coerce.number().positive().max(86_400).optional()),
     ADMIN_USER_IDS: z.preprocess(emptyToUndefined, z.string().default("")),
     CERTIBOT_REPORT_MAX_MB: z.preprocess(emptyToUndefined, z.coerce.number().positive().max(500).default(25)),
     CERTIBOT_FEEDS_ALLOW_PRIVATE: onOff,
@@ -93,6 +99,8 @@ export const ConfigSchema = z
       /** Web API base URL override (tests, outside checks); Slack's own when unset. */
       apiUrl: env.SLACK_API_URL ? env.SLACK_API_URL.replace(/\/?$/, "/") : null,
       port: env.PORT,
+      /** HTTP mode: the interface to listen on; null = all interfaces. */
+      host: env.HOST ?? null,
       /** Socket Mode when an app token is given, HTTP when token + signing secret, else not configured. */
       mode:
         env.SLACK_APP_TOKEN && env.SLACK_BOT_TOKEN
@@ -101,6 +109,13 @@ export const ConfigSchema = z
             ? ("http" as const)
             : null,
     },
+    /**
+     * How long a replica holds an inbound event it handles before another may
+     * take it over (renewed while the handler runs, so a short lease is safe).
+     */
+    eventLeaseMs: Math.round(env.CERTIBOT_EVENT_LEASE_S * 1000),
+    /** Lease of every job claim (ticks and their posts); null: each job's own (5 or 10 minutes). */
+    jobLeaseMs: env.CERTIBOT_JOB_LEASE_S === undefined ? null : Math.round(env.CERTIBOT_JOB_LEASE_S * 1000),
     /** Slack users who administer the bot before the sessions feature brings roles. */
     adminUserIds: env.ADMIN_USER_IDS.split(/[\s,]+/).filter(Boolean),
     /** Report checker limits: hostile uploads get a verdict, never a stuck or exhausted process. */

@@ -21,7 +21,8 @@ export const retentionJob: Job = {
   occurrenceKey: (at) => formatInZone(at, TIMEZONE).slice(0, 10),
   async run(at, { db, log }) {
     const events = await db.query(
-      "delete from inbound_events where received_at < $1::timestamptz - make_interval(days => $2) returning 1 as x",
+      `delete from inbound_events where state in ('done', 'failed')
+        and received_at < $1::timestamptz - make_interval(days => $2) returning 1 as x`,
       [at.toISOString(), RETENTION.inboundEventsDays],
     );
     const turns = await db.query(

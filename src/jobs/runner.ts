@@ -15,7 +15,10 @@ export type OccurrenceOutcome =
  */
 export async function runOccurrence(job: Job, at: Date, deps: JobDeps): Promise<OccurrenceOutcome> {
   const key = job.occurrenceKey(at);
-  const claimed = await claim(deps.db, job.name, key, { scheduledFor: at, leaseMs: job.leaseMs });
+  const claimed = await claim(deps.db, job.name, key, {
+    scheduledFor: at,
+    leaseMs: deps.config.jobLeaseMs ?? job.leaseMs,
+  });
   if (!claimed.won) return { status: "skipped", key, run: claimed.run };
   const { attempt } = claimed;
   let error: string | null = null;

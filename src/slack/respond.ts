@@ -9,7 +9,10 @@ import {
 import type { ChatTurn } from "../answering/llm.js";
 import { logAnswer, type SlackIds } from "../db/qa-log.js";
 import type { SlackDeps } from "./deps.js";
+import { type InboxContext, LeaseLostError } from "./inbox.js";
+import { keyMetadata, postedPayloads } from "./post-once.js";
 import { replyWithError } from "./reply-error.js";
+import { isTransient } from "./transient.js";
 import { answerBlocks, answerMessages } from "./views/answer-blocks.js";
 
 export interface QuestionInThread {
@@ -24,6 +27,25 @@ export interface QuestionInThread {
   question: string;
   /** Already read by the caller (a follow-up checks both before answering): not read again. */
   known?: { history: ChatTurn[]; settings: ChannelSettings };
+  /** The inbox event being handled: its id keys the answer's messages, so a takeover never posts them twice. */
+  inbox?: InboxContext;
+}
+
+/**
+ * Parts of this event's answer already in the thread (an earlier attempt
+ * posted them, then died before recording it), and whether it is complete.
+ */
+async function answeredParts(q: QuestionInThread): Promise<{ parts: Set<number>; complete: boolean }> {
+  const parts = new Set<number>();
+  let complete = false;
+  if (!q.inbox?.recheck) return { parts, complete };
+  for (const p of await postedPayloads(q.client, { channel: q.channel, threadTs: q.threadTs })) {
+    if (p.key !== q.inbox.eventId) continue;
+    const part = Number(p.part ?? 1);
+    parts.add(part);
+    if (part === Number(p.of ?? 1)) complete = true;
+  }
+  return { parts, complete };
 }
 
 /** Mentions of users, channels and the bot itself removed from a message text. */
@@ -69,9 +91,12 @@ export async function postAnswer(
   threadTs: string,
   a: AnswerDetails,
   qaId: number,
+  once?: { key: string; posted: Set<number>; beforePost?: () => Promise<void> },
 ) {
   const messages = answerMessages(a.answer);
   for (const [i, sections] of messages.entries()) {
+    if (once?.posted.has(i + 1)) continue;
+    await once?.beforePost?.();
     const last = i === messages.length - 1;
     const blocks = last
       ? answerBlocks(a, sections, { qaId: String(qaId), question: a.question }, false)
@@ -86,6 +111,7 @@ export async function postAnswer(
       thread_ts: threadTs,
       text: sections.join("\n\n").slice(0, 3_000),
       blocks,
+      ...(once ? { metadata: keyMetadata(once.key, { part: i + 1, of: messages.length }) } : {}),
     });
   }
 }
@@ -101,6 +127,11 @@ export async function answerInThread(deps: SlackDeps, q: QuestionInThread): Prom
     );
   await react("add");
   try {
+    const done = await answeredParts(q);
+    if (done.complete) {
+      deps.log.info("answer already posted by an earlier attempt", { eventId: q.inbox?.eventId });
+      return;
+    }
     const history = q.known?.history ?? (await recentTurns(deps.db, conversationId(q.channel, q.threadTs)));
     const settings = q.known?.settings ?? (await channelSettings(deps.db, q.channel));
     const a = await answerQuestion(deps.answering, q.question, {
@@ -108,8 +139,13 @@ export async function answerInThread(deps: SlackDeps, q: QuestionInThread): Prom
       defaultReferential: settings.defaultReferential ?? undefined,
     });
     const qaId = await logAndRemember(deps, q, a);
-    await postAnswer(q.client, q.channel, q.threadTs, a, qaId);
+    const once = q.inbox
+      ? { key: q.inbox.eventId, posted: done.parts, beforePost: q.inbox.beforePost }
+      : undefined;
+    await postAnswer(q.client, q.channel, q.threadTs, a, qaId, once);
   } catch (e) {
+    // The inbox retries what may work later; the user hears about it only if it never does.
+    if (q.inbox && (isTransient(e) || e instanceof LeaseLostError)) throw e;
     await replyWithError(deps, e, { client: q.client, channel: q.channel, threadTs: q.threadTs });
   } finally {
     await react("remove");
@@ -131,7 +167,12 @@ export async function answerInDirectMessage(deps: SlackDeps, q: QuestionInThread
   let streaming = true;
   let posted: string | null = null;
   let text = "";
+  const metadata = q.inbox ? { metadata: keyMetadata(q.inbox.eventId) } : {};
   try {
+    if ((await answeredParts(q)).complete) {
+      deps.log.info("answer already posted by an earlier attempt", { eventId: q.inbox?.eventId });
+      return;
+    }
     const history = await recentTurns(deps.db, conversationId(q.channel, q.threadTs));
     const a = await answerQuestionStreaming(
       deps.answering,
@@ -172,12 +213,19 @@ export async function answerInDirectMessage(deps: SlackDeps, q: QuestionInThread
     const [first = []] = answerMessages(a.answer);
     const closing = answerBlocks(a, [], { qaId: String(qaId), question: q.question });
     if (streamTs) {
-      await q.client.chat.stopStream({ channel: q.channel, ts: streamTs, blocks: closing });
+      await q.client.chat.stopStream({ channel: q.channel, ts: streamTs, blocks: closing, ...metadata });
     } else if (posted) {
       const blocks = answerBlocks(a, first, { qaId: String(qaId), question: q.question });
-      await q.client.chat.update({ channel: q.channel, ts: posted, text: a.answer.slice(0, 3_000), blocks });
+      await q.client.chat.update({
+        channel: q.channel,
+        ts: posted,
+        text: a.answer.slice(0, 3_000),
+        blocks,
+        ...metadata,
+      });
     }
   } catch (e) {
+    if (q.inbox && isTransient(e)) throw e;
     await replyWithError(deps, e, { client: q.client, channel: q.channel, threadTs: q.threadTs });
   } finally {
     await status("");

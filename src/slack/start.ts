@@ -1,13 +1,7 @@
-import { LlmAnswerer } from "../answering/llm.js";
 import type { Config } from "../config.js";
 import { openMigratedDb } from "../db/db.js";
 import { CertibotError } from "../errors.js";
-import { JobRegistry } from "../jobs/registry.js";
-import { startScheduler } from "../jobs/scheduler.js";
 import type { Logger } from "../log.js";
-import { openKnowledgeBase } from "../retrieval/knowledge-base.js";
-import { createSlackApp } from "./app.js";
-import { createSlackNotifier, notifierClient } from "./notifier.js";
 
 export const SETUP_HELP = `certibot : Slack n'est pas configuré.
 
@@ -34,9 +28,35 @@ export interface RunningBot {
  */
 export async function startBot(config: Config, log: Logger): Promise<RunningBot> {
   if (!config.slack.mode) throw new CertibotError("CONFIG_INVALID", { hint: "Slack n'est pas configuré." });
-  const db = await openMigratedDb(config, log);
+  // The database opens (a first start copies its cluster) while the heavy
+  // modules load (Bolt, LangChain: most of a start) and the knowledge base
+  // opens: a first start takes the longest of them, not their sum.
+  const modules = Promise.all([
+    import("../answering/llm.js"),
+    import("../jobs/registry.js"),
+    import("../jobs/scheduler.js"),
+    import("./app.js"),
+    import("./notifier.js"),
+  ]);
+  const kbOpening = import("../retrieval/knowledge-base.js").then((m) => m.openKnowledgeBase(config));
+  const [dbOpened, kbOpened, loaded] = await Promise.allSettled([
+    openMigratedDb(config, log),
+    kbOpening,
+    modules,
+  ]);
+  if (dbOpened.status === "rejected") throw dbOpened.reason;
+  const db = dbOpened.value;
   try {
-    const kb = await openKnowledgeBase(config);
+    if (kbOpened.status === "rejected") throw kbOpened.reason;
+    if (loaded.status === "rejected") throw loaded.reason;
+    const kb = kbOpened.value;
+    const [
+      { LlmAnswerer },
+      { JobRegistry },
+      { startScheduler },
+      { createSlackApp },
+      { createSlackNotifier, notifierClient },
+    ] = loaded.value;
     const answering = { retriever: kb.retriever, llm: config.llm ? new LlmAnswerer(config.llm) : null, log };
     const slack = createSlackApp({ config, log, db, answering });
     const port = await slack.start();

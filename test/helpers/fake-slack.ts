@@ -24,6 +24,20 @@ export class FakeSlack {
   /** Files served at /files/<id>. */
   readonly files = new Map<string, { name: string; mimetype: string; content: Buffer }>();
   replies: Record<string, unknown>[] = [];
+  /** Messages posted (chat.postMessage), as Slack keeps them: conversations.history/replies read these. */
+  readonly messages: {
+    channel: string;
+    ts: string;
+    thread_ts?: string;
+    text?: unknown;
+    metadata?: unknown;
+  }[] = [];
+  /** Milliseconds each Web API answer waits (a slow Slack); per method, or "*" for all. */
+  readonly delays = new Map<string, number>();
+  /** Called once a call is recorded, before it is answered (e.g. to kill the caller in between). */
+  onCall: ((call: SlackCall) => void) | null = null;
+  /** Per call: an error name to answer `{ ok: false, error }` with, or null to answer normally. */
+  failIf: ((call: SlackCall) => string | null) | null = null;
   private server: Server | undefined;
   private ts = 1_700_000_000;
 
@@ -54,6 +68,10 @@ export class FakeSlack {
 
   reset(): void {
     this.calls.length = 0;
+    this.messages.length = 0;
+    this.delays.clear();
+    this.onCall = null;
+    this.failIf = null;
     this.responseUrlPosts.length = 0;
     this.failing.clear();
   }
@@ -113,9 +131,13 @@ export class FakeSlack {
       }
     }
     const token = req.headers.authorization?.replace(/^Bearer /, "") ?? (args.token as string | undefined);
-    this.calls.push({ method, args, token });
+    const call = { method, args, token };
+    this.calls.push(call);
+    this.onCall?.(call);
+    const delay = this.delays.get(method) ?? this.delays.get("*") ?? 0;
+    if (delay) await new Promise((r) => setTimeout(r, delay));
 
-    const failure = this.failing.get(method);
+    const failure = this.failing.get(method) ?? this.failIf?.(call) ?? undefined;
     if (failure) return send(200, { ok: false, error: failure });
     send(200, this.answer(method, args));
   }
@@ -133,9 +155,32 @@ export class FakeSlack {
           user_id: "U0BOT",
           bot_id: "B0BOT",
         };
-      case "chat.postMessage":
+      case "chat.postMessage": {
+        // A post to a user id lands in their DM channel, which Slack names D…
+        const where = /^[UW]/.test(channel) ? `D${channel.slice(1)}` : channel;
+        const ts = this.nextTs();
+        const thread = args.thread_ts as string | undefined;
+        this.messages.push({
+          channel: where,
+          ts,
+          thread_ts: thread,
+          text: args.text,
+          metadata: args.metadata,
+        });
+        return { ok: true, channel: where, ts, message: { text: args.text } };
+      }
       case "chat.startStream":
         return { ok: true, channel, ts: this.nextTs(), message: { text: args.text } };
+      case "conversations.open": {
+        const user = String(args.users ?? "").split(",")[0] ?? "";
+        return { ok: true, channel: { id: `D${user.slice(1)}` } };
+      }
+      case "conversations.history":
+        return {
+          ok: true,
+          messages: this.messages.filter((m) => m.channel === channel).reverse(),
+          has_more: false,
+        };
       case "chat.update":
       case "chat.appendStream":
       case "chat.stopStream":
@@ -143,7 +188,15 @@ export class FakeSlack {
       case "chat.postEphemeral":
         return { ok: true, message_ts: this.nextTs() };
       case "conversations.replies":
-        return { ok: true, messages: this.replies, has_more: false };
+        return {
+          ok: true,
+          messages: this.replies.length
+            ? this.replies
+            : this.messages.filter(
+                (m) => m.channel === channel && (m.thread_ts === args.ts || m.ts === args.ts),
+              ),
+          has_more: false,
+        };
       case "users.info":
         return {
           ok: true,
@@ -159,8 +212,10 @@ export class FakeSlack {
         const m = /^([UW][A-Z0-9]+)@example\.test$/i.exec(String(args.email));
         return m ? { ok: true, user: { id: m[1]!.toUpperCase() } } : { ok: false, error: "users_not_found" };
       }
-      case "files.info":
-        return { ok: true, file: this.fileInfo(args.file as string) };
+      case "files.info": {
+        const file = this.fileInfo(args.file as string);
+        return file ? { ok: true, file } : { ok: false, error: "file_not_found" };
+      }
       case "views.open":
       case "views.publish":
       case "views.update":
