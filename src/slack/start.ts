@@ -1,10 +1,12 @@
-import { LlmAnswerer } from "../answering/llm.js";
 import type { Config } from "../config.js";
 import { openMigratedDb } from "../db/db.js";
 import { CertibotError } from "../errors.js";
 import { JobRegistry } from "../jobs/registry.js";
 import { startScheduler } from "../jobs/scheduler.js";
 import type { Logger } from "../log.js";
+import { countingNotifier } from "../ops/counting-notifier.js";
+import { LimitedLlmAnswerer } from "../ops/limited-llm.js";
+import { createOps } from "../ops/ops.js";
 import { openKnowledgeBase } from "../retrieval/knowledge-base.js";
 import { createSlackApp } from "./app.js";
 import { createSlackNotifier, notifierClient } from "./notifier.js";
@@ -23,6 +25,8 @@ Sans Slack, la ligne de commande fonctionne : npx certibot ask "Que demande la c
 
 export interface RunningBot {
   port: number | null;
+  /** Socket Mode with METRICS_PORT: where /metrics and /readyz listen. */
+  opsPort: number | null;
   stop(): Promise<void>;
 }
 
@@ -37,14 +41,19 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
   const db = await openMigratedDb(config, log);
   try {
     const kb = await openKnowledgeBase(config);
-    const answering = { retriever: kb.retriever, llm: config.llm ? new LlmAnswerer(config.llm) : null, log };
-    const slack = createSlackApp({ config, log, db, answering });
+    // Metrics and limits: one set per process, shared by the Slack app and the jobs.
+    const ops = createOps(config, db, log);
+    ops.setKnowledge(kb.retriever.records, kb.manifest.contentHash.slice(0, 12));
+    const llm = config.llm ? new LimitedLlmAnswerer(config.llm, ops) : null;
+    const answering = { retriever: kb.retriever, llm, log };
+    const slack = createSlackApp({ config, log, db, answering, ops });
     const port = await slack.start();
-    const notifier = createSlackNotifier(notifierClient(config.slack), log);
-    const scheduler = startScheduler(new JobRegistry(), { db, config, log, notifier });
+    const notifier = countingNotifier(createSlackNotifier(notifierClient(config.slack), log), ops.metrics);
+    const scheduler = startScheduler(new JobRegistry(), { db, config, log, notifier, metrics: ops.metrics });
     log.info("certibot started", { mode: config.slack.mode, port, db: db.kind });
     return {
       port,
+      opsPort: slack.opsPort(),
       async stop() {
         await scheduler.stop();
         await slack.stop();

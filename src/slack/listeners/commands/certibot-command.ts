@@ -4,7 +4,7 @@ import { answerQuestion } from "../../../answering/answer.js";
 import { channelSettings, updateChannelSettings } from "../../../answering/conversations.js";
 import type { SlackDeps } from "../../deps.js";
 import { replyWithError } from "../../reply-error.js";
-import { logSlackAnswer } from "../../respond.js";
+import { logSlackAnswer, questionRefusal } from "../../respond.js";
 import { answerBlocks, answerMessages } from "../../views/answer-blocks.js";
 import { helpText } from "../../views/help.js";
 
@@ -75,6 +75,11 @@ export function certibotCommand(deps: SlackDeps) {
           response_type: "ephemeral",
           text: `Réglages du canal : référentiel par défaut ${next.defaultReferential ?? `${deps.config.defaultReferential} (celui de l'application)`}, réponses ${next.mentionsOnly ? "aux seules mentions" : "aussi aux messages des fils suivis"}.`,
         });
+        return;
+      }
+      const refusal = await questionRefusal(deps, command.user_id);
+      if (refusal) {
+        await respond({ response_type: "ephemeral", text: refusal });
         return;
       }
       const settings = await channelSettings(deps.db, command.channel_id);
