@@ -1,0 +1,309 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { Config } from "../../src/config.js";
+import type { Db } from "../../src/db/db.js";
+import { heartbeatJob } from "../../src/jobs/heartbeat-job.js";
+import { runOccurrence } from "../../src/jobs/runner.js";
+import { createLogger } from "../../src/log.js";
+import { type OpsAlertNotice, runOpsAlerts } from "../../src/ops/alerts.js";
+import { openKnowledgeBase } from "../../src/retrieval/knowledge-base.js";
+import type { Retriever } from "../../src/retrieval/retriever.js";
+import { createSlackApp, type SlackApp } from "../../src/slack/app.js";
+import { FakeSlack } from "../helpers/fake-slack.js";
+import { findPostgresBinaries, type PostgresServer, startPostgres } from "../helpers/postgres.js";
+import { RecordingNotifier } from "../helpers/recording-notifier.js";
+import { CHEF_HEADINGS, makePdf } from "../helpers/report-fixtures.js";
+import {
+  blockActions,
+  eventBody,
+  nextTs,
+  postForm,
+  postJson,
+  slackTestEnv,
+  until,
+} from "../helpers/slack-requests.js";
+import { describeEachBackend, type TestStore } from "../helpers/stores.js";
+import { tempDir, testConfig } from "../helpers/temp.js";
+
+let retriever: Retriever;
+let kbDir: Awaited<ReturnType<typeof tempDir>>;
+
+beforeAll(async () => {
+  kbDir = await tempDir();
+  retriever = (await openKnowledgeBase(testConfig(kbDir.path))).retriever;
+});
+afterAll(async () => {
+  await kbDir.cleanup();
+});
+
+/** The value of one sample in a Prometheus text exposition, or undefined. */
+export function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
+  for (const line of text.split("\n")) {
+    if (line.startsWith("#")) continue;
+    const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{([^}]*)\})? (\S+)$/.exec(line);
+    if (!m || m[1] !== name) continue;
+    const got = Object.fromEntries([...(m[3] ?? "").matchAll(/(\w+)="([^"]*)"/g)].map((x) => [x[1], x[2]]));
+    if (Object.entries(labels).every(([k, v]) => got[k] === v)) return Number(m[4]);
+  }
+  return undefined;
+}
+
+interface Replica {
+  slack: SlackApp;
+  port: number;
+  db: Db;
+}
+
+describeEachBackend("running the Slack app in production", (backend) => {
+  const fake = new FakeSlack();
+  let store: TestStore;
+  const replicas: Replica[] = [];
+
+  async function startReplica(config: Config): Promise<Replica> {
+    const db = backend.name === "pglite" && replicas[0] ? replicas[0].db : await store.openMigrated();
+    const log = createLogger("error", () => {});
+    const slack = createSlackApp({ config, log, db, answering: { retriever, llm: null, log } });
+    const port = (await slack.start())!;
+    const r = { slack, port, db };
+    replicas.push(r);
+    return r;
+  }
+  const configWith = (env: Record<string, string> = {}) =>
+    testConfig(store.config.dataDir, { ...store.env, ...slackTestEnv(fake), ...env });
+
+  beforeAll(async () => {
+    await fake.start();
+    store = await backend.createStore();
+    fake.files.set("FCHEF", {
+      name: "rapport.pdf",
+      mimetype: "application/pdf",
+      content: Buffer.from((await makePdf({ pages: 24, headings: CHEF_HEADINGS, style: "fontsize" })).bytes),
+    });
+  });
+  afterEach(async () => {
+    while (replicas.length) {
+      const r = replicas.pop()!;
+      await r.slack.stop();
+      if (!replicas.some((o) => o.db === r.db)) await r.db.close();
+    }
+    fake.reset();
+  });
+  afterAll(async () => {
+    await fake.stop();
+    await store.cleanup();
+  });
+
+  const mention = (user: string, text: string) => ({
+    type: "app_mention",
+    user,
+    text: `<@U0BOT> ${text}`,
+    ts: nextTs(),
+    channel: "C0CHAN",
+  });
+
+  it("counts answers, declined questions, a 👎, a report and a job run on /metrics", async () => {
+    const r = await startReplica(configWith());
+    const metrics = async () => {
+      const res = await fetch(`http://127.0.0.1:${r.port}/metrics`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get("content-type")).toMatch(/text\/plain/);
+      return res.text();
+    };
+    await postJson(r.port, eventBody(mention("U0ALICE", "que demande la compétence C12 ?")));
+    const [answer] = await fake.waitFor("chat.postMessage");
+    await postJson(r.port, eventBody(mention("U0ALICE", "quelle est la recette de la tarte tatin ?")));
+    await fake.waitFor("chat.postMessage", 2);
+    const blocks = answer!.args.blocks as {
+      type: string;
+      elements?: { action_id: string; value: string }[];
+    }[];
+    const qaId = blocks.find((b) => b.type === "actions")!.elements![0]!.value;
+    await postForm(
+      r.port,
+      blockActions({
+        user: "U0BOB",
+        responseUrl: fake.responseUrl("m1"),
+        message: { ts: "1", text: "answer", blocks },
+        actions: [{ type: "button", action_id: "feedback_down", value: qaId }],
+      }),
+    );
+    await fake.waitFor("views.open");
+    await postJson(
+      r.port,
+      eventBody({
+        type: "message",
+        subtype: "file_share",
+        channel_type: "im",
+        channel: "D0ALICE",
+        user: "U0ALICE",
+        text: "chef d'oeuvre",
+        ts: nextTs(),
+        files: [{ id: "FCHEF", name: "rapport.pdf", filetype: "pdf" }],
+      }),
+    );
+    await fake.waitFor("chat.postMessage", 3);
+    await runOccurrence(heartbeatJob, new Date(), {
+      db: r.db,
+      config: configWith(),
+      log: createLogger("error", () => {}),
+      metrics: r.slack.deps.ops.metrics,
+    });
+    fake.failing.set("users.info", "user_not_found");
+    await r.slack.app.client.users.info({ user: "U0NOPE" }).catch(() => null);
+
+    const text = await metrics();
+    const questions = (labels: Record<string, string>) => sample(text, "certibot_questions_total", labels);
+    expect(questions({ mode: "extractive", found: "true", intent: "unknown", via: "slack" })).toBe(1);
+    expect(questions({ mode: "extractive", found: "false", via: "slack" })).toBe(1);
+    expect(sample(text, "certibot_questions_declined_total", { via: "slack" })).toBe(1);
+    expect(sample(text, "certibot_answer_latency_seconds_count", { mode: "extractive" })).toBe(2);
+    expect(sample(text, "certibot_feedback_total", { vote: "down" })).toBe(1);
+    expect(sample(text, "certibot_reports_checked_total", { verdict: "ok" })).toBe(1);
+    expect(sample(text, "certibot_job_runs_total", { job: "heartbeat", outcome: "done" })).toBe(1);
+    expect(
+      sample(text, "certibot_slack_api_errors_total", { method: "users.info", error: "user_not_found" }),
+    ).toBe(1);
+    expect(sample(text, "certibot_inbox_depth")).toBe(0);
+    expect(sample(text, "certibot_concurrency_limit", { kind: "report_parse" })).toBe(2);
+    expect(sample(text, "certibot_concurrency_in_use", { kind: "report_parse" })).toBe(0);
+    expect(sample(text, "certibot_rate_limit_per_window", { kind: "question" })).toBe(30);
+    expect(sample(text, "certibot_process_resident_memory_bytes")).toBeGreaterThan(0);
+  });
+
+  it("serves /readyz: database, index and Slack auth all ok", async () => {
+    const r = await startReplica(configWith());
+    const res = await fetch(`http://127.0.0.1:${r.port}/readyz`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ ok: true, checks: { database: "ok", index: "ok", slack: "ok" } });
+    fake.failing.set("auth.test", "invalid_auth");
+    const refused = await fetch(`http://127.0.0.1:${r.port}/readyz`);
+    expect(refused.status).toBe(503);
+    expect(await refused.json()).toEqual({
+      ok: false,
+      checks: { database: "ok", index: "ok", slack: "invalid_auth" },
+    });
+  });
+
+  it("holds per-user rate limits across two replicas, with a friendly message", async () => {
+    const config = configWith({ CERTIBOT_RATE_QUESTIONS: "2", CERTIBOT_RATE_QUESTIONS_WINDOW_S: "3600" });
+    const a = await startReplica(config);
+    const b = await startReplica(config);
+    await postJson(a.port, eventBody(mention("U0RATE", "C12 ?")));
+    await fake.waitFor("chat.postMessage", 1);
+    await postJson(b.port, eventBody(mention("U0RATE", "C11 ?")));
+    await fake.waitFor("chat.postMessage", 2);
+    await postJson(a.port, eventBody(mention("U0RATE", "C10 ?")));
+    const posts = await fake.waitFor("chat.postMessage", 3);
+    expect(posts[2]!.args.text).toMatch(
+      /^Vous avez posé beaucoup de questions en peu de temps : réessayez dans (\d+ min|1 h 00), merci\.$/,
+    );
+    // Another user is not affected.
+    await postJson(b.port, eventBody(mention("U0OTHER", "C12 ?")));
+    const after = await fake.waitFor("chat.postMessage", 4);
+    expect(after[3]!.args.blocks).toBeDefined();
+    const text = await (await fetch(`http://127.0.0.1:${a.port}/metrics`)).text();
+    expect(sample(text, "certibot_rate_limited_total", { kind: "question" })).toBe(1);
+    const answered = await a.db.query<{ n: number }>(
+      "select count(*)::int as n from qa_log where slack_user_id = 'U0RATE'",
+    );
+    expect(answered[0]!.n).toBe(2);
+  });
+
+  it("posts an operator alert once when it starts and once when it resolves, with two instances", async () => {
+    const config = configWith({
+      OPS_CHANNEL_ID: "C0OPS",
+      OPS_ALERT_MIN_SAMPLES: "3",
+      OPS_ALERT_COOLDOWN_MINUTES: "0",
+    });
+    const dbA = await store.openMigrated();
+    const dbB = backend.name === "pglite" ? dbA : await store.openMigrated();
+    try {
+      const notes: OpsAlertNotice[] = [];
+      const notifier = Object.assign(new RecordingNotifier(), {
+        opsAlert: async (n: OpsAlertNotice) => {
+          notes.push(n);
+        },
+      });
+      const log = createLogger("error", () => {});
+      const both = () =>
+        Promise.all([
+          runOpsAlerts({ db: dbA, config, log, notifier }),
+          runOpsAlerts({ db: dbB, config, log, notifier }),
+        ]);
+      // Only this test's votes count (the store is shared by the file's tests).
+      await dbA.query("delete from feedback");
+      // Three answers, three 👎: over the 30 % threshold.
+      for (let i = 0; i < 3; i++) {
+        const [row] = await dbA.query<{ id: number }>(
+          `insert into qa_log (slack_user_id, question_hash, lang, mode, found, latency_ms)
+           values ('U0ALERT', 'h', 'fr', 'extractive', true, 5) returning id`,
+        );
+        await dbA.query("insert into feedback (qa_id, slack_user_id, vote) values ($1, $2, 'down')", [
+          row!.id,
+          `U0V${i}`,
+        ]);
+      }
+      await both();
+      await both();
+      expect(notes.map((n) => `${n.alert} ${n.state}`)).toEqual(["downvote-ratio firing"]);
+      expect(notes[0]).toMatchObject({
+        channelId: "C0OPS",
+        detail: expect.stringMatching(/3 👎 sur 3 avis/),
+      });
+      await dbA.query("update feedback set vote = 'up' where slack_user_id like 'U0V%'");
+      await both();
+      await both();
+      expect(notes.map((n) => `${n.alert} ${n.state}`)).toEqual([
+        "downvote-ratio firing",
+        "downvote-ratio resolved",
+      ]);
+    } finally {
+      await dbA
+        .query("delete from feedback; delete from qa_log where slack_user_id = 'U0ALERT'")
+        .catch(() => {});
+      if (dbB !== dbA) await dbB.close();
+      await dbA.close();
+    }
+  });
+});
+
+const bins = findPostgresBinaries();
+describe.runIf("binDir" in bins)("/readyz when PostgreSQL goes away", () => {
+  let server: PostgresServer;
+  const fake = new FakeSlack();
+  beforeAll(async () => {
+    if ("binDir" in bins) server = await startPostgres(bins.binDir);
+    await fake.start();
+  });
+  afterAll(async () => {
+    await fake.stop();
+    await server?.destroy();
+  });
+
+  it("answers 503 naming the database while the server is stopped, 200 after it restarts", async () => {
+    const dir = await tempDir();
+    const config = testConfig(dir.path, { DATABASE_URL: server.url, ...slackTestEnv(fake) });
+    const { openMigratedDb } = await import("../../src/db/db.js");
+    const log = createLogger("error", () => {});
+    const db = await openMigratedDb(config, log);
+    const slack = createSlackApp({ config, log, db, answering: { retriever, llm: null, log } });
+    const port = (await slack.start())!;
+    const ready = () => fetch(`http://127.0.0.1:${port}/readyz`);
+    try {
+      expect((await ready()).status).toBe(200);
+      await server.stop("fast");
+      const down = await ready();
+      expect(down.status).toBe(503);
+      const body = (await down.json()) as { ok: boolean; checks: Record<string, string> };
+      expect(body.ok).toBe(false);
+      expect(body.checks.database).not.toBe("ok");
+      expect(body.checks.index).toBe("ok");
+      expect(body.checks.slack).toBe("ok");
+      await server.start();
+      await until(async () => (await ready()).status === 200, "readiness after the restart");
+    } finally {
+      await slack.stop();
+      await db.close();
+      await dir.cleanup();
+    }
+  });
+});
