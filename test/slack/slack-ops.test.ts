@@ -208,6 +208,110 @@ describeEachBackend("running the Slack app in production", (backend) => {
     expect(answered[0]!.n).toBe(2);
   });
 
+  let seq = 0;
+  /** Types a slash command; returns what came back through response_url. */
+  async function slash(r: Replica, command: string, user: string, text: string, channel = "C0PROMO") {
+    const before = fake.responseUrlPosts.length;
+    await postForm(r.port, {
+      command,
+      text,
+      user_id: user,
+      channel_id: channel,
+      team_id: "T0TEST",
+      response_url: fake.responseUrl(`c${++seq}`),
+      trigger_id: "trig",
+    });
+    await until(() => fake.responseUrlPosts.length > before, `the reply to ${command} ${text}`);
+    return fake.responseUrlPosts[before]!.body as { text: string; blocks?: unknown[] };
+  }
+  /** Clicks a button of an ephemeral reply; returns the response_url post it led to. */
+  async function click(r: Replica, user: string, blocks: unknown[], actionId: string) {
+    const el = (blocks as { elements?: { action_id: string; value: string }[] }[])
+      .flatMap((b) => b.elements ?? [])
+      .find((e) => e.action_id === actionId)!;
+    const before = fake.responseUrlPosts.length;
+    await postForm(
+      r.port,
+      blockActions({
+        user,
+        responseUrl: fake.responseUrl(`a${++seq}`),
+        actions: [{ type: "button", action_id: actionId, value: el.value }],
+      }),
+    );
+    await until(() => fake.responseUrlPosts.length > before, `the answer to ${actionId}`);
+    return fake.responseUrlPosts[before]!.body as { text: string };
+  }
+  const countOf = async (db: Db, table: string, user: string) =>
+    (
+      await db.query<{ n: number }>(`select count(*)::int as n from ${table} where slack_user_id = $1`, [
+        user,
+      ])
+    )[0]!.n;
+
+  it("/certibot my-data sends the user's own data as JSON by DM; forget-me erases it after confirmation", async () => {
+    const r = await startReplica(configWith());
+    await postJson(r.port, eventBody(mention("U0ME", "que demande la compétence C12 ?")));
+    await fake.waitFor("chat.postMessage");
+    await postJson(r.port, eventBody(mention("U0SOMEONE", "C11 ?")));
+    await fake.waitFor("chat.postMessage", 2);
+
+    const sent = await slash(r, "/certibot", "U0ME", "my-data");
+    expect(sent.text).toMatch(/envoyées en message privé/);
+    const [upload] = await fake.waitForUploads(1);
+    expect(upload!.completed).toMatchObject({ channel_id: "D0ME" });
+    const data = JSON.parse(upload!.bytes!.toString("utf8"));
+    expect(data.slackUserId).toBe("U0ME");
+    expect(data.questions).toHaveLength(1);
+    expect(data.questions[0]).toMatchObject({ codes: expect.arrayContaining(["C12"]), mode: "extractive" });
+    expect(data.conversationTurns).toHaveLength(1);
+    expect(JSON.stringify(data)).not.toMatch(/U0SOMEONE/);
+
+    const prompt = await slash(r, "/certibot", "U0ME", "forget-me");
+    expect(prompt.text).toMatch(/Effacer toutes vos données \?/);
+    expect(await countOf(r.db, "qa_log", "U0ME")).toBe(1);
+    const cancelled = await click(r, "U0ME", prompt.blocks!, "privacy_cancel");
+    expect(cancelled.text).toBe("Rien n'a été effacé.");
+    expect(await countOf(r.db, "qa_log", "U0ME")).toBe(1);
+    const done = await click(r, "U0ME", prompt.blocks!, "privacy_forget_confirm");
+    expect(done.text).toMatch(
+      /^✅ Données de U0ME effacées : 1 réponse\(s\) journalisée\(s\), 0 avis, 1 message\(s\) de fil/,
+    );
+    expect(await countOf(r.db, "qa_log", "U0ME")).toBe(0);
+    expect(await countOf(r.db, "conversation_turns", "U0ME")).toBe(0);
+    expect(await countOf(r.db, "qa_log", "U0SOMEONE")).toBe(1);
+  });
+
+  it("/session erase lets a manager erase a candidate of their session, and nobody else", async () => {
+    const r = await startReplica(configWith({ ADMIN_USER_IDS: "U0ADMIN" }));
+    const created = await slash(
+      r,
+      "/session",
+      "U0ADMIN",
+      "create erase-1 agate=3006 lancement=2023-10-02 fin-prairie=2024-01-05 debut-session=2025-05-05 fin-session=2025-05-09",
+      "C0ERASE",
+    );
+    expect(created.text).toMatch(/créée/);
+    await slash(r, "/session", "U0ADMIN", "member add <@U0CAND> apprenant", "C0ERASE");
+    await slash(r, "/session", "U0ADMIN", "member add <@U0TRAIN> formateur", "C0ERASE");
+    expect(await countOf(r.db, "session_members", "U0CAND")).toBe(1);
+
+    const refused = await slash(r, "/session", "U0TRAIN", "erase <@U0CAND>", "C0ERASE");
+    expect(refused.text).toMatch(/seuls les responsables/);
+    const notCandidate = await slash(r, "/session", "U0ADMIN", "erase <@U0TRAIN>", "C0ERASE");
+    expect(notCandidate.text).toMatch(/n'est pas candidat·e de la session « erase-1 »/);
+
+    const prompt = await slash(r, "/session", "U0ADMIN", "erase <@U0CAND>", "C0ERASE");
+    expect(prompt.text).toMatch(/Effacer toutes les données de .*<@U0CAND>/);
+    // A trainer clicking the manager's button is refused at click time.
+    const sneaky = await click(r, "U0TRAIN", prompt.blocks!, "privacy_erase_confirm");
+    expect(sneaky.text).toMatch(/seuls les responsables/);
+    expect(await countOf(r.db, "session_members", "U0CAND")).toBe(1);
+    const done = await click(r, "U0ADMIN", prompt.blocks!, "privacy_erase_confirm");
+    expect(done.text).toMatch(/^✅ Données de U0CAND effacées : .*1 inscription\(s\) à une session/);
+    expect(await countOf(r.db, "session_members", "U0CAND")).toBe(0);
+    expect(await countOf(r.db, "session_members", "U0TRAIN")).toBe(1);
+  });
+
   it("posts an operator alert once when it starts and once when it resolves, with two instances", async () => {
     const config = configWith({
       OPS_CHANNEL_ID: "C0OPS",

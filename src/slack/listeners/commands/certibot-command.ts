@@ -3,6 +3,7 @@ import type { WebClient } from "@slack/web-api";
 import { answerQuestion } from "../../../answering/answer.js";
 import { channelSettings, updateChannelSettings } from "../../../answering/conversations.js";
 import type { SlackDeps } from "../../deps.js";
+import { forgetMePrompt, sendMyData } from "../../privacy.js";
 import { replyWithError } from "../../reply-error.js";
 import { logSlackAnswer, questionRefusal } from "../../respond.js";
 import { answerBlocks, answerMessages } from "../../views/answer-blocks.js";
@@ -53,6 +54,14 @@ export function certibotCommand(deps: SlackDeps) {
     try {
       if (!text || /^(help|aide|\?)$/i.test(text)) {
         await respond({ response_type: "ephemeral", text: helpText(deps.answering.retriever.catalog) });
+        return;
+      }
+      if (/^(forget-me|oublie-moi|oubliez-moi)$/i.test(text)) {
+        await forgetMePrompt(respond);
+        return;
+      }
+      if (/^(my-data|mes-donn[ée]es)$/i.test(text)) {
+        await sendMyData(deps, client, command.user_id, respond);
         return;
       }
       const config = /^config\b(.*)$/is.exec(text);

@@ -3,6 +3,7 @@ import { runSessionCommand, SESSION_HELP } from "../../../sessions/commands.js";
 import { replyText } from "../../../sessions/format.js";
 import { veilleSummaryForSession } from "../../../veille/service.js";
 import type { SlackDeps } from "../../deps.js";
+import { eraseCandidatePrompt } from "../../privacy.js";
 import { respondWithError } from "../../reply-error.js";
 import { actorOf, emailResolver, linkByEmail, sessionDepsFor } from "../../sessions.js";
 import { unescapeSlackText } from "../../slack-text.js";
@@ -16,6 +17,18 @@ export function sessionCommand(deps: SlackDeps, now: () => Date = () => new Date
     await ack();
     try {
       await linkByEmail(deps, client, command.user_id);
+      const erase = /^(?:erase|effacer)\s+(\S+)(?:\s+session=(\S+))?\s*$/i.exec(command.text.trim());
+      if (erase) {
+        await eraseCandidatePrompt(
+          deps,
+          respond,
+          erase[1]!,
+          erase[2] ?? null,
+          command.channel_id,
+          command.user_id,
+        );
+        return;
+      }
       const { sessions, deliverableIds } = await sessionDepsFor(deps);
       const reply = await runSessionCommand(unescapeSlackText(command.text), {
         deps: sessions,
