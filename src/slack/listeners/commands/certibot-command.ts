@@ -2,6 +2,7 @@ import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from "@slack/bolt"
 import type { WebClient } from "@slack/web-api";
 import { answerQuestion } from "../../../answering/answer.js";
 import { channelSettings, updateChannelSettings } from "../../../answering/conversations.js";
+import { statsText, usageStats } from "../../../insights/stats.js";
 import type { SlackDeps } from "../../deps.js";
 import { forgetMePrompt, sendMyData } from "../../privacy.js";
 import { replyWithError } from "../../reply-error.js";
@@ -62,6 +63,18 @@ export function certibotCommand(deps: SlackDeps) {
       }
       if (/^(my-data|mes-donn[ée]es)$/i.test(text)) {
         await sendMyData(deps, client, command.user_id, respond);
+        return;
+      }
+      const stats = /^stats(?:\s+(\d{1,4}))?$/i.exec(text);
+      if (stats) {
+        const allowed = await canConfigure(deps, client, command.user_id);
+        const days = Math.max(1, Number(stats[1] ?? 30));
+        await respond({
+          response_type: "ephemeral",
+          text: allowed
+            ? statsText(await usageStats(deps.db, days)).slice(0, 3_000)
+            : "Les statistiques d'usage sont réservées aux administrateurs.",
+        });
         return;
       }
       const config = /^config\b(.*)$/is.exec(text);
