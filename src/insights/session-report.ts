@@ -83,14 +83,19 @@ export function sessionReportSvg(d: SessionReportData): { svg: string; width: nu
   const W = REPORT_WIDTH;
   const left = 60;
   const right = W - 60;
-  const dates = [
-    ...status.milestones.flatMap((m) => (m.date ? [m.date] : [])),
-    ...status.deadlines.map((x) => x.deadline.due),
-    status.today,
-  ].sort();
-  const first = dates[0] ?? status.today;
-  const span = Math.max(1, daysBetween(first, dates[dates.length - 1] ?? status.today));
-  const x = (date: string) => left + ((right - left) * daysBetween(first, date)) / span;
+  /** A scale over the dates given (and today), from left to right. */
+  const scale = (list: string[]) => {
+    const sorted = [...list, status.today].sort();
+    const first = sorted[0]!;
+    const span = Math.max(1, daysBetween(first, sorted[sorted.length - 1]!));
+    return (date: string) => left + ((right - left) * daysBetween(first, date)) / span;
+  };
+  // Milestones span years, deadlines cluster around the session: each gets its own axis.
+  const x = scale(status.milestones.flatMap((m) => (m.date ? [m.date] : [])));
+  const xd = scale(status.deadlines.map((d) => d.deadline.due));
+  /** Labels right of the marker on the left half, left of it on the right half, so none leaves the picture. */
+  const anchor = (px: number) => (px > W / 2 ? 'text-anchor="end"' : "");
+  const nudge = (px: number) => (px > W / 2 ? px - 6 : px + 6);
   const parts: string[] = [];
   const text = (tx: number, ty: number, s: string, attrs = ""): void => {
     parts.push(`<text x="${tx.toFixed(1)}" y="${ty.toFixed(1)}" ${attrs}>${esc(s)}</text>`);
@@ -102,43 +107,58 @@ export function sessionReportSvg(d: SessionReportData): { svg: string; width: nu
     `Session ${status.session.name} — au ${frenchDate(status.today, false)}`,
     'font-size="24" font-weight="bold"',
   );
-  // Timeline
-  const axisY = 170;
-  text(left, 80, "Jalons et échéances", 'font-size="18" font-weight="bold"');
+  // Milestones
+  const axisY = 130;
+  text(left, 75, "Jalons", 'font-size="18" font-weight="bold"');
   parts.push(`<line x1="${left}" y1="${axisY}" x2="${right}" y2="${axisY}" stroke="#555" stroke-width="2"/>`);
-  status.milestones.forEach((m, i) => {
-    if (!m.date) return;
+  for (const [i, m] of status.milestones.entries()) {
+    if (!m.date) continue;
     const mx = x(m.date);
-    parts.push(
-      `<line x1="${mx.toFixed(1)}" y1="${axisY - 60}" x2="${mx.toFixed(1)}" y2="${axisY + 10}" stroke="#555" stroke-dasharray="4 3"/>`,
-    );
+    parts.push(`<rect x="${(mx - 5).toFixed(1)}" y="${axisY - 5}" width="10" height="10" fill="#555"/>`);
     text(
-      mx + 3,
-      axisY - 62 + (i % 2) * 14,
+      nudge(mx),
+      axisY - 12 - (i % 2) * 14,
       `${MILESTONE_LABELS[m.milestone]} (${m.date})`,
-      'font-size="11" fill="#333"',
+      `font-size="11" fill="#333" ${anchor(mx)}`,
     );
-  });
-  const tx = x(status.today);
-  parts.push(
-    `<line x1="${tx.toFixed(1)}" y1="${axisY - 20}" x2="${tx.toFixed(1)}" y2="${axisY + 60}" stroke="#ef6c00" stroke-width="2"/>`,
-  );
-  text(tx + 3, axisY + 58, "aujourd'hui", 'font-size="11" fill="#ef6c00"');
-  status.deadlines.forEach((s, i) => {
+  }
+  const today = (px: number, y: number) => {
+    parts.push(
+      `<line x1="${px.toFixed(1)}" y1="${y - 14}" x2="${px.toFixed(1)}" y2="${y + 14}" stroke="#ef6c00" stroke-width="3"/>`,
+    );
+    text(nudge(px), y + 26, "aujourd'hui", `font-size="11" fill="#ef6c00" ${anchor(px)}`);
+  };
+  today(x(status.today), axisY);
+  // Deadlines, on their own (zoomed) axis, labels on staggered rows
+  const dY = 215;
+  text(left, 185, "Échéances", 'font-size="18" font-weight="bold"');
+  parts.push(`<line x1="${left}" y1="${dY}" x2="${right}" y2="${dY}" stroke="#555" stroke-width="2"/>`);
+  today(xd(status.today), dY);
+  const rowsOfLabels = 5;
+  for (const [i, s] of status.deadlines.entries()) {
     const style = STATE_STYLE[s.state.kind];
-    const dx = x(s.deadline.due);
-    const dy = axisY + 14 + (i % 3) * 13;
-    parts.push(`<circle cx="${dx.toFixed(1)}" cy="${axisY}" r="6" fill="${style.fill}"/>`);
-    text(dx - 4, dy + 8, `${s.deadline.id} (${style.label})`, `font-size="10" fill="${style.fill}"`);
-  });
+    const dx = xd(s.deadline.due);
+    const ly = dY + 44 + (i % rowsOfLabels) * 14;
+    parts.push(
+      `<line x1="${dx.toFixed(1)}" y1="${dY}" x2="${dx.toFixed(1)}" y2="${ly - 9}" stroke="${style.fill}" stroke-width="1"/>`,
+    );
+    parts.push(`<circle cx="${dx.toFixed(1)}" cy="${dY}" r="6" fill="${style.fill}"/>`);
+    text(
+      nudge(dx),
+      ly,
+      `${s.deadline.id} ${s.deadline.due.slice(5)} — ${style.label}`,
+      `font-size="10" fill="${style.fill}" ${anchor(dx)}`,
+    );
+  }
   let lx = left;
+  const legendY = dY + 44 + rowsOfLabels * 14 + 10;
   for (const [, style] of Object.entries(STATE_STYLE)) {
-    parts.push(`<circle cx="${lx + 6}" cy="262" r="6" fill="${style.fill}"/>`);
-    text(lx + 16, 266, style.label, 'font-size="12"');
+    parts.push(`<circle cx="${lx + 6}" cy="${legendY}" r="6" fill="${style.fill}"/>`);
+    text(lx + 16, legendY + 4, style.label, 'font-size="12"');
     lx += 120;
   }
   // Heatmap
-  const top = 310;
+  const top = legendY + 50;
   text(
     left,
     top,
@@ -205,7 +225,7 @@ export function sessionReportAltText(d: SessionReportData): string {
 
 /** Renders the picture (SVG drawn here, rasterised by resvg; no browser). */
 export function renderSessionReport(d: SessionReportData): SessionPicture {
-  const { svg, width, height } = sessionReportSvg(d);
+  const { svg } = sessionReportSvg(d);
   const rendered = new Resvg(svg, { fitTo: { mode: "original" }, font: { loadSystemFonts: true } }).render();
   return {
     png: rendered.asPng(),

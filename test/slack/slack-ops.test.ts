@@ -9,6 +9,7 @@ import { openKnowledgeBase } from "../../src/retrieval/knowledge-base.js";
 import type { Retriever } from "../../src/retrieval/retriever.js";
 import { createSlackApp, type SlackApp } from "../../src/slack/app.js";
 import { FakeSlack } from "../helpers/fake-slack.js";
+import { decodePng } from "../helpers/png.js";
 import { findPostgresBinaries, type PostgresServer, startPostgres } from "../helpers/postgres.js";
 import { RecordingNotifier } from "../helpers/recording-notifier.js";
 import { CHEF_HEADINGS, makePdf } from "../helpers/report-fixtures.js";
@@ -310,6 +311,58 @@ describeEachBackend("running the Slack app in production", (backend) => {
     expect(done.text).toMatch(/^✅ Données de U0CAND effacées : .*1 inscription\(s\) à une session/);
     expect(await countOf(r.db, "session_members", "U0CAND")).toBe(0);
     expect(await countOf(r.db, "session_members", "U0TRAIN")).toBe(1);
+  });
+
+  it("/session report sends managers the session as a PNG by DM, with its text alternative", async () => {
+    const r = await startReplica(configWith({ ADMIN_USER_IDS: "U0ADMIN" }));
+    await slash(
+      r,
+      "/session",
+      "U0ADMIN",
+      "create report-1 agate=3006 lancement=2023-10-02 fin-prairie=2024-01-05 debut-session=2025-05-05 fin-session=2025-05-09",
+      "C0REPORT",
+    );
+    await slash(r, "/session", "U0ADMIN", "member add <@U0CANDA> apprenant", "C0REPORT");
+    await slash(r, "/session", "U0ADMIN", "member add <@U0CANDB> apprenant", "C0REPORT");
+    const logged = await slash(r, "/veille", "U0CANDA", 'log 1h "Lecture AI Act" ; Classement des risques', "C0REPORT");
+    expect(logged.text).toMatch(/1 h|1h/);
+    expect((await slash(r, "/session", "U0CANDA", "report", "C0REPORT")).text).toMatch(
+      /seuls les responsables/,
+    );
+
+    const reply = await slash(r, "/session", "U0ADMIN", "report", "C0REPORT");
+    expect(reply.text).toBe(
+      "Image de la session report-1 envoyée en message privé (avec sa description texte).",
+    );
+    const [upload] = await fake.waitForUploads(1);
+    expect(upload!.filename).toBe("session-report-1.png");
+    expect(upload!.completed).toMatchObject({ channel_id: "D0ADMIN" });
+    const png = decodePng(upload!.bytes!);
+    expect(png.width).toBe(1200);
+    expect(png.height).toBeGreaterThan(350);
+    let inked = 0;
+    for (let i = 0; i < png.pixels.length; i += png.channels)
+      if (png.pixels[i]! < 200 || png.pixels[i + 1]! < 200 || png.pixels[i + 2]! < 200) inked++;
+    expect(inked).toBeGreaterThan(5_000);
+    // The text alternative: as the image's alt text and as the message.
+    expect(upload!.altText).toMatch(/^Session report-1, au /);
+    const comment = String(upload!.completed!.initial_comment);
+    expect(comment).toMatch(/Jalons : Lancement de la promotion le 2023-10-02/);
+    expect(comment).toMatch(/Échéances : \d+ faite\(s\), \d+ à venir, \d+ aujourd'hui, \d+ en retard\./);
+    expect(comment).toMatch(/2 candidat·e\(s\)/);
+    expect(comment).toMatch(/: 1 semaine\(s\) sur 8 à une heure ou plus, 1h cette semaine\./);
+  });
+
+  it("/certibot stats answers administrators only", async () => {
+    const r = await startReplica(configWith({ ADMIN_USER_IDS: "U0ADMIN" }));
+    await postJson(r.port, eventBody(mention("U0ALICE", "que demande la compétence C12 ?")));
+    await fake.waitFor("chat.postMessage");
+    expect((await slash(r, "/certibot", "U0ALICE", "stats")).text).toBe(
+      "Les statistiques d'usage sont réservées aux administrateurs.",
+    );
+    const stats = await slash(r, "/certibot", "U0ADMIN", "stats 7");
+    expect(stats.text).toMatch(/^Usage sur 7 jour\(s\) : \d+ question\(s\)/);
+    expect(stats.text).toMatch(/Codes les plus demandés : .*C12 \(\d+\)/);
   });
 
   it("posts an operator alert once when it starts and once when it resolves, with two instances", async () => {
