@@ -324,7 +324,13 @@ describeEachBackend("running the Slack app in production", (backend) => {
     );
     await slash(r, "/session", "U0ADMIN", "member add <@U0CANDA> apprenant", "C0REPORT");
     await slash(r, "/session", "U0ADMIN", "member add <@U0CANDB> apprenant", "C0REPORT");
-    const logged = await slash(r, "/veille", "U0CANDA", 'log 1h "Lecture AI Act" ; Classement des risques', "C0REPORT");
+    const logged = await slash(
+      r,
+      "/veille",
+      "U0CANDA",
+      'log 1h "Lecture AI Act" ; Classement des risques',
+      "C0REPORT",
+    );
     expect(logged.text).toMatch(/1 h|1h/);
     expect((await slash(r, "/session", "U0CANDA", "report", "C0REPORT")).text).toMatch(
       /seuls les responsables/,
