@@ -420,9 +420,7 @@ describeEachBackend("running the Slack app in production", (backend) => {
         "downvote-ratio resolved",
       ]);
     } finally {
-      await dbA
-        .query("delete from feedback; delete from qa_log where slack_user_id = 'U0ALERT'")
-        .catch(() => {});
+      await dbA.exec("delete from feedback; delete from qa_log where slack_user_id = 'U0ALERT'");
       if (dbB !== dbA) await dbB.close();
       await dbA.close();
     }
