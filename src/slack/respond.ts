@@ -51,6 +51,13 @@ export async function questionRefusal(deps: SlackDeps, user: string): Promise<st
 /** Logs an answer given in Slack (and counts it in the metrics); returns the Q&A id the feedback buttons carry. */
 export function logSlackAnswer(deps: SlackDeps, a: AnswerDetails, slack: SlackIds): Promise<number> {
   deps.ops.metrics.answered(a as AnswerDetails & { intent?: string | null }, "slack");
+  // What was answered, never the text: mode, outcome, timing, codes.
+  deps.log.info("question answered", {
+    mode: a.mode,
+    found: a.found,
+    latencyMs: Math.round(a.latencyMs),
+    codes: a.sources.flatMap((s) => (s.code ? [s.code] : [])),
+  });
   return logAnswer(deps.db, deps.config.storeQuestions, {
     question: a.question,
     lang: a.lang,

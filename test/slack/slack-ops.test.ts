@@ -59,9 +59,9 @@ describeEachBackend("running the Slack app in production", (backend) => {
   let store: TestStore;
   const replicas: Replica[] = [];
 
-  async function startReplica(config: Config): Promise<Replica> {
+  async function startReplica(config: Config, logs?: string[]): Promise<Replica> {
     const db = backend.name === "pglite" && replicas[0] ? replicas[0].db : await store.openMigrated();
-    const log = createLogger("error", () => {});
+    const log = logs ? createLogger("info", (l) => logs.push(l)) : createLogger("error", () => {});
     const slack = createSlackApp({ config, log, db, answering: { retriever, llm: null, log } });
     const port = (await slack.start())!;
     const r = { slack, port, db };
@@ -168,6 +168,23 @@ describeEachBackend("running the Slack app in production", (backend) => {
     expect(sample(text, "certibot_concurrency_in_use", { kind: "report_parse" })).toBe(0);
     expect(sample(text, "certibot_rate_limit_per_window", { kind: "question" })).toBe(30);
     expect(sample(text, "certibot_process_resident_memory_bytes")).toBeGreaterThan(0);
+  });
+
+  it("logs every line of an event with its id and type, and never the question's text", async () => {
+    const logs: string[] = [];
+    const r = await startReplica(configWith(), logs);
+    await postJson(r.port, eventBody(mention("U0LOG", "que demande la compétence C12 ?"), "EvLogged1"));
+    await fake.waitFor("chat.postMessage");
+    await until(() => logs.some((l) => l.includes("question answered")), "the answer's log line");
+    const line = JSON.parse(logs.find((l) => l.includes("question answered"))!);
+    expect(line).toMatchObject({
+      level: "info",
+      eventId: "EvLogged1",
+      eventType: "app_mention",
+      mode: "extractive",
+    });
+    expect(line.codes).toContain("C12");
+    expect(logs.join("\n")).not.toMatch(/que demande|xoxb-test/);
   });
 
   it("serves /readyz: database, index and Slack auth all ok", async () => {
