@@ -5,6 +5,7 @@ import type { Db } from "../src/db/db.js";
 import { retentionJob } from "../src/jobs/retention-job.js";
 import { runOccurrence } from "../src/jobs/runner.js";
 import { silentLogger } from "../src/log.js";
+import { evaluateAlerts } from "../src/ops/alerts.js";
 import { decodePng } from "./helpers/png.js";
 import { runMain } from "./helpers/run-main.js";
 import { describeEachBackend, type TestStore } from "./helpers/stores.js";
@@ -164,5 +165,36 @@ describeEachBackend("operator and RGPD commands", (backend) => {
     expect(png.height).toBeGreaterThan(300);
     expect(png.pixels.some((v) => v < 100)).toBe(true);
     expect((await runMain(["session", "report", "cli-report"], store.env)).code).toBe(2);
+  });
+
+  it("evaluates failed or late jobs, internal error rate and LLM fallbacks against their thresholds", async () => {
+    await withDb(async (db) => {
+      const config = testConfig(store.config.dataDir, { ...store.env, OPS_ALERT_MIN_SAMPLES: "2" });
+      const quiet = await evaluateAlerts(db, config);
+      expect(quiet.filter((e) => e.firing)).toEqual([]);
+      await db.query(
+        `insert into job_runs (job_name, occurrence_key, status, scheduled_for, lease_until, claimed_by, finished_at, error)
+         values ('veille-digest', 'k1', 'failed', now(), now(), 'test', now(), 'boom'),
+                ('session-alerts', 'k2', 'running', now(), now() - interval '1 minute', 'test', null, null)`,
+      );
+      await qa(db, "U0AL", { codes: ["C1"] });
+      await db.query("update qa_log set mode = 'fallback' where slack_user_id = 'U0AL'");
+      await qa(db, "U0AL", { codes: ["C2"] });
+      await db.query("update qa_log set mode = 'llm' where slack_user_id = 'U0AL' and mode = 'extractive'");
+      await db.exec(
+        "insert into ops_errors (code) values ('INTERNAL'); insert into ops_errors (code) values ('INTERNAL')",
+      );
+      const firing = Object.fromEntries(
+        (await evaluateAlerts(db, config)).filter((e) => e.firing).map((e) => [e.alert, e.detail]),
+      );
+      expect(firing).toEqual({
+        jobs: "session-alerts (en retard), veille-digest (échec)",
+        "fallback-rate": expect.stringMatching(
+          /^1 repli\(s\) sur 2 réponse\(s\) LLM en 60 min \(50 %, seuil 20 %\)$/,
+        ),
+        "error-rate": expect.stringMatching(/^2 erreur\(s\) pour 2 question\(s\)/),
+      });
+      await db.exec("delete from job_runs; delete from qa_log; delete from ops_errors");
+    });
   });
 });

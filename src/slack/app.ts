@@ -30,6 +30,7 @@ export function createSlackApp(input: Omit<SlackDeps, "ops"> & Partial<Pick<Slac
     throw new CertibotError("CONFIG_INVALID", { hint: "Slack n'est pas configuré (voir `npm start`)." });
   }
   const deps: SlackDeps = { ...input, ops: input.ops ?? createOps(input.config, input.db, input.log) };
+  if (!input.ops) deps.ops.setKnowledge(deps.answering.retriever.records ?? [], null);
   // /metrics and /readyz: on the HTTP receiver, or on METRICS_PORT in Socket Mode.
   const handlers = opsHandlers(deps, () => app.client);
   const clientOptions = {

@@ -5,9 +5,13 @@ import { heartbeatJob } from "../../src/jobs/heartbeat-job.js";
 import { runOccurrence } from "../../src/jobs/runner.js";
 import { createLogger } from "../../src/log.js";
 import { type OpsAlertNotice, runOpsAlerts } from "../../src/ops/alerts.js";
+import { LimitedLlmAnswerer } from "../../src/ops/limited-llm.js";
+import { createOps } from "../../src/ops/ops.js";
 import { openKnowledgeBase } from "../../src/retrieval/knowledge-base.js";
 import type { Retriever } from "../../src/retrieval/retriever.js";
 import { createSlackApp, type SlackApp } from "../../src/slack/app.js";
+import { opsHandlers, startOpsServer } from "../../src/slack/ops-http.js";
+import { FakeOpenAI } from "../helpers/fake-openai.js";
 import { FakeSlack } from "../helpers/fake-slack.js";
 import { decodePng } from "../helpers/png.js";
 import { findPostgresBinaries, type PostgresServer, startPostgres } from "../helpers/postgres.js";
@@ -185,6 +189,61 @@ describeEachBackend("running the Slack app in production", (backend) => {
     });
     expect(line.codes).toContain("C12");
     expect(logs.join("\n")).not.toMatch(/que demande|xoxb-test/);
+  });
+
+  it("counts LLM errors and timeouts behind the LLM concurrency limit, and the fallbacks they cause", async () => {
+    const openai = await new FakeOpenAI().start();
+    try {
+      const config = configWith({ CERTIBOT_MAX_LLM_CALLS: "1" });
+      const db = await store.openMigrated();
+      const log = createLogger("error", () => {});
+      const ops = createOps(config, db, log, { processMetrics: false });
+      const llm = new LimitedLlmAnswerer(
+        { apiKey: "sk-test", baseURL: openai.baseURL, model: "m", timeoutMs: 300 },
+        ops,
+      );
+      const slack = createSlackApp({ config, log, db, answering: { retriever, llm, log }, ops });
+      const port = (await slack.start())!;
+      replicas.push({ slack, port, db });
+      openai.mode = "error";
+      await postJson(port, eventBody(mention("U0LLM", "que demande la compétence C12 ?")));
+      await fake.waitFor("chat.postMessage");
+      openai.mode = "slow";
+      await postJson(port, eventBody(mention("U0LLM", "que demande la compétence C11 ?")));
+      await fake.waitFor("chat.postMessage", 2);
+      openai.mode = "ok";
+      await postJson(port, eventBody(mention("U0LLM", "que demande la compétence C10 ?")));
+      await fake.waitFor("chat.postMessage", 3);
+      const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      expect(sample(text, "certibot_llm_errors_total", { kind: "error" })).toBe(1);
+      expect(sample(text, "certibot_llm_errors_total", { kind: "timeout" })).toBe(1);
+      expect(sample(text, "certibot_questions_total", { mode: "fallback" })).toBe(2);
+      expect(sample(text, "certibot_questions_total", { mode: "llm" })).toBe(1);
+      expect(sample(text, "certibot_concurrency_limit", { kind: "llm" })).toBe(1);
+      expect(sample(text, "certibot_concurrency_in_use", { kind: "llm" })).toBe(0);
+      expect(sample(text, "certibot_process_resident_memory_bytes")).toBeUndefined();
+    } finally {
+      await openai.stop();
+    }
+  });
+
+  it("serves /metrics and /readyz on their own port (Socket Mode's METRICS_PORT)", async () => {
+    const r = await startReplica(configWith());
+    const server = await startOpsServer(
+      0,
+      opsHandlers(r.slack.deps, () => r.slack.app.client),
+    );
+    try {
+      const metrics = await fetch(`http://127.0.0.1:${server.port}/metrics`);
+      expect(metrics.status).toBe(200);
+      expect(
+        sample(await metrics.text(), "certibot_knowledge_records", { referential: "rncp37827" }),
+      ).toBeGreaterThan(10);
+      expect((await fetch(`http://127.0.0.1:${server.port}/readyz`)).status).toBe(200);
+      expect((await fetch(`http://127.0.0.1:${server.port}/slack/events`)).status).toBe(404);
+    } finally {
+      await server.close();
+    }
   });
 
   it("serves /readyz: database, index and Slack auth all ok", async () => {
