@@ -469,7 +469,9 @@ describeEachBackend("running the Slack app in production", (backend) => {
           runOpsAlerts({ db: dbB, config, log, notifier }),
         ]);
       // Only this test's votes count (the store is shared by the file's tests).
-      await dbA.query("delete from feedback");
+      await dbA.exec(
+        "delete from feedback; delete from qa_log; delete from ops_errors; delete from job_runs",
+      );
       // Three answers, three 👎: over the 30 % threshold.
       for (let i = 0; i < 3; i++) {
         const [row] = await dbA.query<{ id: number }>(
