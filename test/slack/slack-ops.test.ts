@@ -11,6 +11,7 @@ import { openKnowledgeBase } from "../../src/retrieval/knowledge-base.js";
 import type { Retriever } from "../../src/retrieval/retriever.js";
 import { createSlackApp, type SlackApp } from "../../src/slack/app.js";
 import { opsHandlers, startOpsServer } from "../../src/slack/ops-http.js";
+import { startBot } from "../../src/slack/start.js";
 import { FakeOpenAI } from "../helpers/fake-openai.js";
 import { FakeSlack } from "../helpers/fake-slack.js";
 import { decodePng } from "../helpers/png.js";
@@ -26,7 +27,7 @@ import {
   slackTestEnv,
   until,
 } from "../helpers/slack-requests.js";
-import { describeEachBackend, type TestStore } from "../helpers/stores.js";
+import { describeEachBackend, PGLITE, type TestStore } from "../helpers/stores.js";
 import { tempDir, testConfig } from "../helpers/temp.js";
 
 let retriever: Retriever;
@@ -543,6 +544,40 @@ describe.runIf("binDir" in bins)("/readyz when PostgreSQL goes away", () => {
       await slack.stop();
       await db.close();
       await dir.cleanup();
+    }
+  });
+});
+
+describe("the whole bot (startBot)", () => {
+  it("shares one set of metrics and limits between the app and the jobs, with the knowledge version", async () => {
+    const fake = await new FakeSlack().start();
+    const store = await PGLITE.createStore();
+    try {
+      const config = testConfig(store.config.dataDir, {
+        ...store.env,
+        ...slackTestEnv(fake),
+        OPENAI_API_KEY: "sk-test",
+        OPENAI_BASE_URL: "http://127.0.0.1:9/v1",
+        CERTIBOT_MAX_LLM_CALLS: "3",
+      });
+      const bot = await startBot(
+        config,
+        createLogger("error", () => {}),
+      );
+      try {
+        const text = await (await fetch(`http://127.0.0.1:${bot.port}/metrics`)).text();
+        expect(text).toMatch(/^certibot_knowledge_info\{version="[0-9a-f]{12}"\} 1$/m);
+        expect(sample(text, "certibot_knowledge_records", { referential: "rncp37827" })).toBeGreaterThan(10);
+        expect(sample(text, "certibot_concurrency_limit", { kind: "llm" })).toBe(3);
+        expect(sample(text, "certibot_process_resident_memory_bytes")).toBeGreaterThan(0);
+        expect((await fetch(`http://127.0.0.1:${bot.port}/readyz`)).status).toBe(200);
+        expect(bot.opsPort).toBeNull();
+      } finally {
+        await bot.stop();
+      }
+    } finally {
+      await fake.stop();
+      await store.cleanup();
     }
   });
 });
