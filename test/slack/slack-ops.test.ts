@@ -42,7 +42,7 @@ afterAll(async () => {
 });
 
 /** The value of one sample in a Prometheus text exposition, or undefined. */
-export function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
+function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
   for (const line of text.split("\n")) {
     if (line.startsWith("#")) continue;
     const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{([^}]*)\})? (\S+)$/.exec(line);
