@@ -262,7 +262,12 @@ describeEachBackend("running the Slack app in production", (backend) => {
   });
 
   it("holds per-user rate limits across two replicas, with a friendly message", async () => {
-    const config = configWith({ CERTIBOT_RATE_QUESTIONS: "2", CERTIBOT_RATE_QUESTIONS_WINDOW_S: "3600" });
+    const config = configWith({
+      CERTIBOT_RATE_QUESTIONS: "2",
+      CERTIBOT_RATE_QUESTIONS_WINDOW_S: "3600",
+      CERTIBOT_RATE_REPORTS: "1",
+      CERTIBOT_RATE_REPORTS_WINDOW_S: "3600",
+    });
     const a = await startReplica(config);
     const b = await startReplica(config);
     await postJson(a.port, eventBody(mention("U0RATE", "C12 ?")));
@@ -284,6 +289,30 @@ describeEachBackend("running the Slack app in production", (backend) => {
       "select count(*)::int as n from qa_log where slack_user_id = 'U0RATE'",
     );
     expect(answered[0]!.n).toBe(2);
+    // Report checks have their own limit: one an hour here, the second upload (other replica) waits.
+    const upload = () =>
+      eventBody({
+        type: "message",
+        subtype: "file_share",
+        channel_type: "im",
+        channel: "D0RATE",
+        user: "U0RATE",
+        text: "chef d'oeuvre",
+        ts: nextTs(),
+        files: [{ id: "FCHEF", name: "rapport.pdf", filetype: "pdf" }],
+      });
+    await postJson(a.port, upload());
+    const first = await fake.waitFor("chat.postMessage", 5);
+    expect(first[4]!.args.text).toMatch(/^✅ « rapport\.pdf »/);
+    await postJson(b.port, upload());
+    const second = await fake.waitFor("chat.postMessage", 6);
+    expect(second[5]!.args.text).toMatch(
+      /^⏳ « rapport\.pdf » : Vous avez envoyé beaucoup de rapports en peu de temps : renvoyez celui-ci dans (\d+ min|1 h 00), merci\.$/,
+    );
+    const checks = await a.db.query<{ n: number }>(
+      "select count(*)::int as n from report_checks where slack_user_id = 'U0RATE'",
+    );
+    expect(checks[0]!.n).toBe(1);
   });
 
   let seq = 0;
