@@ -158,7 +158,10 @@ describeEachBackend("running the Slack app in production", (backend) => {
 
     const text = await metrics();
     const questions = (labels: Record<string, string>) => sample(text, "certibot_questions_total", labels);
-    expect(questions({ mode: "extractive", found: "true", intent: "unknown", via: "slack" })).toBe(1);
+    expect(questions({ mode: "extractive", found: "true", via: "slack" })).toBe(1);
+    expect(text).toMatch(
+      /^certibot_questions_total\{mode="extractive",intent="[a-z-]+",found="true",via="slack"\} 1$/m,
+    );
     expect(questions({ mode: "extractive", found: "false", via: "slack" })).toBe(1);
     expect(sample(text, "certibot_questions_declined_total", { via: "slack" })).toBe(1);
     expect(sample(text, "certibot_answer_latency_seconds_count", { mode: "extractive" })).toBe(2);
@@ -213,6 +216,8 @@ describeEachBackend("running the Slack app in production", (backend) => {
       await postJson(port, eventBody(mention("U0LLM", "que demande la compétence C11 ?")));
       await fake.waitFor("chat.postMessage", 2);
       openai.mode = "ok";
+      // A reply the evidence supports (no code or number of its own), so it is used as is.
+      openai.reply = () => "Cette compétence porte sur le référentiel cité ci-dessous.";
       await postJson(port, eventBody(mention("U0LLM", "que demande la compétence C10 ?")));
       await fake.waitFor("chat.postMessage", 3);
       const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
