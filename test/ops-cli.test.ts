@@ -169,6 +169,8 @@ describeEachBackend("operator and RGPD commands", (backend) => {
 
   it("evaluates failed or late jobs, internal error rate and LLM fallbacks against their thresholds", async () => {
     await withDb(async (db) => {
+      // Only this test's rows count (the store is shared by the file's tests).
+      await db.exec("delete from feedback; delete from qa_log; delete from ops_errors; delete from job_runs");
       const config = testConfig(store.config.dataDir, { ...store.env, OPS_ALERT_MIN_SAMPLES: "2" });
       const quiet = await evaluateAlerts(db, config);
       expect(quiet.filter((e) => e.firing)).toEqual([]);
