@@ -44,16 +44,19 @@ function unwrap(text: string): string[] {
   for (const raw of lines) {
     const line = raw.replace(/\s+$/, "");
     const prev = out[out.length - 1];
+    const next = line.trim();
+    const connector =
+      /\b(?:de|du|des|la|le|les|et|ou|à|au|aux|ce|cette|en|un|une|par|pour|sur|dans|avec|d’|l’|d'|l')$/i;
+    // In a narrow column a line starting with a small letter or a number goes
+    // on with the one before, a label's value included ("Durée de la
+    // soutenance orale :" / "45 minutes…"); a capital starts a new statement.
     const wrapped =
       prev !== undefined &&
       !ITEM.test(line) &&
-      // In a narrow column a label ending with ":" runs on into its value ("Durée de la soutenance orale : 45 minutes…").
-      !(column ? /[.;!?]$/ : /[.:;!?]$/).test(prev) &&
-      (column ||
-        /^[a-zà-öø-ÿ’'(]/.test(line.trim()) ||
-        /\b(?:de|du|des|la|le|les|et|ou|à|au|aux|ce|cette|en|un|une|par|pour|sur|dans|avec|d’|l’|d'|l')$/i.test(
-          prev,
-        ));
+      (column
+        ? !/[.;!?]$/.test(prev) &&
+          (/^[a-zà-öø-ÿ’'(0-9]/.test(next) || (connector.test(prev) && !/:$/.test(prev)))
+        : !/[.:;!?]$/.test(prev) && (/^[a-zà-öø-ÿ’'(]/.test(next) || connector.test(prev)));
     if (wrapped) out[out.length - 1] = `${prev} ${line.trim()}`;
     else out.push(line);
   }
@@ -125,8 +128,18 @@ function splitRecord(record: KnowledgeRecord, rank = 0): Evidence[] {
           push({ text: squash(l.slice(m[0].length)), leadIn, depth, part });
           lastItem[depth] = out.length - 1;
         } else {
+          // A bare label ("Sujet :", "livrable attendu :") introduces the sentence after it.
+          const prev = lastSentence !== null ? out[lastSentence] : undefined;
+          const label =
+            prev &&
+            prev.depth === 0 &&
+            prev.text.length <= 40 &&
+            /:\s*$/.test(prev.text) &&
+            out.length - 1 === lastSentence
+              ? lastSentence
+              : null;
           for (const s of splitSentences(l)) {
-            push({ text: s, leadIn: null, depth: 0, part });
+            push({ text: s, leadIn: label, depth: 0, part });
             lastSentence = out.length - 1;
           }
           lastItem.length = 0;
@@ -147,7 +160,7 @@ function splitRecord(record: KnowledgeRecord, rank = 0): Evidence[] {
   return out.filter((e) => e.text.length > 1);
 }
 
-const NUMBER = String.raw`(?:\d+(?:[.,]\d+)?|un|une|deux|trois|quatre|cinq|six|sept|huit|dix|one|two|three|four|five|ten)`;
+const NUMBER = String.raw`(?:\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+(?:[.,]\d+)?|un|une|deux|trois|quatre|cinq|six|sept|huit|dix|one|two|three|four|five|ten)`;
 const RANGE = String.raw`${NUMBER}(?:\s*(?:à|a|et|-|–|ou|to|and)\s*${NUMBER})?`;
 const UNIT_PATTERNS: Record<Exclude<Unit, "duration" | "count">, RegExp> = {
   pages: new RegExp(String.raw`${RANGE}\s*pages?\b`, "i"),
@@ -158,7 +171,7 @@ const UNIT_PATTERNS: Record<Exclude<Unit, "duration" | "count">, RegExp> = {
   years: new RegExp(String.raw`${RANGE}\s*(?:ans?|années?|years?)\b`, "i"),
   points: new RegExp(String.raw`${RANGE}\s*(?:points?|pts?)\b|\/\s*20\b`, "i"),
   people: new RegExp(
-    String.raw`${NUMBER}\s*(?:professionnels?|membres?|personnes?|jurés?|examinateurs?|évaluateurs?|formateurs?)\b`,
+    String.raw`${NUMBER}\s*(?:professionnels?|membres?|personnes?|jurés?|examinateurs?|évaluateurs?|formateurs?|apprenants?|candidats?|élèves?|diplômés?|alumni|entreprises?|partenaires?)\b`,
     "i",
   ),
   money: /\d[\d\s.,]*\s*(?:€|euros?|k€)|salaires?\s+\w+\s+\d/i,

@@ -126,6 +126,12 @@ const DO_MY_WORK = [
 const HOW_TO = /\b(?:comment|how (?:do|to|should|can)|conseils?|tips?|advice)\b/;
 
 const NUMERIC: [Unit, RegExp][] = [
+  // Money and rates first: "paid per month" asks for an amount, not a duration.
+  [
+    "money",
+    /\b(?:salaires?|salary|salaries|remuneration|remunere|paye?|pay|paid|earn|earns|gagne|gagner|cout|couts|cost|prix|price|tarifs?|fees?|euros?|€|combien ca coute|how much does it cost)\b/,
+  ],
+  ["percent", /\b(?:taux|pourcentage|percentage|rate|%|pass rate|success rate)\b/],
   ["pages", /\b(?:pages?|longueur|taille du (?:rapport|memoire))\b/],
   ["minutes", /\b(?:minutes?|mins?)\b/],
   [
@@ -140,11 +146,6 @@ const NUMERIC: [Unit, RegExp][] = [
     "points",
     /\b(?:points?|notes?|bareme|seuil|note minimale|sur 20|\/20|scored?|grades?|marks?|pass mark|threshold)\b/,
   ],
-  [
-    "money",
-    /\b(?:salaires?|salary|salaries|remuneration|remunere|paye?|pay|paid|earn|earns|gagne|gagner|cout|couts|cost|prix|price|tarifs?|fees?|euros?|€|combien ca coute|how much does it cost)\b/,
-  ],
-  ["percent", /\b(?:taux|pourcentage|percentage|rate|%|pass rate|success rate)\b/],
 ];
 const HOW_MANY =
   /\b(?:combien|cb|cbn|cmb|nombre|nb|how many|how much|how long|quelle (?:duree|longueur|taille)|what length|minimum|maximum|au moins|at least|at most|au plus)\b/;
