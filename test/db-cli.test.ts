@@ -129,7 +129,7 @@ describe("certibot db / jobs usage errors", () => {
     [["jobs", "run"], /usage : certibot jobs list/],
     [
       ["jobs", "run", "inconnue"],
-      /tâche inconnue « inconnue » ; tâches connues : heartbeat, retention, session-alerts, veille-reminder, veille-digest\./,
+      /tâche inconnue « inconnue » ; tâches connues : heartbeat, retention, session-alerts, veille-reminder, veille-digest, ops-alerts\./,
     ],
     [["jobs", "run", "heartbeat", "--at", "demain"], /date invalide « demain » : attendu une date ISO 8601/],
     [["jobs", "run", "heartbeat", "--at", "2026-02-30T09:00"], /date invalide « 2026-02-30T09:00 »/],

@@ -1,3 +1,4 @@
+import type { OpsAlertNotice } from "../ops/alerts.js";
 import type { DeadlineAlertNotice } from "../sessions/alerts.js";
 import type { VeilleDigestNotice, VeilleFeedProblemsNotice, VeilleReminderNotice } from "../veille/types.js";
 
@@ -28,4 +29,6 @@ export interface Notifier {
   veilleDigest(notice: VeilleDigestNotice, once?: PostOnce): Promise<void>;
   /** Feeds that could not be read before a reminder, to the managers. */
   veilleFeedProblems(notice: VeilleFeedProblemsNotice, once?: PostOnce): Promise<void>;
+  /** An operator alert started or resolved, to the ops channel (optional: test doubles may leave it out). */
+  opsAlert?(notice: OpsAlertNotice): Promise<void>;
 }

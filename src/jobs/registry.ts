@@ -1,4 +1,5 @@
 import { createTask, validate } from "node-cron";
+import { opsAlertsJob } from "../ops/alerts.js";
 import { sessionAlertsJob } from "../sessions/alert-job.js";
 import { VEILLE_JOBS } from "../veille/jobs.js";
 import { heartbeatJob } from "./heartbeat-job.js";
@@ -7,7 +8,13 @@ import { retentionJob } from "./retention-job.js";
 import { isTimeZone } from "./time.js";
 
 /** Every job the bot knows. Features add theirs here. */
-export const BUILTIN_JOBS: readonly Job[] = [heartbeatJob, retentionJob, sessionAlertsJob, ...VEILLE_JOBS];
+export const BUILTIN_JOBS: readonly Job[] = [
+  heartbeatJob,
+  retentionJob,
+  sessionAlertsJob,
+  ...VEILLE_JOBS,
+  opsAlertsJob,
+];
 
 const NAME = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 

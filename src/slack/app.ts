@@ -2,10 +2,12 @@ import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { App, HTTPReceiver, LogLevel, type Receiver, SocketModeReceiver } from "@slack/bolt";
 import { CertibotError } from "../errors.js";
+import { createOps } from "../ops/ops.js";
 import { boltLogger } from "./bolt-logger.js";
 import type { SlackDeps } from "./deps.js";
 import { EventInbox, type InboxOptions } from "./inbox.js";
 import { registerListeners } from "./listeners/index.js";
+import { countingFetch, logScope, opsHandlers, opsRoutes, startOpsServer } from "./ops-http.js";
 import { replyWithError } from "./reply-error.js";
 
 export interface SlackApp {
@@ -14,13 +16,11 @@ export interface SlackApp {
   /** Starts listening; resolves with the HTTP port (HTTP mode) or null (Socket Mode). */
   start(): Promise<number | null>;
   stop(): Promise<void>;
+  /** Socket Mode: the port /metrics and /readyz listen on (METRICS_PORT), else null. */
+  opsPort(): number | null;
+  deps: SlackDeps;
 }
 
-/**
- * Builds the Bolt app for the configured mode. HTTP: Slack's signed requests
- * on /slack/events plus GET /healthz. Socket Mode: a websocket opened with the
- * app token. The Web API base URL follows SLACK_API_URL when set.
- */
 /** Slack refuses requests older than 5 minutes; one dated that far ahead is refused the same way. */
 const MAX_CLOCK_SKEW_S = 5 * 60;
 
@@ -59,23 +59,34 @@ function healthz(deps: SlackDeps) {
  * modes Events API deliveries go through the durable inbox, acknowledged
  * only once stored.
  */
-export function createSlackApp(deps: SlackDeps, inboxOptions: InboxOptions = {}): SlackApp {
-  const { slack } = deps.config;
+export function createSlackApp(
+  input: Omit<SlackDeps, "ops"> & Partial<Pick<SlackDeps, "ops">>,
+  inboxOptions: InboxOptions = {},
+): SlackApp {
+  const { slack } = input.config;
   if (!slack.mode || !slack.botToken) {
     throw new CertibotError("CONFIG_INVALID", { hint: "Slack n'est pas configuré (voir `npm start`)." });
   }
-  const clientOptions = slack.apiUrl ? { slackApiUrl: slack.apiUrl } : {};
+  const deps: SlackDeps = { ...input, ops: input.ops ?? createOps(input.config, input.db, input.log) };
+  if (!input.ops) deps.ops.setKnowledge(deps.answering.retriever.records ?? [], null);
+  // /metrics and /readyz: on the HTTP receiver, or on METRICS_PORT in Socket Mode.
+  const handlers = opsHandlers(deps, () => app.client);
+  const clientOptions = {
+    ...(slack.apiUrl ? { slackApiUrl: slack.apiUrl } : {}),
+    fetch: countingFetch(deps.ops.metrics),
+  };
   const logLevel = deps.config.logLevel === "debug" ? LogLevel.DEBUG : LogLevel.WARN;
   const logger = boltLogger(deps.log, logLevel);
   const inbox = new EventInbox(deps, inboxOptions);
   let http: HTTPReceiver | undefined;
   let inner: Receiver;
+  let opsServer: Awaited<ReturnType<typeof startOpsServer>> | undefined;
   if (slack.mode === "http") {
     http = new HTTPReceiver({
       signingSecret: slack.signingSecret!,
       endpoints: "/slack/events",
       logger,
-      customRoutes: [{ path: "/healthz", method: ["GET"], handler: healthz(deps) }],
+      customRoutes: [{ path: "/healthz", method: ["GET"], handler: healthz(deps) }, ...opsRoutes(handlers)],
     });
     const listener = http.requestListener;
     http.requestListener = (req, res) => {
@@ -100,6 +111,7 @@ export function createSlackApp(deps: SlackDeps, inboxOptions: InboxOptions = {})
     extendedErrorHandler: true,
   });
 
+  app.use(logScope());
   registerListeners(app, deps);
 
   // The one exit for errors escaping a listener: details to the log, a short
@@ -116,6 +128,7 @@ export function createSlackApp(deps: SlackDeps, inboxOptions: InboxOptions = {})
   return {
     app,
     inbox,
+    deps,
     async start() {
       // Initialisation checks the token (auth.test): a refusal must surface here, not as an unhandled rejection.
       await app.init().catch((e: { data?: { error?: string }; message?: string }) => {
@@ -130,13 +143,18 @@ export function createSlackApp(deps: SlackDeps, inboxOptions: InboxOptions = {})
           slack.host ? { port: slack.port, host: slack.host } : slack.port,
         )) as unknown as Server;
         port = (server.address() as AddressInfo).port;
-      } else await app.start();
+      } else {
+        await app.start();
+        if (slack.metricsPort !== null) opsServer = await startOpsServer(slack.metricsPort, handlers);
+      }
       inbox.start();
       return port;
     },
     async stop() {
+      await opsServer?.close();
       await app.stop();
       await inbox.stop();
     },
+    opsPort: () => opsServer?.port ?? null,
   };
 }

@@ -3,6 +3,7 @@ import type { WebClient } from "@slack/web-api";
 import type { Config } from "../config.js";
 import type { Notifier, PostOnce } from "../jobs/notifier.js";
 import type { Logger } from "../log.js";
+import { ALERT_TITLES } from "../ops/alerts.js";
 import { keyMetadata, postedKeys } from "./post-once.js";
 import { veilleNotifierMethods } from "./veille-notifier.js";
 import { deadlineAlertBlocks } from "./views/session-blocks.js";
@@ -27,6 +28,14 @@ export function notifierClient(slack: Config["slack"]): WebClient {
 export function createSlackNotifier(client: WebClient, log: Logger): Notifier {
   return {
     ...veilleNotifierMethods(client, log),
+    async opsAlert(notice) {
+      const title = ALERT_TITLES[notice.alert];
+      const text =
+        notice.state === "firing"
+          ? `🔴 Alerte : ${title}. ${notice.detail}. (depuis ${notice.since.toISOString()})`
+          : `🟢 Résolu : ${title}. ${notice.detail}. (alerte ouverte le ${notice.since.toISOString()})`;
+      await client.chat.postMessage({ channel: notice.channelId, text });
+    },
     async deadlineAlerts(notice, once?: PostOnce) {
       const targets = notice.session.channelId ? [notice.session.channelId] : notice.managerIds;
       if (!targets.length)

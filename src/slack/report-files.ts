@@ -1,5 +1,6 @@
 import type { WebClient } from "@slack/web-api";
 import { CertibotError, isCertibotError } from "../errors.js";
+import { rateLimitedText } from "../ops/limits.js";
 import { checkReport, logCheck, tooLarge } from "../reports/check.js";
 import { type Deliverable, deliverableNamedIn, loadDeliverables } from "../reports/deliverables.js";
 import { recordReportCheck, takePendingDeliverable } from "../reports/store.js";
@@ -156,11 +157,19 @@ export async function checkUploadedReports(deps: SlackDeps, u: UploadedReports):
         throw new CertibotError("REPORT_UNSUPPORTED");
       if (file.size !== undefined && file.size > deps.config.reports.maxBytes)
         throw tooLarge(deps.config.reports.maxBytes);
+      const rate = await deps.ops.rate(u.user, "report");
+      if (!rate.allowed) {
+        await post(`⏳ ${label} : ${rateLimitedText("report", rate.retryAfterSeconds)}`);
+        continue;
+      }
       const url = await downloadUrl(deps, u, file);
       const bytes = await download(deps, url);
       const named = u.deliverableId ?? deliverableNamedIn(u.text, deliverables)?.id ?? null;
       const deliverableId = named ?? (await takePendingDeliverable(deps.db, u.user));
-      const result = await checkReport(bytes, { deliverables, deliverableId, limits: deps.config.reports });
+      const result = await deps.ops.reportParses.run(() =>
+        checkReport(bytes, { deliverables, deliverableId, limits: deps.config.reports }),
+      );
+      deps.ops.metrics.reports.inc({ verdict: result.verdict.ok ? "ok" : "incomplete" });
       await recordReportCheck(deps.db, u.user, result.verdict);
       logCheck(deps.log, result);
       await post(
@@ -173,6 +182,7 @@ export async function checkUploadedReports(deps: SlackDeps, u: UploadedReports):
         await replyWithError(deps, e, { client: u.client, channel: u.channel, threadTs: u.threadTs });
         continue;
       }
+      deps.ops.metrics.reports.inc({ verdict: "unreadable" });
       deps.log.warn("report unreadable", { code: e.code, detail: e.detail });
       await post(`⚠️ ${label} : ${e.userMessage("fr")}`);
     }

@@ -8,6 +8,7 @@ import {
 } from "../answering/conversations.js";
 import type { ChatTurn } from "../answering/llm.js";
 import { logAnswer, type SlackIds } from "../db/qa-log.js";
+import { rateLimitedText } from "../ops/limits.js";
 import type { SlackDeps } from "./deps.js";
 import { type InboxContext, LeaseLostError } from "./inbox.js";
 import { keyMetadata, postedPayloads } from "./post-once.js";
@@ -60,8 +61,25 @@ export function cleanQuestion(text: string): string {
 
 export const conversationId = (channel: string, threadTs: string) => `slack:${channel}:${threadTs}`;
 
-/** Logs an answer given in Slack; returns the Q&A id the feedback buttons carry. */
+/**
+ * Counts a question against the user's rate limit; the friendly refusal (with
+ * the wait) when over it, else null.
+ */
+export async function questionRefusal(deps: SlackDeps, user: string): Promise<string | null> {
+  const d = await deps.ops.rate(user, "question");
+  return d.allowed ? null : rateLimitedText("question", d.retryAfterSeconds);
+}
+
+/** Logs an answer given in Slack (and counts it in the metrics); returns the Q&A id the feedback buttons carry. */
 export function logSlackAnswer(deps: SlackDeps, a: AnswerDetails, slack: SlackIds): Promise<number> {
+  deps.ops.metrics.answered(a, "slack");
+  // What was answered, never the text: mode, outcome, timing, codes.
+  deps.log.info("question answered", {
+    mode: a.mode,
+    found: a.found,
+    latencyMs: Math.round(a.latencyMs),
+    codes: a.sources.flatMap((s) => (s.code ? [s.code] : [])),
+  });
   return logAnswer(deps.db, deps.config.storeQuestions, {
     question: a.question,
     lang: a.lang,
@@ -121,6 +139,11 @@ export async function postAnswer(
  * works, then the answer in the thread with its sources and feedback buttons.
  */
 export async function answerInThread(deps: SlackDeps, q: QuestionInThread): Promise<void> {
+  const refusal = await questionRefusal(deps, q.user);
+  if (refusal) {
+    await q.client.chat.postMessage({ channel: q.channel, thread_ts: q.threadTs, text: refusal });
+    return;
+  }
   const react = (name: "add" | "remove") =>
     q.client.reactions[name]({ channel: q.channel, timestamp: q.messageTs, name: "eyes" }).catch((e) =>
       deps.log.warn("reaction failed", { error: e as Error }),
@@ -158,6 +181,11 @@ export async function answerInThread(deps: SlackDeps, q: QuestionInThread): Prom
  * falling back to post-then-update where streaming is refused.
  */
 export async function answerInDirectMessage(deps: SlackDeps, q: QuestionInThread): Promise<void> {
+  const refusal = await questionRefusal(deps, q.user);
+  if (refusal) {
+    await q.client.chat.postMessage({ channel: q.channel, thread_ts: q.threadTs, text: refusal });
+    return;
+  }
   const status = (text: string) =>
     q.client.assistant.threads
       .setStatus({ channel_id: q.channel, thread_ts: q.threadTs, status: text })

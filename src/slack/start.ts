@@ -2,6 +2,9 @@ import type { Config } from "../config.js";
 import { openMigratedDb } from "../db/db.js";
 import { CertibotError } from "../errors.js";
 import type { Logger } from "../log.js";
+import { countingNotifier } from "../ops/counting-notifier.js";
+import { LimitedLlmAnswerer } from "../ops/limited-llm.js";
+import { createOps } from "../ops/ops.js";
 
 export const SETUP_HELP = `certibot : Slack n'est pas configuré.
 
@@ -17,6 +20,8 @@ Sans Slack, la ligne de commande fonctionne : npx certibot ask "Que demande la c
 
 export interface RunningBot {
   port: number | null;
+  /** Socket Mode with METRICS_PORT: where /metrics and /readyz listen. */
+  opsPort: number | null;
   stop(): Promise<void>;
 }
 
@@ -32,7 +37,6 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
   // modules load (Bolt, LangChain: most of a start) and the knowledge base
   // opens: a first start takes the longest of them, not their sum.
   const modules = Promise.all([
-    import("../answering/llm.js"),
     import("../jobs/registry.js"),
     import("../jobs/scheduler.js"),
     import("./app.js"),
@@ -50,21 +54,21 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     if (kbOpened.status === "rejected") throw kbOpened.reason;
     if (loaded.status === "rejected") throw loaded.reason;
     const kb = kbOpened.value;
-    const [
-      { LlmAnswerer },
-      { JobRegistry },
-      { startScheduler },
-      { createSlackApp },
-      { createSlackNotifier, notifierClient },
-    ] = loaded.value;
-    const answering = { retriever: kb.retriever, llm: config.llm ? new LlmAnswerer(config.llm) : null, log };
-    const slack = createSlackApp({ config, log, db, answering });
+    const [{ JobRegistry }, { startScheduler }, { createSlackApp }, { createSlackNotifier, notifierClient }] =
+      loaded.value;
+    // Metrics and limits: one set per process, shared by the Slack app and the jobs.
+    const ops = createOps(config, db, log);
+    ops.setKnowledge(kb.retriever.records, kb.manifest.contentHash.slice(0, 12));
+    const llm = config.llm ? new LimitedLlmAnswerer(config.llm, ops) : null;
+    const answering = { retriever: kb.retriever, llm, log };
+    const slack = createSlackApp({ config, log, db, answering, ops });
     const port = await slack.start();
-    const notifier = createSlackNotifier(notifierClient(config.slack), log);
-    const scheduler = startScheduler(new JobRegistry(), { db, config, log, notifier });
+    const notifier = countingNotifier(createSlackNotifier(notifierClient(config.slack), log), ops.metrics);
+    const scheduler = startScheduler(new JobRegistry(), { db, config, log, notifier, metrics: ops.metrics });
     log.info("certibot started", { mode: config.slack.mode, port, db: db.kind });
     return {
       port,
+      opsPort: slack.opsPort(),
       async stop() {
         await scheduler.stop();
         await slack.stop();

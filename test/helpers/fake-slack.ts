@@ -9,7 +9,18 @@ export interface SlackCall {
   token: string | undefined;
 }
 
-const JSON_FIELDS = new Set(["blocks", "attachments", "view", "prompts", "chunks", "metadata"]);
+const JSON_FIELDS = new Set(["blocks", "attachments", "view", "prompts", "chunks", "metadata", "files"]);
+
+/** A file sent with files.uploadV2: announced, its bytes posted, then completed (shared). */
+export interface FakeUpload {
+  id: string;
+  filename: string;
+  length: number;
+  altText?: string;
+  bytes?: Buffer;
+  /** files.completeUploadExternal's arguments once completed (channel_id, initial_comment, files…). */
+  completed?: Record<string, unknown>;
+}
 
 /**
  * A fake Slack Web API on 127.0.0.1 that Bolt's WebClient talks to through
@@ -38,6 +49,8 @@ export class FakeSlack {
   onCall: ((call: SlackCall) => void) | null = null;
   /** Per call: an error name to answer `{ ok: false, error }` with, or null to answer normally. */
   failIf: ((call: SlackCall) => string | null) | null = null;
+  /** Files uploaded through files.uploadV2, by file id. */
+  readonly uploads = new Map<string, FakeUpload>();
   private server: Server | undefined;
   private ts = 1_700_000_000;
 
@@ -74,6 +87,15 @@ export class FakeSlack {
     this.failIf = null;
     this.responseUrlPosts.length = 0;
     this.failing.clear();
+    this.uploads.clear();
+  }
+
+  /** Resolves once `count` uploads were completed (shared), oldest first. */
+  async waitForUploads(count = 1): Promise<FakeUpload[]> {
+    await this.waitFor("files.completeUploadExternal", count);
+    const done = () => [...this.uploads.values()].filter((u) => u.completed && u.bytes);
+    while (done().length < count) await new Promise((r) => setTimeout(r, 10));
+    return done();
   }
 
   callsTo(method: string): SlackCall[] {
@@ -102,7 +124,8 @@ export class FakeSlack {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
-    const raw = Buffer.concat(chunks).toString("utf8");
+    const bytes = Buffer.concat(chunks);
+    const raw = bytes.toString("utf8");
     const url = new URL(req.url ?? "/", this.url);
     const send = (status: number, body: unknown, type = "application/json") => {
       res.writeHead(status, { "content-type": type });
@@ -112,6 +135,21 @@ export class FakeSlack {
     if (url.pathname.startsWith("/response/")) {
       this.responseUrlPosts.push({ path: url.pathname, body: raw ? JSON.parse(raw) : {} });
       return send(200, { ok: true });
+    }
+    if (url.pathname.startsWith("/upload/")) {
+      const upload = this.uploads.get(url.pathname.slice("/upload/".length));
+      if (!upload) return send(404, "not found", "text/plain");
+      const type = req.headers["content-type"] ?? "";
+      if (type.startsWith("multipart/form-data")) {
+        // The SDK posts the file as a multipart form: keep the file part's bytes.
+        const form = await new Response(bytes, { headers: { "content-type": type } }).formData();
+        let part: unknown = null;
+        form.forEach((v) => {
+          if (typeof v !== "string") part = v;
+        });
+        upload.bytes = part ? Buffer.from(await (part as Blob).arrayBuffer()) : Buffer.alloc(0);
+      } else upload.bytes = bytes;
+      return send(200, "OK", "text/plain");
     }
     if (url.pathname.startsWith("/files/")) {
       const file = this.files.get(url.pathname.slice("/files/".length));
@@ -216,6 +254,26 @@ export class FakeSlack {
         const file = this.fileInfo(args.file as string);
         return file ? { ok: true, file } : { ok: false, error: "file_not_found" };
       }
+      case "files.getUploadURLExternal": {
+        const id = `FUP${this.uploads.size + 1}`;
+        this.uploads.set(id, {
+          id,
+          filename: String(args.filename),
+          length: Number(args.length),
+          ...(args.alt_text ? { altText: String(args.alt_text) } : {}),
+        });
+        return { ok: true, upload_url: `${this.url}/upload/${id}`, file_id: id };
+      }
+      case "files.completeUploadExternal": {
+        const files = (args.files ?? []) as { id: string; title?: string }[];
+        for (const f of files) {
+          const u = this.uploads.get(f.id);
+          if (u) u.completed = args;
+        }
+        return { ok: true, files: files.map((f) => ({ id: f.id, title: f.title })) };
+      }
+      case "conversations.open":
+        return { ok: true, channel: { id: `D${String(args.users).replace(/^U/, "")}` } };
       case "views.open":
       case "views.publish":
       case "views.update":

@@ -16,6 +16,7 @@ export function feedbackAction(deps: SlackDeps, vote: "up" | "down") {
     await ack();
     const qaId = Number(action.value);
     if (!Number.isSafeInteger(qaId)) return;
+    deps.ops.metrics.feedback.inc({ vote });
     if (vote === "down") {
       await client.views.open({ trigger_id: body.trigger_id, view: feedbackModal(String(qaId)) });
     }
