@@ -272,8 +272,6 @@ export class FakeSlack {
         }
         return { ok: true, files: files.map((f) => ({ id: f.id, title: f.title })) };
       }
-      case "conversations.open":
-        return { ok: true, channel: { id: `D${String(args.users).replace(/^U/, "")}` } };
       case "views.open":
       case "views.publish":
       case "views.update":
