@@ -3,18 +3,28 @@
  * at the real Bolt HTTP receiver on loopback, with the Web API pointed at the
  * fake Slack of the tests, and prints ack latency p50/p99, answers delivered,
  * lost and duplicated. A tenth of the events are redelivered (retry header)
- * to exercise the dedupe. Target: ack p99 ≤ 100 ms, 0 lost, 0 duplicated.
- * Usage: npm run bench:slack [-- --rate 50 --seconds 20]
+ * to exercise the dedupe. An ack waits for the event's row in the inbox.
+ * Target: ack p99 ≤ 100 ms, 0 lost, 0 duplicated.
+ * Two runs: "quiet" (log level error, no process metrics, nobody scraping)
+ * and "observed" (info logs serialised by pino to /dev/null, process metrics,
+ * /metrics scraped every second), so the cost of metrics and logging shows.
+ * Then the embedded default's memory and first start, on real `serve` and
+ * CLI processes of the built package (run `npm run build` first).
+ * Usage: npm run bench:slack [-- --rate 50 --seconds 20 --questions 200]
  */
+import { createWriteStream } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { loadConfig } from "../src/config.js";
 import { openMigratedDb } from "../src/db/db.js";
+import { inboxCounts } from "../src/db/inbound-events.js";
 import { createLogger } from "../src/log.js";
+import { createOps } from "../src/ops/ops.js";
 import { openKnowledgeBase } from "../src/retrieval/knowledge-base.js";
 import { createSlackApp } from "../src/slack/app.js";
 import { FakeSlack } from "../test/helpers/fake-slack.js";
 import { eventBody, postJson, slackTestEnv } from "../test/helpers/slack-requests.js";
 import { tempDir } from "../test/helpers/temp.js";
+import { embeddedMemory } from "./embedded-memory.js";
 import { percentile } from "./percentile.js";
 
 const arg = (name: string, fallback: number) => {
@@ -40,65 +50,92 @@ try {
     OPENAI_API_KEY: "",
     ...slackTestEnv(fake),
   });
-  const log = createLogger("error");
-  const db = await openMigratedDb(config, log);
+  const devNull = createWriteStream("/dev/null");
   const kb = await openKnowledgeBase(config);
-  const slack = createSlackApp({ config, log, db, answering: { retriever: kb.retriever, llm: null, log } });
-  const port = (await slack.start())!;
-  console.log(
-    `receiver on 127.0.0.1:${port} (${db.kind}), ${rate} events/s for ${seconds} s, 10% redelivered`,
-  );
-
-  const acks: number[] = [];
-  const statuses = new Map<number, number>();
-  const sent: Promise<void>[] = [];
-  const total = rate * seconds;
-  const t0 = performance.now();
-  for (let n = 0; n < total; n++) {
-    const due = t0 + (n * 1000) / rate;
-    const wait = due - performance.now();
-    if (wait > 0) await sleep(wait);
-    const ts = `1800000000.${String(n).padStart(6, "0")}`;
-    const body = eventBody(
-      {
-        type: "app_mention",
-        user: "U0BENCH",
-        text: `<@U0BOT> ${QUESTIONS[n % QUESTIONS.length]}`,
-        ts,
-        channel: "C0BENCH",
-      },
-      `EvBench${n}`,
+  const db = await openMigratedDb(config, createLogger("error"));
+  for (const phase of ["quiet", "observed"] as const) {
+    const observed = phase === "observed";
+    const log = observed ? createLogger("info", (l) => devNull.write(`${l}\n`)) : createLogger("error");
+    const ops = createOps(config, db, log, { processMetrics: observed });
+    const slack = createSlackApp({
+      config,
+      log,
+      db,
+      answering: { retriever: kb.retriever, llm: null, log },
+      ops,
+    });
+    const port = (await slack.start())!;
+    fake.reset();
+    console.log(
+      `[${phase}] receiver on 127.0.0.1:${port} (${db.kind}), ${rate} events/s for ${seconds} s, 10% redelivered`,
     );
-    const deliveries = n % 10 === 0 ? 2 : 1;
-    for (let d = 0; d < deliveries; d++) {
-      const start = performance.now();
-      sent.push(
-        postJson(port, body, d > 0 ? { "x-slack-retry-num": "1" } : {}).then(async (res) => {
-          await res.arrayBuffer();
-          acks.push(performance.now() - start);
-          statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
-        }),
+    let scrapes = 0;
+    const scraper = observed
+      ? setInterval(() => {
+          void fetch(`http://127.0.0.1:${port}/metrics`)
+            .then((r) => r.text())
+            .then(() => scrapes++);
+        }, 1000)
+      : null;
+
+    const acks: number[] = [];
+    const statuses = new Map<number, number>();
+    const sent: Promise<void>[] = [];
+    const total = rate * seconds;
+    const t0 = performance.now();
+    for (let n = 0; n < total; n++) {
+      const due = t0 + (n * 1000) / rate;
+      const wait = due - performance.now();
+      if (wait > 0) await sleep(wait);
+      const ts = `1800000000.${phase === "quiet" ? "1" : "2"}${String(n).padStart(5, "0")}`;
+      const body = eventBody(
+        {
+          type: "app_mention",
+          // 200 users, a handful of questions each: under the per-user rate limit, which still counts each one.
+          user: `U0BENCH${n % 200}`,
+          text: `<@U0BOT> ${QUESTIONS[n % QUESTIONS.length]}`,
+          ts,
+          channel: "C0BENCH",
+        },
+        `EvBench${phase}${n}`,
       );
+      const deliveries = n % 10 === 0 ? 2 : 1;
+      for (let d = 0; d < deliveries; d++) {
+        const start = performance.now();
+        sent.push(
+          postJson(port, body, d > 0 ? { "x-slack-retry-num": "1" } : {}).then(async (res) => {
+            await res.arrayBuffer();
+            acks.push(performance.now() - start);
+            statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+          }),
+        );
+      }
     }
+    await Promise.all(sent);
+    // Answers are posted after the ack: wait until the inbox holds nothing unfinished.
+    for (;;) {
+      const c = await inboxCounts(db);
+      if (c.received + c.processing === 0) break;
+      await sleep(100);
+    }
+    if (scraper) clearInterval(scraper);
+    const threads = fake.callsTo("chat.postMessage").map((c) => c.args.thread_ts as string);
+    const unique = new Set(threads);
+    console.log(
+      `[${phase}] requests: ${acks.length} (${[...statuses].map(([s, c]) => `${c}× HTTP ${s}`).join(", ")})`,
+    );
+    console.log(
+      `[${phase}] ack latency: p50 ${percentile(acks, 50).toFixed(1)} ms, p99 ${percentile(acks, 99).toFixed(1)} ms, max ${Math.max(...acks).toFixed(1)} ms${observed ? ` (${scrapes} scrapes of /metrics)` : ""}`,
+    );
+    console.log(
+      `[${phase}] answers delivered: ${unique.size}/${total}, lost ${total - unique.size}, duplicated ${threads.length - unique.size}`,
+    );
+    await slack.stop();
   }
-  await Promise.all(sent);
-  // Answers are posted after the ack: wait until they stop arriving.
-  let last = -1;
-  while (fake.callsTo("chat.postMessage").length !== last) {
-    last = fake.callsTo("chat.postMessage").length;
-    await sleep(500);
-  }
-  const threads = fake.callsTo("chat.postMessage").map((c) => c.args.thread_ts as string);
-  const unique = new Set(threads);
-  console.log(`requests: ${acks.length} (${[...statuses].map(([s, c]) => `${c}× HTTP ${s}`).join(", ")})`);
-  console.log(
-    `ack latency: p50 ${percentile(acks, 50).toFixed(1)} ms, p99 ${percentile(acks, 99).toFixed(1)} ms, max ${Math.max(...acks).toFixed(1)} ms`,
-  );
-  console.log(
-    `answers delivered: ${unique.size}/${total}, lost ${total - unique.size}, duplicated ${threads.length - unique.size}`,
-  );
-  await slack.stop();
   await db.close();
+  devNull.end();
+  fake.reset();
+  for (const line of await embeddedMemory(fake, arg("questions", 200))) console.log(line);
 } finally {
   await fake.stop();
   await dir.cleanup();

@@ -21,6 +21,9 @@ const held = args.includes("--held-back");
 const THRESHOLDS = held
   ? { factHit: 0.7, comparison: 0.5, procedure: 0.5, declines: 1.0, falseRefusals: 1 }
   : { factHit: 0.85, comparison: 0.75, procedure: 0.75, declines: 0.8, falseRefusals: 0 };
+// A set may be gated at its own fact-hit (the second tuning set, harder, is newer).
+const minArg = args.indexOf("--min-fact-hit");
+if (minArg >= 0) THRESHOLDS.factHit = Number(args[minArg + 1]);
 
 interface Expected {
   referential: string | null;

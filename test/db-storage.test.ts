@@ -2,14 +2,23 @@ import { copyFile, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appendTurn } from "../src/answering/conversations.js";
-import type { Db } from "../src/db/db.js";
-import { seenEvent } from "../src/db/inbound-events.js";
+import type { Db, Queryable } from "../src/db/db.js";
+import {
+  claimDueEvents,
+  claimEvent,
+  finishEvent,
+  inboxCounts,
+  renewEventLease,
+  storeEvent,
+} from "../src/db/inbound-events.js";
 import { claim, finishClaim, getRun, runsNeedingAttention } from "../src/db/job-claims.js";
 import { loadMigrations, MIGRATIONS_DIR, migrate } from "../src/db/migrate.js";
 import { deleteSlackUserData, logAnswer, questionHash, recordFeedback } from "../src/db/qa-log.js";
 import { createLogger, silentLogger } from "../src/log.js";
 import { describeEachBackend, type TestStore } from "./helpers/stores.js";
 import { tempDir } from "./helpers/temp.js";
+
+const seenEvent = async (db: Queryable, id: string) => !(await storeEvent(db, id, { event_id: id }));
 
 const FIRST = (await loadMigrations()).map((m) => m.version);
 const at = new Date("2026-06-02T07:00:00Z");
@@ -296,6 +305,73 @@ describeEachBackend("inbound event dedupe", (backend) => {
   it("lets exactly one of concurrent deliveries through", async () => {
     const seen = await Promise.all(Array.from({ length: 5 }, () => seenEvent(db, "Ev03")));
     expect(seen.filter((s) => !s)).toHaveLength(1);
+  });
+
+  const payloadOf = (id: string, user = "U_INBOX") => ({
+    event_id: id,
+    event: { type: "app_mention", user },
+  });
+  const expire = (id: string) =>
+    db.query("update inbound_events set lease_until = now() - interval '1 second' where event_id = $1", [id]);
+
+  it("hands a stored event to one claimer, under a lease it can renew, and erases its payload when done", async () => {
+    expect(await storeEvent(db, "EvIn1", payloadOf("EvIn1"))).toBe(true);
+    const claims = await Promise.all([1, 2, 3].map(() => claimEvent(db, "EvIn1", 60_000)));
+    expect(claims.filter(Boolean)).toEqual([{ eventId: "EvIn1", attempt: 1, payload: payloadOf("EvIn1") }]);
+    expect(await renewEventLease(db, "EvIn1", 1, 60_000)).toBe(true);
+    // Held and not expired: nobody else gets it.
+    expect((await claimDueEvents(db, 10, 60_000)).map((c) => c.eventId)).not.toContain("EvIn1");
+    expect(await finishEvent(db, "EvIn1", 1, { state: "done" })).toBe(true);
+    expect(
+      await db.query("select state, payload, attempts from inbound_events where event_id = 'EvIn1'"),
+    ).toEqual([{ state: "done", payload: null, attempts: 1 }]);
+    expect(await claimEvent(db, "EvIn1", 60_000)).toBeNull();
+  });
+
+  it("lets any claimer take over an event whose lease expired; the old holder can no longer record", async () => {
+    await storeEvent(db, "EvIn2", payloadOf("EvIn2"));
+    await claimEvent(db, "EvIn2", 60_000);
+    await expire("EvIn2");
+    const taken = await Promise.all([claimDueEvents(db, 10, 60_000), claimDueEvents(db, 10, 60_000)]);
+    expect(taken.flat().filter((c) => c.eventId === "EvIn2")).toEqual([
+      { eventId: "EvIn2", attempt: 2, payload: payloadOf("EvIn2") },
+    ]);
+    expect(await renewEventLease(db, "EvIn2", 1, 60_000)).toBe(false);
+    expect(await finishEvent(db, "EvIn2", 1, { state: "done" })).toBe(false);
+    expect(await finishEvent(db, "EvIn2", 2, { state: "done" })).toBe(true);
+  });
+
+  it("puts a failed attempt back for a retry at its time, then records a final failure", async () => {
+    await storeEvent(db, "EvIn3", payloadOf("EvIn3"));
+    await claimEvent(db, "EvIn3", 60_000);
+    expect(await finishEvent(db, "EvIn3", 1, { state: "retry", error: "db down", retryInMs: 60_000 })).toBe(
+      true,
+    );
+    // Not due yet.
+    expect(await claimEvent(db, "EvIn3", 60_000)).toBeNull();
+    await db.query("update inbound_events set next_attempt_at = now() where event_id = 'EvIn3'");
+    expect(await claimEvent(db, "EvIn3", 60_000)).toMatchObject({ attempt: 2 });
+    expect(await finishEvent(db, "EvIn3", 2, { state: "failed", error: "x".repeat(2_000) })).toBe(true);
+    const [row] = await db.query<{ state: string; payload: unknown; error: string }>(
+      "select state, payload, error from inbound_events where event_id = 'EvIn3'",
+    );
+    expect(row).toMatchObject({ state: "failed", payload: null });
+    expect(row!.error).toHaveLength(500);
+    expect((await inboxCounts(db)).failed).toBeGreaterThanOrEqual(1);
+  });
+
+  it("drops a forgotten user's events still waiting, text and all", async () => {
+    await storeEvent(db, "EvIn4", payloadOf("EvIn4", "U_FORGET"));
+    await storeEvent(db, "EvIn5", payloadOf("EvIn5", "U_KEEP"));
+    await deleteSlackUserData(db, "U_FORGET");
+    expect(
+      await db.query(
+        "select event_id, state, payload is null as erased from inbound_events where event_id in ('EvIn4', 'EvIn5') order by event_id",
+      ),
+    ).toEqual([
+      { event_id: "EvIn4", state: "failed", erased: true },
+      { event_id: "EvIn5", state: "received", erased: false },
+    ]);
   });
 });
 

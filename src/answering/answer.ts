@@ -98,8 +98,13 @@ export async function searchFor(
     }
   }
   if (!previous || codes.length || direct.analysis.blocs.length) return { result: direct, carried: false };
-  const short = question.split(/\s+/).length <= 8;
-  if (!short) return { result: direct, carried: false };
+  // Short, or pointing back at the previous subject ("which of its competencies…", "ce doc").
+  const words = question.split(/\s+/).length;
+  const pointsBack =
+    /\b(?:its|it|this|that|these|those|son|sa|ses|leur|leurs|ce doc|ce document|ce bloc|cette competence|cette compétence|celle-ci|celui-ci|dedans|there)\b/i.test(
+      question,
+    );
+  if (words > (pointsBack ? 16 : 8)) return { result: direct, carried: false };
   // The previous subject: its question's words decide which referential a code belongs to.
   const subject = history[history.length - 1]!.question;
   const withContext = await deps.retriever.search(`${subject} ${question}`, 5, search);
@@ -175,6 +180,7 @@ async function prepare(deps: AnswerDeps, question: string, opts: AskOptions): Pr
   const intention = readIntention(question, {
     codes: result.analysis.codes,
     referentials: result.analysis.include.size,
+    blocs: result.analysis.blocs.length,
   });
   const refs = [...result.analysis.include];
   const perReferential =

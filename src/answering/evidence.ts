@@ -44,15 +44,19 @@ function unwrap(text: string): string[] {
   for (const raw of lines) {
     const line = raw.replace(/\s+$/, "");
     const prev = out[out.length - 1];
+    const next = line.trim();
+    const connector =
+      /\b(?:de|du|des|la|le|les|et|ou|à|au|aux|ce|cette|en|un|une|par|pour|sur|dans|avec|d’|l’|d'|l')$/i;
+    // In a narrow column a line starting with a small letter or a number goes
+    // on with the one before, a label's value included ("Durée de la
+    // soutenance orale :" / "45 minutes…"); a capital starts a new statement.
     const wrapped =
       prev !== undefined &&
       !ITEM.test(line) &&
-      !/[.:;!?]$/.test(prev) &&
-      (column ||
-        /^[a-zà-öø-ÿ’'(]/.test(line.trim()) ||
-        /\b(?:de|du|des|la|le|les|et|ou|à|au|aux|ce|cette|en|un|une|par|pour|sur|dans|avec|d’|l’|d'|l')$/i.test(
-          prev,
-        ));
+      (column
+        ? !/[.;!?]$/.test(prev) &&
+          (/^[a-zà-öø-ÿ’'(0-9]/.test(next) || (connector.test(prev) && !/:$/.test(prev)))
+        : !/[.:;!?]$/.test(prev) && (/^[a-zà-öø-ÿ’'(]/.test(next) || connector.test(prev)));
     if (wrapped) out[out.length - 1] = `${prev} ${line.trim()}`;
     else out.push(line);
   }
@@ -89,8 +93,20 @@ function inlineNumbered(line: string): string[] | null {
   return items.length >= 2 ? items : null;
 }
 
+// Records are immutable once indexed: their units are split once.
+const UNITS = new WeakMap<KnowledgeRecord, Evidence[]>();
+
 /** Every sentence and list item of a record, in document order. */
 export function evidenceOf(record: KnowledgeRecord, rank = 0): Evidence[] {
+  let units = UNITS.get(record);
+  if (!units) {
+    units = splitRecord(record);
+    UNITS.set(record, units);
+  }
+  return rank === 0 ? units : units.map((u) => ({ ...u, rank }));
+}
+
+function splitRecord(record: KnowledgeRecord, rank = 0): Evidence[] {
   const out: Evidence[] = [];
   let paragraph = 0;
   const push = (e: Omit<Evidence, "record" | "rank" | "order" | "line">) =>
@@ -112,8 +128,18 @@ export function evidenceOf(record: KnowledgeRecord, rank = 0): Evidence[] {
           push({ text: squash(l.slice(m[0].length)), leadIn, depth, part });
           lastItem[depth] = out.length - 1;
         } else {
+          // A bare label ("Sujet :", "livrable attendu :") introduces the sentence after it.
+          const prev = lastSentence !== null ? out[lastSentence] : undefined;
+          const label =
+            prev &&
+            prev.depth === 0 &&
+            prev.text.length <= 40 &&
+            /:\s*$/.test(prev.text) &&
+            out.length - 1 === lastSentence
+              ? lastSentence
+              : null;
           for (const s of splitSentences(l)) {
-            push({ text: s, leadIn: null, depth: 0, part });
+            push({ text: s, leadIn: label, depth: 0, part });
             lastSentence = out.length - 1;
           }
           lastItem.length = 0;
@@ -134,7 +160,7 @@ export function evidenceOf(record: KnowledgeRecord, rank = 0): Evidence[] {
   return out.filter((e) => e.text.length > 1);
 }
 
-const NUMBER = String.raw`(?:\d+(?:[.,]\d+)?|un|une|deux|trois|quatre|cinq|six|sept|huit|dix|one|two|three|four|five|ten)`;
+const NUMBER = String.raw`(?:\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+(?:[.,]\d+)?|un|une|deux|trois|quatre|cinq|six|sept|huit|dix|one|two|three|four|five|ten)`;
 const RANGE = String.raw`${NUMBER}(?:\s*(?:à|a|et|-|–|ou|to|and)\s*${NUMBER})?`;
 const UNIT_PATTERNS: Record<Exclude<Unit, "duration" | "count">, RegExp> = {
   pages: new RegExp(String.raw`${RANGE}\s*pages?\b`, "i"),
@@ -145,7 +171,7 @@ const UNIT_PATTERNS: Record<Exclude<Unit, "duration" | "count">, RegExp> = {
   years: new RegExp(String.raw`${RANGE}\s*(?:ans?|années?|years?)\b`, "i"),
   points: new RegExp(String.raw`${RANGE}\s*(?:points?|pts?)\b|\/\s*20\b`, "i"),
   people: new RegExp(
-    String.raw`${NUMBER}\s*(?:professionnels?|membres?|personnes?|jurés?|examinateurs?|évaluateurs?|formateurs?)\b`,
+    String.raw`${NUMBER}\s*(?:professionnels?|membres?|personnes?|jurés?|examinateurs?|évaluateurs?|formateurs?|apprenants?|candidats?|élèves?|diplômés?|alumni|entreprises?|partenaires?)\b`,
     "i",
   ),
   money: /\d[\d\s.,]*\s*(?:€|euros?|k€)|salaires?\s+\w+\s+\d/i,
@@ -156,7 +182,10 @@ const DURATION = ["minutes", "hours", "days", "months", "years"] as const;
 
 /** Whether a text holds a number in the unit asked ("count": a number before the counted word). */
 export function holdsUnit(text: string, unit: Unit, counted: string | null = null): boolean {
-  if (unit === "duration") return DURATION.some((u) => UNIT_PATTERNS[u].test(text));
+  if (unit === "duration")
+    return (
+      DURATION.some((u) => UNIT_PATTERNS[u].test(text)) || /illimit|unlimited|durée de validité/i.test(text)
+    );
   if (unit === "count") {
     if (!counted) return false;
     const ws = text.split(/\s+/);
@@ -168,7 +197,16 @@ export function holdsUnit(text: string, unit: Unit, counted: string | null = nul
   return UNIT_PATTERNS[unit].test(text);
 }
 
-/** Stemmed terms of a text, once each. */
+const TERMS = new Map<string, Set<string>>();
+
+/** Stemmed terms of a text, once each (memoised: the same sentences are scored again and again). */
 export function termSet(text: string): Set<string> {
-  return new Set(terms(text));
+  let set = TERMS.get(text);
+  if (!set) {
+    set = new Set(terms(text));
+    // Bounded: the corpus has a few thousand sentences; questions' own texts do not pile up.
+    if (TERMS.size > 50_000) TERMS.clear();
+    TERMS.set(text, set);
+  }
+  return set;
 }

@@ -1,3 +1,4 @@
+import type { Catalog } from "../knowledge/catalog.js";
 import type { KnowledgeRecord } from "../knowledge/record.js";
 import { fold } from "../lib/text.js";
 import type { Lang, QueryAnalysis } from "../retrieval/query.js";
@@ -25,7 +26,7 @@ const T = {
     unindexed: (titre: string, known: string) =>
       `Je ne connais pas le référentiel de « ${titre} » : il n'est pas indexé. Titres indexés : ${known}.`,
     money: "de montant (salaire, coût, prix)",
-    numberOf: "ce chiffre",
+    dates: "de dates pour cette période",
     percent: "de taux ni de pourcentage sur ce point",
     doMyWork:
       "Je ne rédige pas les livrables à la place des candidats : le rapport, la veille ou le code doivent être votre travail. Je peux en revanche vous dire ce qui est attendu (« que doit contenir le rapport du chef d'œuvre ? », « combien de pages pour le rapport E3 ? ») ou vérifier la structure de votre rapport (`/rapport`).",
@@ -66,7 +67,7 @@ const T = {
     unindexed: (titre: string, known: string) =>
       `I don't know the referential of “${titre}”: it is not indexed. Indexed titres: ${known}.`,
     money: "any amount (salary, cost, price)",
-    numberOf: "this figure",
+    dates: "any dates for that period",
     percent: "any rate or percentage on this",
     doMyWork:
       "I don't write deliverables for candidates: the report, the tech watch or the code must be your own work. I can tell you what is expected (“what must the chef d'œuvre report contain?”, “how many pages for the E3 report?”) or check your report's structure (`/rapport`).",
@@ -100,6 +101,8 @@ export interface Lookup {
   idf(term: string): number;
   /** Every (stemmed) term of a referential's records. */
   termsOf(referential: string): Set<string>;
+  readonly records: KnowledgeRecord[];
+  readonly catalog: Catalog;
   readonly defaultReferential: string;
 }
 
@@ -234,7 +237,17 @@ function aspectAnswer(r: KnowledgeRecord, aspect: Aspect, lang: Lang, lookup: Lo
       return null;
     case "evaluation": {
       if (r.kind === "bloc") {
-        if (!r.modality) return null;
+        if (!r.modality) {
+          // The bloc states none: its competencies' modalities, once each.
+          const modalities = [
+            ...new Set(
+              relatedCompetencies(r, lookup).flatMap((c) => (c.modality ? [clip(c.modality, 500)] : [])),
+            ),
+          ];
+          return modalities.length
+            ? [head, `${t.evaluation} :`, ...modalities.map((m) => `• ${m}`)].join("\n")
+            : null;
+        }
         const threshold = lookup
           .recordsOf(r.referential)
           .find((c) => c.kind === "criterion" && c.bloc === r.title && c.modality)?.modality;
@@ -319,11 +332,19 @@ function scoreEvidence(
     refScore.set(ref, sc / self);
   }
   const bestRef = Math.max(...refScore.values());
+  const topRef = units.find((u) => u.rank === 0)?.record.referential;
+  const named = new Set(
+    units.filter((u) => u.record.code && analysis.codes.includes(u.record.code)).map((u) => u.record.id),
+  );
   return units.map((u) => {
     const lead = u.leadIn !== null ? byOrder.get(`${u.record.id}#${u.leadIn}`) : undefined;
     let score = overlap(u.text) + (lead ? 0.35 * overlap(lead.text) : 0);
     score += 0.4 * (titleScore.get(u.record.id) ?? 0);
     score -= 0.6 * (bestRef - (refScore.get(u.record.referential) ?? 0));
+    // The referential of the best-matching record is likely the one asked about.
+    if (u.record.referential === topRef) score += 0.1;
+    // The record a code of the question names is the subject.
+    if (named.has(u.record.id)) score += 0.2;
     score += [0.25, 0.15, 0.1, 0.05, 0.03][u.rank] ?? 0;
     const context = `${lead?.text ?? ""} ${u.text}`;
     if (intention.unit) {
@@ -334,6 +355,8 @@ function scoreEvidence(
     if ((intention.intent === "procedure" || intention.intent === "yesno") && RULE.test(context))
       score += 0.1;
     if (intention.intent === "list" && (u.depth > 0 || /:\s*$/.test(u.text))) score += 0.1;
+    // A form to fill in ("Date d'examen : … / … / …") states no rule, unless its fields are what is asked.
+    if (intention.intent !== "list" && (u.text.match(/…|_{2,}/g)?.length ?? 0) >= 3) score -= 0.3;
     // A heading-like fragment says little; a long run-on (a flattened table) dilutes what it holds.
     if (u.text.length < 25 && !/\d/.test(u.text)) score -= 0.15;
     if (u.text.length > 300) score -= (0.15 * (u.text.length - 300)) / 300;
@@ -398,6 +421,11 @@ function selectEvidence(scored: Scored[], intention: Intention): Pick[] {
         if (x.leadIn === anchor || (parent && chosen.has(key(parent)))) chosen.set(key(x), x);
       }
     }
+    // A label's sentence that itself introduces a list ("Sujet :" → "le candidat doit :" → items) brings it.
+    for (const x of [...chosen.values()])
+      if (x.depth === 0 && x.leadIn !== null && x.record.id === u.record.id && /:\s*$/.test(x.text))
+        for (const y of scored)
+          if (y.record.id === x.record.id && y.leadIn === x.order) chosen.set(key(y), y);
   }
   // A rule is read with the rest of its paragraph ("il faut obtenir l'accord…
   // Et pour la soutenance, …"), when the paragraph is short.
@@ -463,8 +491,34 @@ function renderPick(p: Pick, lang: Lang): string {
 /** Candidate records for evidence: the codes named first, then the best hits. */
 function evidencePool(result: SearchResult, chosen: KnowledgeRecord[], lookup: Lookup): Evidence[] {
   const pool: KnowledgeRecord[] = [...chosen];
+  for (const r of titled(result.analysis, lookup)) if (!pool.includes(r)) pool.push(r);
   for (const h of result.hits.slice(0, 4)) if (!pool.includes(h.record)) pool.push(h.record);
   return pool.slice(0, 5).flatMap((r, rank) => withSubsections(r, rank, lookup));
+}
+
+/**
+ * Sections whose own heading the question names ("partie 1 du PV",
+ * "côté programmation", "à qui s'adresse ce doc ?"): the heading says what
+ * the section answers, whatever its words' rank in the search.
+ */
+function titled(analysis: QueryAnalysis, lookup: Lookup): KnowledgeRecord[] {
+  const asked = new Set(analysis.terms.filter((t) => t.weight >= 0.6).map((t) => t.term));
+  if (!asked.size) return [];
+  const out: { r: KnowledgeRecord; weight: number }[] = [];
+  for (const r of lookup.records) {
+    if (r.kind !== "section" || (analysis.include.size && !analysis.include.has(r.referential))) continue;
+    const own = r.title.split(" — ").at(-1)!;
+    const heading = [...termSet(own)].filter((t) => lookup.idf(t) > 0);
+    if (!heading.length) continue;
+    const found = heading.filter((t) => asked.has(t));
+    const weight = found.reduce((s, t) => s + lookup.idf(t), 0);
+    // Every word of the heading asked, and together distinctive enough not to be a generic heading ("Modalités").
+    if (found.length === heading.length && weight >= 3) out.push({ r, weight });
+  }
+  return out
+    .sort((a, b) => b.weight - a.weight)
+    .slice(0, 2)
+    .map((x) => x.r);
 }
 
 /**
@@ -474,8 +528,8 @@ function evidencePool(result: SearchResult, chosen: KnowledgeRecord[], lookup: L
  */
 function withSubsections(r: KnowledgeRecord, rank: number, lookup: Lookup): Evidence[] {
   const own = evidenceOf(r, rank);
-  const last = own[own.length - 1];
-  if (r.kind !== "section" || !last || !/:\s*$/.test(last.text) || own.length > 3) return own;
+  const last = [...own].reverse().find((u) => /:\s*$/.test(u.text));
+  if (r.kind !== "section" || !last || own.length > 4) return own;
   const prefix = `${r.title} — `;
   const children = lookup
     .recordsOf(r.referential)
@@ -588,13 +642,18 @@ function comparisonSides(result: SearchResult, chosen: KnowledgeRecord[], lookup
     if (sides.length >= 2) return sides;
   }
   if (analysis.codes.length >= 2) return chosen.slice(0, 3);
-  if (analysis.blocs.length >= 2) {
-    const ref = refs[0] ?? lookup.defaultReferential;
-    const blocs = lookup.recordsOf(ref).filter((r) => r.kind === "bloc");
-    const sides = analysis.blocs
-      .map((b) => blocs.find((r) => fold(r.title).startsWith(`bloc ${b} `)))
+  if (analysis.blocs.length >= 2 || (analysis.blocs.length === 1 && refs.length >= 2)) {
+    // "bloc 3 et bloc 4" in one referential, or "bloc 2 dev vs bloc 2 chef de projet" in two.
+    const pairs =
+      refs.length >= 2
+        ? refs.map((ref, i) => [ref, analysis.blocs[Math.min(i, analysis.blocs.length - 1)]!] as const)
+        : analysis.blocs.map((b) => [refs[0] ?? lookup.defaultReferential, b] as const);
+    const sides = pairs
+      .map(([ref, b]) =>
+        lookup.recordsOf(ref).find((r) => r.kind === "bloc" && fold(r.title).startsWith(`bloc ${b} `)),
+      )
       .filter((r): r is KnowledgeRecord => !!r);
-    if (sides.length >= 2) return sides;
+    if (sides.length >= 2 && new Set(sides).size === sides.length) return sides;
   }
   return [];
 }
@@ -631,6 +690,28 @@ export function composeExtractive(result: SearchResult, opts: ComposeOptions): C
     return none(t.unknownCode(result.unknownCodes.join(", "), KNOWN_CODES));
   if (!result.found || !result.hits.length) return none(t.outOfScope);
 
+  // "c'est quel niveau ?": the titre's level is catalog data, not a passage.
+  const levelOf = [...analysis.include]
+    .map((id) => lookup.catalog.referentials.find((r) => r.id === id))
+    .find((r) => r?.level);
+  if (
+    levelOf &&
+    /\b(?:quel niveau|niveau du titre|niveau rncp|what level|which level|level of)\b/.test(
+      fold(analysis.text),
+    )
+  ) {
+    const name = levelOf.certification ?? levelOf.title;
+    const text =
+      lang === "en"
+        ? `${name}${levelOf.rncp ? ` (${levelOf.rncp})` : ""} is a level ${levelOf.level} titre (niveau ${levelOf.level}).`
+        : `${name}${levelOf.rncp ? ` (${levelOf.rncp})` : ""} est un titre de niveau ${levelOf.level} (Niveau ${levelOf.level}).`;
+    const rec = lookup.recordsOf(levelOf.id)[0];
+    return {
+      text: `${text}\n\n${t.sources} ${levelOf.id} · ${levelOf.title}`,
+      used: rec ? [rec] : [],
+      found: true,
+    };
+  }
   const codeHits = result.hits.filter((h) => h.via.includes("code"));
   const chosen: KnowledgeRecord[] = [];
   for (const code of analysis.codes) {
@@ -667,11 +748,14 @@ export function composeExtractive(result: SearchResult, opts: ComposeOptions): C
     if (c) return withSources(c.text, c.used, result, lang);
   }
   const bloc = chosen.length ? undefined : namedBloc(analysis, lookup);
+  const blocAspect =
+    aspect === "criteria" || aspect === "evaluation" || aspect === "points" || aspect === "competencies";
   if (
     !body &&
     bloc &&
-    intention.intent !== "numeric" &&
-    (intention.intent === "list" || intention.intent === "count" || aspect)
+    (intention.intent === "list" ||
+      intention.intent === "count" ||
+      (blocAspect && intention.intent !== "numeric"))
   ) {
     // "bloc 3 : les compétences ?", "et comment il est évalué ?" about a bloc.
     const wanted: Aspect =
@@ -688,7 +772,13 @@ export function composeExtractive(result: SearchResult, opts: ComposeOptions): C
     !body &&
     chosen.length &&
     intention.intent !== "numeric" &&
-    !(opts.carried && intention.intent === "general")
+    !(opts.carried && intention.intent === "general") &&
+    // A guide section named by its code ("cas pratique 1 (E2)") is long prose: a question about
+    // a rule in it gets the sentences that state the rule, not its first 900 characters.
+    !(
+      chosen.every((r) => r.kind === "section") &&
+      ["procedure", "yesno", "general"].includes(intention.intent)
+    )
   ) {
     const compact = chosen.length > 1;
     body = {
@@ -713,20 +803,16 @@ export function composeExtractive(result: SearchResult, opts: ComposeOptions): C
       const holding = scored.filter((u) => holdsUnit(u.text, intention.unit!));
       if (!holding.length || Math.max(...holding.map((u) => u.score)) < 0.3)
         return none(t.notStated(intention.unit === "money" ? t.money : t.percent));
-    } else if (
-      intention.intent === "numeric" &&
-      intention.unit &&
-      intention.unit !== "count" &&
-      !chosen.length
-    ) {
-      // A number asked that no passage of the referential asked about holds: say so rather than answer beside it.
-      const named = analysis.include.size
-        ? scored.filter((u) => analysis.include.has(u.record.referential))
-        : scored;
-      if (named.length && !named.some((u) => holdsUnit(u.text, intention.unit!, intention.counted)))
-        return none(t.notStated(t.numberOf));
     }
-    const picks = selectEvidence(scored, intention);
+    // A year the passages never mention ("la promo 2026"): they cannot say what happens then.
+    const years = [...analysis.text.matchAll(/\b20\d\d\b/g)].map((m) => m[0]);
+    if (years.length && !years.some((y) => scored.some((u) => u.text.includes(y))))
+      return none(t.notStated(t.dates));
+    // One number asked, one passage: a second one would be another number for another thing.
+    const picks = selectEvidence(scored, intention).slice(
+      0,
+      intention.intent === "numeric" && chosen.length < 2 ? 1 : 3,
+    );
     if (!picks.length) return none(t.outOfScope);
     body = { parts: picks.map((p) => renderPick(p, lang)), used: picks.map((p) => p.record) };
   }

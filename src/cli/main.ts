@@ -24,7 +24,11 @@ const COMMANDS: Record<string, { load: () => Promise<Command>; help: string }> =
   },
   privacy: {
     load: async () => (await import("./commands/privacy-command.js")).privacyCommand,
-    help: "privacy forget-user <id>  efface tout ce qui est conservé sur un utilisateur Slack (RGPD)",
+    help: "privacy forget-user <id>  efface tout ce qui est conservé sur un utilisateur Slack (RGPD)\n  privacy export <id>       ses données en JSON (droit d'accès)",
+  },
+  stats: {
+    load: async () => (await import("./commands/stats-command.js")).statsCommand,
+    help: "stats [--days N] [--json] usage : questions par jour, codes, questions sans réponse, avis, latence",
   },
   session: {
     load: async () => (await import("./commands/session-command.js")).sessionCommand,

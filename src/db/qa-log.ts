@@ -117,6 +117,12 @@ export async function deleteSlackUserData(
       slackUserId,
     ]);
     await tx.query("delete from report_pending_choice where slack_user_id = $1", [slackUserId]);
+    // Their messages still waiting in the inbox are dropped, text and all: answering would log them again.
+    await tx.query(
+      `update inbound_events set state = 'failed', payload = null, lease_until = null, error = 'effacé (RGPD)'
+        where state in ('received', 'processing') and payload -> 'event' ->> 'user' = $1`,
+      [slackUserId],
+    );
     await tx.query("update channel_settings set updated_by = 'effacé' where updated_by = $1", [slackUserId]);
     // Roster rows (name, e-mail) and with them the person's jury decisions; what they did as staff stays, unsigned.
     const members = await tx.query("delete from session_members where slack_user_id = $1 returning id", [

@@ -1,6 +1,7 @@
 import type { Config } from "../config.js";
 import type { Db } from "../db/db.js";
 import type { Logger } from "../log.js";
+import type { Metrics } from "../ops/metrics.js";
 import type { Notifier } from "./notifier.js";
 
 /** What a job gets to do its work; features widen this as they add jobs. */
@@ -10,6 +11,8 @@ export interface JobDeps {
   log: Logger;
   /** How jobs reach people; absent when Slack is not configured (jobs that need it fail clearly). */
   notifier?: Notifier;
+  /** Job runs by outcome; absent outside the long-running bot. */
+  metrics?: Metrics;
 }
 
 /**

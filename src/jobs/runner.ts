@@ -1,4 +1,5 @@
 import { claim, finishClaim, type JobRun } from "../db/job-claims.js";
+import { withLogScope } from "../log.js";
 import type { Job, JobDeps } from "./job.js";
 
 export type OccurrenceOutcome =
@@ -14,8 +15,19 @@ export type OccurrenceOutcome =
  * when the database itself cannot be reached to claim.
  */
 export async function runOccurrence(job: Job, at: Date, deps: JobDeps): Promise<OccurrenceOutcome> {
+  const outcome = await withLogScope({ job: job.name, occurrence: job.occurrenceKey(at) }, () =>
+    runClaimed(job, at, deps),
+  );
+  deps.metrics?.jobRuns.inc({ job: job.name, outcome: outcome.status });
+  return outcome;
+}
+
+async function runClaimed(job: Job, at: Date, deps: JobDeps): Promise<OccurrenceOutcome> {
   const key = job.occurrenceKey(at);
-  const claimed = await claim(deps.db, job.name, key, { scheduledFor: at, leaseMs: job.leaseMs });
+  const claimed = await claim(deps.db, job.name, key, {
+    scheduledFor: at,
+    leaseMs: deps.config.jobLeaseMs ?? job.leaseMs,
+  });
   if (!claimed.won) return { status: "skipped", key, run: claimed.run };
   const { attempt } = claimed;
   let error: string | null = null;

@@ -4,6 +4,7 @@ import type { Config } from "../config.js";
 import { CertibotError } from "../errors.js";
 import { parseSources, readKnowledgeSources } from "../knowledge/ingest.js";
 import { recordText } from "../knowledge/record.js";
+import { loadLexicon } from "./lexicon.js";
 import { LocalHashEmbeddings } from "./local-embedder.js";
 import { Retriever } from "./retriever.js";
 import { buildIndex, type IndexManifest, loadIndex, readJson } from "./vector-index.js";
@@ -73,6 +74,7 @@ export async function openKnowledgeBase(
   }
   const retriever = new Retriever(catalog, loaded.records, loaded.store, embedder.embeddings, {
     defaultReferential: config.defaultReferential,
+    lexicon: await loadLexicon(config.knowledgeDir),
   });
   return { retriever, manifest: loaded.manifest, rebuilt };
 }

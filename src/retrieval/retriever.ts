@@ -4,6 +4,7 @@ import type { Catalog } from "../knowledge/catalog.js";
 import { type KnowledgeRecord, recordText } from "../knowledge/record.js";
 import { fold, terms } from "../lib/text.js";
 import { Bm25Index } from "./bm25.js";
+import type { Lexicon } from "./lexicon.js";
 import { LocalHashEmbeddings } from "./local-embedder.js";
 import { analyzeQuery, type QueryAnalysis, type TypedTerm } from "./query.js";
 
@@ -29,6 +30,8 @@ export interface SearchResult {
 
 export interface RetrieverOptions {
   defaultReferential: string;
+  /** Vocabulary bridges from `knowledge/lexicon.yml`. */
+  lexicon?: Lexicon;
   /** Reciprocal-rank-fusion constant: small values keep rank 1 decisive. */
   rrfK?: number;
   /**
@@ -133,7 +136,7 @@ export class Retriever {
 
   /** Reads a question as the search does (codes, referentials, weighted terms). */
   analyze(question: string): QueryAnalysis {
-    return analyzeQuery(question, this.catalog, this.bm25);
+    return analyzeQuery(question, this.catalog, this.bm25, this.options.lexicon);
   }
 
   get defaultReferential(): string {
@@ -150,7 +153,7 @@ export class Retriever {
     opts: { defaultReferential?: string; only?: string[] } = {},
   ): Promise<SearchResult> {
     const defaultReferential = opts.defaultReferential ?? this.options.defaultReferential;
-    const analysis = analyzeQuery(question, this.catalog, this.bm25);
+    const analysis = analyzeQuery(question, this.catalog, this.bm25, this.options.lexicon);
     // One side of a comparison: the question as asked, within one referential.
     if (opts.only) analysis.include = new Set(opts.only);
     const empty = (outcome: SearchOutcome, unknownCodes: string[] = []): SearchResult => ({
@@ -287,6 +290,14 @@ export class Retriever {
       }
       return w;
     };
+    // A numbered title the question quotes ("cas pratique 1" is the guide's "Cas pratique 1 (ref. E2)").
+    const folded = fold(analysis.text);
+    const quoted = candidates.find((r) => {
+      const m = /^([a-z' ]+ \d+)\b/.exec(fold(r.title));
+      return m !== null && folded.includes(m[1]!);
+    });
+    if (quoted && quoted !== preferred)
+      return [quoted, preferred, ...sorted.filter((r) => r !== preferred && r !== quoted)];
     const challenger = sorted.find(
       (r) => r !== preferred && distinct(r) >= 2.5 && score(r) > score(preferred),
     );

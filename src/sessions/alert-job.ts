@@ -11,6 +11,8 @@ const EVERY_MINUTES = 15;
 /** One alert (session, deadline, stage) is one claim: sent once, whatever replica or tick. */
 export const ALERT_CLAIM = "session-alert";
 const LATE_AFTER_MS = 60 * 60_000;
+/** One session's alert post, well under this (CERTIBOT_JOB_LEASE_S overrides). */
+const ALERT_LEASE_MS = 5 * 60_000;
 
 let cachedRules: { dir: string; rules: Promise<DeadlineRule[]> } | null = null;
 function rulesFor(knowledgeDir: string): Promise<DeadlineRule[]> {
@@ -50,7 +52,10 @@ async function alertSession(
   for (const alert of due) {
     const key = `${session.id}/${alert.key}`;
     if (done.has(key)) continue;
-    const c = await claim(db, ALERT_CLAIM, key, { scheduledFor: alert.at, leaseMs: 5 * 60_000 });
+    const c = await claim(db, ALERT_CLAIM, key, {
+      scheduledFor: alert.at,
+      leaseMs: deps.config.jobLeaseMs ?? ALERT_LEASE_MS,
+    });
     if (c.won) won.push({ alert, key, attempt: c.attempt });
   }
   if (!won.length) return 0;
@@ -72,7 +77,11 @@ async function alertSession(
     managerIds: idsOf("manager"),
   };
   try {
-    await notifier.deadlineAlerts(notice);
+    // A re-claimed alert (failed, or left running by a dead process) may be in Slack already.
+    await notifier.deadlineAlerts(notice, {
+      keys: won.map((w) => w.key),
+      recheck: won.some((w) => w.attempt > 1),
+    });
   } catch (e) {
     const error = e instanceof Error ? e.message : String(e);
     for (const w of won) await finishClaim(db, ALERT_CLAIM, w.key, w.attempt, { status: "failed", error });

@@ -70,7 +70,9 @@ export const SESSION_HELP = `*/session* — sessions de certification
 • \`/session member add|remove <@personne> <formateur|responsable|apprenant|jury|équipe projet>\` (retrait aussi par « Prénom Nom »)
 • \`/session roster remove <identifiant PV | "Prénom Nom" | @personne>\` — retire un candidat
 • \`/session decision <identifiant PV | "Prénom Nom"> admis|refusé|absent [commentaire]\`
-• \`/session pv [session]\` — PV du jury (parties 1 et 2) en Markdown et CSV`;
+• \`/session pv [session]\` — PV du jury (parties 1 et 2) en Markdown et CSV
+• \`/session report [session]\` — la session en une image (jalons, échéances, veille), avec sa description texte
+• \`/session erase @personne [session=<nom>]\` — efface toutes les données d'un·e candidat·e (responsables, avec confirmation)`;
 
 /** A pasted roster above this is not a session's list (500 rows of name, e-mail and role fit in far less). */
 export const MAX_ROSTER_BYTES = 256 * 1024;

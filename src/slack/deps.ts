@@ -2,6 +2,7 @@ import type { AnswerDeps } from "../answering/answer.js";
 import type { Config } from "../config.js";
 import type { Db } from "../db/db.js";
 import type { Logger } from "../log.js";
+import type { Ops } from "../ops/ops.js";
 
 /** Everything the Slack listeners need, built once at start and passed in. */
 export interface SlackDeps {
@@ -9,4 +10,6 @@ export interface SlackDeps {
   log: Logger;
   db: Db;
   answering: AnswerDeps;
+  /** Metrics, limits and error counts (created by createSlackApp when not given). */
+  ops: Ops;
 }

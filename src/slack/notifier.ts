@@ -1,8 +1,10 @@
 import { webApi } from "@slack/bolt";
 import type { WebClient } from "@slack/web-api";
 import type { Config } from "../config.js";
-import type { Notifier } from "../jobs/notifier.js";
+import type { Notifier, PostOnce } from "../jobs/notifier.js";
 import type { Logger } from "../log.js";
+import { ALERT_TITLES } from "../ops/alerts.js";
+import { keyMetadata, postedKeys } from "./post-once.js";
 import { veilleNotifierMethods } from "./veille-notifier.js";
 import { deadlineAlertBlocks } from "./views/session-blocks.js";
 
@@ -26,21 +28,41 @@ export function notifierClient(slack: Config["slack"]): WebClient {
 export function createSlackNotifier(client: WebClient, log: Logger): Notifier {
   return {
     ...veilleNotifierMethods(client, log),
-    async deadlineAlerts(notice) {
-      const { text, blocks } = deadlineAlertBlocks(notice);
+    async opsAlert(notice) {
+      const title = ALERT_TITLES[notice.alert];
+      const text =
+        notice.state === "firing"
+          ? `🔴 Alerte : ${title}. ${notice.detail}. (depuis ${notice.since.toISOString()})`
+          : `🟢 Résolu : ${title}. ${notice.detail}. (alerte ouverte le ${notice.since.toISOString()})`;
+      await client.chat.postMessage({ channel: notice.channelId, text });
+    },
+    async deadlineAlerts(notice, once?: PostOnce) {
       const targets = notice.session.channelId ? [notice.session.channelId] : notice.managerIds;
       if (!targets.length)
         throw new Error(
           `session ${notice.session.name} : ni canal ni responsable relié à Slack pour recevoir les alertes`,
         );
-      if (notice.session.channelId)
-        await client.chat.postMessage({ channel: notice.session.channelId, text, blocks });
+      // Each target gets the alerts it does not hold yet (all of them, unless a re-run finds some posted).
+      const postTo = async (channel: string) => {
+        const keys = once?.keys ?? [];
+        const found = once?.recheck ? await postedKeys(client, { channel }, keys) : new Set<string>();
+        const pending = notice.alerts.flatMap((a, i) =>
+          keys[i] && found.has(keys[i]) ? [] : [{ a, key: keys[i] }],
+        );
+        if (!pending.length) {
+          log.info("deadline alert already posted by an earlier attempt", { session: notice.session.name });
+          return;
+        }
+        const { text, blocks } = deadlineAlertBlocks({ ...notice, alerts: pending.map((p) => p.a) });
+        const metadata = once ? { metadata: keyMetadata(pending.map((p) => p.key).join(" ")) } : {};
+        await client.chat.postMessage({ channel, text, blocks, ...metadata });
+      };
+      if (notice.session.channelId) await postTo(notice.session.channelId);
       else {
         // One manager unreachable must not make the others get the alert again at every retry.
         let reached = 0;
         for (const user of targets)
-          await client.chat
-            .postMessage({ channel: user, text, blocks })
+          await postTo(user)
             .then(() => reached++)
             .catch((e) => log.warn("deadline alert: direct message failed", { user, error: e as Error }));
         if (!reached)

@@ -23,6 +23,8 @@ export async function replyWithError(
 ): Promise<string> {
   const id = randomUUID().slice(0, 8);
   const err = toCertibotError(error);
+  deps.ops.metrics.errors.inc({ code: err.code });
+  await deps.ops.recordError(err.code);
   deps.log.error("slack handler failed", {
     errorId: id,
     code: err.code,

@@ -1,10 +1,14 @@
 import type { WebClient } from "@slack/web-api";
 import { CertibotError, isCertibotError } from "../errors.js";
+import { rateLimitedText } from "../ops/limits.js";
 import { checkReport, logCheck, tooLarge } from "../reports/check.js";
 import { type Deliverable, deliverableNamedIn, loadDeliverables } from "../reports/deliverables.js";
 import { recordReportCheck, takePendingDeliverable } from "../reports/store.js";
 import type { SlackDeps } from "./deps.js";
+import type { InboxContext } from "./inbox.js";
+import { keyMetadata, postedKeys } from "./post-once.js";
 import { replyWithError } from "./reply-error.js";
+import { isTransient } from "./transient.js";
 import { reportVerdictBlocks } from "./views/report-blocks.js";
 
 /** The fields of a Slack file object we use. */
@@ -26,6 +30,8 @@ export interface UploadedReports {
   text: string;
   /** Set when the user picked the deliverable (a button under a guessed verdict). */
   deliverableId?: string;
+  /** The inbox event being handled: each file's verdict carries `<event>:<file>`, posted once. */
+  inbox?: InboxContext;
 }
 
 const loaded = new WeakMap<SlackDeps, Promise<Deliverable[]>>();
@@ -43,13 +49,66 @@ export function deliverablesFor(deps: SlackDeps): Promise<Deliverable[]> {
 const REPORT_LIKE = /\.(pdf|docx)$/i;
 const REPORT_TYPES = new Set(["pdf", "docx"]);
 
-/** Downloads with the bot token, refusing to read past the size limit. */
+/** Slack's file host; with SLACK_API_URL (tests, outside checks), that host instead. */
+const SLACK_FILE_HOST = "files.slack.com";
+
+/**
+ * Whether the bot token may be sent to this URL: only Slack's file host over
+ * https, or the host of SLACK_API_URL when set. An event's URL is data from
+ * outside; anything else would hand the token to whoever the URL names.
+ */
+export function tokenMayGoTo(url: string, apiUrl: string | null): boolean {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return false;
+  }
+  if (apiUrl) {
+    const api = new URL(apiUrl);
+    if (u.protocol === api.protocol && u.host === api.host) return true;
+  }
+  return u.protocol === "https:" && u.hostname === SLACK_FILE_HOST && (u.port === "" || u.port === "443");
+}
+
+/** Platform errors of files.info that mean the file is not there (any more), or not ours to read. */
+const FILE_GONE = new Set(["file_not_found", "file_deleted", "access_denied", "not_visible"]);
+
+/** The download URL, from the event when it points at Slack's file host, else from files.info. */
+async function downloadUrl(deps: SlackDeps, u: UploadedReports, file: SlackFile): Promise<string> {
+  const apiUrl = deps.config.slack.apiUrl;
+  const given = file.url_private_download;
+  if (given && tokenMayGoTo(given, apiUrl)) return given;
+  if (given) deps.log.warn("report: download url off Slack's file host ignored", { fileId: file.id });
+  let found: string | undefined;
+  try {
+    const info = await u.client.files.info({ file: file.id });
+    found = (info.file as SlackFile | undefined)?.url_private_download;
+  } catch (e) {
+    const error = (e as { data?: { error?: string } }).data?.error;
+    if (error && FILE_GONE.has(error))
+      throw new CertibotError("REPORT_NOT_FOUND", { detail: `files.info: ${error}`, cause: e });
+    throw e;
+  }
+  if (!found) throw new CertibotError("REPORT_NOT_FOUND", { detail: `no download url for ${file.id}` });
+  if (!tokenMayGoTo(found, apiUrl))
+    throw new CertibotError("REPORT_NOT_FOUND", {
+      detail: `download url of ${file.id} is not on Slack's file host`,
+    });
+  return found;
+}
+
+/** Downloads with the bot token (only from Slack's file host), refusing to read past the size limit. */
 async function download(deps: SlackDeps, url: string): Promise<Uint8Array> {
   const { maxBytes, timeoutMs } = deps.config.reports;
+  if (!tokenMayGoTo(url, deps.config.slack.apiUrl))
+    throw new CertibotError("REPORT_NOT_FOUND", { detail: "download url not on Slack's file host" });
   let res: Response;
   try {
     res = await fetch(url, {
       headers: { Authorization: `Bearer ${deps.config.slack.botToken ?? ""}` },
+      // A redirect must not carry the token elsewhere: Slack's file URLs answer directly.
+      redirect: "error",
       signal: AbortSignal.timeout(timeoutMs),
     });
   } catch (e) {
@@ -77,25 +136,40 @@ async function download(deps: SlackDeps, url: string): Promise<Uint8Array> {
  */
 export async function checkUploadedReports(deps: SlackDeps, u: UploadedReports): Promise<void> {
   const deliverables = await deliverablesFor(deps);
-  const post = (text: string, blocks?: ReturnType<typeof reportVerdictBlocks>) =>
-    u.client.chat.postMessage({ channel: u.channel, thread_ts: u.threadTs, text, blocks });
+  const keyOf = (file: SlackFile) => `${u.inbox?.eventId}:${file.id}`;
+  // A takeover: verdicts an earlier attempt posted are not posted again.
+  const done = u.inbox?.recheck
+    ? await postedKeys(u.client, { channel: u.channel, threadTs: u.threadTs }, u.files.map(keyOf))
+    : new Set<string>();
   for (const file of u.files) {
+    if (done.has(keyOf(file))) continue;
+    const post = (text: string, blocks?: ReturnType<typeof reportVerdictBlocks>) =>
+      u.client.chat.postMessage({
+        channel: u.channel,
+        thread_ts: u.threadTs,
+        text,
+        blocks,
+        ...(u.inbox ? { metadata: keyMetadata(keyOf(file)) } : {}),
+      });
     const label = file.name ? `« ${file.name} »` : "Ce fichier";
     try {
       if (file.filetype && !REPORT_TYPES.has(file.filetype) && !REPORT_LIKE.test(file.name ?? ""))
         throw new CertibotError("REPORT_UNSUPPORTED");
       if (file.size !== undefined && file.size > deps.config.reports.maxBytes)
         throw tooLarge(deps.config.reports.maxBytes);
-      let url = file.url_private_download;
-      if (!url) {
-        const info = await u.client.files.info({ file: file.id });
-        url = (info.file as SlackFile | undefined)?.url_private_download;
+      const rate = await deps.ops.rate(u.user, "report");
+      if (!rate.allowed) {
+        await post(`⏳ ${label} : ${rateLimitedText("report", rate.retryAfterSeconds)}`);
+        continue;
       }
-      if (!url) throw new CertibotError("REPORT_NOT_FOUND", { detail: `no download url for ${file.id}` });
+      const url = await downloadUrl(deps, u, file);
       const bytes = await download(deps, url);
       const named = u.deliverableId ?? deliverableNamedIn(u.text, deliverables)?.id ?? null;
       const deliverableId = named ?? (await takePendingDeliverable(deps.db, u.user));
-      const result = await checkReport(bytes, { deliverables, deliverableId, limits: deps.config.reports });
+      const result = await deps.ops.reportParses.run(() =>
+        checkReport(bytes, { deliverables, deliverableId, limits: deps.config.reports }),
+      );
+      deps.ops.metrics.reports.inc({ verdict: result.verdict.ok ? "ok" : "incomplete" });
       await recordReportCheck(deps.db, u.user, result.verdict);
       logCheck(deps.log, result);
       await post(
@@ -103,10 +177,12 @@ export async function checkUploadedReports(deps: SlackDeps, u: UploadedReports):
         reportVerdictBlocks(result, file.id, deliverables),
       );
     } catch (e) {
+      if (u.inbox && isTransient(e)) throw e;
       if (!isCertibotError(e) || e.code === "INTERNAL" || e.code === "DB_UNAVAILABLE") {
         await replyWithError(deps, e, { client: u.client, channel: u.channel, threadTs: u.threadTs });
         continue;
       }
+      deps.ops.metrics.reports.inc({ verdict: "unreadable" });
       deps.log.warn("report unreadable", { code: e.code, detail: e.detail });
       await post(`⚠️ ${label} : ${e.userMessage("fr")}`);
     }

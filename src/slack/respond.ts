@@ -15,10 +15,14 @@ import {
 import type { ChatTurn } from "../answering/llm.js";
 import { logAnswer, type SlackIds } from "../db/qa-log.js";
 import { truncate } from "../lib/text.js";
+import { rateLimitedText } from "../ops/limits.js";
 import { sessionsInChannel } from "../sessions/store.js";
 import type { SlackDeps } from "./deps.js";
+import { type InboxContext, LeaseLostError } from "./inbox.js";
 import { mrkdwnToMarkdown, SOURCES_PARAGRAPH } from "./markdown.js";
+import { keyMetadata, postedPayloads } from "./post-once.js";
 import { replyWithError } from "./reply-error.js";
+import { isTransient } from "./transient.js";
 import { answerBlocks, answerMessages } from "./views/answer-blocks.js";
 
 export interface QuestionInThread {
@@ -33,6 +37,25 @@ export interface QuestionInThread {
   question: string;
   /** Already read by the caller (a follow-up checks both before answering): not read again. */
   known?: { history: ChatTurn[]; settings: ChannelSettings };
+  /** The inbox event being handled: its id keys the answer's messages, so a takeover never posts them twice. */
+  inbox?: InboxContext;
+}
+
+/**
+ * Parts of this event's answer already in the thread (an earlier attempt
+ * posted them, then died before recording it), and whether it is complete.
+ */
+async function answeredParts(q: QuestionInThread): Promise<{ parts: Set<number>; complete: boolean }> {
+  const parts = new Set<number>();
+  let complete = false;
+  if (!q.inbox?.recheck) return { parts, complete };
+  for (const p of await postedPayloads(q.client, { channel: q.channel, threadTs: q.threadTs })) {
+    if (p.key !== q.inbox.eventId) continue;
+    const part = Number(p.part ?? 1);
+    parts.add(part);
+    if (part === Number(p.of ?? 1)) complete = true;
+  }
+  return { parts, complete };
 }
 
 /** Mentions of users, channels and the bot itself removed from a message text. */
@@ -47,8 +70,25 @@ export function cleanQuestion(text: string): string {
 
 export const conversationId = (channel: string, threadTs: string) => `slack:${channel}:${threadTs}`;
 
-/** Logs an answer given in Slack; returns the Q&A id the feedback buttons carry. */
+/**
+ * Counts a question against the user's rate limit; the friendly refusal (with
+ * the wait) when over it, else null.
+ */
+export async function questionRefusal(deps: SlackDeps, user: string): Promise<string | null> {
+  const d = await deps.ops.rate(user, "question");
+  return d.allowed ? null : rateLimitedText("question", d.retryAfterSeconds);
+}
+
+/** Logs an answer given in Slack (and counts it in the metrics); returns the Q&A id the feedback buttons carry. */
 export function logSlackAnswer(deps: SlackDeps, a: AnswerDetails, slack: SlackIds): Promise<number> {
+  deps.ops.metrics.answered(a, "slack");
+  // What was answered, never the text: mode, outcome, timing, codes.
+  deps.log.info("question answered", {
+    mode: a.mode,
+    found: a.found,
+    latencyMs: Math.round(a.latencyMs),
+    codes: a.sources.flatMap((s) => (s.code ? [s.code] : [])),
+  });
   return logAnswer(deps.db, deps.config.storeQuestions, {
     question: a.question,
     lang: a.lang,
@@ -78,9 +118,12 @@ export async function postAnswer(
   threadTs: string,
   a: AnswerDetails,
   qaId: number,
+  once?: { key: string; posted: Set<number>; beforePost?: () => Promise<void> },
 ) {
   const messages = answerMessages(a.answer);
   for (const [i, sections] of messages.entries()) {
+    if (once?.posted.has(i + 1)) continue;
+    await once?.beforePost?.();
     const last = i === messages.length - 1;
     const blocks = last
       ? answerBlocks(a, sections, { qaId: String(qaId), question: a.question }, false)
@@ -95,6 +138,7 @@ export async function postAnswer(
       thread_ts: threadTs,
       text: sections.join("\n\n").slice(0, 3_000),
       blocks,
+      ...(once ? { metadata: keyMetadata(once.key, { part: i + 1, of: messages.length }) } : {}),
     });
   }
 }
@@ -168,6 +212,7 @@ async function streamAnswer(
   q: QuestionInThread,
   opts: AskOptions,
   fallback: "update" | "post",
+  done: { parts: Set<number> },
 ): Promise<void> {
   let streamTs: string | null = null;
   let streaming = true;
@@ -213,19 +258,31 @@ async function streamAnswer(
     opts,
   );
   const qaId = await logAndRemember(deps, q, a);
+  // The inbox's event id marks the answer as posted, so a takeover never posts it twice.
+  const metadata = q.inbox ? { metadata: keyMetadata(q.inbox.eventId) } : {};
   if (streamTs) {
     const closing = answerBlocks(a, [], { qaId: String(qaId), question: q.question });
     await q.client.chat.stopStream({
       channel: q.channel,
       ts: streamTs,
       ...(closing.length ? { blocks: closing } : {}),
+      ...metadata,
     });
   } else if (posted) {
     const [first = []] = answerMessages(a.answer);
     const blocks = answerBlocks(a, first, { qaId: String(qaId), question: q.question });
-    await q.client.chat.update({ channel: q.channel, ts: posted, text: a.answer.slice(0, 3_000), blocks });
+    await q.client.chat.update({
+      channel: q.channel,
+      ts: posted,
+      text: a.answer.slice(0, 3_000),
+      blocks,
+      ...metadata,
+    });
   } else {
-    await postAnswer(q.client, q.channel, q.threadTs, a, qaId);
+    const once = q.inbox
+      ? { key: q.inbox.eventId, posted: done.parts, beforePost: q.inbox.beforePost }
+      : undefined;
+    await postAnswer(q.client, q.channel, q.threadTs, a, qaId, once);
   }
 }
 
@@ -238,6 +295,11 @@ async function streamAnswer(
  */
 export async function answerInThread(deps: SlackDeps, q: QuestionInThread): Promise<void> {
   if (await refuseTooLong(q)) return;
+  const refusal = await questionRefusal(deps, q.user);
+  if (refusal) {
+    await q.client.chat.postMessage({ channel: q.channel, thread_ts: q.threadTs, text: refusal });
+    return;
+  }
   const react = (name: "add" | "remove") =>
     q.client.reactions[name]({ channel: q.channel, timestamp: q.messageTs, name: "eyes" }).catch((e) =>
       deps.log.warn("reaction failed", { error: e as Error }),
@@ -245,17 +307,27 @@ export async function answerInThread(deps: SlackDeps, q: QuestionInThread): Prom
   const status = await threadStatus(deps, q, true);
   if (!status) await react("add");
   try {
+    const done = await answeredParts(q);
+    if (done.complete) {
+      deps.log.info("answer already posted by an earlier attempt", { eventId: q.inbox?.eventId });
+      return;
+    }
     const history = q.known?.history ?? (await recentTurns(deps.db, conversationId(q.channel, q.threadTs)));
     const settings = q.known?.settings ?? (await channelSettings(deps.db, q.channel));
     const opts = { history, defaultReferential: settings.defaultReferential ?? undefined };
     if (deps.answering.llm) {
-      await streamAnswer(deps, q, opts, "post");
+      await streamAnswer(deps, q, opts, "post", done);
     } else {
       const a = await answerQuestion(deps.answering, q.question, opts);
       const qaId = await logAndRemember(deps, q, a);
-      await postAnswer(q.client, q.channel, q.threadTs, a, qaId);
+      const once = q.inbox
+        ? { key: q.inbox.eventId, posted: done.parts, beforePost: q.inbox.beforePost }
+        : undefined;
+      await postAnswer(q.client, q.channel, q.threadTs, a, qaId, once);
     }
   } catch (e) {
+    // The inbox retries what may work later; the user hears about it only if it never does.
+    if (q.inbox && (isTransient(e) || e instanceof LeaseLostError)) throw e;
     await replyWithError(deps, e, { client: q.client, channel: q.channel, threadTs: q.threadTs });
   } finally {
     if (status) await threadStatus(deps, q, false);
@@ -272,8 +344,18 @@ export async function answerInThread(deps: SlackDeps, q: QuestionInThread): Prom
  */
 export async function answerInDirectMessage(deps: SlackDeps, q: QuestionInThread): Promise<void> {
   if (await refuseTooLong(q)) return;
+  const refusal = await questionRefusal(deps, q.user);
+  if (refusal) {
+    await q.client.chat.postMessage({ channel: q.channel, thread_ts: q.threadTs, text: refusal });
+    return;
+  }
   await threadStatus(deps, q, true);
   try {
+    const done = await answeredParts(q);
+    if (done.complete) {
+      deps.log.info("answer already posted by an earlier attempt", { eventId: q.inbox?.eventId });
+      return;
+    }
     const conversation = conversationId(q.channel, q.threadTs);
     const history = await recentTurns(deps.db, conversation);
     if (!history.length)
@@ -286,8 +368,10 @@ export async function answerInDirectMessage(deps: SlackDeps, q: QuestionInThread
       q,
       { history, ...(referential ? { defaultReferential: referential } : {}) },
       "update",
+      done,
     );
   } catch (e) {
+    if (q.inbox && isTransient(e)) throw e;
     await replyWithError(deps, e, { client: q.client, channel: q.channel, threadTs: q.threadTs });
   } finally {
     await threadStatus(deps, q, false);

@@ -1,14 +1,10 @@
-import { ALL_JOBS } from "../all-jobs.js";
-import { LlmAnswerer } from "../answering/llm.js";
 import type { Config } from "../config.js";
 import { openMigratedDb } from "../db/db.js";
 import { CertibotError } from "../errors.js";
-import { JobRegistry } from "../jobs/registry.js";
-import { startScheduler } from "../jobs/scheduler.js";
 import type { Logger } from "../log.js";
-import { openKnowledgeBase } from "../retrieval/knowledge-base.js";
-import { createSlackApp } from "./app.js";
-import { createSlackNotifier, notifierClient } from "./notifier.js";
+import { countingNotifier } from "../ops/counting-notifier.js";
+import { LimitedLlmAnswerer } from "../ops/limited-llm.js";
+import { createOps } from "../ops/ops.js";
 
 export const SETUP_HELP = `certibot : Slack n'est pas configuré.
 
@@ -24,6 +20,8 @@ Sans Slack, la ligne de commande fonctionne : npx certibot ask "Que demande la c
 
 export interface RunningBot {
   port: number | null;
+  /** Socket Mode with METRICS_PORT: where /metrics and /readyz listen. */
+  opsPort: number | null;
   stop(): Promise<void>;
 }
 
@@ -35,17 +33,55 @@ export interface RunningBot {
  */
 export async function startBot(config: Config, log: Logger): Promise<RunningBot> {
   if (!config.slack.mode) throw new CertibotError("CONFIG_INVALID", { hint: "Slack n'est pas configuré." });
-  const db = await openMigratedDb(config, log);
+  // The database opens (a first start copies its cluster) while the heavy
+  // modules load (Bolt, LangChain: most of a start) and the knowledge base
+  // opens: a first start takes the longest of them, not their sum.
+  const modules = Promise.all([
+    import("../jobs/registry.js").then(async (m) => ({
+      ...m,
+      ALL_JOBS: (await import("../all-jobs.js")).ALL_JOBS,
+    })),
+    import("../jobs/scheduler.js"),
+    import("./app.js"),
+    import("./notifier.js"),
+  ]);
+  const kbOpening = import("../retrieval/knowledge-base.js").then((m) => m.openKnowledgeBase(config));
+  const [dbOpened, kbOpened, loaded] = await Promise.allSettled([
+    openMigratedDb(config, log),
+    kbOpening,
+    modules,
+  ]);
+  if (dbOpened.status === "rejected") throw dbOpened.reason;
+  const db = dbOpened.value;
   try {
-    const kb = await openKnowledgeBase(config);
-    const answering = { retriever: kb.retriever, llm: config.llm ? new LlmAnswerer(config.llm) : null, log };
-    const slack = createSlackApp({ config, log, db, answering });
+    if (kbOpened.status === "rejected") throw kbOpened.reason;
+    if (loaded.status === "rejected") throw loaded.reason;
+    const kb = kbOpened.value;
+    const [
+      { JobRegistry, ALL_JOBS },
+      { startScheduler },
+      { createSlackApp },
+      { createSlackNotifier, notifierClient },
+    ] = loaded.value;
+    // Metrics and limits: one set per process, shared by the Slack app and the jobs.
+    const ops = createOps(config, db, log);
+    ops.setKnowledge(kb.retriever.records, kb.manifest.contentHash.slice(0, 12));
+    const llm = config.llm ? new LimitedLlmAnswerer(config.llm, ops) : null;
+    const answering = { retriever: kb.retriever, llm, log };
+    const slack = createSlackApp({ config, log, db, answering, ops });
     const port = await slack.start();
-    const notifier = createSlackNotifier(notifierClient(config.slack), log);
-    const scheduler = startScheduler(new JobRegistry(ALL_JOBS), { db, config, log, notifier });
+    const notifier = countingNotifier(createSlackNotifier(notifierClient(config.slack), log), ops.metrics);
+    const scheduler = startScheduler(new JobRegistry(ALL_JOBS), {
+      db,
+      config,
+      log,
+      notifier,
+      metrics: ops.metrics,
+    });
     log.info("certibot started", { mode: config.slack.mode, port, db: db.kind });
     return {
       port,
+      opsPort: slack.opsPort(),
       async stop() {
         await scheduler.stop();
         await slack.stop();

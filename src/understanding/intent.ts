@@ -64,11 +64,12 @@ const has = (re: RegExp, s: string) => re.test(s);
 // greeting followed by a real question is that question ("bonjour, C12 ?").
 const GREETING =
   /^(?:bonjour|bonsoir|salut|coucou|hello|hi|hey|yo|hola|bjr|slt|good (?:morning|afternoon|evening))\b/;
-const THANKS =
-  /^(?:merci|thanks?|thank you|thx|ty|super|top|parfait|genial|cool|nickel|ok|okay|d'accord|dac|ca marche|great|perfect|awesome|nice)\b/;
+const THANK_WORDS =
+  "merci|mrc|thanks?|thank you|thx|ty|super|top|parfait|genial|cool|nickel|ok|okay|oki|d'accord|dac|ca marche|great|perfect|awesome|nice|bcp|beaucoup|vraiment|trop bien|good|very|so|much|a lot";
+const THANKS = new RegExp(`^(?:${THANK_WORDS})\\b`);
 const BYE = /^(?:au revoir|bye|a plus|a\+|ciao|bonne (?:journee|soiree)|see you)\b/;
 const HELP =
-  /^(?:aide|help|aide[- ]moi|help me|\?+|a l'aide|sos|menu|commandes?|commands?|que sais[- ]tu faire|tu sais faire quoi|qu'est-ce que tu (?:sais|peux) faire|que peux[- ]tu faire|what can you do|how do (?:i|you) use (?:you|this|it)|comment (?:ca marche|t'utiliser|tu marches|on t'utilise|utiliser (?:le bot|certibot))|qui es[- ]tu|who are you|tu es qui|c'est quoi certibot|how does this work)(?:\s+(?:moi|svp|stp|please|pls|me))*$/;
+  /^(?:aide|help|aide[- ]moi|help me|\?+|a l'aide|sos|menu|commandes?|commands?|que sais[- ]tu faire|tu sais faire quoi|qu'est-ce que tu (?:sais|peux) faire|que peux[- ]tu faire|tu sers a quoi|a quoi (?:tu sers|sers[- ]tu|ca sert)|what can you do|what are you for|what do you do|how do (?:i|you) use (?:you|this|it)|comment (?:ca marche|t'utiliser|tu marches|on t'utilise|utiliser (?:le bot|certibot))|qui es[- ]tu|who are you|tu es qui|c'est quoi certibot|how does this work)(?:\s+(?:moi|svp|stp|please|pls|me))*$/;
 const FILLER = /\b(?:svp|stp|please|pls|plz|merci|thanks|thx|bonjour|salut|hello|hi|hey|!|\.|,|\?|\s)+/g;
 
 /** Small talk: the whole message is a greeting, thanks, help request or farewell. */
@@ -88,9 +89,9 @@ function smallTalkOf(folded: string): SmallTalk | null {
     // "bonjour, tu vas bien ?" is still a greeting; anything longer is a question.
     return (
       !r ||
-      /^(?:(?:tu vas bien|ca va|comment ca va|how are you|beaucoup|a toi|a vous|pour (?:ta|votre) (?:reponse|aide)|for (?:the|your) (?:help|answer)|certibot|le bot|bot|bien|c'est (?:top|clair|parfait|note)|got it|noted|much|a lot|so much|very much)\s*)+$/.test(
-        r,
-      )
+      new RegExp(
+        `^(?:(?:tu vas bien|ca va|comment ca va|how are you|a toi|a vous|pour (?:ta|votre) (?:reponse|aide)|for (?:the|your) (?:help|answer)|certibot|le bot|bot|bien|c'est (?:top|clair|parfait|note)|got it|noted|${THANK_WORDS})\\s*)+$`,
+      ).test(r)
     );
   };
   if (GREETING.test(bare) && leftover(GREETING)) return "greeting";
@@ -108,11 +109,29 @@ const OFF_TOPIC = [
   /\b(?:capitale de|capital of|president de la republique|president of|prime minister|premier ministre|who won|qui a gagne)\b/,
 ];
 
-// Writing the candidate's deliverable is not what the bot is for.
-const DO_MY_WORK =
-  /\b(?:ecri[st]?|ecrire|ecrivez|redige[sz]?|rediger|genere[sz]?|generer|fai[st]|faire|produi[st]|produire|code[sz]?|coder|write|draft|generate|produce|do|make|code)\b(?:\s+(?:moi|me|pour moi|for me|a ma place|a votre place|le|la|les|un|une|my|mon|ma|mes|the|a|an|entire|whole|complete|tout|toute|entier|entiere))*\s+(?:rapport|report|memoire|thesis|dissertation|chef d'oeuvre|cdo|projet|project|livrable|deliverable|veille|synthese|conclusion|introduction|lettre|letter|cv|code|devoir|homework|essay|dissert)\b/;
+// Writing the candidate's deliverable is not what the bot is for; asking how
+// to write it ("comment rédiger la conclusion ?") is.
+const WORK = `(?:rapport|report|memoire|thesis|dissertation|chef d'oeuvre|cdo|projet|project|livrable|deliverable|veille|synthese|synthesis|summary|resume|conclusion|introduction|lettre|letter|cv|devoir|homework|essay|dissert)`;
+const OWNER = String.raw`(?:\s+(?:moi|me|pour moi|for me|a ma place|a votre place|le|la|les|l'|un|une|my|mon|ma|mes|the|a|an|entire|whole|complete|tout|toute|entier|entiere))*`;
+const DO_MY_WORK = [
+  // "écris mon rapport", "rédige-moi la synthèse", "write my weekly veille synthesis".
+  new RegExp(
+    String.raw`(?:^|[^a-z])(?:ecris|ecrivez|redige|redigez|genere|generez|fais|faites|produis|write|draft|generate|produce|do|make)(?:-moi)?${OWNER}(?:\s+[a-z']+){0,2}?\s+${WORK}\b`,
+  ),
+  // "peux-tu écrire mon rapport", "can you write my thesis".
+  new RegExp(
+    String.raw`\b(?:peux[- ]tu|pouvez[- ]vous|tu peux|vous pouvez|pourrais[- ]tu|can you|could you|would you|will you|please)\s+(?:m'|me\s+)?(?:ecrire|rediger|generer|faire|produire|write|draft|generate|do|make)${OWNER}(?:\s+[a-z']+){0,2}?\s+${WORK}\b`,
+  ),
+];
+const HOW_TO = /\b(?:comment|how (?:do|to|should|can)|conseils?|tips?|advice)\b/;
 
 const NUMERIC: [Unit, RegExp][] = [
+  // Money and rates first: "paid per month" asks for an amount, not a duration.
+  [
+    "money",
+    /\b(?:salaires?|salary|salaries|remuneration|remunere|paye?|pay|paid|earn|earns|gagne|gagner|cout|couts|cost|prix|price|tarifs?|fees?|euros?|€|combien ca coute|how much does it cost)\b/,
+  ],
+  ["percent", /\b(?:taux|pourcentage|percentage|rate|%|pass rate|success rate)\b/],
   ["pages", /\b(?:pages?|longueur|taille du (?:rapport|memoire))\b/],
   ["minutes", /\b(?:minutes?|mins?)\b/],
   [
@@ -127,24 +146,19 @@ const NUMERIC: [Unit, RegExp][] = [
     "points",
     /\b(?:points?|notes?|bareme|seuil|note minimale|sur 20|\/20|scored?|grades?|marks?|pass mark|threshold)\b/,
   ],
-  [
-    "money",
-    /\b(?:salaires?|salary|salaries|remuneration|paye?|pay|cout|couts|cost|prix|price|tarifs?|fees?|euros?|€|combien ca coute|how much does it cost)\b/,
-  ],
-  ["percent", /\b(?:taux|pourcentage|percentage|rate|%|pass rate|success rate)\b/],
 ];
 const HOW_MANY =
-  /\b(?:combien|nombre|nb|how many|how much|how long|quelle (?:duree|longueur|taille)|what length|minimum|maximum|au moins|at least|at most|au plus)\b/;
+  /\b(?:combien|cb|cbn|cmb|nombre|nb|how many|how much|how long|quelle (?:duree|longueur|taille)|what length|minimum|maximum|au moins|at least|at most|au plus)\b/;
 const PEOPLE =
   /\b(?:combien de|how many|nombre de|minimum de|au moins)\s+(?:\w+\s+)?(?:professionnels?|professionals?|membres?|members?|jures?|jurors?|personnes?|people|persons?|examinateurs?|examiners?|evaluateurs?|assessors?)\b/;
 const COUNT_ITEMS =
-  /\b(?:combien|nombre|nb|how many|number of)\s+(?:de\s+|d')?(?:\w+\s+)?(?:competences?|competencies|skills?|blocs?|blocks?|criteres?|criteria|activites?|activities|epreuves?|evaluations?|parties|parts|sections|cas pratiques?)\b/;
+  /\b(?:combien|cb|nombre|nb|how many|number of)\s+(?:de\s+|d')?(?:\w+\s+)?\(?(?:competences?|competencies|skills?|blocs?|blocks?|criteres?|criteria|activites?|activities|epreuves?|evaluations?|exams?|assessments?|parties|parts|sections|cas pratiques?)\b/;
 // "combien de parties", "how many members": the word counted.
 const COUNTED_WORD =
   /\b(?:combien|nombre|nb|how many|number of)\s+(?:de\s+|d'|of\s+)?(?:(?:the|les|des)\s+)?([a-z]{3,})/;
 
 const COMPARISON =
-  /\b(?:difference|differences|differencie|different|differente?s?|distingue|distinguer|compare[rsz]?|comparaison|comparison|versus|vs|par rapport (?:a|au|aux)|contrairement|same as|meme chose que|la meme|identiques?|pareil|similar|similaires?|ressemble|en commun|in common|plutot que|rather than)\b/;
+  /\b(?:difference|differences|diff|diffs|differencie|different|differente?s?|distingue|distinguer|compare[rsz]?|comparaison|comparison|versus|vs|par rapport (?:a|au|aux)|contrairement|same as|the same|same|meme chose que|la meme|le meme|identiques?|pareils?|similar|similaires?|ressemble|en commun|in common|plutot que|rather than)\b/;
 const LIST =
   /\b(?:liste[rsz]?|list|enumere[rsz]?|contenir|doit contenir|must contain|what goes in|que mettre|quoi mettre|quelles sont les|quels sont les|what are the|which are the|which (?:skills|competencies|criteria)|lesquel(?:le)?s|toutes les|tous les|all the|each of the|les competences (?:du|de|evaluees|visees|couvertes)|competences? (?:evaluees?|visees?|couvertes?|concernees?)|skills? (?:assessed|covered)|competencies (?:assessed|covered|evaluated)|criteres (?:de|du|d'evaluation)|criteria (?:of|for)|contenu|content[s]?|contient|contain|composee? de|comprend|includes?|parties? du|parts? of|sections? of|structure)\b/;
 const PROCEDURE =
@@ -159,7 +173,7 @@ const ASPECTS: [Aspect, RegExp][] = [
   ["points", /\b(?:points?|notee?s?|bareme|scored?|how many points|combien de points)\b/],
   [
     "evaluation",
-    /\b(?:evaluee?s?|evaluation|evalue|comment (?:on|elle|il|c'est) (?:l'|est )?(?:evalue|valide)|assess(?:ed|ment)?|graded|examined|epreuve|modalite|validee?s?|how (?:is|are) (?:it|they) (?:assessed|evaluated|validated|graded))\b/,
+    /\b(?:evaluee?s?|evaluation|evalue|evals?|comment (?:on|elle|il|c'est) (?:l'|est )?(?:evalue|valide)|assess(?:ed|ment)?|graded|examined|epreuve|modalite|validee?s?|how (?:is|are) (?:it|they) (?:assessed|evaluated|validated|graded))\b/,
   ],
   ["activities", /\b(?:activites?|activity|activities|taches|tasks)\b/],
   ["competencies", /\b(?:competences?|competencies|skills?)\b/],
@@ -174,18 +188,19 @@ const ASPECTS: [Aspect, RegExp][] = [
  */
 export function readIntention(
   question: string,
-  found: { codes: string[]; referentials: number } = { codes: [], referentials: 0 },
+  found: { codes: string[]; referentials: number; blocs?: number } = { codes: [], referentials: 0 },
 ): Intention {
   const folded = fold(squash(question)).replace(/[’]/g, "'");
   const smallTalk = smallTalkOf(folded);
   const base = { unit: null, aspect: null, decline: null, elliptic: false, counted: null } as const;
   if (smallTalk) return { ...base, intent: "smalltalk", smallTalk };
 
-  const decline: Decline | null = DO_MY_WORK.test(folded)
-    ? "do-my-work"
-    : OFF_TOPIC.some((re) => re.test(folded))
-      ? "off-topic"
-      : null;
+  const decline: Decline | null =
+    DO_MY_WORK.some((re) => re.test(folded)) && !HOW_TO.test(folded)
+      ? "do-my-work"
+      : OFF_TOPIC.some((re) => re.test(folded))
+        ? "off-topic"
+        : null;
   const aspect = ASPECTS.find(([, re]) => re.test(folded))?.[0] ?? null;
   const wordCount = folded.split(/\s+/).filter(Boolean).length;
   const elliptic =
@@ -200,7 +215,11 @@ export function readIntention(
     return null;
   };
   const intent = ((): Intent => {
-    const twoThings = found.codes.length >= 2 || found.referentials >= 2 || / entre .+ et /.test(folded);
+    const twoThings =
+      found.codes.length >= 2 ||
+      found.referentials >= 2 ||
+      (found.blocs ?? 0) >= 2 ||
+      / entre .+ et /.test(folded);
     if (has(COMPARISON, folded) && (twoThings || /\b(?:vs|versus)\b/.test(folded))) return "comparison";
     if (has(COMPARISON, folded) && found.codes.length === 1 && found.referentials >= 1) return "comparison";
     if (has(COUNT_ITEMS, folded)) return "count";

@@ -9,7 +9,9 @@ import { weekLabel } from "./weeks.js";
 export const VEILLE_DIGEST_JOB = "veille-digest";
 
 /** The week's digest as data: who logged (and how long), who did not, what was shared. */
-export async function buildDigest(ctx: Omit<SendContext, "notifier" | "at">): Promise<VeilleDigestNotice> {
+export async function buildDigest(
+  ctx: Omit<SendContext, "notifier" | "at" | "once">,
+): Promise<VeilleDigestNotice> {
   const { session, settings, occurrence, deps } = ctx;
   const members = await membersOf(deps.db, session.id);
   const candidates = members.filter((m) => m.role === "candidate");
@@ -58,5 +60,5 @@ export const veilleDigestJob: Job = veilleJob(
   VEILLE_DIGEST_JOB,
   "digest",
   "bilan hebdomadaire de veille (C6) pour les formateurs : qui a fait sa veille, qui non, synthèses partagées (vendredi 17:00 par défaut)",
-  async (ctx) => ctx.notifier.veilleDigest(await buildDigest(ctx)),
+  async (ctx) => ctx.notifier.veilleDigest(await buildDigest(ctx), ctx.once),
 );

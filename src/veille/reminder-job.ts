@@ -18,7 +18,7 @@ export interface VeilleReminderOptions {
  * count as announced only once the reminder went out.
  */
 async function sendReminder(ctx: SendContext, feedLimits: FeedLimits): Promise<void> {
-  const { session, settings, occurrence, notifier, deps, at } = ctx;
+  const { session, settings, occurrence, notifier, deps, at, once } = ctx;
   const feeds = await refreshFeeds(deps.db, session.id, at, deps.log, feedLimits);
   const candidates = await slackIdsOf(deps.db, session.id, "candidate");
   const notice: VeilleReminderNotice = {
@@ -33,7 +33,7 @@ async function sendReminder(ctx: SendContext, feedLimits: FeedLimits): Promise<v
     dmUserIds: settings.dm || !session.channelId ? candidates : [],
     late: occurrence.late,
   };
-  await notifier.veilleReminder(notice);
+  await notifier.veilleReminder(notice, once);
   // Posted: failing to remember the announced items must not fail the claim (a retry would post twice).
   await feeds
     .commit()
@@ -43,13 +43,16 @@ async function sendReminder(ctx: SendContext, feedLimits: FeedLimits): Promise<v
   if (!feeds.problems.length) return;
   // The reminder is out: a failure here must not fail the claim, or the retry would post it twice.
   try {
-    await notifier.veilleFeedProblems({
-      session,
-      week: occurrence.week,
-      problems: feeds.problems,
-      managerIds: await slackIdsOf(deps.db, session.id, "manager"),
-      channelId: session.channelId,
-    });
+    await notifier.veilleFeedProblems(
+      {
+        session,
+        week: occurrence.week,
+        problems: feeds.problems,
+        managerIds: await slackIdsOf(deps.db, session.id, "manager"),
+        channelId: session.channelId,
+      },
+      { keys: once.keys.map((k) => `${k}:feeds`), recheck: once.recheck },
+    );
   } catch (e) {
     deps.log.error("veille feed problems not delivered", { session: session.name, error: e as Error });
   }

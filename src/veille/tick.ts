@@ -1,6 +1,6 @@
 import { claim, doneKeys, finishClaim } from "../db/job-claims.js";
 import type { Job, JobDeps } from "../jobs/job.js";
-import type { Notifier } from "../jobs/notifier.js";
+import type { Notifier, PostOnce } from "../jobs/notifier.js";
 import { isTimeZone, utcSlotKey } from "../jobs/time.js";
 import { allSessions } from "../sessions/store.js";
 import type { Session } from "../sessions/types.js";
@@ -25,6 +25,8 @@ export interface SendContext {
   notifier: Notifier;
   deps: JobDeps;
   at: Date;
+  /** The occurrence's key, to carry in the posts; recheck after a re-claim. */
+  once: PostOnce;
 }
 
 /** Between launch and the end of the session, when those are known: no reminders to a finished cohort. */
@@ -85,7 +87,7 @@ export async function runVeilleTick(
       }
       const claimed = await claim(db, jobName, occurrence.key, {
         scheduledFor: occurrence.scheduledAt,
-        leaseMs: SEND_LEASE_MS,
+        leaseMs: deps.config.jobLeaseMs ?? SEND_LEASE_MS,
       });
       if (!claimed.won) continue;
       const finish = (outcome: { status: "done" } | { status: "failed"; error: string }) =>
@@ -102,7 +104,8 @@ export async function runVeilleTick(
         continue;
       }
       try {
-        await send({ session, settings: own, occurrence, notifier, deps, at });
+        const once = { keys: [occurrence.key], recheck: claimed.attempt > 1 };
+        await send({ session, settings: own, occurrence, notifier, deps, at, once });
         await finish({ status: "done" });
         log.info(`veille ${kind} sent`, {
           key: occurrence.key,

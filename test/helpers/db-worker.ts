@@ -13,7 +13,7 @@
 import { createInterface } from "node:readline";
 import { loadConfig } from "../../src/config.js";
 import { type Db, openDb } from "../../src/db/db.js";
-import { seenEvent } from "../../src/db/inbound-events.js";
+import { storeEvent } from "../../src/db/inbound-events.js";
 import { claim } from "../../src/db/job-claims.js";
 import { migrate } from "../../src/db/migrate.js";
 import { heartbeatJob } from "../../src/jobs/heartbeat-job.js";
@@ -34,7 +34,7 @@ async function act(db: Db): Promise<unknown> {
       return { won: r.won };
     }
     case "seen-event":
-      return { seen: await seenEvent(db, args[0]!) };
+      return { seen: !(await storeEvent(db, args[0]!, {})) };
     case "heartbeat-fails": {
       // The heartbeat as it would run if its work threw (a bug, a bad row).
       const broken = {

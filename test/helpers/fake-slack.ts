@@ -16,8 +16,20 @@ const JSON_FIELDS = new Set([
   "prompts",
   "chunks",
   "metadata",
+  "files",
   "loading_messages",
 ]);
+
+/** A file sent with files.uploadV2: announced, its bytes posted, then completed (shared). */
+export interface FakeUpload {
+  id: string;
+  filename: string;
+  length: number;
+  altText?: string;
+  bytes?: Buffer;
+  /** files.completeUploadExternal's arguments once completed (channel_id, initial_comment, files…). */
+  completed?: Record<string, unknown>;
+}
 
 /**
  * A fake Slack Web API on 127.0.0.1 that Bolt's WebClient talks to through
@@ -32,6 +44,22 @@ export class FakeSlack {
   /** Files served at /files/<id>. */
   readonly files = new Map<string, { name: string; mimetype: string; content: Buffer }>();
   replies: Record<string, unknown>[] = [];
+  /** Messages posted (chat.postMessage), as Slack keeps them: conversations.history/replies read these. */
+  readonly messages: {
+    channel: string;
+    ts: string;
+    thread_ts?: string;
+    text?: unknown;
+    metadata?: unknown;
+  }[] = [];
+  /** Milliseconds each Web API answer waits (a slow Slack); per method, or "*" for all. */
+  readonly delays = new Map<string, number>();
+  /** Called once a call is recorded, before it is answered (e.g. to kill the caller in between). */
+  onCall: ((call: SlackCall) => void) | null = null;
+  /** Per call: an error name to answer `{ ok: false, error }` with, or null to answer normally. */
+  failIf: ((call: SlackCall) => string | null) | null = null;
+  /** Files uploaded through files.uploadV2, by file id. */
+  readonly uploads = new Map<string, FakeUpload>();
   private server: Server | undefined;
   private ts = 1_700_000_000;
 
@@ -62,8 +90,21 @@ export class FakeSlack {
 
   reset(): void {
     this.calls.length = 0;
+    this.messages.length = 0;
+    this.delays.clear();
+    this.onCall = null;
+    this.failIf = null;
     this.responseUrlPosts.length = 0;
     this.failing.clear();
+    this.uploads.clear();
+  }
+
+  /** Resolves once `count` uploads were completed (shared), oldest first. */
+  async waitForUploads(count = 1): Promise<FakeUpload[]> {
+    await this.waitFor("files.completeUploadExternal", count);
+    const done = () => [...this.uploads.values()].filter((u) => u.completed && u.bytes);
+    while (done().length < count) await new Promise((r) => setTimeout(r, 10));
+    return done();
   }
 
   callsTo(method: string): SlackCall[] {
@@ -92,7 +133,8 @@ export class FakeSlack {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
-    const raw = Buffer.concat(chunks).toString("utf8");
+    const bytes = Buffer.concat(chunks);
+    const raw = bytes.toString("utf8");
     const url = new URL(req.url ?? "/", this.url);
     const send = (status: number, body: unknown, type = "application/json") => {
       res.writeHead(status, { "content-type": type });
@@ -102,6 +144,21 @@ export class FakeSlack {
     if (url.pathname.startsWith("/response/")) {
       this.responseUrlPosts.push({ path: url.pathname, body: raw ? JSON.parse(raw) : {} });
       return send(200, { ok: true });
+    }
+    if (url.pathname.startsWith("/upload/")) {
+      const upload = this.uploads.get(url.pathname.slice("/upload/".length));
+      if (!upload) return send(404, "not found", "text/plain");
+      const type = req.headers["content-type"] ?? "";
+      if (type.startsWith("multipart/form-data")) {
+        // The SDK posts the file as a multipart form: keep the file part's bytes.
+        const form = await new Response(bytes, { headers: { "content-type": type } }).formData();
+        let part: unknown = null;
+        form.forEach((v) => {
+          if (typeof v !== "string") part = v;
+        });
+        upload.bytes = part ? Buffer.from(await (part as Blob).arrayBuffer()) : Buffer.alloc(0);
+      } else upload.bytes = bytes;
+      return send(200, "OK", "text/plain");
     }
     if (url.pathname.startsWith("/files/")) {
       const file = this.files.get(url.pathname.slice("/files/".length));
@@ -121,9 +178,13 @@ export class FakeSlack {
       }
     }
     const token = req.headers.authorization?.replace(/^Bearer /, "") ?? (args.token as string | undefined);
-    this.calls.push({ method, args, token });
+    const call = { method, args, token };
+    this.calls.push(call);
+    this.onCall?.(call);
+    const delay = this.delays.get(method) ?? this.delays.get("*") ?? 0;
+    if (delay) await new Promise((r) => setTimeout(r, delay));
 
-    const failure = this.failing.get(method);
+    const failure = this.failing.get(method) ?? this.failIf?.(call) ?? undefined;
     if (failure) return send(200, { ok: false, error: failure });
     send(200, this.answer(method, args));
   }
@@ -141,9 +202,32 @@ export class FakeSlack {
           user_id: "U0BOT",
           bot_id: "B0BOT",
         };
-      case "chat.postMessage":
+      case "chat.postMessage": {
+        // A post to a user id lands in their DM channel, which Slack names D…
+        const where = /^[UW]/.test(channel) ? `D${channel.slice(1)}` : channel;
+        const ts = this.nextTs();
+        const thread = args.thread_ts as string | undefined;
+        this.messages.push({
+          channel: where,
+          ts,
+          thread_ts: thread,
+          text: args.text,
+          metadata: args.metadata,
+        });
+        return { ok: true, channel: where, ts, message: { text: args.text } };
+      }
       case "chat.startStream":
         return { ok: true, channel, ts: this.nextTs(), message: { text: args.text } };
+      case "conversations.open": {
+        const user = String(args.users ?? "").split(",")[0] ?? "";
+        return { ok: true, channel: { id: `D${user.slice(1)}` } };
+      }
+      case "conversations.history":
+        return {
+          ok: true,
+          messages: this.messages.filter((m) => m.channel === channel).reverse(),
+          has_more: false,
+        };
       case "chat.update":
       case "chat.appendStream":
       case "chat.stopStream":
@@ -151,7 +235,15 @@ export class FakeSlack {
       case "chat.postEphemeral":
         return { ok: true, message_ts: this.nextTs() };
       case "conversations.replies":
-        return { ok: true, messages: this.replies, has_more: false };
+        return {
+          ok: true,
+          messages: this.replies.length
+            ? this.replies
+            : this.messages.filter(
+                (m) => m.channel === channel && (m.thread_ts === args.ts || m.ts === args.ts),
+              ),
+          has_more: false,
+        };
       case "users.info":
         return {
           ok: true,
@@ -167,8 +259,28 @@ export class FakeSlack {
         const m = /^([UW][A-Z0-9]+)@example\.test$/i.exec(String(args.email));
         return m ? { ok: true, user: { id: m[1]!.toUpperCase() } } : { ok: false, error: "users_not_found" };
       }
-      case "files.info":
-        return { ok: true, file: this.fileInfo(args.file as string) };
+      case "files.info": {
+        const file = this.fileInfo(args.file as string);
+        return file ? { ok: true, file } : { ok: false, error: "file_not_found" };
+      }
+      case "files.getUploadURLExternal": {
+        const id = `FUP${this.uploads.size + 1}`;
+        this.uploads.set(id, {
+          id,
+          filename: String(args.filename),
+          length: Number(args.length),
+          ...(args.alt_text ? { altText: String(args.alt_text) } : {}),
+        });
+        return { ok: true, upload_url: `${this.url}/upload/${id}`, file_id: id };
+      }
+      case "files.completeUploadExternal": {
+        const files = (args.files ?? []) as { id: string; title?: string }[];
+        for (const f of files) {
+          const u = this.uploads.get(f.id);
+          if (u) u.completed = args;
+        }
+        return { ok: true, files: files.map((f) => ({ id: f.id, title: f.title })) };
+      }
       case "views.open":
       case "views.publish":
       case "views.update":

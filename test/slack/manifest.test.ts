@@ -5,6 +5,7 @@ import { parse } from "yaml";
 import { PACKAGE_ROOT } from "../../src/config.js";
 import { ACTION_IDS } from "../../src/slack/listeners/actions/index.js";
 import { LISTENED } from "../../src/slack/listeners/index.js";
+import { PRIVACY_ACTIONS } from "../../src/slack/privacy.js";
 import { ACTIONS } from "../../src/slack/views/answer-blocks.js";
 import { SUGGESTED_PROMPTS } from "../../src/slack/views/home-view.js";
 import { REPORT_ACTIONS } from "../../src/slack/views/report-blocks.js";
@@ -52,6 +53,7 @@ describe("manifest.yml", () => {
         ...Object.values(REPORT_ACTIONS),
         ...Object.values(SESSION_ACTIONS),
         ...Object.values(VEILLE_ACTIONS),
+        ...Object.values(PRIVACY_ACTIONS),
       ].sort(),
     );
     expect(manifest.settings.interactivity.is_enabled).toBe(true);
@@ -64,7 +66,7 @@ describe("manifest.yml", () => {
     expect(manifest.settings.socket_mode_enabled).toBe(true);
   });
 
-  it("asks for the bot scopes it needs (files:read is for /rapport reports, users:read.email links rosters)", () => {
+  it("asks for the bot scopes it needs (files:read is for /rapport reports, files:write sends my-data and the session picture, users:read.email links rosters)", () => {
     expect([...manifest.oauth_config.scopes.bot].sort()).toEqual(
       [
         "app_mentions:read",
@@ -73,6 +75,7 @@ describe("manifest.yml", () => {
         "chat:write",
         "commands",
         "files:read",
+        "files:write",
         "groups:history",
         "im:history",
         "im:read",

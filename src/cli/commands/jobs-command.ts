@@ -119,11 +119,12 @@ async function runOne(job: Job, at: Date, ctx: CliContext): Promise<number> {
           println(ctx.stdout, `${label} : déjà exécutée — ${describeRun(run, job.timezone)} ; rien à faire.`);
           return 0;
         }
+        // Another process holds it: not a failure (a cron wrapper must not alarm), it runs there.
         println(
-          ctx.stderr,
-          `${label} : ${describeRun(run, job.timezone)} ; rien à faire avant ${formatInZone(run.leaseUntil, job.timezone, true)} (${job.timezone}).`,
+          ctx.stdout,
+          `${label} : déjà prise par un autre processus — ${describeRun(run, job.timezone)} ; rien à faire ici (reprise possible après ${formatInZone(run.leaseUntil, job.timezone, true)} (${job.timezone}) si elle ne se termine pas).`,
         );
-        return 1;
+        return 0;
       }
     }
   } finally {

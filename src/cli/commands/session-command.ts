@@ -1,12 +1,14 @@
-import { readFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { openMigratedDb } from "../../db/db.js";
 import { CertibotError } from "../../errors.js";
+import { renderSessionReport, sessionReportData } from "../../insights/session-report.js";
 import { loadDeliverables } from "../../reports/deliverables.js";
 import { CLI_ACTOR } from "../../sessions/access.js";
 import { runSessionCommand, SESSION_HELP } from "../../sessions/commands.js";
 import { parseDate } from "../../sessions/dates.js";
 import { computeDeadlines, loadDeadlineRules, milestoneProblem } from "../../sessions/deadlines.js";
 import { replyText } from "../../sessions/format.js";
+import { resolveSession } from "../../sessions/resolve.js";
 import { AGATE, parseRoster, withPvIds } from "../../sessions/roster.js";
 import { loadSessionKnowledge } from "../../sessions/service.js";
 import type { Milestones } from "../../sessions/types.js";
@@ -97,9 +99,36 @@ const quote = (w: string) => (/[\s"]/.test(w) || w === "" ? `"${w.replace(/"/g, 
  * `certibot session …`: the pure `plan` and `roster --agate` contracts, and
  * every `/session` subcommand for scripting, run as an administrator.
  */
+const REPORT_USAGE = "usage : certibot session report <session> --out <fichier.png>";
+
+/** The session as one picture (PNG), its text alternative on stdout. */
+async function report(argv: string[], ctx: CliContext): Promise<number> {
+  const args = parseArgs(argv, { values: ["out"] });
+  const out = args.flags.get("out");
+  const [name, ...extra] = args.positionals;
+  if (!name || extra.length || typeof out !== "string") throw usage(REPORT_USAGE);
+  const db = await openMigratedDb(ctx.config, ctx.log);
+  try {
+    const [knowledge, deliverables] = await Promise.all([
+      loadSessionKnowledge(ctx.config.knowledgeDir, ctx.config.defaultReferential),
+      loadDeliverables(ctx.config.knowledgeDir),
+    ]);
+    const session = await resolveSession(db, name, { actor: CLI_ACTOR });
+    const data = await sessionReportData({ db, knowledge }, CLI_ACTOR, session, new Date(), deliverables);
+    const picture = renderSessionReport(data);
+    await writeFile(out, picture.png);
+    println(ctx.stdout, picture.altText);
+    ctx.stderr.write(`image écrite : ${out} (${picture.width}×${picture.height})\n`);
+    return 0;
+  } finally {
+    await db.close();
+  }
+}
+
 export const sessionCommand: Command = async (argv, ctx) => {
   const [sub, ...rest] = argv;
   if (sub === "plan") return plan(rest, ctx);
+  if (sub === "report") return report(rest, ctx);
   if (sub === "roster" && rest.some((a) => a === "--agate" || a.startsWith("--agate=")))
     return rosterFile(rest, ctx);
   const args = parseArgs(argv, { booleans: ["json"] });

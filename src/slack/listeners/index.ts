@@ -2,7 +2,6 @@ import type { App } from "@slack/bolt";
 import type { SlackDeps } from "../deps.js";
 import { registerActions } from "./actions/index.js";
 import { registerCommands } from "./commands/index.js";
-import { dedupeEvents } from "./dedupe-events.js";
 import { registerEvents } from "./events/index.js";
 import { registerViews } from "./views/index.js";
 
@@ -19,7 +18,6 @@ export const LISTENED = {
 } as const;
 
 export function registerListeners(app: App, deps: SlackDeps): void {
-  app.use(dedupeEvents(deps));
   registerEvents(app, deps);
   registerCommands(app, deps);
   registerActions(app, deps);

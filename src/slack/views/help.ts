@@ -7,6 +7,8 @@ export function helpText(catalog: Catalog): string {
     "• mentionnez @certibot dans un canal — réponse dans le fil ; les messages suivants du fil sont des relances",
     "• écrivez-moi en message direct — réponse au fil de l'eau",
     "• `/certibot config referential=<id> mentions-only=on|off` — réglages du canal (administrateurs)",
+    "• `/certibot my-data` — vos données, en fichier JSON par message privé ; `/certibot forget-me` — tout effacer (avec confirmation)",
+    "• `/certibot stats [jours]` — usage du bot (administrateurs)",
     `Référentiels : ${catalog.referentials.map((r) => `\`${r.id}\``).join(", ")}.`,
   ].join("\n");
 }

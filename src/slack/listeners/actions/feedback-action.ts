@@ -35,6 +35,7 @@ export function feedbackAction(deps: SlackDeps, legacy: "up" | "down" | null = n
     const parsed = voteOf(action as { type: string; value?: string }, legacy);
     if (!parsed) return;
     const { vote, qaId } = parsed;
+    deps.ops.metrics.feedback.inc({ vote });
     if (vote === "down") {
       await client.views.open({ trigger_id: body.trigger_id, view: feedbackModal(String(qaId)) });
     }

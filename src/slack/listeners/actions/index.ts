@@ -1,5 +1,6 @@
 import type { App } from "@slack/bolt";
 import type { SlackDeps } from "../../deps.js";
+import { PRIVACY_ACTIONS, privacyAction } from "../../privacy.js";
 import { ACTIONS } from "../../views/answer-blocks.js";
 import { REPORT_ACTIONS } from "../../views/report-blocks.js";
 import { SESSION_ACTIONS } from "../../views/session-blocks.js";
@@ -22,6 +23,9 @@ export const ACTION_IDS = [
   REPORT_ACTIONS.recheck,
   SESSION_ACTIONS.deadlineDone,
   VEILLE_ACTIONS.logOpen,
+  PRIVACY_ACTIONS.forgetConfirm,
+  PRIVACY_ACTIONS.eraseConfirm,
+  PRIVACY_ACTIONS.cancel,
 ] as const;
 
 export function registerActions(app: App, deps: SlackDeps): void {
@@ -34,4 +38,7 @@ export function registerActions(app: App, deps: SlackDeps): void {
   app.action(new RegExp(`^${REPORT_ACTIONS.recheck}:`), reportRecheckAction(deps));
   app.action(SESSION_ACTIONS.deadlineDone, deadlineDoneAction(deps));
   registerVeilleActions(app, deps);
+  app.action(PRIVACY_ACTIONS.forgetConfirm, privacyAction(deps, "forget"));
+  app.action(PRIVACY_ACTIONS.eraseConfirm, privacyAction(deps, "erase"));
+  app.action(PRIVACY_ACTIONS.cancel, privacyAction(deps, "cancel"));
 }

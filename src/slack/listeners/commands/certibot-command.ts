@@ -2,9 +2,11 @@ import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from "@slack/bolt"
 import type { WebClient } from "@slack/web-api";
 import { answerQuestion } from "../../../answering/answer.js";
 import { channelSettings, updateChannelSettings } from "../../../answering/conversations.js";
+import { statsText, usageStats } from "../../../insights/stats.js";
 import type { SlackDeps } from "../../deps.js";
+import { forgetMePrompt, sendMyData } from "../../privacy.js";
 import { replyWithError } from "../../reply-error.js";
-import { logSlackAnswer } from "../../respond.js";
+import { logSlackAnswer, questionRefusal } from "../../respond.js";
 import { answerBlocks, answerMessages } from "../../views/answer-blocks.js";
 import { helpText } from "../../views/help.js";
 
@@ -55,6 +57,26 @@ export function certibotCommand(deps: SlackDeps) {
         await respond({ response_type: "ephemeral", text: helpText(deps.answering.retriever.catalog) });
         return;
       }
+      if (/^(forget-me|oublie-moi|oubliez-moi)$/i.test(text)) {
+        await forgetMePrompt(respond);
+        return;
+      }
+      if (/^(my-data|mes-donn[ée]es)$/i.test(text)) {
+        await sendMyData(deps, client, command.user_id, respond);
+        return;
+      }
+      const stats = /^stats(?:\s+(\d{1,4}))?$/i.exec(text);
+      if (stats) {
+        const allowed = await canConfigure(deps, client, command.user_id);
+        const days = Math.max(1, Number(stats[1] ?? 30));
+        await respond({
+          response_type: "ephemeral",
+          text: allowed
+            ? statsText(await usageStats(deps.db, days)).slice(0, 3_000)
+            : "Les statistiques d'usage sont réservées aux administrateurs.",
+        });
+        return;
+      }
       const config = /^config\b(.*)$/is.exec(text);
       if (config) {
         if (!(await canConfigure(deps, client, command.user_id))) {
@@ -75,6 +97,11 @@ export function certibotCommand(deps: SlackDeps) {
           response_type: "ephemeral",
           text: `Réglages du canal : référentiel par défaut ${next.defaultReferential ?? `${deps.config.defaultReferential} (celui de l'application)`}, réponses ${next.mentionsOnly ? "aux seules mentions" : "aussi aux messages des fils suivis"}.`,
         });
+        return;
+      }
+      const refusal = await questionRefusal(deps, command.user_id);
+      if (refusal) {
+        await respond({ response_type: "ephemeral", text: refusal });
         return;
       }
       const settings = await channelSettings(deps.db, command.channel_id);

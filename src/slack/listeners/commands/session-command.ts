@@ -2,7 +2,9 @@ import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from "@slack/bolt"
 import { runSessionCommand, SESSION_HELP } from "../../../sessions/commands.js";
 import { replyText } from "../../../sessions/format.js";
 import type { SlackDeps } from "../../deps.js";
+import { eraseCandidatePrompt } from "../../privacy.js";
 import { respondWithError } from "../../reply-error.js";
+import { sendSessionReport } from "../../session-report.js";
 import { actorOf, emailResolver, linkByEmail, sessionDepsFor, veilleBlocksFor } from "../../sessions.js";
 import { unescapeSlackText } from "../../slack-text.js";
 import { textBlocks } from "../../views/blocks.js";
@@ -14,6 +16,31 @@ export function sessionCommand(deps: SlackDeps, now: () => Date = () => new Date
     await ack();
     try {
       await linkByEmail(deps, client, command.user_id);
+      const report = /^(?:report|image)(?:\s+(?:session=)?(\S+))?\s*$/i.exec(command.text.trim());
+      if (report) {
+        await sendSessionReport(
+          deps,
+          client,
+          respond,
+          report[1] ?? null,
+          command.channel_id,
+          command.user_id,
+          now(),
+        );
+        return;
+      }
+      const erase = /^(?:erase|effacer)\s+(\S+)(?:\s+session=(\S+))?\s*$/i.exec(command.text.trim());
+      if (erase) {
+        await eraseCandidatePrompt(
+          deps,
+          respond,
+          erase[1]!,
+          erase[2] ?? null,
+          command.channel_id,
+          command.user_id,
+        );
+        return;
+      }
       const { sessions, deliverables } = await sessionDepsFor(deps);
       const reply = await runSessionCommand(unescapeSlackText(command.text), {
         deps: sessions,

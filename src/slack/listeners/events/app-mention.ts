@@ -1,5 +1,6 @@
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from "@slack/bolt";
 import type { SlackDeps } from "../../deps.js";
+import { inboxOf } from "../../inbox.js";
 import { checkUploadedReports, type SlackFile } from "../../report-files.js";
 import { answerInThread, cleanQuestion } from "../../respond.js";
 
@@ -8,7 +9,12 @@ import { answerInThread, cleanQuestion } from "../../respond.js";
  * files attached to the mention are checked as reports.
  */
 export function appMention(deps: SlackDeps) {
-  return async ({ event, client, body }: SlackEventMiddlewareArgs<"app_mention"> & AllMiddlewareArgs) => {
+  return async ({
+    event,
+    client,
+    body,
+    context,
+  }: SlackEventMiddlewareArgs<"app_mention"> & AllMiddlewareArgs) => {
     if (event.bot_id || !event.user) return;
     const files = (event as { files?: SlackFile[] }).files;
     const question = cleanQuestion(event.text);
@@ -20,6 +26,7 @@ export function appMention(deps: SlackDeps) {
         user: event.user,
         files,
         text: question,
+        inbox: inboxOf(context),
       });
       return;
     }
@@ -31,6 +38,7 @@ export function appMention(deps: SlackDeps) {
       user: event.user,
       team: (body as { team_id?: string }).team_id ?? null,
       question: question || "aide",
+      inbox: inboxOf(context),
     });
   };
 }

@@ -1,6 +1,7 @@
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from "@slack/bolt";
 import { channelSettings, recentTurns } from "../../../answering/conversations.js";
 import type { SlackDeps } from "../../deps.js";
+import { inboxOf } from "../../inbox.js";
 import { checkUploadedReports, type SlackFile } from "../../report-files.js";
 import { answerInDirectMessage, answerInThread, cleanQuestion, conversationId } from "../../respond.js";
 
@@ -29,6 +30,7 @@ export function message(deps: SlackDeps) {
         user: e.user,
         files: e.files,
         text: e.text ?? "",
+        inbox: inboxOf(context),
       });
       return;
     }
@@ -36,7 +38,14 @@ export function message(deps: SlackDeps) {
     if (event.bot_id || !event.user || event.user === context.botUserId) return;
     const text = event.text ?? "";
     const team = (body as { team_id?: string }).team_id ?? null;
-    const base = { client, channel: event.channel, messageTs: event.ts, user: event.user, team };
+    const base = {
+      client,
+      channel: event.channel,
+      messageTs: event.ts,
+      user: event.user,
+      team,
+      inbox: inboxOf(context),
+    };
 
     if (event.channel_type === "im") {
       const question = cleanQuestion(text);
