@@ -214,15 +214,16 @@ describeEachBackend("running the Slack app in production", (backend) => {
       replicas.push({ slack, port, db });
       openai.mode = "error";
       await postJson(port, eventBody(mention("U0LLM", "que demande la compétence C12 ?")));
-      await fake.waitFor("chat.postMessage");
+      // With a model, a channel answer is streamed: each one ends with chat.stopStream.
+      await fake.waitFor("chat.stopStream");
       openai.mode = "slow";
       await postJson(port, eventBody(mention("U0LLM", "que demande la compétence C11 ?")));
-      await fake.waitFor("chat.postMessage", 2);
+      await fake.waitFor("chat.stopStream", 2);
       openai.mode = "ok";
       // A reply the evidence supports (no code or number of its own), so it is used as is.
       openai.reply = () => "Cette compétence porte sur le référentiel cité ci-dessous.";
       await postJson(port, eventBody(mention("U0LLM", "que demande la compétence C10 ?")));
-      await fake.waitFor("chat.postMessage", 3);
+      await fake.waitFor("chat.stopStream", 3);
       const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
       expect(sample(text, "certibot_llm_errors_total", { kind: "error" })).toBe(1);
       expect(sample(text, "certibot_llm_errors_total", { kind: "timeout" })).toBe(1);
