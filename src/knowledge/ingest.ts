@@ -7,6 +7,8 @@ import { parseAivancityTable } from "./parse-aivancity.js";
 import { parseExpertInterleaved } from "./parse-expert.js";
 import { parseMarkdownSections } from "./parse-markdown.js";
 import { parseRncpTable } from "./parse-rncp.js";
+import { textBlocks } from "./reader/read-text.js";
+import { structure } from "./reader/structure.js";
 import { type KnowledgeRecord, KnowledgeRecordSchema } from "./record.js";
 
 const PARSERS: Record<Referential["parser"], (id: string, source: string) => KnowledgeRecord[]> = {
@@ -14,6 +16,7 @@ const PARSERS: Record<Referential["parser"], (id: string, source: string) => Kno
   "aivancity-table": parseAivancityTable,
   "expert-interleaved": parseExpertInterleaved,
   "markdown-sections": parseMarkdownSections,
+  generic: (id, source) => structure(id, textBlocks(source, "md").blocks),
 };
 
 export interface Knowledge {

@@ -1,6 +1,13 @@
 import { editDistance, isStopword, stem, terms, words } from "../lib/text.js";
 import type { Vocabulary, WeightedTerm } from "./query.js";
 
+/** A document's tokens: `words` alternates a folded word and its stem. */
+export interface Bm25Tokens {
+  title: string[];
+  body: string[];
+  words: string[];
+}
+
 export interface Bm25Doc {
   id: string;
   /** Short fields that describe the record (code, title) weigh more than its body. */
@@ -23,34 +30,48 @@ export class Bm25Index implements Vocabulary {
   readonly ids: string[];
 
   constructor(
-    docs: Bm25Doc[],
+    docs: Bm25Doc[] | { ids: string[]; tokens: Bm25Tokens[] },
     private readonly k1 = 1.2,
     private readonly b = 0.6,
     private readonly titleWeight = 0.8,
   ) {
-    this.ids = docs.map((d) => d.id);
-    docs.forEach((d, i) => {
-      const title = terms(d.title);
-      this.titleTerms.push(new Set(title));
-      const toks = [...title, ...terms(d.body)];
-      this.lengths.push(toks.length);
-      for (const t of toks) {
-        let p = this.postings.get(t);
-        if (!p) {
-          p = new Map();
-          this.postings.set(t, p);
+    // Tokens may come saved with the index (cold starts skip tokenizing every record again).
+    const tokens = Array.isArray(docs) ? docs.map(Bm25Index.tokenize) : docs.tokens;
+    this.ids = Array.isArray(docs) ? docs.map((d) => d.id) : docs.ids;
+    tokens.forEach((t, i) => {
+      this.titleTerms.push(new Set(t.title));
+      this.lengths.push(t.title.length + t.body.length);
+      for (const list of [t.title, t.body]) {
+        for (const term of list) {
+          let p = this.postings.get(term);
+          if (!p) {
+            p = new Map();
+            this.postings.set(term, p);
+          }
+          p.set(i, (p.get(i) ?? 0) + 1);
         }
-        p.set(i, (p.get(i) ?? 0) + 1);
       }
-      for (const w of words(`${d.title} ${d.body}`)) {
-        if (w.length < 5 || /\d/.test(w) || isStopword(w)) continue;
+      for (let j = 0; j < t.words.length; j += 2) {
+        const w = t.words[j]!;
         const key = `${w[0]}${w.length}`;
         const bucket = this.wordsBySkeleton.get(key) ?? new Map<string, string>();
-        bucket.set(w, stem(w));
+        bucket.set(w, t.words[j + 1]!);
         this.wordsBySkeleton.set(key, bucket);
       }
     });
     this.avgLength = this.lengths.reduce((s, n) => s + n, 0) / Math.max(1, this.lengths.length);
+  }
+
+  /** What the index keeps of one document: title and body terms, and its typo-able words with their stems. */
+  static tokenize(d: Bm25Doc): Bm25Tokens {
+    const seen = new Set<string>();
+    const flat: string[] = [];
+    for (const w of words(`${d.title} ${d.body}`)) {
+      if (w.length < 5 || /\d/.test(w) || isStopword(w) || seen.has(w)) continue;
+      seen.add(w);
+      flat.push(w, stem(w));
+    }
+    return { title: terms(d.title), body: terms(d.body), words: flat };
   }
 
   get size(): number {

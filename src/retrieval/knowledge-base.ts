@@ -1,23 +1,74 @@
+import { existsSync } from "node:fs";
+import { mkdir, readdir, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { HNSWLib } from "@langchain/community/vectorstores/hnswlib";
+import { Document } from "@langchain/core/documents";
 import type { Embeddings } from "@langchain/core/embeddings";
+import { z } from "zod";
 import type { Config } from "../config.js";
+import { type Db, openMigratedDb, pgliteDir } from "../db/db.js";
 import { CertibotError } from "../errors.js";
-import { parseSources, readKnowledgeSources } from "../knowledge/ingest.js";
-import { recordText } from "../knowledge/record.js";
+import type { Catalog, Referential } from "../knowledge/catalog.js";
+import {
+  hashBytes,
+  type KnowledgeDocument,
+  knowledgeVersion,
+  seedShippedDocuments,
+  shippedDocuments,
+  storedDocuments,
+} from "../knowledge/documents.js";
+import { INGEST_VERSION } from "../knowledge/ingest.js";
+import { type ParserMode, parseDocument } from "../knowledge/parse-document.js";
+import { type KnowledgeRecord, KnowledgeRecordSchema, recordText } from "../knowledge/record.js";
+import type { Logger } from "../log.js";
+import { Bm25Index, type Bm25Tokens } from "./bm25.js";
 import { LocalHashEmbeddings } from "./local-embedder.js";
-import { Retriever } from "./retriever.js";
-import { buildIndex, type IndexManifest, loadIndex, readJson } from "./vector-index.js";
+import { bm25Doc, Retriever } from "./retriever.js";
+import { readJson } from "./vector-index.js";
+
+const ManifestSchema = z.object({
+  version: z.literal(2),
+  /** Hash of every document (id, content, catalog entry), the ingest version and the parser mode. */
+  key: z.string(),
+  source: z.enum(["files", "db"]),
+  /** knowledge_version of the database the index was built from (null: files only). */
+  knowledgeVersion: z.number().nullable(),
+  embedderId: z.string(),
+  dims: z.number().int().nonnegative(),
+  records: z.number().int(),
+  documents: z.array(z.object({ id: z.string(), cache: z.string() })),
+  builtAt: z.string(),
+  buildMs: z.number(),
+});
+export type IndexManifest = z.infer<typeof ManifestSchema>;
+
+const DocCacheSchema = z.object({
+  records: z.array(KnowledgeRecordSchema),
+  tokens: z.array(z.object({ title: z.array(z.string()), body: z.array(z.string()), words: z.array(z.string()) })),
+});
 
 export interface KnowledgeBase {
   retriever: Retriever;
   manifest: IndexManifest;
   rebuilt: boolean;
+  /** Documents parsed for this build (the others came from their per-document cache). */
+  parsed: string[];
+  /** Milliseconds spent opening (load or build). */
+  ms: number;
 }
 
-async function makeEmbedder(
-  config: Config,
-  idf?: Record<string, number>,
-): Promise<{ embeddings: Embeddings; id: string }> {
+export interface OpenOptions {
+  forceRebuild?: boolean;
+  /** An open, migrated database: documents come from it (seeded with the shipped ones). */
+  db?: Db;
+  log?: Logger;
+}
+
+export function parserMode(): ParserMode {
+  return process.env.CERTIBOT_PARSERS === "generic" ? "generic" : "specific";
+}
+
+async function makeEmbedder(config: Config): Promise<{ embeddings: Embeddings; id: string }> {
   if (config.embedder.kind === "openai") {
     const { default: OpenAI } = await import("openai");
     const { OpenAICompatibleEmbeddings } = await import("./openai-embedder.js");
@@ -30,49 +81,366 @@ async function makeEmbedder(
     const e = new OpenAICompatibleEmbeddings(client, config.embedder.model);
     return { embeddings: e, id: e.id };
   }
-  const e = new LocalHashEmbeddings({ idf });
+  const e = new LocalHashEmbeddings();
   return { embeddings: e, id: e.id };
 }
 
+/** Aliases a titre is recognised by in questions: its own, its RNCP number, its certification's name. */
+function withAliases(ref: Referential): Referential {
+  if (ref.parser !== "generic") return ref;
+  const aliases = new Set(ref.aliases);
+  const rncp = /(\d{4,6})/.exec(ref.rncp ?? "")?.[1];
+  if (rncp) for (const a of [`rncp ${rncp}`, `rncp${rncp}`, rncp]) aliases.add(a);
+  if (ref.certification) aliases.add(ref.certification.replace(/\s*\(.*\)$/, ""));
+  if (ref.title.length <= 60) aliases.add(ref.title);
+  return { ...ref, aliases: [...aliases].filter((a) => a.trim().length >= 3) };
+}
+
+function catalogOf(documents: KnowledgeDocument[], groups: Catalog["groups"]): Catalog {
+  const ids = new Set(documents.map((d) => d.ref.id));
+  return {
+    referentials: documents.map((d) => withAliases(d.ref)),
+    groups: Object.fromEntries(
+      Object.entries(groups)
+        .map(([g, members]) => [g, members.filter((m) => ids.has(m))] as const)
+        .filter(([, m]) => m.length > 0),
+    ),
+  };
+}
+
+const cacheName = (d: KnowledgeDocument, mode: ParserMode) =>
+  `${d.ref.id}-${hashBytes(`${INGEST_VERSION}\0${mode}\0${d.hash}\0${JSON.stringify(d.ref)}`).slice(0, 16)}`;
+
+function corpusKey(documents: KnowledgeDocument[], mode: ParserMode): string {
+  return hashBytes(documents.map((d) => cacheName(d, mode)).join("\n"));
+}
+
+async function writeAtomic(path: string, content: string): Promise<void> {
+  const tmp = `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
+  await writeFile(tmp, content);
+  await rename(tmp, path);
+}
+
+interface Corpus {
+  source: "files" | "db";
+  documents: KnowledgeDocument[];
+  catalog: Catalog;
+  version: number | null;
+  close(): Promise<void>;
+}
+
 /**
- * Opens the knowledge base: loads the saved index when the knowledge files
- * and the embedder are unchanged, otherwise parses and rebuilds it.
+ * Where the documents come from: the given database; a PostgreSQL server
+ * (DATABASE_URL); the embedded PGlite when it exists (it is created by the
+ * first `knowledge add` or `serve`); else the shipped files alone.
  */
-export async function openKnowledgeBase(
+async function openCorpus(config: Config, opts: OpenOptions, groups: Catalog["groups"]): Promise<Corpus> {
+  const fromDb = async (db: Db, close: () => Promise<void>): Promise<Corpus> => {
+    await seedShippedDocuments(db, config.knowledgeDir);
+    const documents = await storedDocuments(db);
+    return {
+      source: "db",
+      documents,
+      catalog: catalogOf(documents, groups),
+      version: await knowledgeVersion(db),
+      close,
+    };
+  };
+  if (opts.db) return fromDb(opts.db, async () => undefined);
+  if (config.databaseUrl || existsSync(pgliteDir(config))) {
+    const log = opts.log ?? (await import("../log.js")).silentLogger;
+    const db = await openMigratedDb(config, log);
+    try {
+      return await fromDb(db, () => db.close());
+    } catch (e) {
+      await db.close();
+      throw e;
+    }
+  }
+  const { documents } = await shippedDocuments(config.knowledgeDir);
+  return { source: "files", documents, catalog: catalogOf(documents, groups), version: null, close: async () => {} };
+}
+
+/**
+ * Opens the knowledge base. The saved index (data/index) is used as is when
+ * it matches the corpus and the embedder: one manifest, and per document its
+ * records and BM25 tokens, so a cold start reads JSON instead of parsing and
+ * tokenizing. Otherwise only the documents that changed are parsed again
+ * (per-document cache), and the index is rebuilt from the rest.
+ *
+ * Without a database at hand (`certibot ask` on the embedded PGlite), the
+ * saved index is trusted when it was built from the database and the shipped
+ * files are unchanged: only `knowledge add|remove` (which rebuild it) change
+ * PGlite's documents, and PGlite is one process at a time.
+ */
+export async function openKnowledgeBase(config: Config, opts: OpenOptions = {}): Promise<KnowledgeBase> {
+  const t0 = performance.now();
+  const mode = parserMode();
+  const shipped = await shippedDocuments(config.knowledgeDir);
+  const dir = join(config.dataDir, "index");
+  const embedder = await makeEmbedder(config);
+  const saved = ManifestSchema.safeParse(await readJson(join(dir, "manifest.json")));
+
+  // Fast path: PGlite, nothing passed in, and the saved index is from the database over today's shipped files.
+  if (
+    !opts.forceRebuild &&
+    !opts.db &&
+    !config.databaseUrl &&
+    saved.success &&
+    saved.data.embedderId === embedder.id &&
+    existsSync(pgliteDir(config))
+  ) {
+    const savedIds = new Set(saved.data.documents.map((d) => d.cache));
+    const shippedCurrent = shipped.documents.every(
+      (d) => savedIds.has(cacheName(d, mode)) || !saved.data.documents.some((s) => s.id === d.ref.id),
+    );
+    if (saved.data.source === "db" && shippedCurrent) {
+      const loaded = await loadSaved(config, dir, saved.data, embedder, shipped.catalog.groups);
+      if (loaded) return { ...loaded, rebuilt: false, parsed: [], ms: performance.now() - t0 };
+    }
+  }
+
+  const corpus = await openCorpus(config, opts, shipped.catalog.groups);
+  try {
+    if (!corpus.catalog.referentials.some((r) => r.id === config.defaultReferential)) {
+      throw new CertibotError("UNKNOWN_REFERENTIAL", {
+        hint: `CERTIBOT_DEFAULT_REFERENTIAL=${config.defaultReferential} ; connus : ${corpus.catalog.referentials.map((r) => r.id).join(", ")}.`,
+      });
+    }
+    const key = corpusKey(corpus.documents, mode);
+    if (!opts.forceRebuild && saved.success && saved.data.key === key && saved.data.embedderId === embedder.id) {
+      const loaded = await loadSaved(config, dir, saved.data, embedder, shipped.catalog.groups, corpus.catalog);
+      if (loaded) return { ...loaded, rebuilt: false, parsed: [], ms: performance.now() - t0 };
+    }
+    const built = await build(config, dir, corpus, key, mode, embedder, opts.forceRebuild ?? false);
+    return { ...built, rebuilt: true, ms: performance.now() - t0 };
+  } finally {
+    await corpus.close();
+  }
+}
+
+/** Reads the saved index; null when any part is missing or corrupt (then it is rebuilt). */
+async function loadSaved(
   config: Config,
-  opts: { forceRebuild?: boolean } = {},
-): Promise<KnowledgeBase> {
-  const { catalog, sources, contentHash } = await readKnowledgeSources(config.knowledgeDir);
-  if (!catalog.referentials.some((r) => r.id === config.defaultReferential)) {
-    throw new CertibotError("UNKNOWN_REFERENTIAL", {
-      hint: `CERTIBOT_DEFAULT_REFERENTIAL=${config.defaultReferential} ; connus : ${catalog.referentials.map((r) => r.id).join(", ")}.`,
+  dir: string,
+  manifest: IndexManifest,
+  embedder: { embeddings: Embeddings; id: string },
+  groups: Catalog["groups"],
+  catalog?: Catalog,
+): Promise<Omit<KnowledgeBase, "rebuilt" | "parsed" | "ms"> | null> {
+  const records: KnowledgeRecord[] = [];
+  const tokens: Bm25Tokens[] = [];
+  const refs: Referential[] = [];
+  for (const d of manifest.documents) {
+    const raw = (await readJson(join(dir, "docs", `${d.cache}.json`))) as {
+      records?: unknown;
+      tokens?: unknown;
+      ref?: unknown;
+    } | null;
+    if (!raw || !Array.isArray(raw.records) || !Array.isArray(raw.tokens)) return null;
+    // Trusted after a cheap shape check: full validation happened when the cache was written.
+    if (raw.records.length !== raw.tokens.length) return null;
+    records.push(...(raw.records as KnowledgeRecord[]));
+    tokens.push(...(raw.tokens as Bm25Tokens[]));
+    if (raw.ref) refs.push(raw.ref as Referential);
+  }
+  const cat = catalog ?? { referentials: refs.map(withAliases), groups: filterGroups(groups, refs) };
+  if (!cat.referentials.some((r) => r.id === config.defaultReferential)) return null;
+  const bm25 = new Bm25Index({ ids: records.map((r) => r.id), tokens });
+  const retriever = await makeRetriever(config, dir, cat, records, manifest, embedder, bm25);
+  return { retriever, manifest };
+}
+
+function filterGroups(groups: Catalog["groups"], refs: Referential[]): Catalog["groups"] {
+  const ids = new Set(refs.map((r) => r.id));
+  return Object.fromEntries(
+    Object.entries(groups)
+      .map(([g, m]) => [g, m.filter((x) => ids.has(x))] as const)
+      .filter(([, m]) => m.length),
+  );
+}
+
+async function build(
+  config: Config,
+  dir: string,
+  corpus: Corpus,
+  key: string,
+  mode: ParserMode,
+  embedder: { embeddings: Embeddings; id: string },
+  force: boolean,
+): Promise<Omit<KnowledgeBase, "rebuilt" | "ms">> {
+  const t0 = performance.now();
+  const docsDir = join(dir, "docs");
+  await mkdir(docsDir, { recursive: true });
+  const records: KnowledgeRecord[] = [];
+  const tokens: Bm25Tokens[] = [];
+  const entries: IndexManifest["documents"] = [];
+  const parsed: string[] = [];
+  const ids = new Set<string>();
+  for (const d of corpus.documents) {
+    const cache = cacheName(d, mode);
+    const path = join(docsDir, `${cache}.json`);
+    let got = force ? null : DocCacheSchema.safeParse(await readJson(path)).data;
+    if (!got) {
+      let doc: Awaited<ReturnType<typeof parseDocument>>;
+      try {
+        doc = await parseDocument(d, mode);
+      } catch (e) {
+        const err = e instanceof CertibotError ? e : null;
+        throw new CertibotError("KNOWLEDGE_INVALID", {
+          hint: `${d.ref.id} (${d.ref.file}) : ${err?.userMessage() ?? String(e)}`,
+          cause: e,
+        });
+      }
+      got = { records: doc.records, tokens: doc.records.map((r) => Bm25Index.tokenize(bm25Doc(r))) };
+      await writeAtomic(path, JSON.stringify({ ...got, ref: d.ref }));
+      parsed.push(d.ref.id);
+    }
+    for (const r of got.records) {
+      if (ids.has(r.id))
+        throw new CertibotError("KNOWLEDGE_INVALID", { hint: `identifiant d'enregistrement en double : ${r.id}` });
+      ids.add(r.id);
+    }
+    records.push(...got.records);
+    tokens.push(...got.tokens);
+    entries.push({ id: d.ref.id, cache });
+  }
+  const manifest: IndexManifest = {
+    version: 2,
+    key,
+    source: corpus.source,
+    knowledgeVersion: corpus.version,
+    embedderId: embedder.id,
+    dims: 0,
+    records: records.length,
+    documents: entries,
+    builtAt: new Date().toISOString(),
+    buildMs: 0,
+  };
+  const bm25 = new Bm25Index({ ids: records.map((r) => r.id), tokens });
+  const retriever = await makeRetriever(config, dir, corpus.catalog, records, manifest, embedder, bm25);
+  manifest.buildMs = Math.round(performance.now() - t0);
+  await writeAtomic(join(dir, "manifest.json"), JSON.stringify(manifest, null, 2));
+  // Caches of documents no longer in the corpus.
+  const keep = new Set(entries.map((e) => e.cache));
+  for (const f of await readdir(docsDir).catch(() => [] as string[])) {
+    const base = f.replace(/\.(vec-.*)?json$/, "").replace(/\.$/, "");
+    if (!keep.has(base) && !f.includes(".tmp-")) await rm(join(docsDir, f), { force: true });
+  }
+  return { retriever, manifest, parsed };
+}
+
+/**
+ * The retriever over the records. With the local hashing embedder the vector
+ * ranking is not fused (see Retriever), so its HNSW index is built only if a
+ * search ever asks for it; a real embedding model's vectors are cached per
+ * document (data/index/docs/*.vec-*.json) and the index built at open.
+ */
+async function makeRetriever(
+  config: Config,
+  dir: string,
+  catalog: Catalog,
+  records: KnowledgeRecord[],
+  manifest: IndexManifest,
+  embedder: { embeddings: Embeddings; id: string },
+  bm25: Bm25Index,
+): Promise<Retriever> {
+  const options = { defaultReferential: config.defaultReferential, bm25 };
+  const docs = records.map((r) => new Document({ pageContent: recordText(r), metadata: { id: r.id } }));
+  if (embedder.embeddings instanceof LocalHashEmbeddings) {
+    const local = embedder.embeddings;
+    const lazy = async () => {
+      local.setIdf(LocalHashEmbeddings.fitIdf(docs.map((d) => d.pageContent)));
+      const vectors = await local.embedDocuments(docs.map((d) => d.pageContent));
+      const store = new HNSWLib(local, { space: "cosine", numDimensions: local.dims });
+      await store.addVectors(vectors, docs);
+      return store;
+    };
+    manifest.dims = local.dims;
+    return new Retriever(catalog, records, lazy, local, options);
+  }
+  const vectors: number[][] = [];
+  let offset = 0;
+  for (const d of manifest.documents) {
+    const n = records.slice(offset).findIndex((r) => r.referential !== d.id);
+    const count = n < 0 ? records.length - offset : n;
+    const path = join(dir, "docs", `${d.cache}.vec-${embedder.id.replace(/[^a-z0-9.-]/gi, "_")}.json`);
+    let v = (await readJson(path)) as number[][] | null;
+    if (!Array.isArray(v) || v.length !== count) {
+      try {
+        v = await embedder.embeddings.embedDocuments(docs.slice(offset, offset + count).map((x) => x.pageContent));
+      } catch (cause) {
+        throw new CertibotError("INDEX_UNAVAILABLE", { detail: String(cause), cause });
+      }
+      await mkdir(join(dir, "docs"), { recursive: true });
+      await writeAtomic(path, JSON.stringify(v));
+    }
+    vectors.push(...v);
+    offset += count;
+  }
+  manifest.dims = vectors[0]?.length ?? 0;
+  const store = new HNSWLib(embedder.embeddings, { space: "cosine", numDimensions: manifest.dims });
+  await store.addVectors(vectors, docs);
+  return new Retriever(catalog, records, store, embedder.embeddings, options);
+}
+
+/**
+ * The knowledge base of a long-running process (the Slack bot): its
+ * retriever is a stable object whose searches first check, with one read of
+ * knowledge_version, whether another replica (or the CLI) changed the
+ * documents, and if so rebuild from the database before answering.
+ */
+export class LiveKnowledge {
+  private current: KnowledgeBase;
+  private checking: Promise<void> | null = null;
+  readonly retriever: Retriever;
+
+  private constructor(
+    private readonly config: Config,
+    private readonly db: Db,
+    private readonly log: Logger | undefined,
+    kb: KnowledgeBase,
+  ) {
+    this.current = kb;
+    const self = this;
+    this.retriever = new Proxy(kb.retriever, {
+      get(_target, prop) {
+        if (prop === "search")
+          return async (...args: Parameters<Retriever["search"]>) => {
+            await self.ensureCurrent();
+            return self.current.retriever.search(...args);
+          };
+        const value = Reflect.get(self.current.retriever, prop);
+        return typeof value === "function" ? value.bind(self.current.retriever) : value;
+      },
     });
   }
-  const dir = join(config.dataDir, "index");
-  const savedIdf = (await readJson(join(dir, "idf.json"))) as Record<string, number> | null;
-  let rebuilt = false;
-  let embedder = await makeEmbedder(config, savedIdf ?? undefined);
-  let loaded =
-    opts.forceRebuild || (config.embedder.kind === "local" && !savedIdf)
-      ? null
-      : await loadIndex(dir, contentHash, embedder);
-  if (!loaded) {
-    const records = parseSources(catalog, sources);
-    const extra: Record<string, string> = {};
-    if (config.embedder.kind === "local") {
-      const idf = LocalHashEmbeddings.fitIdf(records.map(recordText));
-      embedder = await makeEmbedder(config, idf);
-      extra["idf.json"] = JSON.stringify(idf);
-    }
-    try {
-      loaded = await buildIndex(dir, records, contentHash, embedder, extra);
-    } catch (cause) {
-      throw new CertibotError("INDEX_UNAVAILABLE", { detail: String(cause), cause });
-    }
-    rebuilt = true;
+
+  static async open(config: Config, db: Db, log?: Logger): Promise<LiveKnowledge> {
+    return new LiveKnowledge(config, db, log, await openKnowledgeBase(config, { db, log }));
   }
-  const retriever = new Retriever(catalog, loaded.records, loaded.store, embedder.embeddings, {
-    defaultReferential: config.defaultReferential,
-  });
-  return { retriever, manifest: loaded.manifest, rebuilt };
+
+  get knowledgeBase(): KnowledgeBase {
+    return this.current;
+  }
+
+  /** One cheap read; a rebuild only when the version moved. Concurrent callers share one check. */
+  ensureCurrent(): Promise<void> {
+    this.checking ??= (async () => {
+      try {
+        const version = await knowledgeVersion(this.db);
+        if (version === this.current.manifest.knowledgeVersion) return;
+        const t = performance.now();
+        this.current = await openKnowledgeBase(this.config, { db: this.db, log: this.log });
+        this.log?.info("knowledge reloaded", {
+          version,
+          records: this.current.retriever.records.length,
+          ms: Math.round(performance.now() - t),
+        });
+      } finally {
+        this.checking = null;
+      }
+    })();
+    return this.checking;
+  }
 }
