@@ -77,6 +77,21 @@ type DocRow = {
   summary: unknown;
 };
 
+function sameJson(a: unknown, b: unknown): boolean {
+  const norm = (v: unknown): unknown =>
+    Array.isArray(v)
+      ? v.map(norm)
+      : v && typeof v === "object"
+        ? Object.fromEntries(
+            Object.entries(v)
+              .filter(([, x]) => x !== undefined)
+              .sort(([x], [y]) => x.localeCompare(y))
+              .map(([k, x]) => [k, norm(x)]),
+          )
+        : v;
+  return JSON.stringify(norm(a)) === JSON.stringify(norm(b));
+}
+
 export async function knowledgeVersion(db: Queryable): Promise<number> {
   const rows = await db.query<{ version: number }>("select version from knowledge_version where id = 1");
   return Number(rows[0]?.version ?? 0);
@@ -134,7 +149,7 @@ export async function seedShippedDocuments(db: Db, knowledgeDir: string): Promis
     for (const d of documents) {
       const row = existing.get(d.ref.id);
       if (row && !row.shipped) continue; // an operator replaced it: theirs wins
-      if (row && row.content_hash === d.hash && JSON.stringify(row.meta) === JSON.stringify(d.ref)) continue;
+      if (row && row.content_hash === d.hash && sameJson(row.meta, d.ref)) continue;
       await tx.query(
         `insert into knowledge_documents (id, meta, format, file_name, content, content_hash, shipped)
          values ($1, $2, $3, $4, $5, $6, true)

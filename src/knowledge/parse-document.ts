@@ -5,7 +5,6 @@ import { parseExpertInterleaved } from "./parse-expert.js";
 import { parseMarkdownSections } from "./parse-markdown.js";
 import { parseRncpTable } from "./parse-rncp.js";
 import type { Block } from "./reader/blocks.js";
-import { maskText } from "./reader/personal-data.js";
 import { readDocument } from "./reader/read-document.js";
 import { structure } from "./reader/structure.js";
 import { type KnowledgeRecord, KnowledgeRecordSchema, makeRecord } from "./record.js";
@@ -58,14 +57,15 @@ export async function parseDocument(doc: KnowledgeDocument, mode: ParserMode): P
   let records: KnowledgeRecord[];
   if (specific) {
     records = specific(doc.ref.id, new TextDecoder().decode(bytes));
-    reading.masked = { phones: 0, emails: 0 };
+    const m = reading.masker;
     for (const r of records) {
-      r.title = maskText(r.title, reading.masked);
-      r.statement = maskText(r.statement, reading.masked);
-      r.criteria = r.criteria.map((c) => maskText(c, reading.masked));
-      r.activities = r.activities.map((c) => maskText(c, reading.masked));
-      r.modality = r.modality === null ? null : maskText(r.modality, reading.masked);
+      r.title = m.mask(r.title);
+      r.statement = m.mask(r.statement);
+      r.criteria = r.criteria.map((c) => m.mask(c));
+      r.activities = r.activities.map((c) => m.mask(c));
+      r.modality = r.modality === null ? null : m.mask(r.modality);
     }
+    reading.masked = m.counts;
   } else {
     records = structure(doc.ref.id, reading.blocks);
   }

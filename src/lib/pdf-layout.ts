@@ -61,7 +61,7 @@ async function pdfjs() {
 export async function readPdfLayout(bytes: Uint8Array, signal?: AbortSignal): Promise<PdfLayout> {
   const { getDocument } = await pdfjs();
   const task = getDocument({
-    data: bytes.slice(), // pdf.js detaches the buffer it is given
+    data: new Uint8Array(bytes), // a copy: pdf.js detaches the buffer it is given, and refuses Buffers
     isEvalSupported: false,
     disableFontFace: true,
     useSystemFonts: false,
@@ -89,7 +89,8 @@ export async function readPdfLayout(bytes: Uint8Array, signal?: AbortSignal): Pr
       const content = await page.getTextContent();
       const segments: PdfSegment[] = [];
       for (const item of content.items) {
-        if (!("str" in item) || !item.str) continue;
+        // Blank items (pdf.js bridges gaps with them) never join two runs: a grid's columns stay apart.
+        if (!("str" in item) || !item.str.trim()) continue;
         const size = Math.hypot(item.transform[2], item.transform[3]) || Math.abs(item.transform[0]);
         const x0 = item.transform[4];
         const y = item.transform[5];
@@ -100,11 +101,9 @@ export async function readPdfLayout(bytes: Uint8Array, signal?: AbortSignal): Pr
           const gap = x0 - last.x1 > size * 0.15 && !/\s$/.test(last.text) && !/^\s/.test(item.str);
           last.text += (gap ? " " : "") + item.str;
           last.x1 = Math.max(last.x1, x1);
-          if (item.str.trim()) {
-            last.size = Math.max(last.size, size);
-            if (last.font !== item.fontName && last.text.trim() !== item.str.trim()) last.font = "mixed";
-          }
-        } else if (item.str.trim()) {
+          last.size = Math.max(last.size, size);
+          if (last.font !== item.fontName) last.font = "mixed";
+        } else {
           segments.push({ page: p, x0, x1, y, size, font: item.fontName, text: item.str });
         }
         chars += item.str.trim().length;

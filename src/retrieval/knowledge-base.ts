@@ -92,7 +92,9 @@ function withAliases(ref: Referential): Referential {
   const rncp = /(\d{4,6})/.exec(ref.rncp ?? "")?.[1];
   if (rncp) for (const a of [`rncp ${rncp}`, `rncp${rncp}`, rncp]) aliases.add(a);
   if (ref.certification) aliases.add(ref.certification.replace(/\s*\(.*\)$/, ""));
-  if (ref.title.length <= 60) aliases.add(ref.title);
+  // The title and its parts ("Concepteur développeur d'applications — Campus Numérique": the titre, the school).
+  for (const part of [ref.title, ...ref.title.split(/\s+[—–-]\s+|\s*[:|]\s+/)])
+    if (part.length >= 6 && part.length <= 80 && part.split(/\s+/).length <= 8) aliases.add(part.trim());
   return { ...ref, aliases: [...aliases].filter((a) => a.trim().length >= 3) };
 }
 
@@ -108,8 +110,20 @@ function catalogOf(documents: KnowledgeDocument[], groups: Catalog["groups"]): C
   };
 }
 
+/** JSON with sorted keys: a catalog entry read back from jsonb has its keys in another order. */
+function stableJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(stableJson).join(",")}]`;
+  if (v && typeof v === "object")
+    return `{${Object.keys(v)
+      .sort()
+      .filter((k) => (v as Record<string, unknown>)[k] !== undefined)
+      .map((k) => `${JSON.stringify(k)}:${stableJson((v as Record<string, unknown>)[k])}`)
+      .join(",")}}`;
+  return JSON.stringify(v);
+}
+
 const cacheName = (d: KnowledgeDocument, mode: ParserMode) =>
-  `${d.ref.id}-${hashBytes(`${INGEST_VERSION}\0${mode}\0${d.hash}\0${JSON.stringify(d.ref)}`).slice(0, 16)}`;
+  `${d.ref.id}-${hashBytes(`${INGEST_VERSION}\0${mode}\0${d.hash}\0${stableJson(d.ref)}`).slice(0, 16)}`;
 
 function corpusKey(documents: KnowledgeDocument[], mode: ParserMode): string {
   return hashBytes(documents.map((d) => cacheName(d, mode)).join("\n"));
@@ -443,4 +457,17 @@ export class LiveKnowledge {
     })();
     return this.checking;
   }
+}
+
+/** Saves a document's records (and tokens) where the next build looks for them, so it is not parsed twice. */
+export async function saveParsed(
+  config: Config,
+  doc: KnowledgeDocument,
+  mode: ParserMode,
+  records: KnowledgeRecord[],
+): Promise<void> {
+  const docsDir = join(config.dataDir, "index", "docs");
+  await mkdir(docsDir, { recursive: true });
+  const tokens = records.map((r) => Bm25Index.tokenize(bm25Doc(r)));
+  await writeAtomic(join(docsDir, `${cacheName(doc, mode)}.json`), JSON.stringify({ records, tokens, ref: doc.ref }));
 }

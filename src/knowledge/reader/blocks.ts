@@ -21,6 +21,8 @@ export interface ReadDocument {
   headingSource: "outline" | "layout" | "styles" | "markup" | "numbering" | "none";
   /** Lines dropped as running headers and footers (PDF). */
   droppedRunning: number;
+  /** Text of the lines dropped (once each). */
+  dropped: string[];
 }
 
 const BULLET = /^\s*(?:[-•●▪◦❑✓➢►*–]|\(?[a-z]\)|\d{1,2}[).])\s+/;

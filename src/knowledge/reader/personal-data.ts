@@ -8,31 +8,39 @@ const EMAIL = /[\p{L}0-9._%+-]+@[\p{L}0-9-]+(?:\.[\p{L}0-9-]+)*\.[\p{L}]{2,}/gu;
 // international ones (+44 20 7946 0958): a leading + or 0 and 9 to 13 digits in small groups.
 const PHONE = /(?<![\w/.-])(?:\+\d{1,3}[\s.-]?(?:\(0\)\s?)?|0)\d(?:[\s.-]?\d){7,11}(?![\w/-])/g;
 
+/** Distinct phone numbers and e-mail addresses masked (a footer repeated on every page counts once). */
 export interface MaskCounts {
   phones: number;
   emails: number;
 }
 
-export function maskText(text: string, counts: MaskCounts): string {
-  return text
-    .replace(EMAIL, () => {
-      counts.emails++;
-      return MASK;
-    })
-    .replace(PHONE, (m) => {
-      // Dates and years (2023-2025, 01.10.2023) are not phone numbers.
-      if (/^\d{2}[./-]\d{2}[./-]\d{4}$/.test(m) || /^\d{4}\s?-\s?\d{4}$/.test(m)) return m;
-      counts.phones++;
-      return MASK;
-    });
+export class Masker {
+  private readonly phones = new Set<string>();
+  private readonly emails = new Set<string>();
+
+  mask(text: string): string {
+    return text
+      .replace(EMAIL, (m) => {
+        this.emails.add(m.toLowerCase());
+        return MASK;
+      })
+      .replace(PHONE, (m) => {
+        // Dates and years (2023-2025, 01.10.2023) are not phone numbers.
+        if (/^\d{2}[./-]\d{2}[./-]\d{4}$/.test(m) || /^\d{4}\s?-\s?\d{4}$/.test(m)) return m;
+        this.phones.add(m.replace(/\D/g, "").replace(/^33/, "0"));
+        return MASK;
+      });
+  }
+
+  get counts(): MaskCounts {
+    return { phones: this.phones.size, emails: this.emails.size };
+  }
 }
 
-/** Masks every block in place; returns how many numbers and addresses were masked. */
-export function maskBlocks(blocks: Block[]): MaskCounts {
-  const counts: MaskCounts = { phones: 0, emails: 0 };
+/** Masks every block in place. */
+export function maskBlocks(blocks: Block[], masker: Masker): void {
   for (const b of blocks) {
-    if (b.kind === "row") b.cells = b.cells.map((c) => maskText(c, counts));
-    else b.text = maskText(b.text, counts);
+    if (b.kind === "row") b.cells = b.cells.map((c) => masker.mask(c));
+    else b.text = masker.mask(b.text);
   }
-  return counts;
 }

@@ -1,7 +1,7 @@
 import { CertibotError } from "../../errors.js";
 import { PdfReadError, readPdfLayout } from "../../lib/pdf-layout.js";
 import type { DocumentFormat, ReadDocument } from "./blocks.js";
-import { maskBlocks, type MaskCounts } from "./personal-data.js";
+import { Masker, maskBlocks, type MaskCounts } from "./personal-data.js";
 import { docxBlocks } from "./read-docx.js";
 import { pdfBlocks } from "./read-pdf.js";
 import { textBlocks } from "./read-text.js";
@@ -34,6 +34,8 @@ export function sniffFormat(bytes: Uint8Array, name = ""): DocumentFormat {
 export interface DocumentReading extends ReadDocument {
   masked: MaskCounts;
   chars: number;
+  /** Masks more text of the same document (records of a layout-specific parser) into the same counts. */
+  masker: Masker;
 }
 
 /**
@@ -80,6 +82,9 @@ export async function readDocument(bytes: Uint8Array, name = ""): Promise<Docume
   }
   if (!read.blocks.length || chars < 20)
     throw new CertibotError("KNOWLEDGE_UNREADABLE", { hint: "le document ne contient pas de texte" });
-  const masked = maskBlocks(read.blocks);
-  return { ...read, masked, chars };
+  const masker = new Masker();
+  // Footers dropped as running lines are never output; their numbers and addresses are counted all the same.
+  for (const line of read.dropped) masker.mask(line);
+  maskBlocks(read.blocks, masker);
+  return { ...read, masked: masker.counts, chars, masker };
 }

@@ -87,5 +87,6 @@ export async function docxBlocks(bytes: Uint8Array): Promise<ReadDocument> {
     pages: null,
     headingSource: blocks.some((b) => b.kind === "heading") ? "styles" : "none",
     droppedRunning: 0,
+    dropped: [],
   };
 }

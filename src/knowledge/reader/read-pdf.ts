@@ -149,11 +149,15 @@ function gutterBlocks(
 export function pdfBlocks(layout: PdfLayout): ReadDocument {
   const isRunning = runningLines(layout.pages);
   let dropped = 0;
+  const droppedText = new Set<string>();
   const kept = layout.pages.map((p) => ({
     page: p,
     lines: p.lines.filter((l) => {
       const running = isRunning(l, p);
-      if (running) dropped++;
+      if (running) {
+        dropped++;
+        droppedText.add(l.text);
+      }
       return !running;
     }),
   }));
@@ -186,6 +190,7 @@ export function pdfBlocks(layout: PdfLayout): ReadDocument {
     pages: layout.pages.length,
     headingSource,
     droppedRunning: dropped,
+    dropped: [...droppedText],
   };
 }
 

@@ -110,5 +110,6 @@ export function textBlocks(source: string, format: "md" | "txt"): ReadDocument {
     pages: null,
     headingSource: markup ? "markup" : numbering ? "numbering" : "none",
     droppedRunning: 0,
+    dropped: [],
   };
 }

@@ -118,7 +118,17 @@ export function structure(referential: string, blocks: Block[]): KnowledgeRecord
   let roles: Role[] | null = null;
   let inCriteria = false;
   const section = () => sections[sections.length - 1]!;
-  const headingPath = () => path.map((p) => p.text);
+  // The document's own title (its first block, the only heading of its level) is left out of heading paths.
+  const first = blocks[0];
+  const docTitle =
+    first?.kind === "heading" &&
+    blocks.filter((b) => b.kind === "heading" && b.level <= first.level).length === 1
+      ? first.text
+      : null;
+  const headingPath = () => {
+    const all = path.map((p) => p.text);
+    return all.length > 1 && all[0] === docTitle ? all.slice(1) : all;
+  };
 
   const startDraft = (match: CodeMatch, text: string, level = 99): Draft => {
     if (match.kind === "bloc") {
