@@ -20,6 +20,7 @@ import {
 import { INGEST_VERSION } from "../knowledge/ingest.js";
 import { type ParserMode, parseDocument } from "../knowledge/parse-document.js";
 import { type KnowledgeRecord, KnowledgeRecordSchema, recordText } from "../knowledge/record.js";
+import { fold } from "../lib/text.js";
 import type { Logger } from "../log.js";
 import { Bm25Index, type Bm25Tokens } from "./bm25.js";
 import { LocalHashEmbeddings } from "./local-embedder.js";
@@ -93,8 +94,12 @@ function withAliases(ref: Referential): Referential {
   if (rncp) for (const a of [`rncp ${rncp}`, `rncp${rncp}`, rncp]) aliases.add(a);
   if (ref.certification) aliases.add(ref.certification.replace(/\s*\(.*\)$/, ""));
   // The title and its parts ("Concepteur développeur d'applications — Campus Numérique": the titre, the school).
+  // Parts naming a kind of document ("Guide du candidat", "Référentiel de compétences") would catch every question.
+  const generic =
+    /^(?:le |la |les |l')?(?:referentiels?|guides?|livrets?|mode d'emploi|dossiers?|reglements?|fiches?|annexes?|programmes?|brochures?|documents?|titre professionnel|certification)\b/;
   for (const part of [ref.title, ...ref.title.split(/\s+[—–-]\s+|\s*[:|]\s+/)])
-    if (part.length >= 6 && part.length <= 80 && part.split(/\s+/).length <= 8) aliases.add(part.trim());
+    if (part.length >= 6 && part.length <= 80 && part.split(/\s+/).length <= 8 && !generic.test(fold(part.trim())))
+      aliases.add(part.trim());
   return { ...ref, aliases: [...aliases].filter((a) => a.trim().length >= 3) };
 }
 
