@@ -3,7 +3,12 @@ import type { Config } from "../config.js";
 import type { Db } from "../db/db.js";
 import { CertibotError } from "../errors.js";
 import type { Logger } from "../log.js";
-import { type KnowledgeBase, openKnowledgeBase, parserMode, saveParsed } from "../retrieval/knowledge-base.js";
+import {
+  type KnowledgeBase,
+  openKnowledgeBase,
+  parserMode,
+  saveParsed,
+} from "../retrieval/knowledge-base.js";
 import { type Referential, ReferentialSchema } from "./catalog.js";
 import {
   type DocumentSummary,
@@ -122,7 +127,15 @@ function families(codes: string[]): Referential["codeFamilies"] {
   }
   return [...byShape.values()].map((list) => ({
     pattern: list.length > 1 ? `${list[0]}..${list[list.length - 1]}` : list[0]!,
-    kind: /^B\d+Cr/.test(list[0]!) ? "criterion" : /^E/.test(list[0]!) ? "evaluation" : /^A/.test(list[0]!) ? "activity" : /BC\d|^Bloc/.test(list[0]!) ? "bloc" : "competency",
+    kind: /^B\d+Cr/.test(list[0]!)
+      ? "criterion"
+      : /^E/.test(list[0]!)
+        ? "evaluation"
+        : /^A/.test(list[0]!)
+          ? "activity"
+          : /BC\d|^Bloc/.test(list[0]!)
+            ? "bloc"
+            : "competency",
   }));
 }
 
@@ -137,7 +150,9 @@ export async function removeKnowledgeDocument(
       hint: `${id} est livré avec certibot (knowledge/referentials.yml) : retirez-le de ce fichier, ou remplacez-le avec knowledge add --id ${id} --replace.`,
     });
   if (id === deps.config.defaultReferential)
-    throw new CertibotError("USAGE", { hint: `${id} est le référentiel par défaut (CERTIBOT_DEFAULT_REFERENTIAL).` });
+    throw new CertibotError("USAGE", {
+      hint: `${id} est le référentiel par défaut (CERTIBOT_DEFAULT_REFERENTIAL).`,
+    });
   const version = await removeDocument(deps.db, id);
   const t = performance.now();
   const kb = await openKnowledgeBase(deps.config, { db: deps.db, log: deps.log });

@@ -52,7 +52,9 @@ function plainSections(referential: string, blocks: Block[]): KnowledgeRecord[] 
 export async function parseDocument(doc: KnowledgeDocument, mode: ParserMode): Promise<ParsedDocument> {
   const bytes = await doc.bytes();
   const reading = await readDocument(bytes, doc.ref.file);
-  const headings = reading.blocks.filter((b) => b.kind === "heading").map((b) => (b as { text: string }).text);
+  const headings = reading.blocks
+    .filter((b) => b.kind === "heading")
+    .map((b) => (b as { text: string }).text);
   const specific = mode === "specific" ? SPECIFIC[doc.ref.parser] : undefined;
   let records: KnowledgeRecord[];
   if (specific) {

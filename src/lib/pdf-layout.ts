@@ -163,12 +163,7 @@ async function outlinePage(
 }
 
 /** Same text once digits are ignored: "Page 3 / 10" and "Page 4 / 10" are one running footer. */
-const runningKey = (text: string) =>
-  text
-    .toLowerCase()
-    .replace(/\d+/g, "#")
-    .replace(/\s+/g, " ")
-    .trim();
+const runningKey = (text: string) => text.toLowerCase().replace(/\d+/g, "#").replace(/\s+/g, " ").trim();
 
 /**
  * Running headers and footers: lines in the top or bottom eighth of the page

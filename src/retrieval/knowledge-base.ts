@@ -45,7 +45,9 @@ export type IndexManifest = z.infer<typeof ManifestSchema>;
 
 const DocCacheSchema = z.object({
   records: z.array(KnowledgeRecordSchema),
-  tokens: z.array(z.object({ title: z.array(z.string()), body: z.array(z.string()), words: z.array(z.string()) })),
+  tokens: z.array(
+    z.object({ title: z.array(z.string()), body: z.array(z.string()), words: z.array(z.string()) }),
+  ),
 });
 
 export interface KnowledgeBase {
@@ -98,7 +100,12 @@ function withAliases(ref: Referential): Referential {
   const generic =
     /^(?:le |la |les |l')?(?:referentiels?|guides?|livrets?|mode d'emploi|dossiers?|reglements?|fiches?|annexes?|programmes?|brochures?|documents?|titre professionnel|certification)\b/;
   for (const part of [ref.title, ...ref.title.split(/\s+[—–-]\s+|\s*[:|]\s+/)])
-    if (part.length >= 6 && part.length <= 80 && part.split(/\s+/).length <= 8 && !generic.test(fold(part.trim())))
+    if (
+      part.length >= 6 &&
+      part.length <= 80 &&
+      part.split(/\s+/).length <= 8 &&
+      !generic.test(fold(part.trim()))
+    )
       aliases.add(part.trim());
   return { ...ref, aliases: [...aliases].filter((a) => a.trim().length >= 3) };
 }
@@ -177,7 +184,13 @@ async function openCorpus(config: Config, opts: OpenOptions, groups: Catalog["gr
     }
   }
   const { documents } = await shippedDocuments(config.knowledgeDir);
-  return { source: "files", documents, catalog: catalogOf(documents, groups), version: null, close: async () => {} };
+  return {
+    source: "files",
+    documents,
+    catalog: catalogOf(documents, groups),
+    version: null,
+    close: async () => {},
+  };
 }
 
 /**
@@ -227,8 +240,20 @@ export async function openKnowledgeBase(config: Config, opts: OpenOptions = {}):
       });
     }
     const key = corpusKey(corpus.documents, mode);
-    if (!opts.forceRebuild && saved.success && saved.data.key === key && saved.data.embedderId === embedder.id) {
-      const loaded = await loadSaved(config, dir, saved.data, embedder, shipped.catalog.groups, corpus.catalog);
+    if (
+      !opts.forceRebuild &&
+      saved.success &&
+      saved.data.key === key &&
+      saved.data.embedderId === embedder.id
+    ) {
+      const loaded = await loadSaved(
+        config,
+        dir,
+        saved.data,
+        embedder,
+        shipped.catalog.groups,
+        corpus.catalog,
+      );
       if (loaded) return { ...loaded, rebuilt: false, parsed: [], ms: performance.now() - t0 };
     }
     const built = await build(config, dir, corpus, key, mode, embedder, opts.forceRebuild ?? false);
@@ -317,7 +342,9 @@ async function build(
     }
     for (const r of got.records) {
       if (ids.has(r.id))
-        throw new CertibotError("KNOWLEDGE_INVALID", { hint: `identifiant d'enregistrement en double : ${r.id}` });
+        throw new CertibotError("KNOWLEDGE_INVALID", {
+          hint: `identifiant d'enregistrement en double : ${r.id}`,
+        });
       ids.add(r.id);
     }
     records.push(...got.records);
@@ -387,7 +414,9 @@ async function makeRetriever(
     let v = (await readJson(path)) as number[][] | null;
     if (!Array.isArray(v) || v.length !== count) {
       try {
-        v = await embedder.embeddings.embedDocuments(docs.slice(offset, offset + count).map((x) => x.pageContent));
+        v = await embedder.embeddings.embedDocuments(
+          docs.slice(offset, offset + count).map((x) => x.pageContent),
+        );
       } catch (cause) {
         throw new CertibotError("INDEX_UNAVAILABLE", { detail: String(cause), cause });
       }
@@ -474,5 +503,8 @@ export async function saveParsed(
   const docsDir = join(config.dataDir, "index", "docs");
   await mkdir(docsDir, { recursive: true });
   const tokens = records.map((r) => Bm25Index.tokenize(bm25Doc(r)));
-  await writeAtomic(join(docsDir, `${cacheName(doc, mode)}.json`), JSON.stringify({ records, tokens, ref: doc.ref }));
+  await writeAtomic(
+    join(docsDir, `${cacheName(doc, mode)}.json`),
+    JSON.stringify({ records, tokens, ref: doc.ref }),
+  );
 }

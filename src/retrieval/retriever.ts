@@ -66,7 +66,9 @@ function corpusCodeMatcher(codes: Iterable<string>): ((folded: string) => string
   const re = new RegExp(`\\b(${odd.map(pattern).join("|")})\\b`, "g");
   const canon = new Map(odd.map((c) => [c.toLowerCase(), c]));
   return (folded) =>
-    [...folded.matchAll(re)].map((m) => canon.get(m[1]!.replace(/\s/g, "").replace(",", "."))!).filter(Boolean);
+    [...folded.matchAll(re)]
+      .map((m) => canon.get(m[1]!.replace(/\s/g, "").replace(",", "."))!)
+      .filter(Boolean);
 }
 
 /** What BM25 indexes of a record: code and title weigh more than the rest. */

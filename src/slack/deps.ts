@@ -2,6 +2,7 @@ import type { AnswerDeps } from "../answering/answer.js";
 import type { Config } from "../config.js";
 import type { Db } from "../db/db.js";
 import type { Logger } from "../log.js";
+import type { LiveKnowledge } from "../retrieval/knowledge-base.js";
 
 /** Everything the Slack listeners need, built once at start and passed in. */
 export interface SlackDeps {
@@ -9,4 +10,6 @@ export interface SlackDeps {
   log: Logger;
   db: Db;
   answering: AnswerDeps;
+  /** The live knowledge base behind answering.retriever (absent in tests that pass a fixed retriever). */
+  knowledge?: LiveKnowledge;
 }

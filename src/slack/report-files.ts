@@ -70,6 +70,23 @@ async function download(deps: SlackDeps, url: string): Promise<Uint8Array> {
   return new Uint8Array(Buffer.concat(chunks));
 }
 
+/** A shared file's bytes: its download URL (asked with files.info when the event lacks it), with the bot token. */
+export async function downloadSlackFile(
+  deps: SlackDeps,
+  client: WebClient,
+  file: SlackFile,
+): Promise<Uint8Array> {
+  if (file.size !== undefined && file.size > deps.config.reports.maxBytes)
+    throw tooLarge(deps.config.reports.maxBytes);
+  let url = file.url_private_download;
+  if (!url) {
+    const info = await client.files.info({ file: file.id });
+    url = (info.file as SlackFile | undefined)?.url_private_download;
+  }
+  if (!url) throw new CertibotError("REPORT_NOT_FOUND", { detail: `no download url for ${file.id}` });
+  return download(deps, url);
+}
+
 /**
  * Checks each report file of a message and answers in its thread: the checklist,
  * or a clear sentence when the file cannot be read (never silence). Only the verdict
@@ -84,15 +101,7 @@ export async function checkUploadedReports(deps: SlackDeps, u: UploadedReports):
     try {
       if (file.filetype && !REPORT_TYPES.has(file.filetype) && !REPORT_LIKE.test(file.name ?? ""))
         throw new CertibotError("REPORT_UNSUPPORTED");
-      if (file.size !== undefined && file.size > deps.config.reports.maxBytes)
-        throw tooLarge(deps.config.reports.maxBytes);
-      let url = file.url_private_download;
-      if (!url) {
-        const info = await u.client.files.info({ file: file.id });
-        url = (info.file as SlackFile | undefined)?.url_private_download;
-      }
-      if (!url) throw new CertibotError("REPORT_NOT_FOUND", { detail: `no download url for ${file.id}` });
-      const bytes = await download(deps, url);
+      const bytes = await downloadSlackFile(deps, u.client, file);
       const named = u.deliverableId ?? deliverableNamedIn(u.text, deliverables)?.id ?? null;
       const deliverableId = named ?? (await takePendingDeliverable(deps.db, u.user));
       const result = await checkReport(bytes, { deliverables, deliverableId, limits: deps.config.reports });

@@ -1,14 +1,10 @@
 import type { WebClient } from "@slack/web-api";
 import { type AnswerDetails, answerQuestion, answerQuestionStreaming } from "../answering/answer.js";
-import {
-  appendTurn,
-  type ChannelSettings,
-  channelSettings,
-  recentTurns,
-} from "../answering/conversations.js";
+import { appendTurn, type ChannelSettings, recentTurns } from "../answering/conversations.js";
 import type { ChatTurn } from "../answering/llm.js";
 import { logAnswer, type SlackIds } from "../db/qa-log.js";
 import type { SlackDeps } from "./deps.js";
+import { channelDefaults } from "./knowledge-files.js";
 import { replyWithError } from "./reply-error.js";
 import { answerBlocks, answerMessages } from "./views/answer-blocks.js";
 
@@ -102,7 +98,7 @@ export async function answerInThread(deps: SlackDeps, q: QuestionInThread): Prom
   await react("add");
   try {
     const history = q.known?.history ?? (await recentTurns(deps.db, conversationId(q.channel, q.threadTs)));
-    const settings = q.known?.settings ?? (await channelSettings(deps.db, q.channel));
+    const settings = q.known?.settings ?? (await channelDefaults(deps.db, q.channel));
     const a = await answerQuestion(deps.answering, q.question, {
       history,
       defaultReferential: settings.defaultReferential ?? undefined,

@@ -5,7 +5,7 @@ import { CertibotError } from "../errors.js";
 import { JobRegistry } from "../jobs/registry.js";
 import { startScheduler } from "../jobs/scheduler.js";
 import type { Logger } from "../log.js";
-import { openKnowledgeBase } from "../retrieval/knowledge-base.js";
+import { LiveKnowledge } from "../retrieval/knowledge-base.js";
 import { createSlackApp } from "./app.js";
 import { createSlackNotifier, notifierClient } from "./notifier.js";
 
@@ -36,9 +36,14 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
   if (!config.slack.mode) throw new CertibotError("CONFIG_INVALID", { hint: "Slack n'est pas configuré." });
   const db = await openMigratedDb(config, log);
   try {
-    const kb = await openKnowledgeBase(config);
-    const answering = { retriever: kb.retriever, llm: config.llm ? new LlmAnswerer(config.llm) : null, log };
-    const slack = createSlackApp({ config, log, db, answering });
+    // Documents live in the database: every replica rebuilds its index when their version moves.
+    const knowledge = await LiveKnowledge.open(config, db, log);
+    const answering = {
+      retriever: knowledge.retriever,
+      llm: config.llm ? new LlmAnswerer(config.llm) : null,
+      log,
+    };
+    const slack = createSlackApp({ config, log, db, answering, knowledge });
     const port = await slack.start();
     const notifier = createSlackNotifier(notifierClient(config.slack), log);
     const scheduler = startScheduler(new JobRegistry(), { db, config, log, notifier });

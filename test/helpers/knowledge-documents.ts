@@ -1,5 +1,15 @@
-import { AlignmentType, Document, HeadingLevel, Packer, Paragraph, Table, TableCell, TableRow, TextRun } from "docx";
-import { type PDFFont, PDFDocument, type PDFPage, StandardFonts } from "pdf-lib";
+import {
+  AlignmentType,
+  Document,
+  HeadingLevel,
+  Packer,
+  Paragraph,
+  Table,
+  TableCell,
+  TableRow,
+  TextRun,
+} from "docx";
+import { PDFDocument, type PDFFont, type PDFPage, StandardFonts } from "pdf-lib";
 
 /**
  * A 10-page referential of another titre, built as a real PDF: headings set
@@ -258,7 +268,10 @@ export async function buildGuidePdf(opts: { pages?: number } = {}): Promise<Uint
   while (pages.length < (opts.pages ?? 10)) {
     c = newPage();
     heading(c, `Annexe ${pages.length - 9} — Glossaire`);
-    paragraph(c, "Récit utilisateur : description courte d'un besoin exprimé du point de vue de l'utilisateur.");
+    paragraph(
+      c,
+      "Récit utilisateur : description courte d'un besoin exprimé du point de vue de l'utilisateur.",
+    );
   }
   // Running header and footer on every page.
   pages.forEach((p, i) => {
@@ -290,7 +303,10 @@ export async function buildGuideDocx(): Promise<Uint8Array> {
               ),
             ],
           }),
-          new Paragraph({ text: "Bloc 1 — Concevoir une architecture de données", heading: HeadingLevel.HEADING_1 }),
+          new Paragraph({
+            text: "Bloc 1 — Concevoir une architecture de données",
+            heading: HeadingLevel.HEADING_1,
+          }),
           new Table({
             rows: [
               new TableRow({ children: [cell(["Compétence"]), cell(["Critères d'évaluation"])] }),

@@ -92,7 +92,8 @@ async function add(path: string, flags: Map<string, string | true>, ctx: CliCont
         `  codes (${s.codes.length}) : ${s.codes.slice(0, 24).join(", ")}${s.codes.length > 24 ? ", …" : ""}`,
       );
     println(ctx.stdout, `  titres de sections : ${s.headings.length}`);
-    if (s.droppedRunning) println(ctx.stdout, `  en-têtes et pieds de page écartés : ${s.droppedRunning} lignes`);
+    if (s.droppedRunning)
+      println(ctx.stdout, `  en-têtes et pieds de page écartés : ${s.droppedRunning} lignes`);
     println(
       ctx.stdout,
       `  coordonnées masquées : ${s.masked.phones} numéro(s) de téléphone, ${s.masked.emails} adresse(s) e-mail`,
@@ -157,7 +158,8 @@ async function show(id: string, ctx: CliContext, json: boolean): Promise<number>
   try {
     await seedShippedDocuments(db, ctx.config.knowledgeDir);
     const doc = (await storedDocuments(db)).find((d) => d.ref.id === id);
-    if (!doc) throw new CertibotError("KNOWLEDGE_UNKNOWN", { hint: `(${id}) ; voir certibot knowledge list` });
+    if (!doc)
+      throw new CertibotError("KNOWLEDGE_UNKNOWN", { hint: `(${id}) ; voir certibot knowledge list` });
     const parsed = await parseDocument(doc, doc.shipped ? parserMode() : "generic");
     const s = parsed.summary;
     const records = parsed.records.map((r) => ({

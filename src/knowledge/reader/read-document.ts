@@ -1,7 +1,7 @@
 import { CertibotError } from "../../errors.js";
 import { PdfReadError, readPdfLayout } from "../../lib/pdf-layout.js";
 import type { DocumentFormat, ReadDocument } from "./blocks.js";
-import { Masker, maskBlocks, type MaskCounts } from "./personal-data.js";
+import { type MaskCounts, Masker, maskBlocks } from "./personal-data.js";
 import { docxBlocks } from "./read-docx.js";
 import { pdfBlocks } from "./read-pdf.js";
 import { textBlocks } from "./read-text.js";
@@ -12,7 +12,9 @@ export function sniffFormat(bytes: Uint8Array, name = ""): DocumentFormat {
   if (head.startsWith("%PDF-")) return "pdf";
   if (head.startsWith("PK\u0003\u0004")) {
     if (Buffer.from(bytes).includes("word/document.xml")) return "docx";
-    throw new CertibotError("KNOWLEDGE_UNREADABLE", { hint: "archive zip qui n'est pas un document Word (.docx)" });
+    throw new CertibotError("KNOWLEDGE_UNREADABLE", {
+      hint: "archive zip qui n'est pas un document Word (.docx)",
+    });
   }
   if (!bytes.length) throw new CertibotError("KNOWLEDGE_UNREADABLE", { hint: "le fichier est vide" });
   let text: string;

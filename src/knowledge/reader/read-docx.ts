@@ -1,6 +1,6 @@
 import { DOMParser } from "@xmldom/xmldom";
 import { squash } from "../../lib/text.js";
-import { type Block, type ReadDocument } from "./blocks.js";
+import type { Block, ReadDocument } from "./blocks.js";
 
 interface XNode {
   nodeType: number;
@@ -20,12 +20,7 @@ const text = (n: XNode): string => {
   return s;
 };
 
-const cellLines = (n: XNode) =>
-  text(n)
-    .split("\n")
-    .map(squash)
-    .filter(Boolean)
-    .join("\n");
+const cellLines = (n: XNode) => text(n).split("\n").map(squash).filter(Boolean).join("\n");
 
 /**
  * HTML from mammoth (heading styles whatever their language become h1…h6,
@@ -73,11 +68,15 @@ export async function docxBlocks(bytes: Uint8Array): Promise<ReadDocument> {
     { buffer: Buffer.from(bytes) },
     {
       // Outline levels and localized heading styles ("Titre 1") read as headings too.
-      styleMap: [1, 2, 3, 4, 5, 6].flatMap((n) => [
-        `p[style-name='Titre ${n}'] => h${n}:fresh`,
-        `p[style-name='titre ${n}'] => h${n}:fresh`,
-        `p[style-name='Überschrift ${n}'] => h${n}:fresh`,
-      ]),
+      styleMap: [
+        "p[style-name='Title'] => h1:fresh",
+        "p[style-name='Titre'] => h1:fresh",
+        ...[1, 2, 3, 4, 5, 6].flatMap((n) => [
+          `p[style-name='Titre ${n}'] => h${n}:fresh`,
+          `p[style-name='titre ${n}'] => h${n}:fresh`,
+          `p[style-name='Überschrift ${n}'] => h${n}:fresh`,
+        ]),
+      ],
     },
   );
   const blocks = htmlBlocks(value);

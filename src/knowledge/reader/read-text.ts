@@ -86,7 +86,11 @@ export function textBlocks(source: string, format: "md" | "txt"): ReadDocument {
     }
     if (format === "txt" && !para.length && isNumberedHeading(text) && text.length <= 80) {
       flush();
-      out.push({ kind: "heading", level: (text.match(/^\d+(\.\d+)*/)?.[0].split(".").length ?? 1) + 1, text });
+      out.push({
+        kind: "heading",
+        level: (text.match(/^\d+(\.\d+)*/)?.[0].split(".").length ?? 1) + 1,
+        text,
+      });
       numbering = true;
       continue;
     }

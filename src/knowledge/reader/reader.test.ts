@@ -41,7 +41,8 @@ describe("code families", () => {
   });
 
   it("leaves prose alone", () => {
-    for (const t of ["C'est la compétence", "a 1 an", "Ce bloc", "e-mail", "Comment"]) expect(matchCode(t)).toBeNull();
+    for (const t of ["C'est la compétence", "a 1 an", "Ce bloc", "e-mail", "Comment"])
+      expect(matchCode(t)).toBeNull();
   });
 });
 
@@ -58,8 +59,12 @@ describe("PDF: two-column grid, running footer with a phone number", () => {
     expect(reading.pages).toBe(10);
     expect(reading.headingSource).toBe("layout");
     expect(reading.droppedRunning).toBe(20);
-    const headings = reading.blocks.filter((b) => b.kind === "heading").map((b) => (b as { text: string }).text);
-    expect(headings).toEqual(expect.arrayContaining(["Présentation du titre", ...GUIDE.blocs.map((b) => b.title)]));
+    const headings = reading.blocks
+      .filter((b) => b.kind === "heading")
+      .map((b) => (b as { text: string }).text);
+    expect(headings).toEqual(
+      expect.arrayContaining(["Présentation du titre", ...GUIDE.blocs.map((b) => b.title)]),
+    );
   });
 
   it("pairs each competency with its criteria, across wrapped cells and page breaks", () => {
@@ -74,7 +79,9 @@ describe("PDF: two-column grid, running footer with a phone number", () => {
       }
     }
     const bloc2 = parsed.records.find((r) => r.kind === "bloc" && r.title.startsWith("Bloc 2"));
-    expect(bloc2?.statement).toContain("CP7 — Concevoir et mettre en place une base de données relationnelle");
+    expect(bloc2?.statement).toContain(
+      "CP7 — Concevoir et mettre en place une base de données relationnelle",
+    );
   });
 
   it("keeps sections with their heading path, and masks every phone number and address", () => {
@@ -98,7 +105,9 @@ describe("DOCX and Markdown", () => {
     const c11 = parsed.records.find((r) => r.code === "C1.1");
     expect(c11?.criteria).toHaveLength(2);
     expect(c11?.bloc).toBe("Bloc 1 — Concevoir une architecture de données");
-    expect(parsed.records.find((r) => r.title === "Présentation de l'épreuve")?.statement).toContain("50 minutes");
+    expect(parsed.records.find((r) => r.title === "Présentation de l'épreuve")?.statement).toContain(
+      "50 minutes",
+    );
     expect(parsed.summary.masked).toEqual({ phones: 1, emails: 1 });
     expect(parsed.records.map(recordText).join("\n")).not.toMatch(/ecole-data\.fr|01 45 67 89 10/);
   });
@@ -135,9 +144,10 @@ describe("DOCX and Markdown", () => {
 
   it("indexes text with no structure as passages, and says so", async () => {
     const text = new TextEncoder().encode(
-      Array.from({ length: 30 }, (_, i) => `phrase numéro ${i} sans titre ni code, simplement du texte suivi.`).join(
-        " ",
-      ),
+      Array.from(
+        { length: 30 },
+        (_, i) => `phrase numéro ${i} sans titre ni code, simplement du texte suivi.`,
+      ).join(" "),
     );
     const parsed = await parseDocument(doc(text, "notes.txt"), "generic");
     expect(parsed.summary.structured).toBe(false);
@@ -158,7 +168,9 @@ describe("unreadable input gets one clear reason", () => {
 
   it("a scanned PDF (no text)", async () => {
     const pdf = await PDFDocument.create();
-    pdf.addPage([595, 842]).drawRectangle({ x: 50, y: 50, width: 400, height: 600, color: rgb(0.5, 0.5, 0.5) });
+    pdf
+      .addPage([595, 842])
+      .drawRectangle({ x: 50, y: 50, width: 400, height: 600, color: rgb(0.5, 0.5, 0.5) });
     const err = await readDocument(await pdf.save(), "scan.pdf").catch((e) => e);
     expect(err.code).toBe("KNOWLEDGE_UNREADABLE");
     expect(err.userMessage()).toMatch(/scanné/);

@@ -38,8 +38,7 @@ export function matchCode(text: string): CodeMatch | null {
   r = m(/CP\s?(\d{1,2})/);
   if (r) return { code: `CP${Number(r[1])}`, kind: "competency", bloc: null, rest: rest(r) };
   r = m(/(?:sous-)?(?:é|e)preuve\s+(?:n°\s*)?(E?\d{1,2})/);
-  if (r)
-    return { code: `E${r[1]!.replace(/^E/i, "")}`, kind: "evaluation", bloc: null, rest: rest(r) };
+  if (r) return { code: `E${r[1]!.replace(/^E/i, "")}`, kind: "evaluation", bloc: null, rest: rest(r) };
   r = m(/bloc\s+(?:de\s+comp(?:é|e)tences?\s+)?(?:n°\s*)?(\d{1,2})/);
   if (r) return { code: `Bloc ${Number(r[1])}`, kind: "bloc", bloc: Number(r[1]), rest: rest(r) };
   r = m(/comp(?:é|e)tence\s+(?:n°\s*)?(\d{1,2}(?:\.\d{1,2}){0,2})/);
@@ -159,7 +158,10 @@ export function structure(referential: string, blocks: Block[]): KnowledgeRecord
     b.position++;
     const d: Draft = {
       match: { code: "", kind: "competency", bloc: b.number, rest: title },
-      title: `Compétence ${b.position} du bloc ${b.number ?? ""} — ${firstSentence(title)}`.replace(/\s+—/, " —"),
+      title: `Compétence ${b.position} du bloc ${b.number ?? ""} — ${firstSentence(title)}`.replace(
+        /\s+—/,
+        " —",
+      ),
       statement: [title],
       criteria: rest,
       activities: [],
@@ -207,7 +209,9 @@ export function structure(referential: string, blocks: Block[]): KnowledgeRecord
         const d = startDraft(match, cells[codeAt]!);
         cells.forEach((c, i) => {
           if (i === codeAt || !c) return;
-          const role = roles?.[i] ?? (i > codeAt ? (i === codeAt + 1 && !match.rest ? "competency" : "criteria") : "other");
+          const role =
+            roles?.[i] ??
+            (i > codeAt ? (i === codeAt + 1 && !match.rest ? "competency" : "criteria") : "other");
           if (role === "criteria") d.criteria.push(...lines(c));
           else if (role === "modality") d.modality.push(squash(c));
           else if (role === "activity") d.activities.push(...lines(c));
@@ -242,7 +246,14 @@ export function structure(referential: string, blocks: Block[]): KnowledgeRecord
     if (match && (match.rest.length > 0 || b.kind === "paragraph")) {
       // An item naming a code under an open competency is a criterion or a reference, not a new record,
       // unless it opens its own line as a code family of the same kind.
-      if (!(b.kind === "item" && open && (open as Draft).match.kind !== "bloc" && match.kind !== (open as Draft).match.kind)) {
+      if (
+        !(
+          b.kind === "item" &&
+          open &&
+          (open as Draft).match.kind !== "bloc" &&
+          match.kind !== (open as Draft).match.kind
+        )
+      ) {
         startDraft(match, b.text);
         continue;
       }
@@ -258,7 +269,8 @@ export function structure(referential: string, blocks: Block[]): KnowledgeRecord
       else if (b.kind === "item" && d.match.kind === "bloc") {
         // Competencies listed under a bloc without codes: numbered by position.
         uncodedCompetency(b.text, []);
-      } else if (/^modalit[ée]s?\b/i.test(b.text)) d.modality.push(b.text.replace(/^modalit[ée]s?[^:]*:\s*/i, ""));
+      } else if (/^modalit[ée]s?\b/i.test(b.text))
+        d.modality.push(b.text.replace(/^modalit[ée]s?[^:]*:\s*/i, ""));
       else d.statement.push(b.kind === "item" ? `- ${b.text}` : b.text);
       continue;
     }
@@ -290,7 +302,9 @@ export function structure(referential: string, blocks: Block[]): KnowledgeRecord
     }
     const kind = d.match.kind;
     const title =
-      kind === "bloc" ? squash(`Bloc ${d.match.bloc ?? ""} — ${d.title}`).replace(/^Bloc\s+—/, "Bloc —") : d.title;
+      kind === "bloc"
+        ? squash(`Bloc ${d.match.bloc ?? ""} — ${d.title}`).replace(/^Bloc\s+—/, "Bloc —")
+        : d.title;
     const rec = makeRecord({
       referential,
       kind,
@@ -304,12 +318,14 @@ export function structure(referential: string, blocks: Block[]): KnowledgeRecord
     });
     if (!code) rec.id = `${referential}:${kind}-${rec.id.split(":")[1]!.replace(/^[a-z]+-/, "")}`;
     if (code) codeRecords.set(code, rec);
-    if (d.bloc) blocMembers.set(d.bloc, [...(blocMembers.get(d.bloc) ?? []), code ? `${code} — ${d.title}` : d.title]);
+    if (d.bloc)
+      blocMembers.set(d.bloc, [...(blocMembers.get(d.bloc) ?? []), code ? `${code} — ${d.title}` : d.title]);
     unique(rec);
   }
   for (const r of records) {
     if (r.kind !== "bloc") continue;
-    const members = blocMembers.get(r.title) ?? blocMembers.get(squash(`Bloc ${r.title.replace(/^Bloc\s*/, "")}`));
+    const members =
+      blocMembers.get(r.title) ?? blocMembers.get(squash(`Bloc ${r.title.replace(/^Bloc\s*/, "")}`));
     if (members?.length) r.statement = `${r.statement}\nCompétences : ${members.join(" ; ")}`.trim();
   }
   // References between codes: a record citing another code points to it.
@@ -318,7 +334,8 @@ export function structure(referential: string, blocks: Block[]): KnowledgeRecord
     const re = new RegExp(`\\b(${known.map((c) => c.replace(/\./g, "\\.")).join("|")})\\b`, "g");
     for (const r of records) {
       const text = `${r.statement} ${r.criteria.join(" ")} ${r.modality ?? ""}`;
-      for (const m of text.matchAll(re)) if (m[1] !== r.code && !r.related.includes(m[1]!)) r.related.push(m[1]!);
+      for (const m of text.matchAll(re))
+        if (m[1] !== r.code && !r.related.includes(m[1]!)) r.related.push(m[1]!);
     }
   }
   for (const s of sections) {
