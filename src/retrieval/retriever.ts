@@ -213,7 +213,7 @@ export class Retriever {
       if (analysis.codes.length && r.code && analysis.codes.includes(r.code)) e.score *= 1.5;
       // A channel's own referential (a session's titre) answers questions that name none.
       if (opts.defaultReferential && !analysis.include.size && r.referential === opts.defaultReferential)
-        e.score *= 1.3;
+        e.score *= 1.6;
     }
     const maxScore = (1 + this.vectorWeight) / (this.rrfK + 1);
     const ordered = [...fused].sort((a, b) => b[1].score - a[1].score);
