@@ -1,0 +1,12 @@
+import { readFileSync, readdirSync } from "node:fs";
+import { Bm25Index } from "../src/retrieval/bm25.js";
+const dir = process.argv[2]!;
+let t = performance.now();
+const files = readdirSync(dir).filter((f) => f.endsWith(".json"));
+const all = files.map((f) => JSON.parse(readFileSync(`${dir}/${f}`, "utf8")));
+console.log("files", files.length, "parse ms", performance.now() - t, "bytes", files.reduce((s, f) => s + readFileSync(`${dir}/${f}`).length, 0));
+t = performance.now();
+const records = all.flatMap((a) => a.records);
+const tokens = all.flatMap((a) => a.tokens);
+const bm = new Bm25Index({ ids: records.map((r: any) => r.id), tokens });
+console.log("bm25 ms", performance.now() - t, bm.size);
