@@ -80,7 +80,7 @@ describe("index lifecycle", () => {
     try {
       await openKnowledgeBase(testConfig(dir.path));
       const manifest = JSON.parse(await readFile(join(dir.path, "index", "manifest.json"), "utf8"));
-      await writeFile(join(dir.path, "index", "docs", `${manifest.documents[0].cache}.json`), "garbage");
+      await writeFile(join(dir.path, "index", `corpus-${manifest.key}.json`), "garbage");
       const kb = await openKnowledgeBase(testConfig(dir.path));
       expect(kb.rebuilt).toBe(true);
     } finally {

@@ -1,12 +1,11 @@
 import { existsSync } from "node:fs";
-import { mkdir, readdir, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { HNSWLib } from "@langchain/community/vectorstores/hnswlib";
-import { Document } from "@langchain/core/documents";
+import type { HNSWLib } from "@langchain/community/vectorstores/hnswlib";
 import type { Embeddings } from "@langchain/core/embeddings";
 import { z } from "zod";
 import type { Config } from "../config.js";
-import { type Db, openMigratedDb, pgliteDir } from "../db/db.js";
+import type { Db } from "../db/db.js";
 import { CertibotError } from "../errors.js";
 import type { Catalog, Referential } from "../knowledge/catalog.js";
 import {
@@ -22,7 +21,7 @@ import { type ParserMode, parseDocument } from "../knowledge/parse-document.js";
 import { type KnowledgeRecord, KnowledgeRecordSchema, recordText } from "../knowledge/record.js";
 import { fold } from "../lib/text.js";
 import type { Logger } from "../log.js";
-import { Bm25Index, type Bm25Tokens } from "./bm25.js";
+import { Bm25Index, type Bm25Snapshot, type Bm25Tokens } from "./bm25.js";
 import { LocalHashEmbeddings } from "./local-embedder.js";
 import { bm25Doc, Retriever } from "./retriever.js";
 import { readJson } from "./vector-index.js";
@@ -38,6 +37,9 @@ const ManifestSchema = z.object({
   dims: z.number().int().nonnegative(),
   records: z.number().int(),
   documents: z.array(z.object({ id: z.string(), cache: z.string() })),
+  /** Size and mtime of the knowledge files: unchanged, a cold start trusts the index without reading them. */
+  stamps: z.record(z.string(), z.string()),
+  groups: z.record(z.string(), z.array(z.string())),
   builtAt: z.string(),
   buildMs: z.number(),
 });
@@ -66,6 +68,30 @@ export interface OpenOptions {
   db?: Db;
   log?: Logger;
 }
+
+/** Where the embedded PGlite lives (as db.ts says; not imported: a cold `ask` must not load the database code). */
+const pgliteDir = (config: Config) => join(config.dataDir, "pg");
+
+/** Size and mtime of referentials.yml and of every file under referentials/. */
+async function knowledgeStamps(knowledgeDir: string): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  const files = [
+    "referentials.yml",
+    ...(await readdir(join(knowledgeDir, "referentials")).catch(() => [] as string[])).map(
+      (f) => `referentials/${f}`,
+    ),
+  ];
+  await Promise.all(
+    files.map(async (f) => {
+      const s = await stat(join(knowledgeDir, f)).catch(() => null);
+      if (s) out[f] = `${s.size}:${Math.round(s.mtimeMs)}`;
+    }),
+  );
+  return out;
+}
+
+const sameStamps = (a: Record<string, string>, b: Record<string, string>) =>
+  Object.keys(a).length === Object.keys(b).length && Object.entries(a).every(([k, v]) => b[k] === v);
 
 export function parserMode(): ParserMode {
   return process.env.CERTIBOT_PARSERS === "generic" ? "generic" : "specific";
@@ -175,6 +201,7 @@ async function openCorpus(config: Config, opts: OpenOptions, groups: Catalog["gr
   if (opts.db) return fromDb(opts.db, async () => undefined);
   if (config.databaseUrl || existsSync(pgliteDir(config))) {
     const log = opts.log ?? (await import("../log.js")).silentLogger;
+    const { openMigratedDb } = await import("../db/db.js");
     const db = await openMigratedDb(config, log);
     try {
       return await fromDb(db, () => db.close());
@@ -208,30 +235,32 @@ async function openCorpus(config: Config, opts: OpenOptions, groups: Catalog["gr
 export async function openKnowledgeBase(config: Config, opts: OpenOptions = {}): Promise<KnowledgeBase> {
   const t0 = performance.now();
   const mode = parserMode();
-  const shipped = await shippedDocuments(config.knowledgeDir);
   const dir = join(config.dataDir, "index");
   const embedder = await makeEmbedder(config);
-  const saved = ManifestSchema.safeParse(await readJson(join(dir, "manifest.json")));
+  const [savedRaw, stamps] = await Promise.all([
+    readJson(join(dir, "manifest.json")),
+    knowledgeStamps(config.knowledgeDir),
+  ]);
+  const saved = ManifestSchema.safeParse(savedRaw);
 
-  // Fast path: PGlite, nothing passed in, and the saved index is from the database over today's shipped files.
+  // Cold start (`certibot ask`): no database at hand and the knowledge files untouched since the index was
+  // built. Files-only indexes are trusted while no PGlite exists; database ones while it does: only
+  // `knowledge add|remove` change PGlite's documents, they rebuild this index, and PGlite is one process
+  // at a time. A server (DATABASE_URL) is always asked for its version.
   if (
     !opts.forceRebuild &&
     !opts.db &&
     !config.databaseUrl &&
     saved.success &&
     saved.data.embedderId === embedder.id &&
-    existsSync(pgliteDir(config))
+    sameStamps(saved.data.stamps, stamps) &&
+    (saved.data.source === "db") === existsSync(pgliteDir(config))
   ) {
-    const savedIds = new Set(saved.data.documents.map((d) => d.cache));
-    const shippedCurrent = shipped.documents.every(
-      (d) => savedIds.has(cacheName(d, mode)) || !saved.data.documents.some((s) => s.id === d.ref.id),
-    );
-    if (saved.data.source === "db" && shippedCurrent) {
-      const loaded = await loadSaved(config, dir, saved.data, embedder, shipped.catalog.groups);
-      if (loaded) return { ...loaded, rebuilt: false, parsed: [], ms: performance.now() - t0 };
-    }
+    const loaded = await loadSaved(config, dir, saved.data, embedder);
+    if (loaded) return { ...loaded, rebuilt: false, parsed: [], ms: performance.now() - t0 };
   }
 
+  const shipped = await shippedDocuments(config.knowledgeDir);
   const corpus = await openCorpus(config, opts, shipped.catalog.groups);
   try {
     if (!corpus.catalog.referentials.some((r) => r.id === config.defaultReferential)) {
@@ -246,17 +275,22 @@ export async function openKnowledgeBase(config: Config, opts: OpenOptions = {}):
       saved.data.key === key &&
       saved.data.embedderId === embedder.id
     ) {
-      const loaded = await loadSaved(
-        config,
-        dir,
-        saved.data,
-        embedder,
-        shipped.catalog.groups,
-        corpus.catalog,
-      );
-      if (loaded) return { ...loaded, rebuilt: false, parsed: [], ms: performance.now() - t0 };
+      const loaded = await loadSaved(config, dir, saved.data, embedder, corpus.catalog);
+      if (loaded) {
+        if (!sameStamps(saved.data.stamps, stamps) || saved.data.knowledgeVersion !== corpus.version) {
+          // Same corpus, touched files or a new version number: refresh the manifest so the next cold start is fast.
+          loaded.manifest = {
+            ...saved.data,
+            stamps,
+            knowledgeVersion: corpus.version,
+            source: corpus.source,
+          };
+          await writeAtomic(join(dir, "manifest.json"), JSON.stringify(loaded.manifest, null, 2));
+        }
+        return { ...loaded, rebuilt: false, parsed: [], ms: performance.now() - t0 };
+      }
     }
-    const built = await build(config, dir, corpus, key, mode, embedder, opts.forceRebuild ?? false);
+    const built = await build(config, dir, corpus, key, mode, embedder, opts.forceRebuild ?? false, stamps);
     return { ...built, rebuilt: true, ms: performance.now() - t0 };
   } finally {
     await corpus.close();
@@ -269,28 +303,23 @@ async function loadSaved(
   dir: string,
   manifest: IndexManifest,
   embedder: { embeddings: Embeddings; id: string },
-  groups: Catalog["groups"],
   catalog?: Catalog,
 ): Promise<Omit<KnowledgeBase, "rebuilt" | "parsed" | "ms"> | null> {
-  const records: KnowledgeRecord[] = [];
-  const tokens: Bm25Tokens[] = [];
-  const refs: Referential[] = [];
-  for (const d of manifest.documents) {
-    const raw = (await readJson(join(dir, "docs", `${d.cache}.json`))) as {
-      records?: unknown;
-      tokens?: unknown;
-      ref?: unknown;
-    } | null;
-    if (!raw || !Array.isArray(raw.records) || !Array.isArray(raw.tokens)) return null;
-    // Trusted after a cheap shape check: full validation happened when the cache was written.
-    if (raw.records.length !== raw.tokens.length) return null;
-    records.push(...(raw.records as KnowledgeRecord[]));
-    tokens.push(...(raw.tokens as Bm25Tokens[]));
-    if (raw.ref) refs.push(raw.ref as Referential);
+  // One file per corpus (named by its key, written before the manifest): records, catalog entries, BM25.
+  let saved: { records?: unknown; refs?: unknown; bm25?: Bm25Snapshot };
+  try {
+    saved = JSON.parse(await readFile(join(dir, `corpus-${manifest.key}.json`), "utf8"));
+  } catch {
+    return null;
   }
-  const cat = catalog ?? { referentials: refs.map(withAliases), groups: filterGroups(groups, refs) };
+  // Trusted after a shape check: records were validated when their document was parsed.
+  if (!Array.isArray(saved.records) || !Array.isArray(saved.refs) || !saved.bm25?.postings) return null;
+  if (saved.bm25.ids.length !== saved.records.length) return null;
+  const records = saved.records as KnowledgeRecord[];
+  const refs = saved.refs as Referential[];
+  const cat = catalog ?? { referentials: refs.map(withAliases), groups: filterGroups(manifest.groups, refs) };
   if (!cat.referentials.some((r) => r.id === config.defaultReferential)) return null;
-  const bm25 = new Bm25Index({ ids: records.map((r) => r.id), tokens });
+  const bm25 = new Bm25Index(saved.bm25);
   const retriever = await makeRetriever(config, dir, cat, records, manifest, embedder, bm25);
   return { retriever, manifest };
 }
@@ -312,6 +341,7 @@ async function build(
   mode: ParserMode,
   embedder: { embeddings: Embeddings; id: string },
   force: boolean,
+  stamps: Record<string, string>,
 ): Promise<Omit<KnowledgeBase, "rebuilt" | "ms">> {
   const t0 = performance.now();
   const docsDir = join(dir, "docs");
@@ -360,13 +390,21 @@ async function build(
     dims: 0,
     records: records.length,
     documents: entries,
+    stamps,
+    groups: corpus.catalog.groups,
     builtAt: new Date().toISOString(),
     buildMs: 0,
   };
   const bm25 = new Bm25Index({ ids: records.map((r) => r.id), tokens });
   const retriever = await makeRetriever(config, dir, corpus.catalog, records, manifest, embedder, bm25);
+  await writeAtomic(
+    join(dir, `corpus-${key}.json`),
+    JSON.stringify({ records, refs: corpus.documents.map((d) => d.ref), bm25: bm25.snapshot() }),
+  );
   manifest.buildMs = Math.round(performance.now() - t0);
   await writeAtomic(join(dir, "manifest.json"), JSON.stringify(manifest, null, 2));
+  for (const f of await readdir(dir).catch(() => [] as string[]))
+    if (/^corpus-.*\.json$/.test(f) && f !== `corpus-${key}.json`) await rm(join(dir, f), { force: true });
   // Caches of documents no longer in the corpus.
   const keep = new Set(entries.map((e) => e.cache));
   for (const f of await readdir(docsDir).catch(() => [] as string[])) {
@@ -392,10 +430,18 @@ async function makeRetriever(
   bm25: Bm25Index,
 ): Promise<Retriever> {
   const options = { defaultReferential: config.defaultReferential, bm25 };
-  const docs = records.map((r) => new Document({ pageContent: recordText(r), metadata: { id: r.id } }));
+  const hnsw = async () => {
+    const [{ HNSWLib }, { Document }] = await Promise.all([
+      import("@langchain/community/vectorstores/hnswlib"),
+      import("@langchain/core/documents"),
+    ]);
+    const docs = records.map((r) => new Document({ pageContent: recordText(r), metadata: { id: r.id } }));
+    return { HNSWLib, docs };
+  };
   if (embedder.embeddings instanceof LocalHashEmbeddings) {
     const local = embedder.embeddings;
     const lazy = async () => {
+      const { HNSWLib, docs } = await hnsw();
       local.setIdf(LocalHashEmbeddings.fitIdf(docs.map((d) => d.pageContent)));
       const vectors = await local.embedDocuments(docs.map((d) => d.pageContent));
       const store = new HNSWLib(local, { space: "cosine", numDimensions: local.dims });
@@ -405,6 +451,7 @@ async function makeRetriever(
     manifest.dims = local.dims;
     return new Retriever(catalog, records, lazy, local, options);
   }
+  const { HNSWLib, docs } = await hnsw();
   const vectors: number[][] = [];
   let offset = 0;
   for (const d of manifest.documents) {
