@@ -110,7 +110,12 @@ try {
 
   const bin = join(PACKAGE_ROOT, "bin", "certibot.js");
   const compiled = existsSync(join(PACKAGE_ROOT, "dist", "cli", "main.js"));
-  const env = { ...process.env, CERTIBOT_DATA_DIR: dataDir, CERTIBOT_KNOWLEDGE_DIR: knowledgeDir, OPENAI_API_KEY: "" };
+  const env = {
+    ...process.env,
+    CERTIBOT_DATA_DIR: dataDir,
+    CERTIBOT_KNOWLEDGE_DIR: knowledgeDir,
+    OPENAI_API_KEY: "",
+  };
   const cold: number[] = [];
   let rssKb = 0;
   for (let i = 0; i < 5; i++) {

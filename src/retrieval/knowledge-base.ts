@@ -121,25 +121,56 @@ function withAliases(ref: Referential): Referential {
   const rncp = /(\d{4,6})/.exec(ref.rncp ?? "")?.[1];
   if (rncp) for (const a of [`rncp ${rncp}`, `rncp${rncp}`, rncp]) aliases.add(a);
   if (ref.certification) aliases.add(ref.certification.replace(/\s*\(.*\)$/, ""));
+  // The id as words ("bac-pro-assp" → "bac pro assp"), and the acronym of the titre ("Concepteur
+  // développeur d'applications" → "cda"; "Accompagnement, soins et services à la personne" → "assp").
+  aliases.add(ref.id.replace(/-/g, " "));
   // The title and its parts ("Concepteur développeur d'applications — Campus Numérique": the titre, the school).
   // Parts naming a kind of document ("Guide du candidat", "Référentiel de compétences") would catch every question.
   const generic =
     /^(?:le |la |les |l')?(?:referentiels?|guides?|livrets?|mode d'emploi|dossiers?|reglements?|fiches?|annexes?|programmes?|brochures?|documents?|titre professionnel|certification)\b/;
-  for (const part of [ref.title, ...ref.title.split(/\s+[—–-]\s+|\s*[:|]\s+/)])
+  for (const part of ref.title.split(/\s+[—–-]\s+|\s*[:|]\s+/)) {
+    const significant = fold(part)
+      .replace(/[^a-z' ]/g, " ")
+      .split(/\s+/)
+      .map((w) => w.replace(/^[a-z]'/, ""))
+      .filter((w) => w.length > 2 && !/^(?:des|les|aux|pour|dans|avec|sur|une|the|and)$/.test(w));
+    // The kind of diploma is not part of the acronym: "Bac pro Accompagnement, soins et services à la personne" is ASSP.
+    while (
+      /^(?:bac|pro|bts|cap|but|titre|professionnel|licence|master|mastere|bachelor|diplome)$/.test(
+        significant[0] ?? "",
+      )
+    )
+      significant.shift();
+    if (significant.length >= 3 && significant.length <= 6)
+      aliases.add(significant.map((w) => w[0]).join(""));
+  }
+  for (const part of [ref.title, ...ref.title.split(/\s+[—–-]\s+|\s*[:|]\s+/)].map((p) =>
+    p.replace(/,/g, ""),
+  ))
     if (
       part.length >= 6 &&
       part.length <= 80 &&
-      part.split(/\s+/).length <= 8 &&
+      part.split(/\s+/).length <= 10 &&
       !generic.test(fold(part.trim()))
     )
       aliases.add(part.trim());
   return { ...ref, aliases: [...aliases].filter((a) => a.trim().length >= 3) };
 }
 
+/** An alias derived for an added document that another referential also answers to names neither: dropped. */
+function distinctAliases(refs: Referential[]): Referential[] {
+  const owners = new Map<string, Set<string>>();
+  for (const r of refs)
+    for (const a of [r.id, ...r.aliases]) owners.set(fold(a), (owners.get(fold(a)) ?? new Set()).add(r.id));
+  return refs.map((r) =>
+    r.parser === "generic" ? { ...r, aliases: r.aliases.filter((a) => owners.get(fold(a))!.size === 1) } : r,
+  );
+}
+
 function catalogOf(documents: KnowledgeDocument[], groups: Catalog["groups"]): Catalog {
   const ids = new Set(documents.map((d) => d.ref.id));
   return {
-    referentials: documents.map((d) => withAliases(d.ref)),
+    referentials: distinctAliases(documents.map((d) => withAliases(d.ref))),
     groups: Object.fromEntries(
       Object.entries(groups)
         .map(([g, members]) => [g, members.filter((m) => ids.has(m))] as const)
@@ -317,7 +348,10 @@ async function loadSaved(
   if (saved.bm25.ids.length !== saved.records.length) return null;
   const records = saved.records as KnowledgeRecord[];
   const refs = saved.refs as Referential[];
-  const cat = catalog ?? { referentials: refs.map(withAliases), groups: filterGroups(manifest.groups, refs) };
+  const cat = catalog ?? {
+    referentials: distinctAliases(refs.map(withAliases)),
+    groups: filterGroups(manifest.groups, refs),
+  };
   if (!cat.referentials.some((r) => r.id === config.defaultReferential)) return null;
   const bm25 = new Bm25Index(saved.bm25);
   const retriever = await makeRetriever(config, dir, cat, records, manifest, embedder, bm25);

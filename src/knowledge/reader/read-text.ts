@@ -26,6 +26,18 @@ const cell = (s: string) =>
     .join("\n");
 
 /**
+ * Heading level of a line standing alone between blank lines: numbered
+ * titles by their depth ("1." 2, "2.1" 3, "2.3.1" 4), other short capitalised
+ * lines that do not end like a sentence at level 1; 0 for anything else.
+ */
+function standaloneTitleLevel(t: string): number {
+  if (t.length < 4 || t.length > 110 || /[.;:,!?…]$/.test(t) || t.split(" ").length > 16) return 0;
+  const num = /^(\d+(?:\.\d+)*)\.?\s+\p{Lu}/u.exec(t);
+  if (num) return Math.min(num[1]!.split(".").length + 1, 6);
+  return /^\p{Lu}/u.test(t) && !/^\p{Lu}[\p{Lu}\d]*$/u.test(t) ? 1 : 0;
+}
+
+/**
  * Markdown and plain text: `#` headings, short bold or upper-case lines and
  * numbered titles ("2.1 Le jury") as headings, list items, table rows (pipes,
  * tabs, HTML <tr>), paragraphs separated by blank lines.
@@ -37,7 +49,12 @@ export function textBlocks(source: string, format: "md" | "txt"): ReadDocument {
   let numbering = false;
   const flush = () => {
     const t = squash(para.join(" "));
-    if (t) out.push({ kind: "paragraph", text: t });
+    // A short line standing alone ("2.1 Voie scolaire", "Option à domicile") is a title in text without markup.
+    const level = para.length === 1 ? standaloneTitleLevel(t) : 0;
+    if (level) {
+      out.push({ kind: "heading", level, text: t });
+      numbering = true;
+    } else if (t) out.push({ kind: "paragraph", text: t });
     para = [];
   };
   // HTML tables spread over lines are read as a whole.

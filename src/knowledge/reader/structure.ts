@@ -341,7 +341,9 @@ export function structure(referential: string, blocks: Block[]): KnowledgeRecord
   for (const s of sections) {
     const body = s.body.join("\n").trim();
     if (!body.replace(/[\s….-]/g, "")) continue;
-    const title = s.path.length ? s.path.join(" › ") : "Introduction";
+    // The top heading and the section's own: "Option à domicile › 2.1 Voie scolaire".
+    const shown = s.path.length > 2 ? [s.path[0]!, s.path[s.path.length - 1]!] : s.path;
+    const title = shown.length ? shown.join(" › ") : "Introduction";
     unique(makeRecord({ referential, kind: "section", code: null, title, statement: body }));
   }
   return records;
