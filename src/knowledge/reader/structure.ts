@@ -176,7 +176,12 @@ export function structure(referential: string, blocks: Block[]): KnowledgeRecord
   for (const b of blocks) {
     if (b.kind === "heading") {
       while (path.length && path[path.length - 1]!.level >= b.level) path.pop();
-      const match = matchCode(b.text);
+      // A heading citing its code after the title: "Cas pratique 2 (réf. E3)".
+      const cited = /\((?:r[ée]f\.?|code)\s*:?\s*([A-Z]{1,4}\d{1,2}(?:\.\d{1,2})?)\)/i.exec(b.text);
+      const citedMatch = cited ? matchCode(cited[1]!.toUpperCase()) : null;
+      const match =
+        matchCode(b.text) ??
+        (citedMatch ? { ...citedMatch, rest: squash(b.text.replace(cited![0], "")) } : null);
       if (open && b.level <= openLevel) open = null;
       if (match) {
         path.push({ level: b.level, text: b.text });
@@ -205,6 +210,38 @@ export function structure(referential: string, blocks: Block[]): KnowledgeRecord
       const cells = b.cells;
       const codeAt = cells.findIndex((c) => matchCode(c) !== null);
       const match = codeAt >= 0 && codeAt <= 1 ? matchCode(cells[codeAt]!) : null;
+      // A row of a four-column grid (activity | competency | modality | criteria): a second cell opening with
+      // a code of another kind is its own record, and the columns after it belong to it.
+      const second = match
+        ? cells.findIndex(
+            (c, i) =>
+              i > codeAt &&
+              i <= codeAt + 1 &&
+              matchCode(c)?.kind !== undefined &&
+              matchCode(c)!.kind !== match.kind,
+          )
+        : -1;
+      if (match && second > 0) {
+        startDraft(match, cells[codeAt]!);
+        // Several codes in one cell ("C7.2 … C8.2 …"): one record each.
+        const parts = cells[second]!.split(
+          /\s(?=(?:[CAE]\d{1,2}(?:\.\d{1,2}){0,2}|CP\d{1,2}|B\d{1,2}Cr?\d{1,2})\s)/,
+        );
+        let d: Draft | null = null;
+        for (const part of parts) {
+          const m = matchCode(part);
+          if (m) d = startDraft(m, part);
+          else if (d) d.statement.push(squash(part));
+        }
+        if (d)
+          cells.forEach((c, i) => {
+            if (i <= second || !c) return;
+            const role = roles?.[i] ?? (i === cells.length - 1 ? "criteria" : "modality");
+            if (role === "criteria") d!.criteria.push(...lines(c));
+            else d!.modality.push(squash(c));
+          });
+        continue;
+      }
       if (match) {
         const d = startDraft(match, cells[codeAt]!);
         cells.forEach((c, i) => {
