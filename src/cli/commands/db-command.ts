@@ -1,5 +1,6 @@
 import { openDb } from "../../db/db.js";
 import { migrate } from "../../db/migrate.js";
+import { seedShippedDocuments } from "../../knowledge/documents.js";
 import { parseArgs, usage } from "../args.js";
 import { type Command, println } from "../context.js";
 
@@ -13,6 +14,9 @@ export const dbCommand: Command = async (argv, ctx) => {
   const db = await openDb(ctx.config, ctx.log);
   try {
     const result = await migrate(db, ctx.log);
+    // The shipped referentials live in the database too (knowledge_documents).
+    const seeded = await seedShippedDocuments(db, ctx.config.knowledgeDir);
+    if (seeded) ctx.log.info("shipped referentials seeded");
     println(ctx.stdout, `Base : ${db.location}`);
     if (result.applied.length) {
       println(ctx.stdout, `Migrations appliquées (${result.applied.length}) :`);
