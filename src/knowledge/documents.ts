@@ -205,3 +205,12 @@ export async function removeDocument(db: Db, id: string): Promise<number> {
     return bump(tx);
   });
 }
+
+/** RGPD erasure: documents a Slack user added stay (they are the school's), their author becomes « effacé ». */
+export async function forgetDocumentAuthor(tx: Queryable, userId: string): Promise<number> {
+  const rows = await tx.query(
+    "update knowledge_documents set added_by = 'effacé' where added_by = $1 returning id",
+    [`slack:${userId}`],
+  );
+  return rows.length;
+}

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Config } from "../../src/config.js";
 import type { Db } from "../../src/db/db.js";
+import { forgetDocumentAuthor, storedDocuments } from "../../src/knowledge/documents.js";
 import { createLogger } from "../../src/log.js";
 import { LiveKnowledge } from "../../src/retrieval/knowledge-base.js";
 import { createSlackApp, type SlackApp } from "../../src/slack/app.js";
@@ -147,5 +148,14 @@ describeEachBackend("Slack: /certibot knowledge and documents added by DM upload
     expect(bloc.text).toMatch(/Bloc 2 — Concevoir et développer une application organisée en couches/);
     const elsewhere = await command("/certibot", "que contient le bloc 2 ?", "U0ALICE", "C0OTHER");
     expect(elsewhere.text).not.toMatch(/organisée en couches/);
+  });
+
+  it("forgetting the admin (RGPD) keeps the document and erases who added it", async () => {
+    const before = (await storedDocuments(db)).find((d) => d.ref.id === "cda-campus");
+    expect(before?.addedBy).toBe("slack:U0ADMIN");
+    // What `privacy forget-user` runs in its erasure transaction (the CLI cannot open PGlite beside this app).
+    expect(await forgetDocumentAuthor(db, "U0ADMIN")).toBe(1);
+    const after = (await storedDocuments(db)).find((d) => d.ref.id === "cda-campus");
+    expect(after?.addedBy).toBe("effacé");
   });
 });

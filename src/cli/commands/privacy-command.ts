@@ -1,5 +1,6 @@
 import { openMigratedDb } from "../../db/db.js";
 import { deleteSlackUserData } from "../../db/qa-log.js";
+import { forgetDocumentAuthor } from "../../knowledge/documents.js";
 import { deleteVeilleDataOf } from "../../veille/store.js";
 import { parseArgs, usage } from "../args.js";
 import { type Command, println } from "../context.js";
@@ -17,6 +18,7 @@ export const privacyCommand: Command = async (argv, ctx) => {
     let veille = 0;
     const done = await deleteSlackUserData(db, userId, async (tx) => {
       veille = await deleteVeilleDataOf(tx, userId);
+      await forgetDocumentAuthor(tx, userId);
     });
     println(
       ctx.stdout,
