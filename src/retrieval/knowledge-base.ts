@@ -1,7 +1,6 @@
 import { existsSync } from "node:fs";
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { HNSWLib } from "@langchain/community/vectorstores/hnswlib";
 import type { Embeddings } from "@langchain/core/embeddings";
 import { z } from "zod";
 import type { Config } from "../config.js";
