@@ -7,6 +7,7 @@ export function helpText(catalog: Catalog): string {
     "• mentionnez @certibot dans un canal — réponse dans le fil ; les messages suivants du fil sont des relances",
     "• écrivez-moi en message direct — réponse au fil de l'eau",
     "• `/certibot config referential=<id> mentions-only=on|off` — réglages du canal (administrateurs)",
+    '• `/certibot knowledge` — documents indexés ; pour en ajouter un, envoyez-le-moi en message direct avec `knowledge add id=… titre="…"` (administrateurs)',
     `Référentiels : ${catalog.referentials.map((r) => `\`${r.id}\``).join(", ")}.`,
   ].join("\n");
 }
