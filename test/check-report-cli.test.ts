@@ -21,7 +21,10 @@ beforeAll(async () => {
     file("e3.pdf"),
     (await makePdf({ pages: 3, headings: ["Sources", "Synthèse"], style: "fontsize" })).bytes,
   );
-  await writeFile(file("chef.docx"), await makeDocx({ headings: CHEF_HEADINGS, style: "styles", pages: 26 }));
+  await writeFile(
+    file("chef.docx"),
+    await makeDocx({ headings: CHEF_HEADINGS, style: "styles", pages: 26, paragraphsPerSection: 40 }),
+  );
   await writeFile(file("image.pdf"), PNG_BYTES);
   const { bytes } = await makePdf({ pages: 2, headings: [], style: "fontsize" });
   await writeFile(file("truncated.pdf"), bytes.subarray(0, 150));
@@ -48,7 +51,9 @@ describe("certibot check-report", () => {
         "pages",
         "pagesApproximate",
         "pagesOk",
+        "pagesSource",
         "sections",
+        "sectionsChecked",
         "textExtracted",
       ].sort(),
     );
@@ -63,7 +68,9 @@ describe("certibot check-report", () => {
       textExtracted: true,
       ok: false,
     });
-    expect(v.sections[0]).toEqual({ name: "Introduction", found: true, page: 1 });
+    expect(v.sections[0]).toEqual({ name: "Introduction", found: true, page: 1, heading: "Introduction" });
+    const gestion = v.sections.find((s: { name: string }) => s.name === "Gestion de projet");
+    expect(gestion).toMatchObject({ found: false, page: null, closest: { heading: expect.any(String) } });
     expect(r.stderr).toBe("");
   });
 

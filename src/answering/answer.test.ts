@@ -35,7 +35,8 @@ describe("extractive answers (no API key)", () => {
     expect(a.answer).toMatch(/C12 — Programmer les tests automatisés/);
     expect(a.answer).toMatch(/Évaluation : E3/);
     expect(a.answer).toMatch(/Critères d'évaluation/);
-    expect(a.answer).toMatch(/Source : rncp37827 · C12/);
+    expect(a.answer).toMatch(/Sources : rncp37827 · C12$/);
+    expect(a.intent).toBe("code");
     expect(a.sources[0]).toMatchObject({ referential: "rncp37827", code: "C12" });
     expect(AnswerSchema.parse(toPublicAnswer(a))).toBeTruthy();
   });
@@ -50,8 +51,9 @@ describe("extractive answers (no API key)", () => {
   it("answers in English when asked in English", async () => {
     const a = await answerQuestion({ retriever, llm: null }, "how many pages for the E3 report?");
     expect(a.lang).toBe("en");
-    expect(a.answer).toMatch(/^According to simplon-dev-ia-guide/);
+    expect(a.answer).toMatch(/^\*E3 — Cas pratique 2/);
     expect(a.answer).toMatch(/2 à 5 pages/);
+    expect(a.answer).toMatch(/Sources: simplon-dev-ia-guide · E3/);
   });
 
   it("says a clashing code is defined elsewhere too", async () => {
@@ -146,5 +148,150 @@ describe("LLM answers through the openai SDK", () => {
       history: [{ question: "que demande la compétence C12 ?", answer: "…" }],
     });
     expect(a.sources[0]).toMatchObject({ code: "C12" });
+  });
+});
+
+describe("answers that hold the fact asked (the issue's examples, offline)", () => {
+  const ask = (q: string, history: { question: string; answer: string }[] = []) =>
+    answerQuestion({ retriever, llm: null }, q, { history });
+
+  it("gives the chef d'oeuvre report's page range, in English labels, never cut on a fragment", async () => {
+    const a = await ask("how many pages should the chef d'oeuvre report be?");
+    expect(a.intent).toBe("numeric");
+    expect(a.answer).toMatch(/entre 20 et 30 pages/);
+    expect(a.answer).not.toMatch(/\(cf\.\s*$|\(cf\.\n/m);
+    expect(a.answer).toMatch(/Sources: simplon-dev-ia-guide · E1$/);
+    expect(a.sources.map((s) => s.code)).toEqual(["E1"]);
+  });
+
+  it("says how the jury is composed, not the section's introduction", async () => {
+    const a = await ask("Comment est composé le jury de certification ?");
+    expect(a.answer).toMatch(/au moins 2 professionnels/);
+    expect(a.answer).toMatch(/2 années d'expérience/);
+    expect(a.answer).toMatch(/formateurs ayant formé les apprenants ne peuvent pas faire partie du jury/);
+  });
+
+  it("gives the oral's 65 minutes and its three parts", async () => {
+    const a = await ask("comment se passe l'oral du chef d'oeuvre, combien de minutes ?");
+    expect(a.answer).toMatch(/65 minutes/);
+    expect(a.answer).toMatch(/30min[\s\S]*30min[\s\S]*5min/);
+    expect(a.answer).not.toMatch(/expert-ia/);
+  });
+
+  it("reads 'fails' as failing, not as a security flaw", async () => {
+    const a = await ask("what happens if a candidate fails a block?");
+    expect(a.sources[0]?.referential).toBe("simplon-dev-ia-guide");
+    expect(a.answer).toMatch(/réussite partielle ou d'échec/);
+    expect(a.answer).not.toMatch(/B2C5/);
+  });
+
+  it("compares the two C8s named, each with its own citation, in the order asked", async () => {
+    const a = await ask("what's the difference between C8 in the guide and in RNCP37827?");
+    expect(a.intent).toBe("comparison");
+    const guide = a.answer.indexOf("(simplon-dev-ia-guide)");
+    const rncp = a.answer.indexOf("(rncp37827");
+    expect(guide).toBeGreaterThan(0);
+    expect(rncp).toBeGreaterThan(guide);
+    expect(a.answer).toMatch(/Modifier les paramètres et composants/);
+    expect(a.answer).toMatch(/Paramétrer un service d'intelligence artificielle/);
+    expect(a.answer).not.toMatch(/précisez le référentiel/);
+    expect(a.sources.map((s) => `${s.referential}:${s.code}`)).toEqual([
+      "simplon-dev-ia-guide:C8",
+      "rncp37827:C8",
+    ]);
+  });
+
+  it("answers the épreuve asked about, not the one recalled", async () => {
+    const a = await ask("tu m'as parlé de l'E1 tout à l'heure, et pour l'E4 c'est quoi le livrable ?");
+    expect(a.sources[0]).toMatchObject({ referential: "rncp37827", code: "E4" });
+    expect(a.answer).toMatch(/Livrable : rapport professionnel individuel/);
+    expect(a.answer).not.toMatch(/\*E1 —/);
+    expect(a.answer.length).toBeLessThan(2_000);
+  });
+
+  it("answers a follow-up with the new aspect of the previous subject only", async () => {
+    const first = await ask("Que demande la compétence C12 ?");
+    const a = await ask("et comment elle est évaluée ?", [
+      { question: first.question, answer: first.answer },
+    ]);
+    expect(a.answer).toMatch(/C12/);
+    expect(a.answer).toMatch(/E3 — Mise en situation/);
+    expect(a.answer).not.toMatch(/Critères d'évaluation/);
+    const next = await ask("et l'E5 ?", [{ question: first.question, answer: first.answer }]);
+    expect(next.sources[0]).toMatchObject({ code: "E5" });
+    expect(next.answer).toMatch(/C20 — Surveiller une application/);
+  });
+
+  it("lists and counts from the records, not from text", async () => {
+    const e2 = await ask("compétences évaluées en E2");
+    expect(e2.answer).toMatch(/Évalue 3 compétences/);
+    expect(e2.answer).toMatch(/C6 —[\s\S]*C7 —[\s\S]*C8 —/);
+    const count = await ask("combien de compétences dans le RNCP 37827 ?");
+    expect(count.intent).toBe("count");
+    expect(count.answer).toMatch(/rncp37827 compte 21 compétences réparties en 3 blocs/);
+    const bloc = await ask("expert ia bloc 3 c quoi les competences ?");
+    expect(bloc.answer).toMatch(/B3C1/);
+  });
+
+  it("declines the weather, writing the report and titres it does not index", async () => {
+    for (const q of [
+      "quel temps fait-il à Paris ?",
+      "écris mon rapport de chef d'oeuvre à ma place",
+      "c'est quoi les compétences du titre concepteur développeur d'applications ?",
+    ]) {
+      const a = await ask(q);
+      expect(a.found, q).toBe(false);
+      expect(a.sources, q).toEqual([]);
+    }
+    expect((await ask("écris mon rapport de chef d'oeuvre")).answer).toMatch(/ne rédige pas les livrables/);
+  });
+
+  it("does not decline a terse question typed without accents or apostrophes", async () => {
+    const a = await ask("cdo combien de pages");
+    expect(a.found).toBe(true);
+    expect(a.answer).toMatch(/20 et 30 pages/);
+  });
+
+  it("answers small talk and help without retrieval", async () => {
+    for (const q of ["bonjour", "merci !", "aide", "", "thx 👍"]) {
+      const a = await ask(q);
+      expect(a.intent, q).toBe("smalltalk");
+      expect(a.smallTalk, q).toBe(true);
+      expect(a.sources, q).toEqual([]);
+      expect(a.answer, q).not.toMatch(/embauche/i);
+    }
+    expect((await ask("aide")).answer).toMatch(/Que demande la compétence C12/);
+    expect((await ask("hello")).answer).toMatch(/^Hello!/);
+  });
+});
+
+describe("LLM answers are checked against the evidence", () => {
+  it("rejects an answer citing a code or a number the passages do not hold", async () => {
+    const saved = fake.reply;
+    fake.reply = () => "La compétence C42 demande un rapport de 45 pages. Source : rncp37827 · C42";
+    try {
+      const a = await answerQuestion({ retriever, llm: llm() }, "Que demande la compétence C12 ?");
+      expect(a.mode).toBe("fallback");
+      expect(a.answer).not.toMatch(/C42/);
+      expect(a.answer).toMatch(/C12 — Programmer les tests automatisés/);
+      expect(a.answer).toMatch(/n'était pas étayée par les référentiels/);
+    } finally {
+      fake.reply = saved;
+    }
+  });
+
+  it("keeps a supported answer and sends the intent and the selected evidence", async () => {
+    const saved = fake.reply;
+    fake.reply = () => "Le rapport du cas pratique 2 fait de 2 à 5 pages (simplon-dev-ia-guide · E3).";
+    try {
+      const a = await answerQuestion({ retriever, llm: llm() }, "combien de pages pour le rapport E3 ?");
+      expect(a.mode).toBe("llm");
+      const messages = fake.requests.at(-1)!.body.messages as { content: string }[];
+      expect(messages.at(-1)!.content).toMatch(
+        /<evidence intent="numeric">[\s\S]*2 à 5 pages[\s\S]*<\/evidence>/,
+      );
+    } finally {
+      fake.reply = saved;
+    }
   });
 });

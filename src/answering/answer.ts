@@ -1,10 +1,16 @@
 import { z } from "zod";
+import type { KnowledgeRecord } from "../knowledge/record.js";
 import { truncate } from "../lib/text.js";
 import type { Logger } from "../log.js";
 import { silentLogger } from "../log.js";
+import { detectLang } from "../retrieval/query.js";
 import type { Retriever, SearchResult } from "../retrieval/retriever.js";
-import { citation, extractiveAnswer } from "./extractive.js";
+import { type Intention, readIntention } from "../understanding/intent.js";
+import { unindexedTitre } from "../understanding/titre.js";
+import { type Composition, citation, composeExtractive } from "./extractive.js";
+import { smallTalkReply } from "./help.js";
 import type { ChatTurn, LlmAnswerer } from "./llm.js";
+import { unsupportedClaims } from "./verify.js";
 
 export const SourceSchema = z.object({
   referential: z.string(),
@@ -15,12 +21,13 @@ export const SourceSchema = z.object({
 });
 export type Source = z.infer<typeof SourceSchema>;
 
-/** The CLI's `ask --json` contract; other tools rely on it exactly. */
+/** The CLI's `ask --json` contract; other tools rely on it. `intent` was added after the first version. */
 export const AnswerSchema = z.object({
   question: z.string(),
   answer: z.string(),
   found: z.boolean(),
   mode: z.enum(["extractive", "llm", "fallback"]),
+  intent: z.string(),
   sources: z.array(SourceSchema).max(5),
 });
 export type Answer = z.infer<typeof AnswerSchema>;
@@ -32,23 +39,14 @@ export interface AnswerDetails extends Answer {
   citations: string[];
   /** Codes defined in several referentials, to offer the other readings. */
   alsoIn: SearchResult["alsoIn"];
+  /** Small talk and help: no sources, no feedback buttons. */
+  smallTalk: boolean;
 }
 
 export interface AnswerDeps {
   retriever: Retriever;
   llm: LlmAnswerer | null;
   log?: Logger;
-}
-
-/**
- * A follow-up without a code of its own ("et pour le E3 ?" is fine, "et les
- * critères ?" is not) is searched together with the previous question.
- */
-function retrievalQuery(question: string, history: ChatTurn[]): string {
-  const last = history[history.length - 1];
-  if (!last) return question;
-  const short = question.split(/\s+/).length <= 6;
-  return short ? `${last.question} ${question}` : question;
 }
 
 export interface AskOptions {
@@ -58,67 +56,225 @@ export interface AskOptions {
   defaultReferential?: string;
 }
 
+// Phrases that recall an earlier subject before asking about a new one
+// ("tu m'as parlé de l'E1, et pour l'E4 ?"): the recalled codes are context.
+const RECALL =
+  /\b(?:tu m'as (?:parle|dit|explique|montre)|vous m'avez (?:parle|dit|explique)|tout a l'heure|precedemment|plus haut|juste avant|deja vu|you (?:told|showed|mentioned|explained)|earlier|before that|apres (?:l'|le |la )?|en plus de|besides|other than|a part|au lieu de|instead of)\b/;
+
+/**
+ * Resolves what the question is about with the thread's history: a follow-up
+ * with no code of its own ("et comment elle est évaluée ?") keeps the
+ * previous turn's codes; one naming codes already discussed drops them.
+ */
 export async function searchFor(
   deps: AnswerDeps,
   question: string,
   opts: AskOptions = {},
-): Promise<SearchResult> {
+): Promise<{ result: SearchResult; carried: boolean }> {
   const history = opts.history ?? [];
   const search = { defaultReferential: opts.defaultReferential };
   const direct = await deps.retriever.search(question, 5, search);
-  if (!history.length || direct.analysis.codes.length || direct.outcome === "unsafe") return direct;
-  const withContext = await deps.retriever.search(retrievalQuery(question, history), 5, search);
-  return withContext.found ? withContext : direct;
+  if (direct.outcome === "unsafe") return { result: direct, carried: false };
+  const codes = direct.analysis.codes;
+  const previous = history.length ? deps.retriever.analyze(history[history.length - 1]!.question) : null;
+  const folded = direct.analysis.text
+    .toLowerCase()
+    .normalize("NFD")
+    .replace(/[\u0300-\u036f]/g, "");
+  if (codes.length >= 2) {
+    const recalled = previous ? codes.filter((c) => previous.codes.includes(c)) : [];
+    const fresh = recalled.length
+      ? codes.filter((c) => !recalled.includes(c))
+      : RECALL.test(folded)
+        ? codes.slice(-1)
+        : [];
+    if (fresh.length && fresh.length < codes.length) {
+      const focused = await deps.retriever.search(
+        `${fresh.join(" ")} ${question.replace(new RegExp(`\\b(?:${codes.filter((c) => !fresh.includes(c)).join("|")})\\b`, "gi"), " ")}`,
+        5,
+        search,
+      );
+      if (focused.found) return { result: focused, carried: false };
+    }
+  }
+  if (!previous || codes.length || direct.analysis.blocs.length) return { result: direct, carried: false };
+  // Short, or pointing back at the previous subject ("which of its competencies…", "ce doc").
+  const words = question.split(/\s+/).length;
+  const pointsBack =
+    /\b(?:its|it|this|that|these|those|son|sa|ses|leur|leurs|ce doc|ce document|ce bloc|cette competence|cette compétence|celle-ci|celui-ci|dedans|there)\b/i.test(
+      question,
+    );
+  if (words > (pointsBack ? 16 : 8)) return { result: direct, carried: false };
+  // The previous subject: its question's words decide which referential a code belongs to.
+  const subject = history[history.length - 1]!.question;
+  const withContext = await deps.retriever.search(`${subject} ${question}`, 5, search);
+  if (!withContext.found) return { result: direct, carried: false };
+  // The language and words are the new question's; the codes and filters come from the subject.
+  return {
+    result: {
+      ...withContext,
+      analysis: { ...withContext.analysis, text: question, lang: direct.analysis.lang },
+    },
+    carried: previous.codes.length > 0 || previous.blocs.length > 0,
+  };
 }
 
-export function toSources(result: SearchResult): Source[] {
-  return result.hits.slice(0, 5).map((h) => ({
-    referential: h.record.referential,
-    code: h.record.code,
-    title: h.record.title,
-    score: Math.round(h.score * 1000) / 1000,
-    excerpt: truncate(h.record.statement.replace(/\s+/g, " "), 240),
-  }));
+function toSources(records: KnowledgeRecord[], result: SearchResult): Source[] {
+  return records.slice(0, 5).map((r) => {
+    const hit = result.hits.find((h) => h.record.id === r.id);
+    return {
+      referential: r.referential,
+      code: r.code,
+      title: r.title,
+      score: Math.round((hit?.score ?? 1) * 1000) / 1000,
+      excerpt: truncate(r.statement.replace(/\s+/g, " "), 240),
+    };
+  });
+}
+
+interface Prepared {
+  log: Logger;
+  t0: number;
+  history: ChatTurn[];
+  intention: Intention;
+  result: SearchResult | null;
+  composed: Composition;
+  base: Omit<AnswerDetails, "answer" | "mode" | "latencyMs">;
+}
+
+/** Understanding, search and the extractive composition every answer path starts from. */
+async function prepare(deps: AnswerDeps, question: string, opts: AskOptions): Promise<Prepared> {
+  const t0 = performance.now();
+  const log = deps.log ?? silentLogger;
+  const history = opts.history ?? [];
+  const first = readIntention(question);
+  if (first.intent === "smalltalk") {
+    // Greetings carry few words: an English one is answered in English.
+    const lang =
+      /^\W*(?:hello|hi|hey|thanks|thank you|thx|ty|help|what can you do|who are you|how does|bye|good (?:morning|evening|afternoon)|great|perfect|awesome|nice|see you)\b/i.test(
+        question,
+      )
+        ? "en"
+        : detectLang(question);
+    const composed = { text: smallTalkReply(first.smallTalk!, lang), used: [], found: false };
+    return {
+      log,
+      t0,
+      history,
+      intention: first,
+      result: null,
+      composed,
+      base: {
+        question,
+        found: false,
+        intent: "smalltalk",
+        sources: [],
+        lang,
+        citations: [],
+        alsoIn: [],
+        smallTalk: true,
+      },
+    };
+  }
+  const { result, carried } = await searchFor(deps, question, opts);
+  const intention = readIntention(question, {
+    codes: result.analysis.codes,
+    referentials: result.analysis.include.size,
+    blocs: result.analysis.blocs.length,
+  });
+  const refs = [...result.analysis.include];
+  const perReferential =
+    intention.intent === "comparison" && !result.analysis.codes.length && refs.length >= 2 && refs.length <= 3
+      ? await Promise.all(refs.map((ref) => deps.retriever.search(question, 5, { only: [ref] })))
+      : undefined;
+  const catalog = deps.retriever.catalog;
+  const composed = composeExtractive(result, {
+    intention,
+    lookup: deps.retriever,
+    carried,
+    perReferential,
+    unindexed: unindexedTitre(question, catalog),
+    indexedTitres: [...new Set(catalog.referentials.map((r) => r.certification ?? r.title))].join(" ; "),
+  });
+  const intent = intention.decline ? "out-of-scope" : composed.found ? intention.intent : "out-of-scope";
+  return {
+    log,
+    t0,
+    history,
+    intention,
+    result,
+    composed,
+    base: {
+      question,
+      found: composed.found,
+      intent,
+      sources: composed.found ? toSources(composed.used, result) : [],
+      lang: result.analysis.lang,
+      citations: composed.found ? composed.used.slice(0, 3).map(citation) : [],
+      alsoIn: result.alsoIn,
+      smallTalk: false,
+    },
+  };
+}
+
+/** Records the model reads: those the answer is built from first, then the other hits. */
+function llmRecords(p: Prepared): KnowledgeRecord[] {
+  const out = [...p.composed.used];
+  for (const h of p.result?.hits ?? []) if (!out.includes(h.record)) out.push(h.record);
+  return out.slice(0, 5);
 }
 
 /**
- * Answers one question: retrieval, then the LLM when configured (falling
- * back to the extractive answer on any error or timeout), else extractive.
+ * Answers one question: understanding, retrieval, then the LLM when
+ * configured (falling back to the extractive answer on any error, timeout
+ * or unsupported claim), else extractive.
  */
 export async function answerQuestion(
   deps: AnswerDeps,
   question: string,
   opts: AskOptions = {},
 ): Promise<AnswerDetails> {
-  const { log, t0, history, result, base } = await prepare(deps, question, opts);
-  const extractive = () => extractiveAnswer(result);
-  if (!deps.llm || !result.found) {
-    return { ...base, answer: extractive(), mode: "extractive", latencyMs: performance.now() - t0 };
-  }
+  const p = await prepare(deps, question, opts);
+  const done = (answer: string, mode: AnswerDetails["mode"]): AnswerDetails => ({
+    ...p.base,
+    answer,
+    mode,
+    latencyMs: performance.now() - p.t0,
+  });
+  if (!deps.llm || !p.composed.found) return done(p.composed.text, "extractive");
   try {
-    const text = await deps.llm.complete(
-      question,
-      result.hits.map((h) => h.record),
-      result.analysis.lang,
-      history,
-    );
-    return { ...base, answer: text, mode: "llm", latencyMs: performance.now() - t0 };
+    const records = llmRecords(p);
+    const text = await deps.llm.complete(question, records, p.base.lang, p.history, {
+      intent: p.intention.intent,
+      draft: p.composed.text,
+    });
+    const unsupported = unsupportedClaims(text, [question, p.composed.text, ...records.map(recordEvidence)]);
+    if (unsupported.length) throw new UnsupportedClaims(`unsupported claims: ${unsupported.join(", ")}`);
+    return done(text, "llm");
   } catch (error) {
-    log.warn("llm unavailable, extractive fallback", { error: error as Error, model: deps.llm.model });
-    const note = fallbackNote(result.analysis.lang);
-    return {
-      ...base,
-      answer: `${extractive()}\n\n${note}`,
-      mode: "fallback",
-      latencyMs: performance.now() - t0,
-    };
+    logFallback(p.log, error, deps.llm.model);
+    return done(`${p.composed.text}\n\n${fallbackNote(p.base.lang, error)}`, "fallback");
   }
+}
+
+function recordEvidence(r: KnowledgeRecord): string {
+  return [
+    r.code ?? "",
+    r.title,
+    r.statement,
+    r.modality ?? "",
+    ...r.activities,
+    ...r.criteria,
+    r.bloc ?? "",
+    r.related.join(" "),
+  ].join("\n");
 }
 
 /**
  * Same as answerQuestion, but hands the answer over in pieces as they come
- * (LLM deltas, or the extractive answer by paragraph) so Slack can stream it.
- * If the model fails mid-way, what follows is the extractive answer, flagged.
+ * (LLM lines once checked, or the extractive answer by paragraph) so Slack
+ * can stream it. If the model fails or makes a claim the evidence does not
+ * hold, what follows is the extractive answer, flagged.
  */
 export async function answerQuestionStreaming(
   deps: AnswerDeps,
@@ -126,74 +282,84 @@ export async function answerQuestionStreaming(
   onText: (delta: string) => Promise<void>,
   opts: AskOptions = {},
 ): Promise<AnswerDetails> {
-  const { log, t0, history, result, base } = await prepare(deps, question, opts);
-  const extractive = extractiveAnswer(result);
+  const p = await prepare(deps, question, opts);
+  const extractive = p.composed.text;
+  const done = (answer: string, mode: AnswerDetails["mode"]): AnswerDetails => ({
+    ...p.base,
+    answer,
+    mode,
+    latencyMs: performance.now() - p.t0,
+  });
   const sendExtractive = async (prefix: string) => {
     for (const [i, para] of extractive.split("\n\n").entries())
       await onText(`${i || prefix ? "\n\n" : ""}${para}`);
   };
-  if (!deps.llm || !result.found) {
+  if (!deps.llm || !p.composed.found) {
     await sendExtractive("");
-    return { ...base, answer: extractive, mode: "extractive", latencyMs: performance.now() - t0 };
+    return done(extractive, "extractive");
   }
-  let text = "";
+  const records = llmRecords(p);
+  const evidence = [question, extractive, ...records.map(recordEvidence)];
+  let sent = "";
+  let pending = "";
   try {
-    for await (const delta of deps.llm.stream(
-      question,
-      result.hits.map((h) => h.record),
-      result.analysis.lang,
-      history,
-    )) {
-      text += delta;
-      await onText(delta);
-    }
-    if (!text.trim()) throw new Error("empty completion");
-    return { ...base, answer: text, mode: "llm", latencyMs: performance.now() - t0 };
-  } catch (error) {
-    log.warn("llm unavailable, extractive fallback", { error: error as Error, model: deps.llm.model });
-    const note = fallbackNote(result.analysis.lang);
-    await sendExtractive(text);
-    await onText(`\n\n${note}`);
-    return {
-      ...base,
-      answer: `${extractive}\n\n${note}`,
-      mode: "fallback",
-      latencyMs: performance.now() - t0,
+    // Lines are checked before they are sent: nothing unsupported reaches the user.
+    const flush = async (all: boolean) => {
+      const cut = all ? pending.length : pending.lastIndexOf("\n") + 1;
+      if (cut <= 0) return;
+      const chunk = pending.slice(0, cut);
+      const unsupported = unsupportedClaims(chunk, evidence);
+      if (unsupported.length) throw new UnsupportedClaims(`unsupported claims: ${unsupported.join(", ")}`);
+      pending = pending.slice(cut);
+      sent += chunk;
+      await onText(chunk);
     };
+    for await (const delta of deps.llm.stream(question, records, p.base.lang, p.history, {
+      intent: p.intention.intent,
+      draft: extractive,
+    })) {
+      pending += delta;
+      await flush(false);
+    }
+    await flush(true);
+    if (!sent.trim()) throw new Error("empty completion");
+    return done(sent, "llm");
+  } catch (error) {
+    logFallback(p.log, error, deps.llm.model);
+    const note = fallbackNote(p.base.lang, error);
+    await sendExtractive(sent);
+    await onText(`\n\n${note}`);
+    return done(`${extractive}\n\n${note}`, "fallback");
   }
 }
 
-/** What both answer paths start from: the search, and the fields every answer carries. */
-async function prepare(deps: AnswerDeps, question: string, opts: AskOptions) {
-  const t0 = performance.now();
-  const result = await searchFor(deps, question, opts);
-  return {
-    log: deps.log ?? silentLogger,
-    t0,
-    history: opts.history ?? [],
-    result,
-    base: answerBase(question, result),
-  };
-}
+class UnsupportedClaims extends Error {}
 
-function answerBase(question: string, result: SearchResult) {
-  return {
-    question,
-    found: result.found,
-    sources: result.found ? toSources(result) : [],
-    lang: result.analysis.lang,
-    citations: result.found ? result.hits.slice(0, 3).map((h) => citation(h.record)) : [],
-    alsoIn: result.alsoIn,
-  };
-}
-
-function fallbackNote(lang: "fr" | "en"): string {
+/** Why the extractive answer replaced the model's: it failed, or it claimed what the passages do not say. */
+function fallbackNote(lang: "fr" | "en", error: unknown): string {
+  if (error instanceof UnsupportedClaims)
+    return lang === "en"
+      ? "(Extractive answer: the language model's answer was not supported by the referentials.)"
+      : "(Réponse extractive : la réponse du modèle de langage n'était pas étayée par les référentiels.)";
   return lang === "en"
     ? "(Extractive answer: the language model did not respond.)"
     : "(Réponse extractive : le modèle de langage n'a pas répondu.)";
 }
 
+function logFallback(log: Logger, error: unknown, model: string) {
+  if (error instanceof UnsupportedClaims)
+    log.warn("llm answer rejected, extractive fallback", { reason: error.message, model });
+  else log.warn("llm unavailable, extractive fallback", { error: error as Error, model });
+}
+
 /** The public JSON shape (drops internal fields). */
 export function toPublicAnswer(a: AnswerDetails): Answer {
-  return { question: a.question, answer: a.answer, found: a.found, mode: a.mode, sources: a.sources };
+  return {
+    question: a.question,
+    answer: a.answer,
+    found: a.found,
+    mode: a.mode,
+    intent: a.intent,
+    sources: a.sources,
+  };
 }

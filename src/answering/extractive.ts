@@ -1,7 +1,10 @@
+import type { Catalog } from "../knowledge/catalog.js";
 import type { KnowledgeRecord } from "../knowledge/record.js";
-import { fold, sentences, terms, truncate } from "../lib/text.js";
+import { fold } from "../lib/text.js";
 import type { Lang, QueryAnalysis } from "../retrieval/query.js";
 import type { SearchResult } from "../retrieval/retriever.js";
+import type { Aspect, Intention } from "../understanding/intent.js";
+import { type Evidence, evidenceOf, holdsUnit, termSet } from "./evidence.js";
 
 const T = {
   fr: {
@@ -11,18 +14,39 @@ const T = {
     more: (n: number) => `… et ${n} autre${n > 1 ? "s" : ""} critère${n > 1 ? "s" : ""}`,
     points: (n: number) => `${n} point${n > 1 ? "s" : ""}`,
     according: "D'après",
-    competencies: "Compétences",
+    sources: "Sources :",
     alsoIn: (code: string, refs: string) =>
       `Le code ${code} existe aussi dans : ${refs} (avec un autre sens ; précisez le référentiel pour l'obtenir).`,
-    related: "Voir aussi",
     unsafe:
       "Je ne peux pas faire cela. Je réponds aux questions sur les référentiels de certification (compétences, épreuves, livrables, jury), sans recopier de documents entiers, sans révéler mes consignes et sans aucune donnée personnelle.",
     outOfScope:
       "Les référentiels que je connais ne couvrent pas cette question. Je peux vous répondre sur les compétences et leurs critères (« que demande la compétence C12 ? »), les épreuves et livrables (« combien de pages pour le rapport E3 ? »), le jury et l'oral, les blocs de compétences, ou la formation (durée, alternance).",
+    notStated: (what: string) =>
+      `Les référentiels que je connais ne donnent pas ${what}. Je peux vous répondre sur les compétences, les épreuves et livrables, le jury et l'oral, les blocs de compétences, ou la formation.`,
+    unindexed: (titre: string, known: string) =>
+      `Je ne connais pas le référentiel de « ${titre} » : il n'est pas indexé. Titres indexés : ${known}.`,
+    money: "de montant (salaire, coût, prix)",
+    dates: "de dates pour cette période",
+    percent: "de taux ni de pourcentage sur ce point",
+    doMyWork:
+      "Je ne rédige pas les livrables à la place des candidats : le rapport, la veille ou le code doivent être votre travail. Je peux en revanche vous dire ce qui est attendu (« que doit contenir le rapport du chef d'œuvre ? », « combien de pages pour le rapport E3 ? ») ou vérifier la structure de votre rapport (`/rapport`).",
     unknownCode: (codes: string, known: string) =>
       `Je ne trouve ${codes.includes(",") ? "les codes" : "le code"} ${codes} dans aucun référentiel. Codes connus : ${known}.`,
     modality: "Modalité",
     threshold: "Validation",
+    evaluatedBy: "Évaluée par",
+    evaluates: (n: number) => `évalue ${n} compétence${n > 1 ? "s" : ""}`,
+    blocHas: (n: number) => `compte ${n} compétence${n > 1 ? "s" : ""}`,
+    countCompetencies: (ref: string, n: number, blocs: number) =>
+      `${ref} compte ${n} compétence${n > 1 ? "s" : ""}${blocs ? ` réparties en ${blocs} bloc${blocs > 1 ? "s" : ""}` : ""}.`,
+    countBlocs: (ref: string, n: number) => `${ref} compte ${n} bloc${n > 1 ? "s" : ""} de compétences :`,
+    countEvaluations: (ref: string, n: number) =>
+      `${ref} prévoit ${n} épreuve${n > 1 ? "s" : ""} d'évaluation :`,
+    countActivities: (ref: string, n: number) => `${ref} décrit ${n} activité${n > 1 ? "s" : ""} :`,
+    countCriteria: (code: string, n: number) => `${code} a ${n} critère${n > 1 ? "s" : ""} d'évaluation :`,
+    compare: "Les deux, côte à côte :",
+    noCriteria: (code: string) => `Le référentiel ne détaille pas de critères pour ${code}.`,
+    noActivities: (code: string) => `Le référentiel ne rattache pas ${code} à une activité.`,
   },
   en: {
     activity: "Activity",
@@ -31,26 +55,63 @@ const T = {
     more: (n: number) => `… and ${n} more criteri${n > 1 ? "a" : "on"}`,
     points: (n: number) => `${n} point${n > 1 ? "s" : ""}`,
     according: "According to",
-    competencies: "Competencies",
+    sources: "Sources:",
     alsoIn: (code: string, refs: string) =>
       `Code ${code} also exists in: ${refs} (with another meaning; name the referential to get it).`,
-    related: "See also",
     unsafe:
       "I can't do that. I answer questions about the certification referentials (competencies, assessments, deliverables, jury), without copying whole documents, revealing my instructions or sharing any personal data.",
     outOfScope:
       "The referentials I know do not cover this question. I can answer about competencies and their criteria (“what does competency C12 require?”), assessments and deliverables (“how many pages for the E3 report?”), the jury and the oral exam, competency blocks, or the training itself (duration, apprenticeship).",
+    notStated: (what: string) =>
+      `The referentials I know do not give ${what}. I can answer about competencies, assessments and deliverables, the jury and the oral exam, competency blocks, or the training.`,
+    unindexed: (titre: string, known: string) =>
+      `I don't know the referential of “${titre}”: it is not indexed. Indexed titres: ${known}.`,
+    money: "any amount (salary, cost, price)",
+    dates: "any dates for that period",
+    percent: "any rate or percentage on this",
+    doMyWork:
+      "I don't write deliverables for candidates: the report, the tech watch or the code must be your own work. I can tell you what is expected (“what must the chef d'œuvre report contain?”, “how many pages for the E3 report?”) or check your report's structure (`/rapport`).",
     unknownCode: (codes: string, known: string) =>
       `I cannot find ${codes.includes(",") ? "codes" : "code"} ${codes} in any referential. Known codes: ${known}.`,
     modality: "Modality",
     threshold: "Pass mark",
+    evaluatedBy: "Assessed by",
+    evaluates: (n: number) => `assesses ${n} competenc${n > 1 ? "ies" : "y"}`,
+    blocHas: (n: number) => `has ${n} competenc${n > 1 ? "ies" : "y"}`,
+    countCompetencies: (ref: string, n: number, blocs: number) =>
+      `${ref} has ${n} competenc${n > 1 ? "ies" : "y"}${blocs ? ` in ${blocs} block${blocs > 1 ? "s" : ""}` : ""}.`,
+    countBlocs: (ref: string, n: number) => `${ref} has ${n} competency block${n > 1 ? "s" : ""}:`,
+    countEvaluations: (ref: string, n: number) => `${ref} has ${n} assessment${n > 1 ? "s" : ""}:`,
+    countActivities: (ref: string, n: number) => `${ref} describes ${n} activit${n > 1 ? "ies" : "y"}:`,
+    countCriteria: (code: string, n: number) => `${code} has ${n} assessment criteri${n > 1 ? "a" : "on"}:`,
+    compare: "Side by side:",
+    noCriteria: (code: string) => `The referential gives no criteria for ${code}.`,
+    noActivities: (code: string) => `The referential links ${code} to no activity.`,
   },
 } as const;
 
-const FACT_INTENT =
-  /\b(combien|nombre|nb|duree|dure|temps|minutes?|heures?|pages?|mois|semaines?|jours?|annees?|ans|quand|date|delai|points?|seuil|how many|how much|how long|when|minimum|maximum|max|min|qui|who|cout|prix|salaire|taux|pourcentage|%)\b/;
-
 export const KNOWN_CODES =
   "rncp37827 C1–C21, E1–E5, A1–A9 ; simplon-dev-ia-guide E1–E3, C8, C14, C17 ; aivancity-dev-ia C1.1–C8.2 ; aivancity-chef-projet-ia C1.1–C6.4 ; expert-ia B1C1–B4C4, B1Cr1–B5Cr10";
+
+/** What composing an answer needs from the knowledge base besides the hits. */
+export interface Lookup {
+  byCode(referential: string, code: string): KnowledgeRecord | undefined;
+  recordsOf(referential: string): KnowledgeRecord[];
+  referentialsOf(code: string): string[];
+  idf(term: string): number;
+  /** Every (stemmed) term of a referential's records. */
+  termsOf(referential: string): Set<string>;
+  readonly records: KnowledgeRecord[];
+  readonly catalog: Catalog;
+  readonly defaultReferential: string;
+}
+
+export interface Composition {
+  text: string;
+  /** Records the answer is built from, in the order cited. */
+  used: KnowledgeRecord[];
+  found: boolean;
+}
 
 /** "rncp37827 · C12" or "simplon-dev-ia-guide · 1. Le jury". */
 export function citation(r: KnowledgeRecord): string {
@@ -61,108 +122,739 @@ function heading(r: KnowledgeRecord): string {
   return r.code ? `*${r.code} — ${r.title}*` : `*${r.title}*`;
 }
 
-function competencyAnswer(r: KnowledgeRecord, lang: Lang): string {
+function codedHeading(r: KnowledgeRecord): string {
+  return `${heading(r)} (${r.referential}${r.bloc && r.kind !== "bloc" ? `, ${r.bloc}` : ""})`;
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, " ").trim();
+}
+
+/** Cuts at a sentence end when possible, never in the middle of a word. */
+function clip(text: string, max: number): string {
+  const flat = oneLine(text);
+  if (flat.length <= max) return flat;
+  const cut = flat.slice(0, max);
+  const end = Math.max(cut.lastIndexOf(". "), cut.lastIndexOf(" ; "));
+  if (end > max * 0.5) return cut.slice(0, end + 1);
+  return `${cut.slice(0, cut.lastIndexOf(" "))}…`;
+}
+
+function criteriaLines(r: KnowledgeRecord, lang: Lang, max = 8): string[] {
   const t = T[lang];
-  const lines = [`${heading(r)} (${r.referential}${r.bloc ? `, ${r.bloc}` : ""})`, r.statement];
+  const lines = [`${t.criteria} :`];
+  for (const c of r.criteria.slice(0, max)) lines.push(`• ${c}`);
+  if (r.criteria.length > max) lines.push(t.more(r.criteria.length - max));
+  return lines;
+}
+
+function competencyAnswer(r: KnowledgeRecord, lang: Lang, compact = false): string {
+  const t = T[lang];
+  const lines = [codedHeading(r), r.statement];
   if (r.activities.length) lines.push(`${t.activity} : ${r.activities.join(" ; ")}`);
-  if (r.modality && r.referential !== "expert-ia")
-    lines.push(`${t.evaluation} : ${truncate(r.modality, 300)}`);
-  if (r.criteria.length) {
-    const max = 8;
-    lines.push(`${t.criteria} :`);
-    for (const c of r.criteria.slice(0, max)) lines.push(`• ${c}`);
-    if (r.criteria.length > max) lines.push(t.more(r.criteria.length - max));
-  }
+  if (r.modality && r.referential !== "expert-ia") lines.push(`${t.evaluation} : ${clip(r.modality, 300)}`);
+  if (r.criteria.length && !compact) lines.push(...criteriaLines(r, lang));
   return lines.join("\n");
 }
 
 function criterionAnswer(r: KnowledgeRecord, lang: Lang): string {
   const t = T[lang];
-  const lines = [`${heading(r)} (${r.referential}${r.bloc ? `, ${r.bloc}` : ""})`, r.statement];
+  const lines = [codedHeading(r), r.statement.replace(/\s*\(\d+ points?\)\s*$/, "")];
   if (r.points !== null) lines.push(`${t.points(r.points)}.`);
   if (r.modality) lines.push(`${t.threshold} : ${r.modality}`);
   return lines.join("\n");
 }
 
-/** The sentences of a record that best answer the question, in document order. */
-export function bestSentences(r: KnowledgeRecord, analysis: QueryAnalysis, max = 3): string[] {
-  const body = [r.statement, r.modality ?? "", ...r.criteria].join("\n");
-  const list = sentences(body);
-  if (list.length <= max) return list;
-  const want = new Map(analysis.terms.map((q) => [q.term, q.weight]));
-  const numeric = FACT_INTENT.test(fold(analysis.text));
-  const scored = list.map((s, i) => {
-    let score = 0;
-    for (const term of new Set(terms(s))) score += want.get(term) ?? 0;
-    if (numeric && /(?<![A-Z]r?)\d/.test(s)) score += 0.8;
-    // A sentence that introduces a list ("… comprenant :") brings its items along.
-    return { s, i, score };
-  });
-  const top = [...scored].sort((a, b) => b.score - a.score || a.i - b.i).slice(0, max);
-  const keep = new Set(top.filter((x) => x.score > 0).map((x) => x.i));
-  if (!keep.size) return list.slice(0, max);
-  for (const i of [...keep]) {
-    if (/:$/.test(list[i]!))
-      for (let j = i + 1; j < list.length && /^-/.test(list[j]!) && j <= i + 6; j++) keep.add(j);
-  }
-  return [...keep].sort((a, b) => a - b).map((i) => list[i]!);
-}
-
-function sectionAnswer(r: KnowledgeRecord, analysis: QueryAnalysis, lang: Lang): string {
-  const t = T[lang];
-  const factual = FACT_INTENT.test(fold(analysis.text)) || r.statement.length > 700;
-  const body = factual ? bestSentences(r, analysis, 3).join("\n") : truncate(r.statement, 700);
-  return `${t.according} ${r.referential} — ${heading(r)} :\n${body}`;
-}
-
 function blocAnswer(r: KnowledgeRecord, lang: Lang): string {
-  return `${heading(r)} (${r.referential})\n${truncate(r.statement, 1200)}${r.modality ? `\n${T[lang].modality} : ${truncate(r.modality.replace(/\n/g, " "), 400)}` : ""}`;
+  return `${heading(r)} (${r.referential})\n${clip(r.statement, 1200)}${r.modality ? `\n${T[lang].modality} : ${clip(r.modality, 400)}` : ""}`;
 }
 
-function recordAnswer(r: KnowledgeRecord, analysis: QueryAnalysis, lang: Lang): string {
+function evaluationAnswer(r: KnowledgeRecord, lang: Lang, lookup: Lookup): string {
+  const lines = [codedHeading(r), clip(r.statement, 1200)];
+  const comps = r.related.map((c) => lookup.byCode(r.referential, c)).filter((x) => x?.kind === "competency");
+  if (comps.length) {
+    lines.push(`${T[lang].evaluates(comps.length).replace(/^./, (c) => c.toUpperCase())} :`);
+    for (const c of comps) lines.push(`• ${c!.code} — ${c!.title}`);
+  }
+  return lines.join("\n");
+}
+
+function recordAnswer(r: KnowledgeRecord, lang: Lang, lookup: Lookup, compact = false): string {
   switch (r.kind) {
     case "competency":
-      return competencyAnswer(r, lang);
+      return competencyAnswer(r, lang, compact);
     case "criterion":
       return criterionAnswer(r, lang);
     case "bloc":
       return blocAnswer(r, lang);
+    case "evaluation":
+      return compact ? `${codedHeading(r)}\n${clip(r.statement, 500)}` : evaluationAnswer(r, lang, lookup);
     case "glossary":
       return `${heading(r)} (${r.referential})\n${r.statement}`;
     case "activity":
-      return `${heading(r)} (${r.referential}${r.bloc ? `, ${r.bloc}` : ""})\n${truncate(r.statement, 900)}`;
+      return `${codedHeading(r)}\n${clip(r.statement, 900)}`;
     default:
-      return sectionAnswer(r, analysis, lang);
+      return `${T[lang].according} ${r.referential} — ${heading(r)} :\n${clip(r.statement, 900)}`;
   }
+}
+
+/** The competencies a record names (a bloc's, an épreuve's), as records. */
+function relatedCompetencies(r: KnowledgeRecord, lookup: Lookup): KnowledgeRecord[] {
+  const named = r.related
+    .map((c) => lookup.byCode(r.referential, c))
+    .filter((x): x is KnowledgeRecord => x?.kind === "competency");
+  if (named.length || r.kind !== "bloc") return named;
+  return lookup.recordsOf(r.referential).filter((c) => c.kind === "competency" && c.bloc === r.title);
+}
+
+/** The bloc a question names ("bloc 3"), in the referential it names or the default one. */
+function namedBloc(analysis: QueryAnalysis, lookup: Lookup): KnowledgeRecord | undefined {
+  if (!analysis.blocs.length) return undefined;
+  const ref = [...analysis.include][0] ?? lookup.defaultReferential;
+  return lookup
+    .recordsOf(ref)
+    .find((r) => r.kind === "bloc" && fold(r.title).startsWith(`bloc ${analysis.blocs[0]} `));
+}
+
+/** One part of a coded record, for "et comment elle est évaluée ?" or "critères de C12". */
+function aspectAnswer(r: KnowledgeRecord, aspect: Aspect, lang: Lang, lookup: Lookup): string | null {
+  const t = T[lang];
+  const head = codedHeading(r);
+  switch (aspect) {
+    case "criteria":
+      if (r.kind === "competency")
+        return r.criteria.length
+          ? [head, ...criteriaLines(r, lang, 20)].join("\n")
+          : `${head}\n${t.noCriteria(r.code ?? r.title)}${r.modality ? `\n${t.evaluation} : ${clip(r.modality, 400)}` : ""}`;
+      if (r.kind === "bloc" || r.kind === "evaluation") {
+        const comps = relatedCompetencies(r, lookup).filter((c) => c.criteria.length);
+        if (!comps.length) return null;
+        return [
+          head,
+          ...comps.flatMap((c) => [`*${c.code} — ${c.title}*`, ...c.criteria.map((x) => `• ${x}`)]),
+        ].join("\n");
+      }
+      return null;
+    case "evaluation": {
+      if (r.kind === "bloc") {
+        if (!r.modality) {
+          // The bloc states none: its competencies' modalities, once each.
+          const modalities = [
+            ...new Set(
+              relatedCompetencies(r, lookup).flatMap((c) => (c.modality ? [clip(c.modality, 500)] : [])),
+            ),
+          ];
+          return modalities.length
+            ? [head, `${t.evaluation} :`, ...modalities.map((m) => `• ${m}`)].join("\n")
+            : null;
+        }
+        const threshold = lookup
+          .recordsOf(r.referential)
+          .find((c) => c.kind === "criterion" && c.bloc === r.title && c.modality)?.modality;
+        return [
+          head,
+          `${t.evaluation} : ${clip(r.modality, 900)}`,
+          ...(threshold ? [`${t.threshold} : ${threshold}`] : []),
+        ].join("\n");
+      }
+      if (r.kind !== "competency" && r.kind !== "criterion") return null;
+      const lines = [head];
+      if (r.modality)
+        lines.push(`${r.kind === "criterion" ? t.threshold : t.evaluation} : ${clip(r.modality, 700)}`);
+      const ev = r.related.map((c) => lookup.byCode(r.referential, c)).find((x) => x?.kind === "evaluation");
+      const evCode = r.modality?.match(/^E\d\b/)?.[0];
+      const evaluation = ev ?? (evCode ? lookup.byCode(r.referential, evCode) : undefined);
+      if (evaluation)
+        lines.push(
+          `${t.evaluatedBy} ${evaluation.code} — ${evaluation.title} : ${clip(evaluation.statement, 500)}`,
+        );
+      return lines.length > 1 ? lines.join("\n") : null;
+    }
+    case "activities":
+      if (r.kind !== "competency") return null;
+      return r.activities.length
+        ? `${head}\n${t.activity} : ${r.activities.join(" ; ")}`
+        : `${head}\n${t.noActivities(r.code ?? "")}`;
+    case "competencies": {
+      const comps = relatedCompetencies(r, lookup);
+      if (!comps.length || (r.kind !== "evaluation" && r.kind !== "bloc")) return null;
+      const verb = r.kind === "bloc" ? t.blocHas(comps.length) : t.evaluates(comps.length);
+      return [`${head} ${verb} :`, ...comps.map((c) => `• ${c.code} — ${c.title}`)].join("\n");
+    }
+    case "points":
+      if (r.kind === "criterion") return criterionAnswer(r, lang);
+      return null;
+    default:
+      return null;
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Evidence-based composition: the sentences that carry the answer.
+
+const RULE =
+  /\b(?:doit|doivent|ne peu(?:ven)?t|au plus tard|a minima|à minima|au moins|obligatoires?|avant|après|apres|en amont|en cas de|conservée?s?|partagée?s?|remise?s?|renseigne(?:nt)?|signée?s?)\b/i;
+
+interface Scored extends Evidence {
+  score: number;
+}
+
+function scoreEvidence(
+  units: Evidence[],
+  analysis: QueryAnalysis,
+  intention: Intention,
+  lookup: Lookup,
+): Scored[] {
+  const want = new Map<string, number>();
+  for (const { term, weight } of analysis.terms) want.set(term, weight * lookup.idf(term));
+  const self = [...want.values()].reduce((s, w) => s + w, 0) || 1;
+  const byOrder = new Map(units.map((u) => [`${u.record.id}#${u.order}`, u]));
+  const overlap = (text: string) => {
+    let s = 0;
+    for (const t of termSet(text)) s += want.get(t) ?? 0;
+    return s / self;
+  };
+  // What a record is about (its heading) counts for each of its sentences,
+  // and a referential lacking words of the question that another one has is
+  // less likely the one asked about ("l'oral du chef d'œuvre" is the guide's).
+  const titleScore = new Map<string, number>();
+  const refTerms = new Map<string, Set<string>>();
+  for (const u of units) {
+    if (!titleScore.has(u.record.id))
+      titleScore.set(u.record.id, overlap(`${u.record.code ?? ""} ${u.record.title}`));
+    if (!refTerms.has(u.record.referential))
+      refTerms.set(u.record.referential, lookup.termsOf(u.record.referential));
+  }
+  const refScore = new Map<string, number>();
+  for (const [ref, set] of refTerms) {
+    let sc = 0;
+    for (const [t, w] of want) if (set.has(t)) sc += w;
+    refScore.set(ref, sc / self);
+  }
+  const bestRef = Math.max(...refScore.values());
+  const topRef = units.find((u) => u.rank === 0)?.record.referential;
+  const named = new Set(
+    units.filter((u) => u.record.code && analysis.codes.includes(u.record.code)).map((u) => u.record.id),
+  );
+  return units.map((u) => {
+    const lead = u.leadIn !== null ? byOrder.get(`${u.record.id}#${u.leadIn}`) : undefined;
+    let score = overlap(u.text) + (lead ? 0.35 * overlap(lead.text) : 0);
+    score += 0.4 * (titleScore.get(u.record.id) ?? 0);
+    score -= 0.6 * (bestRef - (refScore.get(u.record.referential) ?? 0));
+    // The referential of the best-matching record is likely the one asked about.
+    if (u.record.referential === topRef) score += 0.1;
+    // The record a code of the question names is the subject.
+    if (named.has(u.record.id)) score += 0.2;
+    score += [0.25, 0.15, 0.1, 0.05, 0.03][u.rank] ?? 0;
+    const context = `${lead?.text ?? ""} ${u.text}`;
+    if (intention.unit) {
+      if (holdsUnit(u.text, intention.unit, intention.counted)) score += 0.6;
+      else if (lead && holdsUnit(lead.text, intention.unit, intention.counted)) score += 0.2;
+      else if (/\d/.test(u.text)) score += 0.05;
+    }
+    if ((intention.intent === "procedure" || intention.intent === "yesno") && RULE.test(context))
+      score += 0.1;
+    if (intention.intent === "list" && (u.depth > 0 || /:\s*$/.test(u.text))) score += 0.1;
+    // A form to fill in ("Date d'examen : … / … / …") states no rule, unless its fields are what is asked.
+    if (intention.intent !== "list" && (u.text.match(/…|_{2,}/g)?.length ?? 0) >= 3) score -= 0.3;
+    // A heading-like fragment says little; a long run-on (a flattened table) dilutes what it holds.
+    if (u.text.length < 25 && !/\d/.test(u.text)) score -= 0.15;
+    if (u.text.length > 300) score -= (0.15 * (u.text.length - 300)) / 300;
+    return { ...u, score };
+  });
+}
+
+interface Pick {
+  record: KnowledgeRecord;
+  units: Scored[];
+  best: number;
+}
+
+function selectEvidence(scored: Scored[], intention: Intention): Pick[] {
+  if (!scored.length) return [];
+  const sorted = [...scored].sort((a, b) => b.score - a.score || a.rank - b.rank || a.order - b.order);
+  const best = sorted[0]!.score;
+  const wide =
+    intention.intent === "procedure" || intention.intent === "list" || intention.intent === "general";
+  const maxUnits = wide ? 5 : 3;
+  const keep: Scored[] = [];
+  for (const u of sorted) {
+    if (keep.length >= maxUnits) break;
+    if (u.score < Math.max(0.2, best * (keep.length ? 0.7 : 0))) break;
+    // Another passage joins only when nearly as good: one source answers best.
+    if (u.record.id !== sorted[0]!.record.id && u.score < best * 0.85) continue;
+    keep.push(u);
+  }
+  const key = (u: Evidence) => `${u.record.id}#${u.order}`;
+  const chosen = new Map(keep.map((u) => [key(u), u]));
+  const all = new Map(scored.map((u) => [key(u), u]));
+  const records = new Set(keep.map((u) => u.record.id));
+  for (const u of keep) {
+    // A chosen item brings its lead-in; a chosen lead-in (or, for lists, any item) brings its whole list.
+    let lead = u.leadIn !== null ? all.get(`${u.record.id}#${u.leadIn}`) : undefined;
+    while (lead) {
+      chosen.set(key(lead), lead);
+      lead = lead.leadIn !== null ? all.get(`${lead.record.id}#${lead.leadIn}`) : undefined;
+    }
+    const root = u.depth > 0 && (intention.intent === "list" || u.score >= best * 0.9) ? u.leadIn : null;
+    const introduces =
+      /:\s*$/.test(u.text) || scored.some((x) => x.record.id === u.record.id && x.leadIn === u.order)
+        ? u.order
+        : null;
+    // Items with no sentence before them (a section that is only a list): a list question takes them all.
+    if (u.depth === 1 && u.leadIn === null && intention.intent === "list")
+      for (const x of scored)
+        if (x.record.id === u.record.id && x.depth === 1 && x.leadIn === null) chosen.set(key(x), x);
+    // A number asked for: the list under its sentence only when the list carries numbers too.
+    const unit = intention.unit;
+    if (unit && intention.intent === "numeric") {
+      const items = scored.filter((x) => x.record.id === u.record.id && x.leadIn === (introduces ?? root));
+      if (!items.some((x) => holdsUnit(x.text, unit, intention.counted))) continue;
+    }
+    for (const anchor of [introduces, root]) {
+      if (anchor === null) continue;
+      const items = scored.filter(
+        (x) => x.record.id === u.record.id && (x.leadIn === anchor || (x.depth === 2 && x.order > anchor)),
+      );
+      for (const x of items.slice(0, 16)) {
+        const parent = x.leadIn !== null ? all.get(`${x.record.id}#${x.leadIn}`) : undefined;
+        if (x.leadIn === anchor || (parent && chosen.has(key(parent)))) chosen.set(key(x), x);
+      }
+    }
+    // A label's sentence that itself introduces a list ("Sujet :" → "le candidat doit :" → items) brings it.
+    for (const x of [...chosen.values()])
+      if (x.depth === 0 && x.leadIn !== null && x.record.id === u.record.id && /:\s*$/.test(x.text))
+        for (const y of scored)
+          if (y.record.id === x.record.id && y.leadIn === x.order) chosen.set(key(y), y);
+  }
+  // A rule is read with the rest of its paragraph ("il faut obtenir l'accord…
+  // Et pour la soutenance, …"), when the paragraph is short.
+  if (intention.intent === "procedure" || intention.intent === "yesno" || intention.intent === "general") {
+    for (const u of keep) {
+      if (u.depth > 0) continue;
+      const para = scored.filter((x) => x.record.id === u.record.id && x.line === u.line && x.depth === 0);
+      if (para.length <= 4 && para.reduce((n, x) => n + x.text.length, 0) <= 700)
+        for (const x of para) chosen.set(key(x), x);
+    }
+  }
+  // A short section is read whole: its few sentences are the context of the one chosen.
+  for (const id of records) {
+    const units = scored.filter((u) => u.record.id === id);
+    if (units.length <= 4 && units.reduce((s, u) => s + u.text.length, 0) <= 900)
+      for (const u of units) chosen.set(key(u), u);
+  }
+  const picks = new Map<string, Pick>();
+  for (const u of chosen.values()) {
+    const p = picks.get(u.record.id) ?? { record: u.record, units: [], best: 0 };
+    p.units.push(u);
+    p.best = Math.max(p.best, records.has(u.record.id) ? u.score : 0);
+    picks.set(u.record.id, p);
+  }
+  const unit = intention.intent === "numeric" ? intention.unit : null;
+  const holding = (p: Pick) => !unit || p.units.some((u) => holdsUnit(u.text, unit, intention.counted));
+  const withUnit = [...picks.values()].some(holding);
+  return (
+    [...picks.values()]
+      .filter((p) => records.has(p.record.id))
+      // A number asked: the passages that hold one in the right unit.
+      .filter((p) => !withUnit || holding(p))
+      .sort((a, b) => b.best - a.best)
+      .slice(0, 3)
+      .map((p) => ({ ...p, units: p.units.sort((a, b) => a.order - b.order) }))
+  );
+}
+
+function renderPick(p: Pick, lang: Lang): string {
+  const r = p.record;
+  const head = r.code
+    ? `${codedHeading(r)}${r.kind === "section" ? ` — ${T[lang].according.toLowerCase()} ${r.referential}` : ""}`
+    : `${T[lang].according} ${r.referential} — ${heading(r)} :`;
+  const lines = [head];
+  let part: Evidence["part"] = "statement";
+  for (const u of p.units) {
+    if (u.part !== part && u.part === "modality" && r.kind !== "section")
+      lines.push(`${T[lang].evaluation} :`);
+    part = u.part;
+    const text = u.part === "criterion" ? `• ${u.text}` : u.text;
+    lines.push(u.depth === 2 ? `   ◦ ${text}` : u.depth === 1 ? `• ${text}` : text);
+  }
+  // A sentence announcing a list that is not shown ends as a sentence, not on a colon.
+  const last = lines.length - 1;
+  if (last > 0 && /\s*:\s*$/.test(lines[last]!))
+    lines[last] = lines[last]!.replace(
+      /[\s,]*(?:,\s*(?:comprenant|contenant|incluant|including|containing)|de la manière suivante|comme suit|as follows)?\s*:\s*$/,
+      ".",
+    );
+  return lines.join("\n");
+}
+
+/** Candidate records for evidence: the codes named first, then the best hits. */
+function evidencePool(result: SearchResult, chosen: KnowledgeRecord[], lookup: Lookup): Evidence[] {
+  const pool: KnowledgeRecord[] = [...chosen];
+  for (const r of titled(result.analysis, lookup)) if (!pool.includes(r)) pool.push(r);
+  for (const h of result.hits.slice(0, 4)) if (!pool.includes(h.record)) pool.push(h.record);
+  return pool.slice(0, 5).flatMap((r, rank) => withSubsections(r, rank, lookup));
+}
+
+/**
+ * Sections whose own heading the question names ("partie 1 du PV",
+ * "côté programmation", "à qui s'adresse ce doc ?"): the heading says what
+ * the section answers, whatever its words' rank in the search.
+ */
+function titled(analysis: QueryAnalysis, lookup: Lookup): KnowledgeRecord[] {
+  const asked = new Set(analysis.terms.filter((t) => t.weight >= 0.6).map((t) => t.term));
+  if (!asked.size) return [];
+  const out: { r: KnowledgeRecord; weight: number }[] = [];
+  for (const r of lookup.records) {
+    if (r.kind !== "section" || (analysis.include.size && !analysis.include.has(r.referential))) continue;
+    const own = r.title.split(" — ").at(-1)!;
+    const heading = [...termSet(own)].filter((t) => lookup.idf(t) > 0);
+    if (!heading.length) continue;
+    const found = heading.filter((t) => asked.has(t));
+    const weight = found.reduce((s, t) => s + lookup.idf(t), 0);
+    // Every word of the heading asked, and together distinctive enough not to be a generic heading ("Modalités").
+    if (found.length === heading.length && weight >= 3) out.push({ r, weight });
+  }
+  return out
+    .sort((a, b) => b.weight - a.weight)
+    .slice(0, 2)
+    .map((x) => x.r);
+}
+
+/**
+ * A section that only announces what follows ("La démonstration doit
+ * présenter les éléments suivant :") is read with its subsections, as items
+ * of its last sentence: the parsers split them into records of their own.
+ */
+function withSubsections(r: KnowledgeRecord, rank: number, lookup: Lookup): Evidence[] {
+  const own = evidenceOf(r, rank);
+  const last = [...own].reverse().find((u) => /:\s*$/.test(u.text));
+  if (r.kind !== "section" || !last || own.length > 4) return own;
+  const prefix = `${r.title} — `;
+  const children = lookup
+    .recordsOf(r.referential)
+    .filter((c) => c.kind === "section" && c.title.startsWith(prefix));
+  const out = [...own];
+  for (const c of children) {
+    const line = (out[out.length - 1]?.line ?? 0) + 1;
+    const head: Evidence = {
+      record: r,
+      rank,
+      order: out.length,
+      text: c.title.slice(prefix.length),
+      leadIn: last.order,
+      depth: 1,
+      part: "statement",
+      line,
+    };
+    out.push(head);
+    for (const e of evidenceOf(c, rank))
+      out.push({ ...e, record: r, order: out.length, leadIn: head.order, depth: 2, line: line + e.line });
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+
+const COUNTED: [RegExp, "competency" | "bloc" | "evaluation" | "activity" | "criterion"][] = [
+  [/\b(?:criteres?|criteria|criterion)\b/, "criterion"],
+  [/\b(?:blocs?|blocks?)\b(?!\s*\d)/, "bloc"],
+  [/\b(?:epreuves?|evaluations?|assessments?|exams?)\b/, "evaluation"],
+  [/\b(?:activites?|activities|activity)\b/, "activity"],
+  [/\b(?:competences?|competencies|competency|skills?)\b/, "competency"],
+];
+
+function countAnswer(result: SearchResult, chosen: KnowledgeRecord[], lookup: Lookup): Composition | null {
+  const { analysis } = result;
+  const lang = analysis.lang;
+  const t = T[lang];
+  const folded = fold(analysis.text);
+  const what = COUNTED.find(([re]) => re.test(folded))?.[1];
+  if (!what) return null;
+  const ref = [...analysis.include][0] ?? chosen[0]?.referential ?? lookup.defaultReferential;
+  const records = lookup.recordsOf(ref);
+  const blocs = records.filter((r) => r.kind === "bloc");
+  // A bloc named: its competencies.
+  if (analysis.blocs.length && (what === "competency" || what === "criterion")) {
+    const bloc = blocs.find((b) => fold(b.title).startsWith(`bloc ${analysis.blocs[0]} `));
+    if (bloc) {
+      const comps = relatedCompetencies(bloc, lookup);
+      if (what === "competency" && comps.length)
+        return {
+          text: [
+            `${heading(bloc)} (${ref}) ${t.blocHas(comps.length)} :`,
+            ...comps.map((c) => `• ${c.code} — ${c.title}`),
+          ].join("\n"),
+          used: [bloc],
+          found: true,
+        };
+    }
+  }
+  const coded = chosen.find((r) => r.kind === "competency");
+  if (what === "criterion" && coded?.criteria.length) {
+    return {
+      text: [
+        t.countCriteria(coded.code ?? coded.title, coded.criteria.length),
+        ...coded.criteria.map((c) => `• ${c}`),
+      ].join("\n"),
+      used: [coded],
+      found: true,
+    };
+  }
+  const of = (kind: string) => records.filter((r) => r.kind === kind);
+  if (what === "competency") {
+    const comps = of("competency");
+    if (!comps.length) return null;
+    const lines = [t.countCompetencies(ref, comps.length, blocs.length)];
+    for (const b of blocs)
+      lines.push(
+        `• ${b.title} : ${relatedCompetencies(b, lookup)
+          .map((c) => c.code)
+          .join(", ")}`,
+      );
+    return { text: lines.join("\n"), used: blocs.length ? blocs : comps.slice(0, 1), found: true };
+  }
+  const list = of(what);
+  if (!list.length) return null;
+  const head =
+    what === "bloc"
+      ? t.countBlocs(ref, list.length)
+      : what === "evaluation"
+        ? t.countEvaluations(ref, list.length)
+        : what === "activity"
+          ? t.countActivities(ref, list.length)
+          : `${ref} : ${list.length}`;
+  return {
+    text: [head, ...list.slice(0, 30).map((r) => `• ${r.code ? `${r.code} — ` : ""}${r.title}`)].join("\n"),
+    used: list.slice(0, 3),
+    found: true,
+  };
+}
+
+/** The two (or more) things compared, each from its own referential. */
+function comparisonSides(result: SearchResult, chosen: KnowledgeRecord[], lookup: Lookup): KnowledgeRecord[] {
+  const { analysis } = result;
+  const refs = [...analysis.include];
+  if (analysis.codes.length === 1) {
+    const code = analysis.codes[0]!;
+    const within = refs.length >= 2 ? refs : lookup.referentialsOf(code);
+    const sides = within.map((ref) => lookup.byCode(ref, code)).filter((r): r is KnowledgeRecord => !!r);
+    if (sides.length >= 2) return sides;
+  }
+  if (analysis.codes.length >= 2) return chosen.slice(0, 3);
+  if (analysis.blocs.length >= 2 || (analysis.blocs.length === 1 && refs.length >= 2)) {
+    // "bloc 3 et bloc 4" in one referential, or "bloc 2 dev vs bloc 2 chef de projet" in two.
+    const pairs =
+      refs.length >= 2
+        ? refs.map((ref, i) => [ref, analysis.blocs[Math.min(i, analysis.blocs.length - 1)]!] as const)
+        : analysis.blocs.map((b) => [refs[0] ?? lookup.defaultReferential, b] as const);
+    const sides = pairs
+      .map(([ref, b]) =>
+        lookup.recordsOf(ref).find((r) => r.kind === "bloc" && fold(r.title).startsWith(`bloc ${b} `)),
+      )
+      .filter((r): r is KnowledgeRecord => !!r);
+    if (sides.length >= 2 && new Set(sides).size === sides.length) return sides;
+  }
+  return [];
+}
+
+export interface ComposeOptions {
+  intention: Intention;
+  lookup: Lookup;
+  /** The subject carried from the previous turn of a thread (its codes were added to the search). */
+  carried?: boolean;
+  /** A titre the question names that no indexed referential is. */
+  unindexed?: string | null;
+  /** The certifications indexed, to say what the bot knows instead. */
+  indexedTitres?: string;
+  /** For a comparison of referentials: the same question searched in each, in the order named. */
+  perReferential?: SearchResult[];
 }
 
 /**
  * The offline answer: built only from retrieved records, always citing
- * `referential · code`. Several codes asked at once are each answered.
+ * `referential · code`. First the direct answer (the rule, the number, the
+ * list), then the detail, then the sources actually used.
  */
-export function extractiveAnswer(result: SearchResult): string {
+export function composeExtractive(result: SearchResult, opts: ComposeOptions): Composition {
   const { analysis } = result;
+  const { intention, lookup } = opts;
   const lang = analysis.lang;
   const t = T[lang];
-  if (result.outcome === "unsafe") return t.unsafe;
-  if (result.outcome === "unknown-code") return t.unknownCode(result.unknownCodes.join(", "), KNOWN_CODES);
-  if (!result.found || !result.hits.length) return t.outOfScope;
+  const none = (text: string): Composition => ({ text, used: [], found: false });
+  if (result.outcome === "unsafe") return none(t.unsafe);
+  if (intention.decline === "do-my-work") return none(t.doMyWork);
+  if (intention.decline === "off-topic") return none(t.outOfScope);
+  if (opts.unindexed) return none(t.unindexed(opts.unindexed, opts.indexedTitres ?? ""));
+  if (result.outcome === "unknown-code")
+    return none(t.unknownCode(result.unknownCodes.join(", "), KNOWN_CODES));
+  if (!result.found || !result.hits.length) return none(t.outOfScope);
 
+  // "c'est quel niveau ?": the titre's level is catalog data, not a passage.
+  const levelOf = [...analysis.include]
+    .map((id) => lookup.catalog.referentials.find((r) => r.id === id))
+    .find((r) => r?.level);
+  if (
+    levelOf &&
+    /\b(?:quel niveau|niveau du titre|niveau rncp|what level|which level|level of)\b/.test(
+      fold(analysis.text),
+    )
+  ) {
+    const name = levelOf.certification ?? levelOf.title;
+    const text =
+      lang === "en"
+        ? `${name}${levelOf.rncp ? ` (${levelOf.rncp})` : ""} is a level ${levelOf.level} titre (niveau ${levelOf.level}).`
+        : `${name}${levelOf.rncp ? ` (${levelOf.rncp})` : ""} est un titre de niveau ${levelOf.level} (Niveau ${levelOf.level}).`;
+    const rec = lookup.recordsOf(levelOf.id)[0];
+    return {
+      text: `${text}\n\n${t.sources} ${levelOf.id} · ${levelOf.title}`,
+      used: rec ? [rec] : [],
+      found: true,
+    };
+  }
   const codeHits = result.hits.filter((h) => h.via.includes("code"));
   const chosen: KnowledgeRecord[] = [];
   for (const code of analysis.codes) {
     const h = codeHits.find((x) => x.record.code === code);
     if (h && !chosen.includes(h.record)) chosen.push(h.record);
   }
-  if (!chosen.length) chosen.push(result.hits[0]!.record);
 
-  const parts = chosen.slice(0, 3).map((r) => recordAnswer(r, analysis, lang));
+  let body: { parts: string[]; used: KnowledgeRecord[] } | null = null;
+  const aspect = intention.aspect;
+
+  if (intention.intent === "comparison") {
+    const sides = comparisonSides(result, chosen, lookup);
+    if (sides.length >= 2)
+      body = { parts: [t.compare, ...sides.map((r) => recordAnswer(r, lang, lookup, true))], used: sides };
+    else if (opts.perReferential && opts.perReferential.length >= 2) {
+      // Two referentials named, no code: each answers the question on its side.
+      const counting = COUNT_WORDS.test(fold(analysis.text));
+      const parts: string[] = [];
+      const used: KnowledgeRecord[] = [];
+      for (const side of opts.perReferential) {
+        const sideIntention: Intention = { ...intention, intent: counting ? "count" : "general" };
+        const c = counting ? countAnswer(side, [], lookup) : null;
+        const e = c ?? evidenceAnswer(side, [], sideIntention, lookup);
+        if (e) {
+          parts.push(e.text);
+          used.push(...e.used);
+        }
+      }
+      if (parts.length >= 2) body = { parts: [t.compare, ...parts], used };
+    }
+  }
+  if (!body && intention.intent === "count") {
+    const c = countAnswer(result, chosen, lookup);
+    if (c) return withSources(c.text, c.used, result, lang);
+  }
+  const bloc = chosen.length ? undefined : namedBloc(analysis, lookup);
+  const blocAspect =
+    aspect === "criteria" || aspect === "evaluation" || aspect === "points" || aspect === "competencies";
+  if (
+    !body &&
+    bloc &&
+    (intention.intent === "list" ||
+      intention.intent === "count" ||
+      (blocAspect && intention.intent !== "numeric"))
+  ) {
+    // "bloc 3 : les compétences ?", "et comment il est évalué ?" about a bloc.
+    const wanted: Aspect =
+      aspect === "criteria" || aspect === "evaluation" || aspect === "points" ? aspect : "competencies";
+    const text = aspectAnswer(bloc, wanted === "points" ? "evaluation" : wanted, lang, lookup);
+    if (text) body = { parts: [text], used: [bloc] };
+  }
+  if (!body && chosen.length && aspect && (intention.intent !== "numeric" || aspect === "points")) {
+    // "critères de C12", "et comment elle est évaluée ?", "compétences évaluées en E2".
+    const parts = chosen.map((r) => aspectAnswer(r, aspect, lang, lookup));
+    if (parts.every((p) => p)) body = { parts: parts as string[], used: chosen };
+  }
+  if (
+    !body &&
+    chosen.length &&
+    intention.intent !== "numeric" &&
+    !(opts.carried && intention.intent === "general") &&
+    // A guide section named by its code ("cas pratique 1 (E2)") is long prose: a question about
+    // a rule in it gets the sentences that state the rule, not its first 900 characters.
+    !(
+      chosen.every((r) => r.kind === "section") &&
+      ["procedure", "yesno", "general"].includes(intention.intent)
+    )
+  ) {
+    const compact = chosen.length > 1;
+    body = {
+      parts: chosen.slice(0, 3).map((r) => recordAnswer(r, lang, lookup, compact)),
+      used: chosen.slice(0, 3),
+    };
+  }
+  if (!body) {
+    let scored = scoreEvidence(
+      evidencePool(result, bloc ? [bloc, ...chosen] : chosen, lookup),
+      analysis,
+      intention,
+      lookup,
+    );
+    // "E3 combien de pages": the code named answers when it holds the number.
+    const unit = intention.intent === "numeric" ? intention.unit : null;
+    if (unit && chosen.length) {
+      const own = scored.filter((u) => chosen.includes(u.record));
+      if (own.some((u) => holdsUnit(u.text, unit, intention.counted))) scored = own;
+    }
+    if (intention.unit === "money" || intention.unit === "percent") {
+      const holding = scored.filter((u) => holdsUnit(u.text, intention.unit!));
+      if (!holding.length || Math.max(...holding.map((u) => u.score)) < 0.3)
+        return none(t.notStated(intention.unit === "money" ? t.money : t.percent));
+    }
+    // A year the passages never mention ("la promo 2026"): they cannot say what happens then.
+    const years = [...analysis.text.matchAll(/\b20\d\d\b/g)].map((m) => m[0]);
+    if (years.length && !years.some((y) => scored.some((u) => u.text.includes(y))))
+      return none(t.notStated(t.dates));
+    // One number asked, one passage: a second one would be another number for another thing.
+    const picks = selectEvidence(scored, intention).slice(
+      0,
+      intention.intent === "numeric" && chosen.length < 2 ? 1 : 3,
+    );
+    if (!picks.length) return none(t.outOfScope);
+    body = { parts: picks.map((p) => renderPick(p, lang)), used: picks.map((p) => p.record) };
+  }
+  return finish(body, result, intention, lang);
+}
+
+const COUNT_WORDS = /\b(?:combien|nombre|how many|number of)\b/;
+
+/** The best evidence of one side of a comparison, from its own search. */
+function evidenceAnswer(
+  result: SearchResult,
+  chosen: KnowledgeRecord[],
+  intention: Intention,
+  lookup: Lookup,
+): Composition | null {
+  if (!result.found || !result.hits.length) return null;
+  const scored = scoreEvidence(evidencePool(result, chosen, lookup), result.analysis, intention, lookup);
+  const picks = selectEvidence(scored, intention).slice(0, 1);
+  if (!picks.length) return null;
+  return { text: renderPick(picks[0]!, result.analysis.lang), used: [picks[0]!.record], found: true };
+}
+
+function finish(
+  body: { parts: string[]; used: KnowledgeRecord[] },
+  result: SearchResult,
+  intention: Intention,
+  lang: Lang,
+): Composition {
+  const t = T[lang];
+  const also = result.alsoIn
+    .filter((a) => body!.used.some((r) => r.code === a.code))
+    .filter(
+      (a) => !(intention.intent === "comparison" && body!.used.filter((r) => r.code === a.code).length > 1),
+    )
+    .map((a) => t.alsoIn(a.code, a.referentials.join(", ")));
   const unknown = result.unknownCodes.length
     ? [t.unknownCode(result.unknownCodes.join(", "), KNOWN_CODES)]
     : [];
-  const also = result.alsoIn
-    .filter((a) => chosen.some((r) => r.code === a.code))
-    .map((a) => t.alsoIn(a.code, a.referentials.join(", ")));
-  const sources = `Source${chosen.length > 1 ? "s" : ""} : ${chosen.map(citation).join(" ; ")}`;
-  return [...parts, ...unknown, ...also, sources].join("\n\n");
+  return withSources([...body.parts, ...unknown, ...also].join("\n\n"), body.used, result, lang);
+}
+
+function withSources(text: string, used: KnowledgeRecord[], result: SearchResult, lang: Lang): Composition {
+  const list = used.length ? used : result.hits.slice(0, 1).map((h) => h.record);
+  return { text: `${text}\n\n${T[lang].sources} ${list.map(citation).join(" ; ")}`, used: list, found: true };
 }

@@ -18,6 +18,13 @@ export interface ChatTurn {
   answer: string;
 }
 
+/** What the question understanding and the extractive composition found, for the model to build on. */
+export interface LlmGuide {
+  intent: string;
+  /** The extractive answer: the sentences selected as evidence, with their citations. */
+  draft: string;
+}
+
 let systemPromptCache: string | undefined;
 async function systemPrompt(): Promise<string> {
   systemPromptCache ??= await readFile(join(PACKAGE_ROOT, "prompts", "answer-system.md"), "utf8");
@@ -56,15 +63,24 @@ export class LlmAnswerer {
     return this.client;
   }
 
-  private async messages(question: string, records: KnowledgeRecord[], lang: Lang, history: ChatTurn[]) {
+  private async messages(
+    question: string,
+    records: KnowledgeRecord[],
+    lang: Lang,
+    history: ChatTurn[],
+    guide?: LlmGuide,
+  ) {
     const langLine = lang === "en" ? "Answer in English." : "Réponds en français.";
+    const evidence = guide
+      ? `\n\n<evidence intent="${guide.intent}">\n${truncate(guide.draft, 3000)}\n</evidence>`
+      : "";
     return [
       { role: "system" as const, content: `${await systemPrompt()}\n${langLine}` },
       ...history.slice(-3).flatMap((t) => [
         { role: "user" as const, content: t.question },
         { role: "assistant" as const, content: t.answer },
       ]),
-      { role: "user" as const, content: `${contextBlock(records)}\n\nQuestion : ${question}` },
+      { role: "user" as const, content: `${contextBlock(records)}${evidence}\n\nQuestion : ${question}` },
     ];
   }
 
@@ -73,11 +89,12 @@ export class LlmAnswerer {
     records: KnowledgeRecord[],
     lang: Lang,
     history: ChatTurn[] = [],
+    guide?: LlmGuide,
   ): Promise<string> {
     const client = await this.getClient();
     const res = await client.chat.completions.create({
       model: this.settings.model,
-      messages: await this.messages(question, records, lang, history),
+      messages: await this.messages(question, records, lang, history, guide),
       temperature: 0.1,
     });
     const text = res.choices[0]?.message?.content?.trim();
@@ -91,11 +108,12 @@ export class LlmAnswerer {
     records: KnowledgeRecord[],
     lang: Lang,
     history: ChatTurn[] = [],
+    guide?: LlmGuide,
   ): AsyncGenerator<string> {
     const client = await this.getClient();
     const stream = await client.chat.completions.create({
       model: this.settings.model,
-      messages: await this.messages(question, records, lang, history),
+      messages: await this.messages(question, records, lang, history, guide),
       temperature: 0.1,
       stream: true,
     });

@@ -31,7 +31,7 @@ const STOPWORDS = new Set(
 moi mon ne nos notre nous on ou par pas pour qu que qui sa se ses son sur ta te tes toi ton tu un une vos votre vous
 c d j l m n s t y ete etre avoir est sont ont fait faire sera etait peut peuvent doit doivent tout tous toute toutes
 plus tres bien aussi ainsi donc alors comme si sans entre vers chez quoi quel quelle quels quelles
-comment combien quand ou dont lequel laquelle lesquels cela ca ceci celui celle ceux celles ici oui non
+comment combien quand ou dont lequel laquelle lesquels cela ca ceci celui celle ceux celles ici oui non monde cb
 veut veux dire faut fais sais nb ya stp concretement exactement quoi truc trucs chose choses genre
 ai as avez avons vais va vont dois doit peux peut on nous moi toi voila voici quoi cest ces svp bref
 y-a-t-il faut-il est-ce

@@ -1,9 +1,26 @@
 import { CertibotError, toCertibotError } from "../errors.js";
 import type { Logger } from "../log.js";
-import { type Deliverable, headingMatches, normalizeHeading } from "./deliverables.js";
+import type { Deliverable } from "./deliverables.js";
 import { extractDocx } from "./docx.js";
+import {
+  bigramSimilarity,
+  type CompiledSection,
+  compileSection,
+  normalizeHeading,
+  scoreHeading,
+} from "./matching.js";
 import { extractPdf } from "./pdf.js";
 import type { ExtractedReport, ReportLimits } from "./types.js";
+
+export interface SectionVerdict {
+  name: string;
+  found: boolean;
+  page: number | null;
+  /** The heading that names the section (found), as written in the report. */
+  heading?: string;
+  /** For a missing section: the heading that came closest, and its page, so the candidate sees why. */
+  closest?: { heading: string; page: number | null };
+}
 
 /** The verdict, exactly the `check-report --json` contract. */
 export interface ReportVerdict {
@@ -13,9 +30,13 @@ export interface ReportVerdict {
   pagesApproximate: boolean;
   pageRange: [number, number];
   pagesOk: boolean | null;
-  sections: { name: string; found: boolean; page: number | null }[];
+  sections: SectionVerdict[];
   missing: string[];
   textExtracted: boolean;
+  /** False when the text could not be read (a scan): sections are then neither found nor missing. */
+  sectionsChecked: boolean;
+  /** Where the page count comes from: the PDF itself, the DOCX's app.xml, or an estimate from the content. */
+  pagesSource: ExtractedReport["pagesSource"];
   hints: string[];
   ok: boolean;
 }
@@ -82,28 +103,74 @@ export async function extractReport(bytes: Uint8Array, limits: ReportLimits): Pr
   }
 }
 
+const compiled = new WeakMap<Deliverable, CompiledSection[]>();
+function sectionsOf(d: Deliverable): CompiledSection[] {
+  let c = compiled.get(d);
+  if (!c) {
+    c = d.sections.map(compileSection);
+    compiled.set(d, c);
+  }
+  return c;
+}
+
+const quote = (s: string) => `« ${s} »`;
+
 /** Applies one deliverable's rules to what was extracted. Pure and deterministic. */
 export function judge(report: ExtractedReport, d: Deliverable): ReportVerdict {
-  const normalized = report.headings.map((h) => ({ ...h, norm: normalizeHeading(h.text) }));
-  const sections = d.sections.map((s) => {
-    const hit = normalized.find((h) => headingMatches(h.norm, s));
-    return { name: s.name, found: Boolean(hit), page: hit?.page ?? null };
+  const rules = sectionsOf(d);
+  const headings = report.headings.map((h, index) => ({ ...h, index, norm: normalizeHeading(h.text) }));
+  const sectionsChecked = report.textExtracted;
+  // Each section takes its most specific heading; ties go to the earliest one.
+  const hits = rules.map((rule) => {
+    let best: ((typeof headings)[number] & { score: number }) | null = null;
+    if (sectionsChecked)
+      for (const h of headings) {
+        const { match } = scoreHeading(h.text, rule);
+        if (match > 0 && (!best || match > best.score)) best = { ...h, score: match };
+      }
+    return best;
   });
-  const missing = sections.filter((s) => !s.found).map((s) => s.name);
+  const used = new Set(hits.filter((h) => h !== null).map((h) => h.index));
+  const sections: SectionVerdict[] = rules.map((rule, i) => {
+    const hit = hits[i];
+    if (hit) return { name: rule.name, found: true, page: hit.page, heading: hit.text };
+    const v: SectionVerdict = { name: rule.name, found: false, page: null };
+    if (sectionsChecked) {
+      const near = closestHeading(rule, headings, used, hits, i);
+      if (near) v.closest = { heading: near.text, page: near.page };
+    }
+    return v;
+  });
+  const missing = sectionsChecked ? sections.filter((s) => !s.found).map((s) => s.name) : [];
   const [min, max] = d.pages;
   let pagesOk: boolean | null = null;
   if (report.pages !== null) {
     const inRange = report.pages >= min && report.pages <= max;
     // An estimate only says "out of range" when it is clearly out; otherwise we do not know.
     if (!report.pagesApproximate) pagesOk = inRange;
-    else if (report.pages < min * 0.7 || report.pages > max * 1.3) pagesOk = false;
+    // An estimate clearly inside the range passes; near a bound we cannot tell (null).
+    else if (report.pages >= min * 1.08 && report.pages <= max * 0.92) pagesOk = true;
+    else if (report.pages < Math.floor(min * 0.6) || report.pages > Math.ceil(max * 1.5)) pagesOk = false;
   }
   const hints = [...report.hints];
+  if (!sectionsChecked)
+    hints.unshift(
+      rules.length
+        ? "Les sections n'ont pas pu être vérifiées : aucun texte n'a pu être lu dans le fichier (document scanné ou converti en images ?). Envoyez le PDF exporté depuis votre traitement de texte."
+        : "Aucun texte n'a pu être lu dans le fichier (document scanné ou converti en images ?) : seules les pages ont été comptées. Envoyez le PDF exporté depuis votre traitement de texte.",
+    );
+  for (const s of sections)
+    if (!s.found && sectionsChecked)
+      hints.push(
+        s.closest
+          ? `${quote(s.name)} introuvable ; titre le plus proche : ${quote(s.closest.heading)}${s.closest.page !== null ? ` p. ${s.closest.page}` : ""}.`
+          : `${quote(s.name)} introuvable : aucun titre du rapport ne s'en approche.`,
+      );
   const found = sections.filter((s) => s.found && s.page !== null);
   for (let i = 1; i < found.length; i++)
     if (found[i]!.page! < found[i - 1]!.page!) {
       hints.push(
-        `Ordre : « ${found[i]!.name} » apparaît avant « ${found[i - 1]!.name} » ; l'ordre attendu suit le référentiel.`,
+        `Ordre : ${quote(found[i]!.name)} apparaît avant ${quote(found[i - 1]!.name)} ; l'ordre attendu suit le référentiel.`,
       );
       break;
     }
@@ -112,14 +179,41 @@ export function judge(report: ExtractedReport, d: Deliverable): ReportVerdict {
     format: report.format,
     pages: report.pages,
     pagesApproximate: report.pagesApproximate,
+    pagesSource: report.pagesSource,
     pageRange: [min, max],
     pagesOk,
     sections,
     missing,
     textExtracted: report.textExtracted,
+    sectionsChecked,
     hints,
-    ok: pagesOk !== false && missing.length === 0,
+    ok: pagesOk !== false && missing.length === 0 && (sectionsChecked || rules.length === 0),
   };
+}
+
+/**
+ * The heading a reviewer would look at for a missing section: the one sharing most of an
+ * alias's words, else the most similar in spelling, else the first heading not claimed by
+ * another section that sits where the section was expected (after the previous one found).
+ */
+function closestHeading<H extends { text: string; norm: string; page: number | null; index: number }>(
+  rule: CompiledSection,
+  headings: H[],
+  used: Set<number>,
+  hits: (H | null)[],
+  i: number,
+): H | null {
+  let best: H | null = null;
+  let bestScore = 0;
+  const name = rule.nameWords.join(" ");
+  for (const h of headings) {
+    const { near } = scoreHeading(h.text, rule);
+    const score = Math.max(near, bigramSimilarity(h.norm, name) * 0.9) - (used.has(h.index) ? 0.05 : 0);
+    if (score > bestScore) [best, bestScore] = [h, score];
+  }
+  if (best && bestScore >= 0.4) return best;
+  const previous = hits.slice(0, i).reduce<number>((at, h) => (h ? Math.max(at, h.index) : at), -1);
+  return headings.find((h) => h.index > previous && !used.has(h.index)) ?? best;
 }
 
 /**

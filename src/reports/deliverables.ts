@@ -1,9 +1,14 @@
 import { z } from "zod";
 import { parseKnowledgeYaml, readKnowledgeFile } from "../knowledge/yaml-file.js";
+import { normalizeHeading } from "./matching.js";
+
+export { normalizeHeading };
 
 const SectionSchema = z.object({
   name: z.string().min(1),
   aliases: z.array(z.string().min(1)).min(1),
+  /** Word → the words or phrases a candidate may write instead, in this section only. */
+  synonyms: z.record(z.string().min(1), z.array(z.string().min(1))).default({}),
 });
 
 const DeliverableSchema = z
@@ -26,35 +31,6 @@ const FileSchema = z
 
 export type Deliverable = z.infer<typeof DeliverableSchema>;
 export type ExpectedSection = z.infer<typeof SectionSchema>;
-
-/**
- * Compares headings and aliases on letters only: a candidate writes "ÉTAT DE L'ART",
- * "2.1 Etat de l’art" or "Partie 2 – état de l'art" for the same section.
- */
-export function normalizeHeading(text: string): string {
-  let s = text
-    .normalize("NFD")
-    .replace(/[\u0300-\u036f]/g, "")
-    .toLowerCase()
-    .replace(/œ/g, "oe")
-    .replace(/æ/g, "ae")
-    .replace(/[’'`´]/g, " ")
-    .trim();
-  // Numbering prefixes, possibly stacked ("Partie 1 - 1.2 ...").
-  const prefix =
-    /^(?:(?:partie|part|chapitre|chapter|section|annexe)\s+(?:[0-9]+|[ivxlc]+|premiere|deuxieme|seconde|troisieme)\b|[0-9]+(?:\.[0-9]+)*\.?(?=[\s.)\-–—:])|[ivxlc]+(?=[.)\-–—:])|[a-h](?=[.)]))\s*[.)\-–—:]?\s*/;
-  for (let i = 0; i < 3 && prefix.test(s); i++) s = s.replace(prefix, "");
-  return s
-    .replace(/[^a-z0-9]+/g, " ")
-    .replace(/\s+/g, " ")
-    .trim();
-}
-
-/** True when the normalized heading names the section (whole words, anywhere in the heading). */
-export function headingMatches(normalizedHeading: string, section: ExpectedSection): boolean {
-  const padded = ` ${normalizedHeading} `;
-  return section.aliases.some((a) => padded.includes(` ${normalizeHeading(a)} `));
-}
 
 /** The deliverable a message names (its id or one of its keywords), if exactly one. */
 export function deliverableNamedIn(text: string, all: Deliverable[]): Deliverable | null {

@@ -20,18 +20,26 @@ export function formatChecklist(r: CheckResult, style: "text" | "slack" = "text"
       : `${v.pagesApproximate ? "environ " : ""}${v.pages} page${v.pages > 1 ? "s" : ""}${v.pagesApproximate ? " (estimation)" : ""}`;
   const mark = v.pagesOk === null ? unknown : v.pagesOk ? yes : no;
   lines.push(`${mark} Pages : ${pagesText}, attendu ${v.pageRange[0]} à ${v.pageRange[1]}`);
-  if (v.sections.length) {
+  if (v.sections.length && !v.sectionsChecked) {
+    lines.push(bold("Sections attendues : non vérifiables (aucun texte lisible dans le fichier)."));
+  } else if (v.sections.length) {
     lines.push(bold("Sections attendues :"));
-    for (const s of v.sections)
-      lines.push(
-        `${s.found ? yes : no} ${s.name}${s.found && s.page !== null ? ` (p. ${s.page})` : s.found ? "" : " — introuvable"}`,
-      );
+    for (const s of v.sections) {
+      const where = s.page !== null ? ` (p. ${s.page})` : "";
+      const as = s.heading && s.heading !== s.name ? ` — titre « ${s.heading} »` : "";
+      const near = s.closest
+        ? ` — introuvable ; titre le plus proche : « ${s.closest.heading} »${s.closest.page !== null ? ` p. ${s.closest.page}` : ""}`
+        : " — introuvable";
+      lines.push(s.found ? `${yes} ${s.name}${where}${as}` : `${no} ${s.name}${near}`);
+    }
   } else {
     lines.push("Pas de plan imposé pour ce livrable.");
   }
-  if (v.hints.length) {
+  // Missing sections already say so above, with their closest heading.
+  const hints = v.hints.filter((h) => !v.sections.some((s) => !s.found && h.startsWith(`« ${s.name} »`)));
+  if (hints.length) {
     lines.push(bold("Conseils :"));
-    for (const h of v.hints) lines.push(`• ${h}`);
+    for (const h of hints) lines.push(`• ${h}`);
   }
   lines.push(`Règle : ${r.deliverable.source}`);
   return lines.join("\n");

@@ -1,3 +1,4 @@
+import JSZip from "jszip";
 import { describe, expect, it } from "vitest";
 import {
   CHEF_HEADINGS,
@@ -9,8 +10,9 @@ import {
 } from "../../test/helpers/report-fixtures.js";
 import { KNOWLEDGE_DIR } from "../../test/helpers/temp.js";
 import { CertibotError } from "../errors.js";
-import { checkReport, type ReportVerdict } from "./check.js";
+import { checkReport, judge, type ReportVerdict } from "./check.js";
 import { loadDeliverables, normalizeHeading, parseDeliverables } from "./deliverables.js";
+import { headingWords } from "./matching.js";
 import type { ReportLimits } from "./types.js";
 
 const LIMITS: ReportLimits = {
@@ -72,7 +74,7 @@ describe("PDF reports", () => {
     const v = await check(bytes, "chef-doeuvre");
     expect(v).toMatchObject({ format: "pdf", pages: 24, pagesApproximate: false, pagesOk: true, ok: true });
     expect(v.missing).toEqual([]);
-    expect(v.sections[0]).toEqual({ name: "Introduction", found: true, page: 1 });
+    expect(v.sections[0]).toEqual({ name: "Introduction", found: true, page: 1, heading: "Introduction" });
     expect(v.sections.find((s) => s.name === "Gestion de projet")?.page).toBe(
       pageOf.get("2.2 Gestion de projet"),
     );
@@ -97,6 +99,24 @@ describe("PDF reports", () => {
     expect(v.sections.find((s) => s.name === "État de l'art")?.found).toBe(true);
     expect(v.ok).toBe(false);
     expect(v.pagesOk).toBe(true);
+  });
+
+  it("adds sub-sections numbered '2.2 Titre' in the body font to the headings seen in the layout", async () => {
+    const headings = CHEF_HEADINGS.filter((h) => !h.includes("Gestion de projet"));
+    const { bytes } = await makePdf({
+      pages: 22,
+      headings,
+      style: "fontsize",
+      bodyLines: [
+        "2.2 Gestion de projet",
+        "2.5 millions de lignes ont été traitées pendant la phase de test",
+      ],
+    });
+    const v = await check(bytes, "chef-doeuvre");
+    expect(v.missing).toEqual([]);
+    expect(v.sections.find((s) => s.name === "Gestion de projet")).toMatchObject({
+      heading: "2.2 Gestion de projet",
+    });
   });
 
   it("reads bold body-size headings and numbered lines in the body font", async () => {
@@ -163,8 +183,16 @@ describe("PDF reports", () => {
       (await makePdf({ pages: 3, headings: [], style: "fontsize", scan: true })).bytes,
       "cas-pratique-e3",
     );
-    expect(v).toMatchObject({ pages: 3, pagesOk: true, textExtracted: false, ok: false });
-    expect(v.hints.join(" ")).toMatch(/texte du PDF n'a pas pu être lu/);
+    expect(v).toMatchObject({
+      pages: 3,
+      pagesOk: true,
+      textExtracted: false,
+      sectionsChecked: false,
+      missing: [],
+      ok: false,
+    });
+    expect(v.sections.every((s) => !s.found)).toBe(true);
+    expect(v.hints[0]).toMatch(/sections n'ont pas pu être vérifiées/);
   });
 
   it("gives accessibility hints: no title, no language, untagged, no bookmarks", async () => {
@@ -207,12 +235,19 @@ describe("PDF reports", () => {
 
 describe("DOCX reports", () => {
   it("reads French Word heading styles (Titre1, Titre2) and the page count from app.xml", async () => {
-    const bytes = await makeDocx({ headings: CHEF_HEADINGS, style: "styles", pages: 23 });
+    // Enough text for 23 pages: the saved count agrees with the content, so it is trusted.
+    const bytes = await makeDocx({
+      headings: CHEF_HEADINGS,
+      style: "styles",
+      pages: 23,
+      paragraphsPerSection: 40,
+    });
     const v = await check(bytes, "chef-doeuvre");
     expect(v).toMatchObject({
       format: "docx",
       pages: 23,
       pagesApproximate: false,
+      pagesSource: "app.xml",
       pagesOk: true,
       missing: [],
       ok: true,
@@ -228,10 +263,32 @@ describe("DOCX reports", () => {
       bodyLines: [INJECTION],
     });
     const v = await check(bytes, "cas-pratique-e3");
-    expect(v).toMatchObject({ pagesApproximate: true, missing: [], textExtracted: true });
-    expect(v.pagesOk).toBeNull();
+    expect(v).toMatchObject({
+      pagesApproximate: true,
+      pagesSource: "estimate",
+      missing: [],
+      textExtracted: true,
+    });
+    // An estimate inside the range passes; only one far out of it would fail.
+    expect(v.pages).toBeGreaterThanOrEqual(2);
+    expect(v.pages).toBeLessThanOrEqual(5);
+    expect(v.pagesOk).toBe(true);
     expect(v.hints.join(" ")).toMatch(/styles de titre/);
     expect(v.hints.join(" ")).toMatch(/estimé/);
+  });
+
+  it("takes a typed '2.2 Titre' paragraph in the body style for a heading, not a sentence starting with a number", async () => {
+    const bytes = await makeDocx({
+      headings: CHEF_HEADINGS.filter((h) => !h.includes("Gestion de projet")),
+      style: "styles",
+      bodyLines: [
+        "2.2 Gestion de projet",
+        "2.5 millions de lignes ont été traitées par la gestion de projet.",
+      ],
+    });
+    const v = await check(bytes, "chef-doeuvre");
+    expect(v.missing).toEqual([]);
+    expect(v.sections.find((s) => s.name === "Gestion de projet")?.heading).toBe("2.2 Gestion de projet");
   });
 
   it("refuses a DOCX that inflates past the cap (zip bomb) without expanding it", async () => {
@@ -272,5 +329,118 @@ describe("hostile and broken files", () => {
   it("rejects an unknown deliverable", async () => {
     const { bytes } = await makePdf({ pages: 3, headings: [], style: "fontsize" });
     expect(await failure(check(bytes, "nope"))).toBe("UNKNOWN_DELIVERABLE");
+  });
+});
+
+describe("section matching by meaning", () => {
+  const chef = deliverables.find((d) => d.id === "chef-doeuvre")!;
+  const verdictFor = (headings: string[]) =>
+    judge(
+      {
+        format: "docx",
+        pages: 24,
+        pagesApproximate: false,
+        pagesSource: "app.xml",
+        headings: headings.map((text, i) => ({ text, page: i + 1 })),
+        headingSource: "styles",
+        textExtracted: true,
+        hints: [],
+      },
+      chef,
+    );
+
+  it("folds accents, case, numbering, articles, plurals and English possessives", () => {
+    expect(headingWords("2.3 – Les RETOURS d’expériences")).toEqual(["retour", "experienc"]);
+    expect(headingWords("Understanding the client's needs")).toEqual(["understanding", "client", "need"]);
+    const v = verdictFor(["I. INTRODUCTION", "Understanding the client's needs", "Retour d'expérience"]);
+    expect(v.sections.filter((s) => s.found).map((s) => s.name)).toEqual([
+      "Introduction",
+      "Compréhension du besoin client",
+      "Retours d'expérience",
+    ]);
+  });
+
+  it("applies each section's synonyms to words, and lets one heading name two sections", () => {
+    const v = verdictFor([
+      "Analyse des attentes des utilisateurs",
+      "Revue des outils existants",
+      "Conception et choix techniques",
+      "Solution livrée",
+      "Outillage",
+      "Mon bilan personnel",
+    ]);
+    const heading = (name: string) => v.sections.find((s) => s.name.startsWith(name))?.heading;
+    expect(heading("Compréhension")).toBe("Analyse des attentes des utilisateurs");
+    expect(heading("État de l'art")).toBe("Revue des outils existants");
+    expect(heading("Éléments de conception")).toBe("Conception et choix techniques");
+    expect(heading("Choix techniques")).toBe("Conception et choix techniques");
+    expect(heading("Réponse finale")).toBe("Solution livrée");
+    expect(heading("Organisation technique")).toBe("Outillage");
+    expect(heading("Conclusion")).toBe("Mon bilan personnel");
+  });
+
+  it("does not take a word of a section for the section", () => {
+    const v = verdictFor(["Environnement de développement", "Bilan du projet", "Choix des données"]);
+    const found = v.sections.filter((s) => s.found).map((s) => s.name);
+    expect(found).toEqual([
+      "Organisation technique et environnement de développement",
+      "Bilan du projet et améliorations envisageables",
+    ]);
+  });
+
+  it("names the closest heading (and its page) for a missing section", () => {
+    const v = verdictFor(["Introduction", "Présentation du marché", "Gestion du temps"]);
+    const gestion = v.sections.find((s) => s.name === "Gestion de projet")!;
+    expect(gestion).toMatchObject({ found: false, closest: { heading: "Gestion du temps", page: 3 } });
+    expect(v.hints).toContain(
+      "« Gestion de projet » introuvable ; titre le plus proche : « Gestion du temps » p. 3.",
+    );
+  });
+});
+
+describe("DOCX page count against the content", () => {
+  /** Rewrites parts of a DOCX made by the test helper. */
+  async function edit(bytes: Uint8Array, part: string, f: (xml: string) => string): Promise<Uint8Array> {
+    const zip = await JSZip.loadAsync(bytes);
+    zip.file(part, f(await zip.file(part)!.async("string")));
+    return zip.generateAsync({ type: "uint8array", compression: "DEFLATE" });
+  }
+
+  it("uses the page starts Word recorded (w:lastRenderedPageBreak) when they agree with the content", async () => {
+    const plain = await makeDocx({ headings: CHEF_HEADINGS, style: "styles", paragraphsPerSection: 40 });
+    let n = 0;
+    const bytes = await edit(plain, "word/document.xml", (xml) =>
+      xml.replace(/<w:p>/g, (p) => (++n % 20 === 0 ? `${p}<w:r><w:lastRenderedPageBreak/></w:r>` : p)),
+    );
+    const v = await check(bytes, "chef-doeuvre");
+    expect(v).toMatchObject({
+      pages: Math.floor(n / 20) + 1,
+      pagesSource: "rendered",
+      pagesApproximate: false,
+      missing: [],
+    });
+  });
+
+  it("distrusts a saved page count whose saved word count does not match the text", async () => {
+    const saved = await makeDocx({
+      headings: CHEF_HEADINGS,
+      style: "styles",
+      pages: 23,
+      paragraphsPerSection: 40,
+    });
+    const stale = await edit(saved, "docProps/app.xml", (xml) =>
+      xml.replace("<Pages>", "<Words>120</Words><Pages>"),
+    );
+    const v = await check(stale, "chef-doeuvre");
+    expect(v).toMatchObject({ pagesSource: "estimate", pagesApproximate: true });
+    expect(v.hints.join(" ")).toMatch(/indique 23 pages, ce qui ne correspond pas/);
+  });
+
+  it("reads a DOCX's XML with a parser: a DOCTYPE is refused", async () => {
+    const plain = await makeDocx({ headings: ["Synthèse"], style: "styles" });
+    const hostile = await edit(plain, "word/document.xml", (xml) =>
+      xml.replace("?>", '?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa">]>'),
+    );
+    expect(await failure(check(hostile, "cas-pratique-e3"))).toBe("REPORT_CORRUPT");
   });
 });

@@ -3,12 +3,19 @@ export interface ExtractedHeading {
   text: string;
   /** 1-based page where the heading sits; null when the format cannot tell (DOCX without rendered breaks). */
   page: number | null;
+  /** Outline level (1 = top) when the format tells it. */
+  level?: number;
 }
 
 export interface ExtractedReport {
   format: "pdf" | "docx";
   pages: number | null;
   pagesApproximate: boolean;
+  /**
+   * pdf: the PDF's own page count; app.xml: the count Word saved, checked against the content;
+   * rendered: page breaks the word processor recorded at its last layout; estimate: breaks and word count.
+   */
+  pagesSource: "pdf" | "app.xml" | "rendered" | "estimate";
   headings: ExtractedHeading[];
   /** Where the headings came from, for the log and the hints. */
   headingSource: "outline" | "layout" | "numbered" | "styles" | "bold" | "none";

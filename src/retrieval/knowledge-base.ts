@@ -21,6 +21,7 @@ import { type KnowledgeRecord, KnowledgeRecordSchema, recordText } from "../know
 import { fold } from "../lib/text.js";
 import type { Logger } from "../log.js";
 import { Bm25Index, type Bm25Snapshot, type Bm25Tokens } from "./bm25.js";
+import { loadLexicon } from "./lexicon.js";
 import { LocalHashEmbeddings } from "./local-embedder.js";
 import { bm25Doc, Retriever } from "./retriever.js";
 import { readJson } from "./vector-index.js";
@@ -462,7 +463,11 @@ async function makeRetriever(
   embedder: { embeddings: Embeddings; id: string },
   bm25: Bm25Index,
 ): Promise<Retriever> {
-  const options = { defaultReferential: config.defaultReferential, bm25 };
+  const options = {
+    defaultReferential: config.defaultReferential,
+    bm25,
+    lexicon: await loadLexicon(config.knowledgeDir),
+  };
   const hnsw = async () => {
     const [{ HNSWLib }, { Document }] = await Promise.all([
       import("@langchain/community/vectorstores/hnswlib"),

@@ -1,426 +1,77 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { parse as parseYaml } from "yaml";
+import { z } from "zod";
+import { CertibotError } from "../errors.js";
+import { editDistance } from "../lib/text.js";
+
 /**
- * Query-side vocabulary bridges. The referentials are French; candidates ask
- * in French, English and Slack shorthand. Each group maps folded words, or
- * two-word phrases joined by "_" and written as `words()` splits them
- * ("chef d'oeuvre" is "chef_oeuvre"), to French words that the documents
- * use. Expansions are added to the query beside the words actually typed
- * (see query.ts for their weights). Targets must be words of the corpus: a
- * target it lacks only adds noise.
+ * Query-side vocabulary bridges, read from `knowledge/lexicon.yml` (data an
+ * operator extends when indexing a titre): candidates' English, shorthand
+ * and synonyms mapped to French words the referentials use.
  */
-const GROUPS: [keys: string, expansion: string][] = [
-  // What the referentials are made of.
-  [
-    "skill skills competency competencies ability abilities capability capabilities comp comps compet",
-    "competence",
-  ],
-  ["criteria criterion criterias crit crits", "criteres"],
-  [
-    "requirement requirements require requires required expect expected expects",
-    "exigences attendus criteres",
-  ],
-  [
-    "consigne consignes instruction instructions guideline guidelines rule rules",
-    "modalites regles attendus",
-  ],
-  ["task tasks activity activities", "activites taches"],
-  ["block blocks module modules unit units", "bloc"],
-  [
-    "assessment assessments assess assessed assessing evaluate evaluated evaluates eval evals graded grading",
-    "evaluation evaluer",
-  ],
-  ["exam exams examination", "examen epreuve evaluation"],
-  [
-    "grade grades mark marks marked score scores scored scoring weighted worth vaut valent",
-    "points note notation",
-  ],
-  ["rubric grid grids scoresheet", "grille criteres"],
-  ["check checks checked checking verify", "verifier evaluation"],
-  ["pass passed passing validate validated validating", "valide validation obtention"],
-  ["threshold thresholds cutoff seuil", "seuils valide partir points"],
-  ["fail failed failing failure", "echec refus"],
-  ["partial partially", "partielle partiellement"],
-  [
-    "certificate certificates certification certifications cert certs certif certifs diploma degree qualification",
-    "certification titre certificat",
-  ],
-  ["level", "niveau"],
-  ["title titles", "titre"],
-  ["obtain obtaining earn earning", "obtention obtenir"],
-  [
-    "requisite prerequisite prerequisites admission entry enter rentrer entrer",
-    "prerequis condition diplome",
-  ],
-  ["mandatory compulsory obligatoire optional", "obligatoires optionnelle optionnel"],
-  ["old older former previous legacy ancienne ancien", "ancienne"],
+const BridgeSchema = z.object({
+  from: z
+    .string()
+    .regex(/^[a-z0-9_' -]+$/, "mots repliés (minuscules, sans accents), séparés par des espaces"),
+  to: z.string().regex(/^[a-z0-9 -]+$/, "mots français repliés (minuscules, sans accents)"),
+});
+export const LexiconFileSchema = z.object({ bridges: z.array(BridgeSchema).min(1) });
 
-  // Deliverables and the exam day.
-  ["report reports writeup paper", "rapport livrable"],
-  ["deliverable deliverables submit submission submitted rendu rend rendre", "livrable rapport remis"],
-  ["hand_in", "livrable remis rendu"],
-  ["turn_in", "livrable remis rendu"],
-  ["doc docs", "documentation document"],
-  ["thesis dissertation memoir", "memoire"],
-  ["masterpiece capstone cdo cdoe chefdoeuvre", "chef oeuvre projet"],
-  ["chef_oeuvre", "chef oeuvre projet rapport"],
-  ["final_project", "chef oeuvre projet final"],
-  ["case_study", "cas pratique etude"],
-  ["practical exercise exo", "cas pratique"],
-  ["case cases", "cas"],
-  ["defense defence viva pitch talk", "soutenance oral presentation"],
-  ["present presenting presentation slides", "presentation presenter soutenance"],
-  ["demo demos", "demonstration"],
-  ["show shows showing display", "presenter demonstration"],
-  ["panel examiner examiners assessor assessors juror jurors jure jures jurys", "jury membres"],
-  ["sit sits sitting", "partie composition"],
-  ["allowed allow permitted eligible", "habilites"],
-  ["member members", "membres"],
-  ["ask asked asks asking", "questions"],
-  ["pv", "proces verbal"],
-  ["jury_report", "proces verbal"],
-  ["deliberation deliberate deliberates", "deliberation delibere"],
-  ["fill fills filled filling remplir remplit remplissent", "renseigner"],
-  ["sign signs signed signature", "signature signee"],
-  ["keep keeps kept retain archive archived garde garder gardees", "conserver conserves"],
-  ["share shared sharing send", "partager partagee communiquer"],
-  ["id identifier", "identification numero"],
-  ["relatives family", "parents allies"],
-  ["declare declares declaration", "declarent"],
-  ["part parts section sections", "partie parties"],
-  ["intro introduction", "introduction"],
-  ["example examples sample", "exemple exemples"],
-  ["include includes including included incl contain contains", "incluant comprenant contenir"],
-  ["admitted", "admis"],
-  ["rejected refused", "refuse refus"],
+export interface Lexicon {
+  /** Folded word or phrase ("tech watch") → space-separated French expansion. */
+  readonly expansions: Readonly<Record<string, string>>;
+  /** Single-word keys by first letter and length ("c10"), to read "competancy" as "competency". */
+  readonly skeletons: ReadonlyMap<string, string[]>;
+}
 
-  // Time and quantities.
-  ["duration last lasts", "duree dure"],
-  ["temps", "duree dure"],
-  ["how_often", "frequence recurrence regulierement"],
-  ["frequency often", "frequence recurrence regulierement"],
-  ["how_long", "duree dure temps"],
-  ["long", "duree longue"],
-  ["length", "duree pages"],
-  ["time", "temps duree"],
-  ["minute minutes mins", "minutes"],
-  ["min mini", "minima minimale minutes"],
-  ["minimum", "minima minimale moins"],
-  ["at_least", "minima minimale moins"],
-  ["max maximum", "maximum depasser"],
-  ["at_most", "maximum depasser"],
-  ["hour hours hrs", "heure"],
-  ["day days", "jours journees"],
-  ["daily", "journaliere journalier"],
-  ["week weeks", "semaine semaines"],
-  ["weekly", "hebdomadaire semaine"],
-  ["month months", "mois"],
-  ["monthly", "mensuelle"],
-  ["year years yr yrs", "annees"],
-  ["xp", "experience"],
-  ["how_many", "nombre"],
-  ["number", "nombre numero"],
-  ["nb", "nombre"],
-  ["start starts begin", "debut lancement"],
-  ["schedule calendar dates", "calendrier planning dates"],
-  ["rhythm pace rythme", "semaine entreprise formation"],
+export function buildLexicon(bridges: z.infer<typeof BridgeSchema>[]): Lexicon {
+  const expansions: Record<string, string> = {};
+  for (const { from, to } of bridges)
+    for (const key of from.split(/\s+/).filter(Boolean)) expansions[key.replace(/_/g, " ")] = to;
+  const skeletons = new Map<string, string[]>();
+  for (const key of Object.keys(expansions)) {
+    if (key.includes(" ") || key.length < 5) continue;
+    const skeleton = `${key[0]}${key.length}`;
+    skeletons.set(skeleton, [...(skeletons.get(skeleton) ?? []), key]);
+  }
+  return { expansions, skeletons };
+}
 
-  // People and places.
-  [
-    "trainer trainers teacher teachers instructor instructors tutor tutors mentor mentors prof profs",
-    "formateur formateurs tuteurs",
-  ],
-  ["student students learner learners trainee trainees pupil pupils", "apprenants apprenant candidat eleves"],
-  ["apprentice apprentices alternant alternants", "alternant alternance apprentissage"],
-  ["candidate candidates applicant applicants", "candidat"],
-  ["company companies employer employers firm boite", "entreprise"],
-  ["host_company", "entreprise accueil"],
-  ["client clients customer customers", "client commanditaire"],
-  ["needs", "besoin besoins"],
-  ["stakeholder stakeholders", "parties prenantes"],
-  ["user users", "utilisateurs"],
-  ["end_user", "utilisateurs finaux"],
-  ["team teams teamwork", "equipe"],
-  ["manager managers", "chef responsable managers"],
-  ["people person persons", "personnes"],
-  ["women woman female", "femmes"],
-  ["partner partners", "partenaires"],
-  ["school", "ecole"],
+/** The lexicon entry a misspelt word stands for ("competancy" → "competency"). */
+export function lexiconTypo(lexicon: Lexicon, word: string): string | undefined {
+  if (word.length < 5) return undefined;
+  for (let len = word.length - 1; len <= word.length + 1; len++)
+    for (const key of lexicon.skeletons.get(`${word[0]}${len}`) ?? [])
+      if (editDistance(word, key, 1) <= 1) return key;
+  return undefined;
+}
 
-  // Training, apprenticeship, money.
-  ["bootcamp course courses program programme curriculum", "formation parcours programme"],
-  ["work", "travail"],
-  ["study studies", "etude"],
-  ["training", "formation entrainement"],
-  ["trained", "formees formes entrainement"],
-  ["apprenticeship apprenticeships workstudy", "alternance apprentissage contrat"],
-  ["alternance", "alternance apprentissage"],
-  ["internship internships intern", "stage"],
-  ["contract contracts", "contrat"],
-  ["contrat_pro", "contrat professionnalisation"],
-  ["salary salaries wage wages pay paid earns income paye", "salaire remuneration"],
-  ["cost costs price fee fees tuition expensive", "cout reste charge opco"],
-  ["remain remaining remainder", "reste"],
-  ["help helps helping assist", "aide accompagnement"],
-  ["funding funded fund financing finance financed subsidy subsidies grant", "prise charge opco aide cout"],
-  ["financement financer", "prise charge opco"],
-  ["prix tarif tarifs gratuit", "cout reste charge"],
-  ["roi", "retour investissement"],
-  ["expense expenses", "couts"],
-  ["aid aids incentive incentives bonus", "aide"],
-  ["hire hiring hired recruit recruiting recruitment", "embauche recrutement"],
-  ["job jobs role roles career occupation profession", "metier emploi"],
-  ["track tracks path pathway", "parcours"],
-  ["full whole entire", "complet complete"],
-  ["stagiaire", "stage apprenant"],
-  ["graduates alumni", "alumni formees"],
-  ["cohort cohorts promo promos", "promotion"],
-  ["success", "reussite"],
-  ["inclusive inclusion diversity", "inclusion inclusive diversite"],
-  ["disability disabilities disabled handicapped", "handicap accessibilite"],
-  ["blind deaf impaired impairment", "handicap accessibilite"],
-  ["usable usability", "utilisabilite accessibilite"],
-  ["onsite presential", "presentiel"],
-  ["in_person", "presentiel"],
-  ["remote online distance distanciel", "presentiel"],
-  ["coaching mentoring support", "accompagnement coaching suivi"],
-  ["follow followup tracking", "suivi"],
+export const EMPTY_LEXICON: Lexicon = buildLexicon([]);
 
-  // Data.
-  ["data", "donnees"],
-  ["dataset datasets", "jeu donnees"],
-  ["database databases db dbs bdd bd dbms rdbms", "base donnees sgbd"],
-  ["collect collecting collection gather gathering ingest ingestion", "collecte collecter"],
-  ["extract extracting extraction pull pulling", "extraction extraire"],
-  ["scrape scraping crawl crawling", "scraping"],
-  ["clean cleaning cleanse cleansing wrangling", "nettoyage nettoyer"],
-  ["preprocess preprocessing", "pretraitement nettoyage"],
-  ["aggregate aggregating aggregation merge merging combine combining", "agregation agreger"],
-  ["store storing storage", "stockage stocker"],
-  ["warehouse", "entrepot"],
-  ["query queries querying", "requetes requetage"],
-  ["privacy gdpr", "rgpd donnees personnelles protection"],
-  ["cnil privee", "rgpd donnees personnelles"],
-  ["encrypt encryption", "cryptage"],
-  ["schema diagram erd", "schema modelisation mcd mpd"],
-  ["personal", "personnelles"],
-  ["perso", "personnelles"],
-  ["anonymize anonymise anonymization anonymisation", "anonymiser"],
-  ["available availability", "disponible disponibilite"],
-  ["flow flows", "flux"],
-  ["relational", "relationnelle relationnelles"],
-  ["secure securing security", "securite securisation"],
-  ["stake stakes challenge challenges", "enjeux"],
-  ["policy policies", "politique"],
-  ["quality", "qualite"],
-  ["augment augmentation", "augmentation augmenter"],
-  ["feature features", "variables fonctionnalites"],
-  ["feature_engineering", "ingenierie variables fonctionnalites"],
-  ["dimensionality", "dimensionnalite dimension"],
-  [
-    "visualization visualisation visualize visualise viz dataviz chart charts graph graphs plot plots",
-    "visualisation graphiques",
-  ],
-  ["exploratory eda", "exploratoire"],
-  ["statistics statistical stats stat", "statistique"],
-  ["univariate", "univariee"],
-  ["multivariate", "multivariee"],
-  ["outlier outliers", "valeurs extremes"],
-  ["value values", "valeurs valoriser"],
-  ["limit limiting minimize minimise reduce reducing", "minimiser reduction"],
-  ["missing", "manquantes"],
-  ["vectorize vectorizing vectorization vectorisation embeddings", "vectorisation"],
-
-  // Machine learning.
-  ["algorithm algorithms algo algos", "algorithme"],
-  ["train", "entrainer entrainement"],
-  ["retrain retraining", "reentrainement"],
-  ["overfitting overfit overfits", "surapprentissage surentrainement"],
-  ["cross_validation", "validation croisee"],
-  ["crossvalidation", "validation croisee"],
-  ["hyperparameter hyperparameters tuning tune parameters", "parametres optimisation"],
-  ["experiment experiments experimental", "plan experiences"],
-  ["theory theoretical", "theorique"],
-  ["hardware", "materiel"],
-  ["memory", "memoire"],
-  ["optimize optimise optimizing optimising optimization", "optimisation optimiser"],
-  ["metric metrics", "metriques indicateurs"],
-  ["accuracy", "performance metriques"],
-  ["predict prediction predictions predictive", "prediction predictif"],
-  ["supervised", "supervise"],
-  ["machine_learning", "apprentissage automatique machine learning"],
-  ["deep_learning", "apprentissage profond deep learning"],
-  ["ml", "apprentissage automatique machine learning"],
-  ["dl", "apprentissage profond deep learning"],
-  ["neural", "neurones reseau"],
-  ["nlp", "langage naturel"],
-  ["computer_vision", "reconnaissance image"],
-  ["library libraries lib libs framework frameworks", "librairies bibliotheques"],
-  ["compare comparing comparison", "comparaison comparative"],
-  ["choose choosing select selecting selection pick picking", "choix selectionner"],
-  ["distributed", "distribue distribuee"],
-  ["parallel", "parallele"],
-  ["load_testing", "tests montee charge"],
-  ["stress_test", "tests montee charge"],
-  ["latency", "latence"],
-  ["drift drifts", "evolution donnees degradation"],
-  ["degrade degrades degrading", "degradation"],
-  ["bias biases", "biais"],
-  ["genai llm llms", "generatives"],
-  ["generative", "generatives"],
-  ["ia ai", "intelligence artificielle ia"],
-
-  // Building, shipping and running software.
-  ["develop developing development dev", "developper developpement"],
-  ["build building built", "developper realiser"],
-  ["developer developers", "developpeur developpement"],
-  ["tool tools tooling", "outils"],
-  ["engine engines", "systeme"],
-  ["chatbot", "chat bot"],
-  ["proper appropriate suitable adapted", "adaptes appropries"],
-  ["component components", "composants"],
-  ["process processes", "processus"],
-  ["resource resources", "ressources"],
-  ["identify identifying", "identifier identification"],
-  ["human humans", "humain humains"],
-  ["internal", "interne internes"],
-  ["external", "externe externes"],
-  ["technical", "techniques technique"],
-  ["functional", "fonctionnelles fonctionnel"],
-  ["run runs running execute", "execution executer"],
-  ["automatic automatically auto automated automate automation", "automatique automatisation automatiser"],
-  ["commit commits push", "versionnement"],
-  ["ritual rituals ceremonies", "rituels"],
-  ["design designing", "conception concevoir"],
-  ["method methods methodology methodologies", "methodes methode methodologie"],
-  ["create creating", "creer creation"],
-  ["write writing written", "rediger redaction ecrit"],
-  ["improve improving improvement improvements enhance", "ameliorer amelioration"],
-  ["analyze analyse analyzing analysing analysis", "analyse analyser"],
-  [
-    "deploy deploying deployment deployments deployed ship shipping release rollout",
-    "deploiement deployer production",
-  ],
-  ["prod", "production"],
-  ["go_live", "mise production"],
-  [
-    "container containers containerize containerise containerizing containerising containerization containerisation docker kubernetes",
-    "conteneurisation docker",
-  ],
-  ["package", "packaging"],
-  ["ci", "integration continue"],
-  ["cd", "livraison continue"],
-  ["continuous", "continue continu"],
-  ["integrate integrating plug plugging", "integrer integration"],
-  ["delivery", "livraison"],
-  ["monitor monitoring monitored observability", "monitoring surveillance surveiller"],
-  ["monitorer surveiller", "monitoring surveiller"],
-  ["logging logs log", "journalisation"],
-  ["alert alerts alerting", "alertes alerte"],
-  ["incident incidents outage outages crash", "incidents incident"],
-  ["broken error errors", "erreur erreurs"],
-  ["reason reasons", "raisons"],
-  ["cause causes", "causes"],
-  ["reproduce", "reproduit"],
-  ["trigger triggers", "declencheurs"],
-  ["coverage", "couverture"],
-  ["staging preprod", "preproduction"],
-  ["bug bugs", "bug incident"],
-  ["fix fixing fixed solve solving", "resoudre resolution"],
-  ["resolve resolving troubleshoot troubleshooting", "resoudre resolution"],
-  ["debug debugging", "debogage"],
-  ["testing tested", "tests tester"],
-  ["unit_tests", "tests unitaires"],
-  ["version versions versioning versioned", "versionnement versions git"],
-  ["version_control", "versionnement git source control"],
-  ["repo repository", "depot git"],
-  ["code_review", "review revue code"],
-  ["pull_request", "pull request review"],
-  ["pair_programming", "pairprogramming pair"],
-  ["endpoint endpoints", "points terminaison"],
-  ["auth authentication login", "authentification"],
-  ["authorization authorisation permissions", "autorisation droits acces"],
-  ["rights", "droits"],
-  ["access", "acces"],
-  ["frontend", "frontend interfaces"],
-  ["front_end", "frontend interfaces"],
-  ["backend", "backend serveur"],
-  ["back_end", "backend serveur"],
-  ["ui ux", "interface interfaces"],
-  ["mockup mockups wireframe wireframes", "maquettes wireframes"],
-  ["accessibility accessible a11y", "accessibilite"],
-  ["user_story", "user story"],
-  ["user_stories", "user story"],
-  ["spec specs specifications", "specifications"],
-  ["goal goals objective objectives aim", "objectifs"],
-  ["summary synthesis", "synthese"],
-  ["real realworld", "reel"],
-  ["realtime", "temps reel"],
-  ["platform", "plateforme"],
-  ["forms", "formulaires"],
-  ["stream streaming", "flux stream"],
-  ["vendor vendors provider providers", "prestataires fournisseurs"],
-  ["recommendation recommendations", "recommandations"],
-  ["ecodesign sustainable green", "ecoconception ecoresponsable green"],
-  ["infra", "infrastructure"],
-  ["scale scaling", "echelle"],
-  ["existing preexisting", "existants preexistants"],
-  ["connect connecting connector connectors", "connecteurs connexion"],
-  ["configure configuring setup settings parametrize", "configuration parametrer installation"],
-  ["set_up", "configuration installation"],
-  ["setting_up", "configuration installation"],
-  ["install installing", "installation installer"],
-  ["app apps appli applis", "application"],
-  ["software", "logiciel"],
-  ["maintainability maintainable maintain maintaining maintenance", "maintenabilite maintenance maintien"],
-  ["archi", "architecture"],
-
-  // Watch, law, ethics.
-  ["watch watching watches", "veille surveiller"],
-  ["tech_watch", "veille technique"],
-  ["technology_watch", "veille technologique"],
-  ["news newsletter newsletters", "veille actualites newsletter"],
-  ["state", "etat"],
-  ["reliability reliable", "fiabilite"],
-  ["regulatory", "reglementaire"],
-  ["regulation regulations law laws legal compliance", "reglementation legales conformite"],
-  ["ethics ethical", "ethique"],
-  ["environmental environment", "environnement environnementaux"],
-  ["societal social society", "societaux societe sociaux"],
-
-  // Managing a project.
-  ["project projects", "projet"],
-  ["project_management", "gestion projet"],
-  ["manage managing management", "gestion gerer pilotage"],
-  ["lead leading leadership", "animer piloter pilotage"],
-  ["coordinate coordinating coordination", "coordonner coordination"],
-  ["plan planning scheduling", "planification planning"],
-  ["timeline milestones", "planning roadmap"],
-  ["deadline deadlines", "delais echeances"],
-  ["financial", "financier"],
-  ["risk risks", "risques"],
-  ["progress", "avancement"],
-  ["meeting meetings", "reunions"],
-  ["kpis", "kpi indicateurs"],
-  ["okrs", "okr"],
-  ["sprint sprints scrum", "agile scrum rituels"],
-  ["retro retrospective", "retrospection"],
-  ["communicate communicating", "communiquer communication"],
-  ["showcase showcasing promote promoting", "valoriser valorisation"],
-  ["storytelling", "narration"],
-  ["strength strengths", "forces"],
-  ["strategy strategic", "strategie strategiques"],
-  ["opportunity opportunities", "opportunites"],
-  ["business", "metier entreprise"],
-  ["use_case", "usages cas"],
-  ["usage uses", "usages"],
-
-  // Asking for a definition.
-  ["definition define meaning means mean acronym stand stands glossary", "glossaire definition"],
-];
-
-/** Folded word or phrase ("tech watch") → space-separated French expansion. */
-export const EXPANSIONS: Record<string, string> = Object.fromEntries(
-  GROUPS.flatMap(([keys, expansion]) => keys.split(" ").map((k) => [k.replace("_", " "), expansion])),
-);
+/** Reads and validates `lexicon.yml`; a bad file stops with its name and the faulty entry. */
+export async function loadLexicon(knowledgeDir: string): Promise<Lexicon> {
+  const path = join(knowledgeDir, "lexicon.yml");
+  let raw: string;
+  try {
+    raw = await readFile(path, "utf8");
+  } catch (cause) {
+    throw new CertibotError("KNOWLEDGE_INVALID", { hint: `${path} est introuvable.`, cause });
+  }
+  let parsed: ReturnType<typeof LexiconFileSchema.safeParse>;
+  try {
+    parsed = LexiconFileSchema.safeParse(parseYaml(raw));
+  } catch (cause) {
+    throw new CertibotError("KNOWLEDGE_INVALID", { hint: `${path} n'est pas du YAML valide.`, cause });
+  }
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new CertibotError("KNOWLEDGE_INVALID", {
+      hint: `${path} : ${issue.path.join(".")} — ${issue.message}.`,
+    });
+  }
+  return buildLexicon(parsed.data.bridges);
+}
 
 /**
  * Everyday verbs and framing words: their expansions help ranking ("fix" →

@@ -1,6 +1,10 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { KNOWLEDGE_DIR } from "../../test/helpers/temp.js";
 import { type Catalog, loadCatalog } from "../knowledge/catalog.js";
+import { loadLexicon } from "./lexicon.js";
 import { analyzeQuery, detectLang } from "./query.js";
 
 let catalog: Catalog;
@@ -68,5 +72,36 @@ describe("safety and language", () => {
     expect(detectLang("how many pages for the E3 report?")).toBe("en");
     expect(detectLang("le rapport E3 c'est combien de pages ?")).toBe("fr");
     expect(detectLang("C12")).toBe("fr");
+  });
+});
+
+describe("the lexicon is data (knowledge/lexicon.yml)", () => {
+  it("bridges English words to the referentials' French and reads a misspelt entry", async () => {
+    const lexicon = await loadLexicon(KNOWLEDGE_DIR);
+    const a = analyzeQuery("which skills are assessed in the final project?", catalog, undefined, lexicon);
+    expect(a.terms.map((t) => t.term)).toEqual(expect.arrayContaining(["compet", "evalu"]));
+    const typo = analyzeQuery(
+      "what does competancy 9 require",
+      catalog,
+      { has: () => false, nearest: () => [] },
+      lexicon,
+    );
+    expect(typo.certificationVocabulary).toBe(true);
+  });
+
+  it("stops with the file and the faulty entry named", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "certibot-lexicon-"));
+    try {
+      await writeFile(join(dir, "lexicon.yml"), 'bridges:\n  - { from: "skill", to: "Compétence" }\n');
+      await expect(loadLexicon(dir)).rejects.toMatchObject({
+        hint: expect.stringMatching(/lexicon\.yml : bridges\.0\.to/),
+      });
+      await writeFile(join(dir, "lexicon.yml"), "bridges: [\n");
+      await expect(loadLexicon(dir)).rejects.toMatchObject({
+        hint: expect.stringMatching(/pas du YAML valide/),
+      });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

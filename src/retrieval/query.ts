@@ -1,15 +1,13 @@
 import type { Catalog } from "../knowledge/catalog.js";
+import { fold, isMisspeltStopword, isStopword, squash, stem, terms, words } from "../lib/text.js";
 import {
-  editDistance,
-  fold,
-  isMisspeltStopword,
-  isStopword,
-  squash,
-  stem,
-  terms,
-  words,
-} from "../lib/text.js";
-import { CERTIFICATION_WORDS, EXPANSIONS, GENERIC_WORDS, KIND_HINTS } from "./lexicon.js";
+  CERTIFICATION_WORDS,
+  EMPTY_LEXICON,
+  GENERIC_WORDS,
+  KIND_HINTS,
+  type Lexicon,
+  lexiconTypo,
+} from "./lexicon.js";
 
 export type Lang = "fr" | "en";
 
@@ -37,6 +35,8 @@ export interface Vocabulary {
 
 /** Without a corpus at hand every word counts as known and none as a typo. */
 const OPEN_VOCABULARY: Vocabulary = { has: () => true, nearest: () => [] };
+
+const DOMAIN_WORDS = ["certific", "certificat", "titr", "candidat", "apprenant"];
 
 // Weights of query terms, relative to a typed word found as is (1).
 const WEIGHTS = {
@@ -145,22 +145,6 @@ function codeMatches(folded: string, raw: string): string[] {
   return found.sort((a, b) => a.at - b.at).map((f) => f.code);
 }
 
-// Single-word lexicon entries by first letter and length ("c10"), to read "competancy" as "competency".
-const LEXICON_WORDS = new Map<string, string[]>();
-for (const key of Object.keys(EXPANSIONS)) {
-  if (key.includes(" ") || key.length < 5) continue;
-  const skeleton = `${key[0]}${key.length}`;
-  LEXICON_WORDS.set(skeleton, [...(LEXICON_WORDS.get(skeleton) ?? []), key]);
-}
-
-function lexiconTypo(word: string): string | undefined {
-  if (word.length < 5) return undefined;
-  for (let len = word.length - 1; len <= word.length + 1; len++)
-    for (const key of LEXICON_WORDS.get(`${word[0]}${len}`) ?? [])
-      if (editDistance(word, key, 1) <= 1) return key;
-  return undefined;
-}
-
 interface ReferentialName {
   re: RegExp;
   ids: string[];
@@ -197,6 +181,7 @@ export function analyzeQuery(
   question: string,
   catalog: Catalog,
   vocabulary: Vocabulary = OPEN_VOCABULARY,
+  lexicon: Lexicon = EMPTY_LEXICON,
 ): QueryAnalysis {
   const text = squash(question);
   const folded = fold(text);
@@ -255,10 +240,10 @@ export function analyzeQuery(
   let topical = folded;
   for (const [s, e] of [...taken].sort((a, b) => b[0] - a[0]))
     topical = `${topical.slice(0, s)} ${topical.slice(e)}`;
-  topical = topical.replace(
-    /\b(?:b\s?\d\s?c\s?r?\s?\d+|[cae]\s?\d+(?:[.,]\d)?|rncp\s?\d*|bloc\s?\d)\b/g,
-    " ",
-  );
+  topical = topical
+    .replace(/\b(?:b\s?\d\s?c\s?r?\s?\d+|[cae]\s?\d+(?:[.,]\d)?|rncp\s?\d*|bloc\s?\d)\b/g, " ")
+    // "comment ça se passe" frames the question; "passer le titre" does not.
+    .replace(/\b(?:ca |cela )?se pass(?:e|ent)\b/g, " ");
   const lang = detectLang(text);
   const ws = words(topical);
   const content = (w: string) => !isStopword(w) && (w.length > 1 || /\d/.test(w)) && !/^\d+$/.test(w);
@@ -302,13 +287,13 @@ export function analyzeQuery(
   const inPhrase = new Set<number>();
   for (let i = 0; i + 1 < ws.length; i++) {
     const phrase = `${ws[i]} ${ws[i + 1]}`;
-    const expansion = EXPANSIONS[phrase];
+    const expansion = lexicon.expansions[phrase];
     if (!expansion || inPhrase.has(i)) continue;
     expand(phrase, [ws[i]!, ws[i + 1]!], expansion);
     inPhrase.add(i).add(i + 1);
   }
   for (const [i, w] of ws.entries()) {
-    const expansion = EXPANSIONS[w];
+    const expansion = lexicon.expansions[w];
     if (!content(w) || GENERIC_WORDS.has(w)) {
       if (expansion && !inPhrase.has(i)) expand(w, [w], expansion);
       continue;
@@ -324,13 +309,17 @@ export function analyzeQuery(
       // stands for the right one; anything else is probably the topic.
       yielded.set(t, 0);
       if (isMisspeltStopword(w)) continue;
-      const key = lexiconTypo(w);
+      const key = lexiconTypo(lexicon, w);
       if (key && CERTIFICATION_WORDS.test(key)) misspeltCertificationWord = true;
-      const typos = key ? terms(EXPANSIONS[key]!) : vocabulary.nearest(w);
+      const typos = key ? terms(lexicon.expansions[key]!) : vocabulary.nearest(w);
       for (const c of typos) raise(c, WEIGHTS.typo);
       typed(t).typos.push(...typos);
     }
   }
+  // Words naming the domain itself ("jury de certification", "le candidat")
+  // qualify the topic without being it: every passage is about certification.
+  for (const t of DOMAIN_WORDS)
+    if (weighted.has(t) && weighted.size > 2) weighted.set(t, Math.min(weighted.get(t)!, 0.35));
   for (const [t, keep] of yielded) {
     if ((weighted.get(t) ?? 0) <= keep) continue;
     if (keep) weighted.set(t, keep);

@@ -2,8 +2,9 @@ import type { HNSWLib } from "@langchain/community/vectorstores/hnswlib";
 import type { Embeddings } from "@langchain/core/embeddings";
 import type { Catalog } from "../knowledge/catalog.js";
 import { type KnowledgeRecord, recordText } from "../knowledge/record.js";
-import { fold } from "../lib/text.js";
+import { fold, terms } from "../lib/text.js";
 import { Bm25Index } from "./bm25.js";
+import type { Lexicon } from "./lexicon.js";
 import { LocalHashEmbeddings } from "./local-embedder.js";
 import { analyzeQuery, type QueryAnalysis, type TypedTerm } from "./query.js";
 
@@ -29,6 +30,8 @@ export interface SearchResult {
 
 export interface RetrieverOptions {
   defaultReferential: string;
+  /** Vocabulary bridges from `knowledge/lexicon.yml`. */
+  lexicon?: Lexicon;
   /** Reciprocal-rank-fusion constant: small values keep rank 1 decisive. */
   rrfK?: number;
   /**
@@ -95,6 +98,7 @@ export class Retriever {
   private readonly corpusCodes: ((folded: string) => string[]) | null;
   private store: HNSWLib | Promise<HNSWLib> | null;
   private readonly storeSource: VectorStoreSource;
+  private readonly refTerms = new Map<string, Set<string>>();
 
   constructor(
     readonly catalog: Catalog,
@@ -135,18 +139,59 @@ export class Retriever {
     return this.byId.get(id);
   }
 
-  /**
-   * `defaultReferential` overrides the configured one for this question (a
-   * Slack channel may have its own).
-   */
-  async search(question: string, k = 5, opts: { defaultReferential?: string } = {}): Promise<SearchResult> {
-    const defaultReferential = opts.defaultReferential ?? this.options.defaultReferential;
-    const analysis = analyzeQuery(question, this.catalog, this.bm25);
+  /** The record a referential gives a code, if any. */
+  byCode(referential: string, code: string): KnowledgeRecord | undefined {
+    return this.codes.get(code)?.find((r) => r.referential === referential);
+  }
+
+  /** Every record of one referential, in document order. */
+  recordsOf(referential: string): KnowledgeRecord[] {
+    return this.records.filter((r) => r.referential === referential);
+  }
+
+  /** Every (stemmed) term of a referential's records, computed once. */
+  termsOf(referential: string): Set<string> {
+    let set = this.refTerms.get(referential);
+    if (!set) {
+      set = new Set(this.recordsOf(referential).flatMap((r) => terms(recordText(r))));
+      this.refTerms.set(referential, set);
+    }
+    return set;
+  }
+
+  /** How much a (stemmed) term tells apart the records: its inverse document frequency. */
+  idf(term: string): number {
+    return this.bm25.has(term) ? this.bm25.idf(term) : 0;
+  }
+
+  /** Reads a question as the search does (codes, referentials, weighted terms). */
+  analyze(question: string): QueryAnalysis {
+    const analysis = analyzeQuery(question, this.catalog, this.bm25, this.options.lexicon);
     for (const code of this.corpusCodes?.(fold(question)) ?? []) {
       // "C1.1.1" was read as C1.1 by the analysis: the longer code the corpus knows wins.
       analysis.codes = analysis.codes.filter((c) => !code.startsWith(`${c}.`));
       if (!analysis.codes.includes(code)) analysis.codes.push(code);
     }
+    return analysis;
+  }
+
+  get defaultReferential(): string {
+    return this.options.defaultReferential;
+  }
+
+  /**
+   * `defaultReferential` overrides the configured one for this question (a
+   * Slack channel may have its own).
+   */
+  async search(
+    question: string,
+    k = 5,
+    opts: { defaultReferential?: string; only?: string[] } = {},
+  ): Promise<SearchResult> {
+    const defaultReferential = opts.defaultReferential ?? this.options.defaultReferential;
+    const analysis = this.analyze(question);
+    // One side of a comparison: the question as asked, within one referential.
+    if (opts.only) analysis.include = new Set(opts.only);
     const empty = (outcome: SearchOutcome, unknownCodes: string[] = []): SearchResult => ({
       analysis,
       hits: [],
@@ -292,6 +337,14 @@ export class Retriever {
       }
       return w;
     };
+    // A numbered title the question quotes ("cas pratique 1" is the guide's "Cas pratique 1 (ref. E2)").
+    const folded = fold(analysis.text);
+    const quoted = candidates.find((r) => {
+      const m = /^([a-z' ]+ \d+)\b/.exec(fold(r.title));
+      return m !== null && folded.includes(m[1]!);
+    });
+    if (quoted && quoted !== preferred)
+      return [quoted, preferred, ...sorted.filter((r) => r !== preferred && r !== quoted)];
     const challenger = sorted.find(
       (r) => r !== preferred && distinct(r) >= 2.5 && score(r) > score(preferred),
     );

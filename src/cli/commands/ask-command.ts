@@ -20,7 +20,8 @@ async function deps(ctx: CliContext): Promise<AnswerDeps> {
 }
 
 function human(a: AnswerDetails): string {
-  const lines = [a.answer.replace(/\*([^*\n]+)\*/g, "$1")];
+  // The text's own sources line is replaced by the fuller list below.
+  const lines = [a.answer.replace(/\n\nSources ?: [^\n]*$/, "").replace(/\*([^*\n]+)\*/g, "$1")];
   if (a.found && a.sources.length) {
     lines.push("", a.lang === "en" ? "Sources:" : "Sources :");
     for (const s of a.sources)

@@ -1,3 +1,4 @@
+import { preloadPdfReader } from "../../reports/pdf.js";
 import { SETUP_HELP, startBot } from "../../slack/start.js";
 import { parseArgs, usage } from "../args.js";
 import { type Command, println } from "../context.js";
@@ -11,6 +12,8 @@ export const serveCommand: Command = async (argv, ctx) => {
     return 1;
   }
   const bot = await startBot(ctx.config, ctx.log);
+  // The report checker's PDF reader stays loaded for the life of the process.
+  preloadPdfReader().catch((e) => ctx.log.warn("pdf reader preload failed", { detail: String(e) }));
   println(
     ctx.stdout,
     bot.port === null

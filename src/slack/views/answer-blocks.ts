@@ -56,7 +56,8 @@ export function splitText(text: string, max = SECTION_MAX): string[] {
  * the rest ("voir la suite" rather than a silent cut).
  */
 export function answerMessages(text: string): string[][] {
-  const sections = splitText(text);
+  // The sources line of the text is shown as the message's context block instead.
+  const sections = splitText(text.replace(/\n\nSources ?: [^\n]*$/, ""));
   const messages: string[][] = [];
   let current: string[] = [];
   let size = 0;
@@ -128,7 +129,8 @@ export function answerBlocks(
       value: opts.qaId ?? "none",
     });
   }
-  if (opts.qaId) {
+  // Small talk and help are not answers to rate.
+  if (opts.qaId && !a.smallTalk) {
     buttons.push(
       {
         type: "button",

@@ -1,0 +1,56 @@
+import { describe, expect, it } from "vitest";
+import { makeRecord } from "../knowledge/record.js";
+import { evidenceOf, holdsUnit, splitSentences } from "./evidence.js";
+
+describe("evidence units", () => {
+  it("never cuts after an abbreviation or a code", () => {
+    expect(
+      splitSentences("Réaliser un projet (cf. Cahier des charges) avant la fin. C17. Concevoir une veille."),
+    ).toEqual(["Réaliser un projet (cf. Cahier des charges) avant la fin.", "C17. Concevoir une veille."]);
+  });
+
+  it("keeps list items with their lead-in and reads inline numbered lists as items", () => {
+    const r = makeRecord({
+      referential: "x",
+      kind: "section",
+      code: null,
+      title: "Rapport",
+      statement:
+        "L'apprenant doit :\n1. Réaliser un projet (cf. Cahier) 2. Rédiger un rapport 3. Soumettre le rapport\nLe rapport doit contenir, entre 20 et 30 pages :\n- Une introduction.\n- Une première partie sur :\n  - l'état de l'art,\n- Une conclusion.",
+    });
+    const units = evidenceOf(r);
+    const texts = units.map((u) => u.text);
+    expect(texts).toContain("Réaliser un projet (cf. Cahier)");
+    expect(texts).toContain("Soumettre le rapport");
+    const intro = units.find((u) => u.text === "Une introduction.")!;
+    expect(units[intro.leadIn!]!.text).toBe("Le rapport doit contenir, entre 20 et 30 pages :");
+    const nested = units.find((u) => u.text === "l'état de l'art,")!;
+    expect(nested.depth).toBe(2);
+    expect(units[nested.leadIn!]!.text).toBe("Une première partie sur :");
+  });
+
+  it("joins lines a narrow column wrapped", () => {
+    const r = makeRecord({
+      referential: "x",
+      kind: "section",
+      code: null,
+      title: "Mémoire",
+      statement:
+        "Nombre de pages attendus : le\nmémoire ne doit pas dépasser\n50 pages (min 30 pages)\nDurée de la soutenance orale :\n45 minutes maximum au total\n(présentation, question,\ndélibération)",
+    });
+    expect(evidenceOf(r).map((u) => u.text)).toEqual([
+      "Nombre de pages attendus : le mémoire ne doit pas dépasser 50 pages (min 30 pages)",
+      "Durée de la soutenance orale : 45 minutes maximum au total (présentation, question, délibération)",
+    ]);
+  });
+
+  it("recognises a number in the unit asked", () => {
+    expect(holdsUnit("Un rapport de 2 à 5 pages", "pages")).toBe(true);
+    expect(holdsUnit("un jury composé d'au moins 2 professionnels", "people")).toBe(true);
+    expect(holdsUnit("dure au total 65 minutes", "duration")).toBe(true);
+    expect(holdsUnit("17 mois d'alternance", "duration")).toBe(true);
+    expect(holdsUnit("validé à partir de 10 points / 20 points", "points")).toBe(true);
+    expect(holdsUnit("Le PV est composé de 3 parties", "count", "parti")).toBe(true);
+    expect(holdsUnit("Un rapport écrit", "pages")).toBe(false);
+  });
+});

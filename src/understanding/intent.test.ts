@@ -1,0 +1,85 @@
+import { describe, expect, it } from "vitest";
+import { readIntention } from "./intent.js";
+
+const intentOf = (q: string, codes: string[] = [], referentials = 0) =>
+  readIntention(q, { codes, referentials });
+
+describe("readIntention", () => {
+  it.each([
+    ["combien de pages pour le rapport E3 ?", ["E3"], "numeric", "pages"],
+    ["how many pages should the chef d'oeuvre report be?", [], "numeric", "pages"],
+    ["l'oral dure combien de temps ?", [], "numeric", "duration"],
+    ["how long is the oral exam", [], "numeric", "duration"],
+    ["combien de points vaut B2Cr4", ["B2Cr4"], "numeric", "points"],
+    ["combien de professionnels dans le jury ?", [], "numeric", "people"],
+    ["le PV a combien de parties ?", [], "count", "count"],
+    ["combien de compétences dans le bloc 2", [], "count", null],
+    ["how many competencies in rncp37827?", [], "count", null],
+  ])("%s → %s", (q, codes, intent, unit) => {
+    const i = intentOf(q, codes);
+    expect(i.intent).toBe(intent);
+    if (unit) expect(i.unit).toBe(unit);
+  });
+
+  it.each([
+    ["différence entre C8 du guide et C8 du RNCP", ["C8"], 2],
+    ["what's the difference between C8 in the guide and in RNCP37827?", ["C8"], 2],
+    ["C1.2 aivancity dev vs chef de projet", ["C1.2"], 2],
+    ["compare E2 and E3", ["E2", "E3"], 0],
+  ])("comparison: %s", (q, codes, refs) => {
+    expect(intentOf(q, codes, refs).intent).toBe("comparison");
+  });
+
+  it.each([
+    ["quelles sont les compétences du bloc 2 ?", "list"],
+    ["liste des critères de C12", "list"],
+    ["qui compose le jury ?", "procedure"],
+    ["que se passe-t-il si un candidat échoue ?", "procedure"],
+    ["quand faut-il envoyer le rapport au jury", "procedure"],
+    ["est-ce qu'un formateur peut être dans le jury ?", "yesno"],
+    ["c'est quoi le MLOps ?", "definition"],
+  ])("%s → %s", (q, intent) => {
+    expect(intentOf(q).intent).toBe(intent);
+  });
+
+  it("reads small talk whatever the typing, and only when it is all the message", () => {
+    for (const q of [
+      "bonjour",
+      "Bonjour !",
+      "salut ça va ?",
+      "merci beaucoup",
+      "thx 👍",
+      "aide",
+      "help",
+      "",
+      "  ",
+      "?",
+      "<@U123> ",
+      "que sais-tu faire ?",
+      "au revoir",
+    ])
+      expect(intentOf(q).intent, q).toBe("smalltalk");
+    for (const q of [
+      "bonjour, que demande la C12 ?",
+      "merci de me dire combien de pages pour le E3",
+      "aide à l'embauche ?",
+    ])
+      expect(intentOf(q).intent, q).not.toBe("smalltalk");
+  });
+
+  it("declines off-topic requests and writing the candidate's work", () => {
+    expect(intentOf("quel temps fait-il à Paris ?").decline).toBe("off-topic");
+    expect(intentOf("what's the weather like tomorrow").decline).toBe("off-topic");
+    expect(intentOf("écris mon rapport à ma place").decline).toBe("do-my-work");
+    expect(intentOf("write my report for me").decline).toBe("do-my-work");
+    expect(intentOf("que doit contenir le rapport ?").decline).toBeNull();
+    expect(intentOf("combien de pages pour le rapport E3").decline).toBeNull();
+  });
+
+  it("finds the aspect a follow-up asks about", () => {
+    expect(intentOf("et comment elle est évaluée ?").aspect).toBe("evaluation");
+    expect(intentOf("and the criteria?").aspect).toBe("criteria");
+    expect(intentOf("et les activités ?").aspect).toBe("activities");
+    expect(intentOf("et comment elle est évaluée ?").elliptic).toBe(true);
+  });
+});
