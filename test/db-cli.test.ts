@@ -11,14 +11,16 @@ import { runMain } from "./helpers/run-main.js";
 import { describeEachBackend, type TestStore } from "./helpers/stores.js";
 import { tempDir } from "./helpers/temp.js";
 
-const MIGRATIONS = (await loadMigrations()).map((m) => `  ${String(m.version).padStart(3, "0")}-${m.name}`);
-const VERSION = MIGRATIONS.length;
+const LOADED = await loadMigrations();
+const MIGRATIONS = LOADED.map((m) => `  ${String(m.version).padStart(3, "0")}-${m.name}`);
+// The highest version applied (numbers may leave gaps: each feature has its own).
+const VERSION = Math.max(...LOADED.map((m) => m.version));
 
 function migrated(location: RegExp | string): RegExp {
   const loc =
     typeof location === "string" ? location.replace(/[.*+?^${}()|[\]\\]/g, "\\$&") : location.source;
   return new RegExp(
-    `^Base : ${loc}\\nMigrations appliquées \\(${VERSION}\\) :\\n${MIGRATIONS.join("\\n")}\\nVersion du schéma : ${VERSION}\\n$`,
+    `^Base : ${loc}\\nMigrations appliquées \\(${MIGRATIONS.length}\\) :\\n${MIGRATIONS.join("\\n")}\\nVersion du schéma : ${VERSION}\\n$`,
   );
 }
 

@@ -25,7 +25,8 @@ describeEachBackend("separate processes at once", (backend) => {
       version: number;
     }[];
     expect(results.flatMap((r) => r.applied).sort()).toEqual(VERSIONS);
-    expect(results.map((r) => r.version)).toEqual([VERSIONS.length, VERSIONS.length, VERSIONS.length]);
+    const last = Math.max(...VERSIONS); // numbers may leave gaps: each feature has its own
+    expect(results.map((r) => r.version)).toEqual([last, last, last]);
     const db = await store.open();
     try {
       const rows = await db.query("select version from schema_migrations order by version");

@@ -2,6 +2,7 @@ import type { Db, Queryable } from "../db/db.js";
 import { CertibotError } from "../errors.js";
 import { isTimeZone } from "../jobs/time.js";
 import { loadCatalog } from "../knowledge/catalog.js";
+import { seedShippedDocuments, storedDocuments } from "../knowledge/documents.js";
 import { type Actor, canCreateSession, requirePermission } from "./access.js";
 import { daysBetween, localDate, parseDate } from "./dates.js";
 import { computeDeadlines, loadDeadlineRules, milestoneProblem } from "./deadlines.js";
@@ -53,11 +54,18 @@ export interface SessionDeps {
 export async function loadSessionKnowledge(
   knowledgeDir: string,
   defaultReferential: string,
+  db?: Db,
 ): Promise<SessionKnowledge> {
   const [rules, catalog] = await Promise.all([loadDeadlineRules(knowledgeDir), loadCatalog(knowledgeDir)]);
+  // With the database, the referentials added with `knowledge add` too.
+  const refs = db
+    ? await seedShippedDocuments(db, knowledgeDir).then(async () =>
+        (await storedDocuments(db)).map((d) => d.ref),
+      )
+    : catalog.referentials;
   return {
     rules,
-    referentials: catalog.referentials.map((r) => ({
+    referentials: refs.map((r) => ({
       id: r.id,
       certification: r.certification ?? r.title,
       rncp: r.rncp ?? null,

@@ -1,16 +1,12 @@
 import type { WebClient } from "@slack/web-api";
 import { type AnswerDetails, answerQuestion, answerQuestionStreaming } from "../answering/answer.js";
-import {
-  appendTurn,
-  type ChannelSettings,
-  channelSettings,
-  recentTurns,
-} from "../answering/conversations.js";
+import { appendTurn, type ChannelSettings, recentTurns } from "../answering/conversations.js";
 import type { ChatTurn } from "../answering/llm.js";
 import { logAnswer, type SlackIds } from "../db/qa-log.js";
 import { rateLimitedText } from "../ops/limits.js";
 import type { SlackDeps } from "./deps.js";
 import { type InboxContext, LeaseLostError } from "./inbox.js";
+import { channelDefaults } from "./knowledge-files.js";
 import { keyMetadata, postedPayloads } from "./post-once.js";
 import { replyWithError } from "./reply-error.js";
 import { isTransient } from "./transient.js";
@@ -156,7 +152,7 @@ export async function answerInThread(deps: SlackDeps, q: QuestionInThread): Prom
       return;
     }
     const history = q.known?.history ?? (await recentTurns(deps.db, conversationId(q.channel, q.threadTs)));
-    const settings = q.known?.settings ?? (await channelSettings(deps.db, q.channel));
+    const settings = q.known?.settings ?? (await channelDefaults(deps.db, q.channel));
     const a = await answerQuestion(deps.answering, q.question, {
       history,
       defaultReferential: settings.defaultReferential ?? undefined,

@@ -21,10 +21,24 @@ export function sessionDepsFor(
     p = Promise.all([
       loadSessionKnowledge(deps.config.knowledgeDir, deps.config.defaultReferential),
       deliverablesFor(deps),
-    ]).then(([knowledge, deliverables]) => ({
-      sessions: { db: deps.db, knowledge },
-      deliverableIds: deliverables.map((d) => d.id),
-    }));
+    ]).then(([knowledge, deliverables]) => {
+      const fromFiles = knowledge.referentials;
+      return {
+        // Referentials as the live index knows them: a titre added since start can name a session.
+        sessions: {
+          db: deps.db,
+          knowledge: Object.defineProperty(knowledge, "referentials", {
+            get: () =>
+              deps.knowledge?.retriever.catalog.referentials.map((r) => ({
+                id: r.id,
+                certification: r.certification ?? r.title,
+                rncp: r.rncp ?? null,
+              })) ?? fromFiles,
+          }),
+        },
+        deliverableIds: deliverables.map((d) => d.id),
+      };
+    });
     p.catch(() => cache.delete(deps));
     cache.set(deps, p);
   }
