@@ -117,6 +117,21 @@ const CATALOG = {
     fr: "Source de veille invalide.",
     en: "Invalid watch source.",
   },
+  KNOWLEDGE_UNREADABLE: {
+    exit: 2,
+    fr: "Ce document ne peut pas être indexé :",
+    en: "This document cannot be indexed:",
+  },
+  KNOWLEDGE_EXISTS: {
+    exit: 2,
+    fr: "Un document porte déjà cet identifiant (ajoutez --replace pour le remplacer).",
+    en: "A document already has this id (add --replace to replace it).",
+  },
+  KNOWLEDGE_UNKNOWN: {
+    exit: 2,
+    fr: "Document inconnu.",
+    en: "Unknown document.",
+  },
   INTERNAL: {
     exit: 1,
     fr: "Une erreur interne s'est produite.",

@@ -13,8 +13,8 @@ import { tempDir } from "./helpers/temp.js";
 
 const LOADED = await loadMigrations();
 const MIGRATIONS = LOADED.map((m) => `  ${String(m.version).padStart(3, "0")}-${m.name}`);
-// Versions may leave gaps (each branch has its numbers): the schema version is the last one.
-const VERSION = LOADED.at(-1)!.version;
+// The highest version applied (numbers may leave gaps: each feature has its own).
+const VERSION = Math.max(...LOADED.map((m) => m.version));
 
 function migrated(location: RegExp | string): RegExp {
   const loc =

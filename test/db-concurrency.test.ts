@@ -24,9 +24,8 @@ describeEachBackend("separate processes at once", (backend) => {
       applied: number[];
       version: number;
     }[];
-    // Numeric order (a default sort puts 10 before 2); the schema version is the last number.
     expect(results.flatMap((r) => r.applied).sort((a, b) => a - b)).toEqual(VERSIONS);
-    const last = VERSIONS.at(-1)!;
+    const last = Math.max(...VERSIONS); // numbers may leave gaps: each feature has its own
     expect(results.map((r) => r.version)).toEqual([last, last, last]);
     const db = await store.open();
     try {

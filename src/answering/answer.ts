@@ -190,7 +190,10 @@ async function prepare(deps: AnswerDeps, question: string, opts: AskOptions): Pr
   const catalog = deps.retriever.catalog;
   const composed = composeExtractive(result, {
     intention,
-    lookup: deps.retriever,
+    // A channel's own referential (a session's titre) is the default for blocs named alone too.
+    lookup: opts.defaultReferential
+      ? Object.create(deps.retriever, { defaultReferential: { value: opts.defaultReferential } })
+      : deps.retriever,
     carried,
     perReferential,
     unindexed: unindexedTitre(question, catalog),

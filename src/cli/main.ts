@@ -22,6 +22,10 @@ const COMMANDS: Record<string, { load: () => Promise<Command>; help: string }> =
     load: async () => (await import("./commands/index-command.js")).indexCommand,
     help: "index                     (re)construit l'index des référentiels",
   },
+  knowledge: {
+    load: async () => (await import("./commands/knowledge-command.js")).knowledgeCommand,
+    help: 'knowledge add [--id ID] [--title "…"] [--certification "…"] [--rncp RNCPxxxxx] [--aliases "a,b"] [--replace] <fichier>\n                            indexe un référentiel ou un guide (PDF, DOCX, Markdown, texte)\n  knowledge list | show <id> | remove <id>\n                            documents indexés, ce qui en a été compris, retrait',
+  },
   privacy: {
     load: async () => (await import("./commands/privacy-command.js")).privacyCommand,
     help: "privacy forget-user <id>  efface tout ce qui est conservé sur un utilisateur Slack (RGPD)\n  privacy export <id>       ses données en JSON (droit d'accès)",

@@ -9,6 +9,7 @@ export const ParserSchema = z.enum([
   "aivancity-table",
   "expert-interleaved",
   "markdown-sections",
+  "generic",
 ]);
 
 export const ReferentialSchema = z.object({

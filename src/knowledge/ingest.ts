@@ -7,6 +7,8 @@ import { parseAivancityTable } from "./parse-aivancity.js";
 import { parseExpertInterleaved } from "./parse-expert.js";
 import { parseMarkdownSections } from "./parse-markdown.js";
 import { parseRncpTable } from "./parse-rncp.js";
+import { textBlocks } from "./reader/read-text.js";
+import { structure } from "./reader/structure.js";
 import { type KnowledgeRecord, KnowledgeRecordSchema } from "./record.js";
 
 const PARSERS: Record<Referential["parser"], (id: string, source: string) => KnowledgeRecord[]> = {
@@ -14,6 +16,7 @@ const PARSERS: Record<Referential["parser"], (id: string, source: string) => Kno
   "aivancity-table": parseAivancityTable,
   "expert-interleaved": parseExpertInterleaved,
   "markdown-sections": parseMarkdownSections,
+  generic: (id, source) => structure(id, textBlocks(source, "md").blocks),
 };
 
 export interface Knowledge {
@@ -28,7 +31,7 @@ export interface Knowledge {
  * features change, so saved indexes built by older code are rebuilt rather
  * than served stale.
  */
-export const INGEST_VERSION = 2;
+export const INGEST_VERSION = 3;
 
 /** Raw files and their hash, without parsing: enough to tell whether a saved index is current. */
 export async function readKnowledgeSources(

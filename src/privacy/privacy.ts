@@ -1,5 +1,6 @@
 import type { Db, Queryable } from "../db/db.js";
 import { deleteSlackUserData } from "../db/qa-log.js";
+import { forgetDocumentAuthor } from "../knowledge/documents.js";
 import { deleteVeilleDataOf } from "../veille/store.js";
 
 /** A Slack user id as typed in commands (U… or W…). */
@@ -31,6 +32,8 @@ export async function forgetUser(db: Db, slackUserId: string): Promise<Erased> {
         slackUserId,
       ])
     ).length;
+    // Documents they added to the knowledge stay (they belong to the school); their name goes.
+    await forgetDocumentAuthor(tx, slackUserId);
   });
   return { ...done, veilleEntries: veille, rateLimitWindows: windows };
 }

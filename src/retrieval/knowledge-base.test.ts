@@ -79,7 +79,8 @@ describe("index lifecycle", () => {
     const dir = await tempDir();
     try {
       await openKnowledgeBase(testConfig(dir.path));
-      await writeFile(join(dir.path, "index", "hnswlib.index"), "garbage");
+      const manifest = JSON.parse(await readFile(join(dir.path, "index", "manifest.json"), "utf8"));
+      await writeFile(join(dir.path, "index", `corpus-${manifest.key}.json`), "garbage");
       const kb = await openKnowledgeBase(testConfig(dir.path));
       expect(kb.rebuilt).toBe(true);
     } finally {

@@ -22,6 +22,12 @@ export class LocalHashEmbeddings extends Embeddings {
     this.defaultIdf = this.idf.size ? Math.max(...this.idf.values()) : 1;
   }
 
+  /** Sets the IDF fitted on the corpus (the vector index is built on first use, after opening). */
+  setIdf(idf: Record<string, number>): void {
+    this.idf = new Map(Object.entries(idf));
+    this.defaultIdf = this.idf.size ? Math.max(...this.idf.values()) : 1;
+  }
+
   get id(): string {
     return `${LOCAL_EMBEDDER_ID}-d${this.dims}`;
   }

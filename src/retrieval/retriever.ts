@@ -47,6 +47,36 @@ export interface RetrieverOptions {
    * uses the vocabulary of certification.
    */
   minCoverage?: number;
+  /** A BM25 index already built over `records` (loaded with a saved index). */
+  bm25?: Bm25Index;
+}
+
+/** The vector store, or how to build it on first use (the hashing embedder's ranking is not fused). */
+export type VectorStoreSource = HNSWLib | (() => Promise<HNSWLib>);
+
+/**
+ * Codes whose shape the query analysis does not know (CP1, RNCP38436BC01,
+ * E31, C1.1.1), recognised in questions because the corpus defines them.
+ */
+function corpusCodeMatcher(codes: Iterable<string>): ((folded: string) => string[]) | null {
+  const odd = [...codes].filter((c) => /^(?:CP\d+|RNCP\d+BC\d+|[A-Z]\d+\.\d+\.\d+|E\d{2,})$/.test(c));
+  if (!odd.length) return null;
+  const pattern = (c: string) =>
+    c
+      .toLowerCase()
+      .replace(/\./g, "[.,]")
+      .replace(/([a-z])(?=\d)|(\d)(?=[a-z])/g, "$1$2\\s?");
+  const re = new RegExp(`\\b(${odd.map(pattern).join("|")})\\b`, "g");
+  const canon = new Map(odd.map((c) => [c.toLowerCase(), c]));
+  return (folded) =>
+    [...folded.matchAll(re)]
+      .map((m) => canon.get(m[1]!.replace(/\s/g, "").replace(",", "."))!)
+      .filter(Boolean);
+}
+
+/** What BM25 indexes of a record: code and title weigh more than the rest. */
+export function bm25Doc(r: KnowledgeRecord): { id: string; title: string; body: string } {
+  return { id: r.id, title: `${r.code ?? ""} ${r.title}`, body: recordText(r) };
 }
 
 /**
@@ -65,22 +95,21 @@ export class Retriever {
   private readonly rrfK: number;
   private readonly vectorWeight: number;
   private readonly minCoverage: number;
+  private readonly corpusCodes: ((folded: string) => string[]) | null;
+  private store: HNSWLib | Promise<HNSWLib> | null;
+  private readonly storeSource: VectorStoreSource;
   private readonly refTerms = new Map<string, Set<string>>();
 
   constructor(
     readonly catalog: Catalog,
     readonly records: KnowledgeRecord[],
-    private readonly store: HNSWLib,
+    store: VectorStoreSource,
     private readonly embeddings: Embeddings,
     private readonly options: RetrieverOptions,
   ) {
-    this.bm25 = new Bm25Index(
-      records.map((r) => ({
-        id: r.id,
-        title: `${r.code ?? ""} ${r.title}`,
-        body: recordText(r),
-      })),
-    );
+    this.storeSource = store;
+    this.store = typeof store === "function" ? null : store;
+    this.bm25 = options.bm25 ?? new Bm25Index(records.map(bm25Doc));
     this.byId = new Map(records.map((r) => [r.id, r]));
     this.indexOf = new Map(records.map((r, i) => [r.id, i]));
     this.foldedTitles = records.map((r) => fold(r.title));
@@ -98,6 +127,7 @@ export class Retriever {
     // so only a real embedding model's vectors are fused.
     this.vectorWeight = options.vectorWeight ?? (embeddings instanceof LocalHashEmbeddings ? 0 : 0.6);
     this.minCoverage = options.minCoverage ?? 0.45;
+    this.corpusCodes = corpusCodeMatcher(this.codes.keys());
   }
 
   /** Referentials that define a code. */
@@ -136,7 +166,13 @@ export class Retriever {
 
   /** Reads a question as the search does (codes, referentials, weighted terms). */
   analyze(question: string): QueryAnalysis {
-    return analyzeQuery(question, this.catalog, this.bm25, this.options.lexicon);
+    const analysis = analyzeQuery(question, this.catalog, this.bm25, this.options.lexicon);
+    for (const code of this.corpusCodes?.(fold(question)) ?? []) {
+      // "C1.1.1" was read as C1.1 by the analysis: the longer code the corpus knows wins.
+      analysis.codes = analysis.codes.filter((c) => !code.startsWith(`${c}.`));
+      if (!analysis.codes.includes(code)) analysis.codes.push(code);
+    }
+    return analysis;
   }
 
   get defaultReferential(): string {
@@ -153,7 +189,7 @@ export class Retriever {
     opts: { defaultReferential?: string; only?: string[] } = {},
   ): Promise<SearchResult> {
     const defaultReferential = opts.defaultReferential ?? this.options.defaultReferential;
-    const analysis = analyzeQuery(question, this.catalog, this.bm25, this.options.lexicon);
+    const analysis = this.analyze(question);
     // One side of a comparison: the question as asked, within one referential.
     if (opts.only) analysis.include = new Set(opts.only);
     const empty = (outcome: SearchOutcome, unknownCodes: string[] = []): SearchResult => ({
@@ -220,6 +256,9 @@ export class Retriever {
       if (analysis.blocs.length && bloc && analysis.blocs.some((b) => bloc.startsWith(`bloc ${b}`)))
         e.score *= r.kind === "bloc" ? 1.6 : 1.2;
       if (analysis.codes.length && r.code && analysis.codes.includes(r.code)) e.score *= 1.5;
+      // A channel's own referential (a session's titre) answers questions that name none.
+      if (opts.defaultReferential && !analysis.include.size && r.referential === opts.defaultReferential)
+        e.score *= 1.6;
     }
     const maxScore = (1 + this.vectorWeight) / (this.rrfK + 1);
     const ordered = [...fused].sort((a, b) => b[1].score - a[1].score);
@@ -253,7 +292,15 @@ export class Retriever {
 
   /** Allowed records by similarity to the question's embedding, best first. */
   private async vectorRank(text: string, allowed: (r: KnowledgeRecord) => boolean): Promise<number[]> {
-    const hits = await this.store.similaritySearchVectorWithScore(
+    if (!this.store) {
+      const build = (this.storeSource as () => Promise<HNSWLib>)();
+      this.store = build;
+      build.catch(() => {
+        this.store = null;
+      });
+    }
+    const store = await this.store;
+    const hits = await store.similaritySearchVectorWithScore(
       await this.embeddings.embedQuery(text),
       Math.min(30, this.records.length),
     );

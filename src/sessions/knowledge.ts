@@ -1,6 +1,7 @@
 import type { Db } from "../db/db.js";
 import { CertibotError } from "../errors.js";
 import { loadCatalog } from "../knowledge/catalog.js";
+import { seedShippedDocuments, storedDocuments } from "../knowledge/documents.js";
 import { loadDeadlineRules } from "./deadlines.js";
 import type { DeadlineRule } from "./types.js";
 
@@ -27,11 +28,18 @@ export interface SessionDeps {
 export async function loadSessionKnowledge(
   knowledgeDir: string,
   defaultReferential: string,
+  db?: Db,
 ): Promise<SessionKnowledge> {
   const [rules, catalog] = await Promise.all([loadDeadlineRules(knowledgeDir), loadCatalog(knowledgeDir)]);
+  // With the database, the referentials added with `knowledge add` too.
+  const refs = db
+    ? await seedShippedDocuments(db, knowledgeDir).then(async () =>
+        (await storedDocuments(db)).map((d) => d.ref),
+      )
+    : catalog.referentials;
   return {
     rules,
-    referentials: catalog.referentials.map((r) => ({
+    referentials: refs.map((r) => ({
       id: r.id,
       title: r.title,
       certification: r.certification ?? r.title,

@@ -3,6 +3,7 @@ import type { Config } from "../config.js";
 import type { Db } from "../db/db.js";
 import type { Logger } from "../log.js";
 import type { Ops } from "../ops/ops.js";
+import type { LiveKnowledge } from "../retrieval/knowledge-base.js";
 
 /** Everything the Slack listeners need, built once at start and passed in. */
 export interface SlackDeps {
@@ -12,4 +13,6 @@ export interface SlackDeps {
   answering: AnswerDeps;
   /** Metrics, limits and error counts (created by createSlackApp when not given). */
   ops: Ops;
+  /** The live knowledge base behind answering.retriever (absent in tests that pass a fixed retriever). */
+  knowledge?: LiveKnowledge;
 }

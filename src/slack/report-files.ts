@@ -75,14 +75,14 @@ export function tokenMayGoTo(url: string, apiUrl: string | null): boolean {
 const FILE_GONE = new Set(["file_not_found", "file_deleted", "access_denied", "not_visible"]);
 
 /** The download URL, from the event when it points at Slack's file host, else from files.info. */
-async function downloadUrl(deps: SlackDeps, u: UploadedReports, file: SlackFile): Promise<string> {
+async function downloadUrl(deps: SlackDeps, client: WebClient, file: SlackFile): Promise<string> {
   const apiUrl = deps.config.slack.apiUrl;
   const given = file.url_private_download;
   if (given && tokenMayGoTo(given, apiUrl)) return given;
   if (given) deps.log.warn("report: download url off Slack's file host ignored", { fileId: file.id });
   let found: string | undefined;
   try {
-    const info = await u.client.files.info({ file: file.id });
+    const info = await client.files.info({ file: file.id });
     found = (info.file as SlackFile | undefined)?.url_private_download;
   } catch (e) {
     const error = (e as { data?: { error?: string } }).data?.error;
@@ -129,6 +129,17 @@ async function download(deps: SlackDeps, url: string): Promise<Uint8Array> {
   return new Uint8Array(Buffer.concat(chunks));
 }
 
+/** A shared file's bytes, with the bot token, only from Slack's file host. */
+export async function downloadSlackFile(
+  deps: SlackDeps,
+  client: WebClient,
+  file: SlackFile,
+): Promise<Uint8Array> {
+  if (file.size !== undefined && file.size > deps.config.reports.maxBytes)
+    throw tooLarge(deps.config.reports.maxBytes);
+  return download(deps, await downloadUrl(deps, client, file));
+}
+
 /**
  * Checks each report file of a message and answers in its thread: the checklist,
  * or a clear sentence when the file cannot be read (never silence). Only the verdict
@@ -162,7 +173,7 @@ export async function checkUploadedReports(deps: SlackDeps, u: UploadedReports):
         await post(`⏳ ${label} : ${rateLimitedText("report", rate.retryAfterSeconds)}`);
         continue;
       }
-      const url = await downloadUrl(deps, u, file);
+      const url = await downloadUrl(deps, u.client, file);
       const bytes = await download(deps, url);
       const named = u.deliverableId ?? deliverableNamedIn(u.text, deliverables)?.id ?? null;
       const deliverableId = named ?? (await takePendingDeliverable(deps.db, u.user));

@@ -5,20 +5,14 @@ import {
   answerQuestion,
   answerQuestionStreaming,
 } from "../answering/answer.js";
-import {
-  appendTurn,
-  type ChannelSettings,
-  channelSettings,
-  recentTurns,
-  threadContext,
-} from "../answering/conversations.js";
+import { appendTurn, type ChannelSettings, recentTurns, threadContext } from "../answering/conversations.js";
 import type { ChatTurn } from "../answering/llm.js";
 import { logAnswer, type SlackIds } from "../db/qa-log.js";
 import { truncate } from "../lib/text.js";
 import { rateLimitedText } from "../ops/limits.js";
-import { sessionsInChannel } from "../sessions/store.js";
 import type { SlackDeps } from "./deps.js";
 import { type InboxContext, LeaseLostError } from "./inbox.js";
+import { channelDefaults } from "./knowledge-files.js";
 import { mrkdwnToMarkdown, SOURCES_PARAGRAPH } from "./markdown.js";
 import { keyMetadata, postedPayloads } from "./post-once.js";
 import { replyWithError } from "./reply-error.js";
@@ -194,11 +188,7 @@ async function threadStatus(deps: SlackDeps, q: QuestionInThread, on: boolean): 
  */
 export async function contextReferential(deps: SlackDeps, conversation: string): Promise<string | null> {
   const viewed = await threadContext(deps.db, conversation);
-  if (!viewed) return null;
-  const settings = await channelSettings(deps.db, viewed);
-  if (settings.defaultReferential) return settings.defaultReferential;
-  const [session] = await sessionsInChannel(deps.db, viewed);
-  return session?.referential ?? null;
+  return viewed ? (await channelDefaults(deps.db, viewed)).defaultReferential : null;
 }
 
 /**
@@ -313,7 +303,7 @@ export async function answerInThread(deps: SlackDeps, q: QuestionInThread): Prom
       return;
     }
     const history = q.known?.history ?? (await recentTurns(deps.db, conversationId(q.channel, q.threadTs)));
-    const settings = q.known?.settings ?? (await channelSettings(deps.db, q.channel));
+    const settings = q.known?.settings ?? (await channelDefaults(deps.db, q.channel));
     const opts = { history, defaultReferential: settings.defaultReferential ?? undefined };
     if (deps.answering.llm) {
       await streamAnswer(deps, q, opts, "post", done);

@@ -29,10 +29,25 @@ export function sessionDepsFor(
     p = Promise.all([
       loadSessionKnowledge(deps.config.knowledgeDir, deps.config.defaultReferential),
       deliverablesFor(deps),
-    ]).then(([knowledge, deliverables]) => ({
-      sessions: { db: deps.db, knowledge },
-      deliverables,
-    }));
+    ]).then(([knowledge, deliverables]) => {
+      const fromFiles = knowledge.referentials;
+      return {
+        // Referentials as the live index knows them: a titre added since start can name a session.
+        sessions: {
+          db: deps.db,
+          knowledge: Object.defineProperty(knowledge, "referentials", {
+            get: () =>
+              deps.knowledge?.retriever.catalog.referentials.map((r) => ({
+                id: r.id,
+                title: r.title,
+                certification: r.certification ?? r.title,
+                rncp: r.rncp ?? null,
+              })) ?? fromFiles,
+          }),
+        },
+        deliverables,
+      };
+    });
     p.catch(() => cache.delete(deps));
     cache.set(deps, p);
   }

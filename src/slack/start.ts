@@ -34,8 +34,8 @@ export interface RunningBot {
 export async function startBot(config: Config, log: Logger): Promise<RunningBot> {
   if (!config.slack.mode) throw new CertibotError("CONFIG_INVALID", { hint: "Slack n'est pas configuré." });
   // The database opens (a first start copies its cluster) while the heavy
-  // modules load (Bolt, LangChain: most of a start) and the knowledge base
-  // opens: a first start takes the longest of them, not their sum.
+  // modules load (Bolt, LangChain: most of a start); the knowledge base then
+  // opens from the database, which holds the documents.
   const modules = Promise.all([
     import("../jobs/registry.js").then(async (m) => ({
       ...m,
@@ -44,31 +44,28 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     import("../jobs/scheduler.js"),
     import("./app.js"),
     import("./notifier.js"),
+    import("../retrieval/knowledge-base.js"),
   ]);
-  const kbOpening = import("../retrieval/knowledge-base.js").then((m) => m.openKnowledgeBase(config));
-  const [dbOpened, kbOpened, loaded] = await Promise.allSettled([
-    openMigratedDb(config, log),
-    kbOpening,
-    modules,
-  ]);
+  const [dbOpened, loaded] = await Promise.allSettled([openMigratedDb(config, log), modules]);
   if (dbOpened.status === "rejected") throw dbOpened.reason;
   const db = dbOpened.value;
   try {
-    if (kbOpened.status === "rejected") throw kbOpened.reason;
     if (loaded.status === "rejected") throw loaded.reason;
-    const kb = kbOpened.value;
     const [
       { JobRegistry, ALL_JOBS },
       { startScheduler },
       { createSlackApp },
       { createSlackNotifier, notifierClient },
+      { LiveKnowledge },
     ] = loaded.value;
+    // Documents live in the database: every replica rebuilds its index when their version moves.
+    const knowledge = await LiveKnowledge.open(config, db, log);
     // Metrics and limits: one set per process, shared by the Slack app and the jobs.
     const ops = createOps(config, db, log);
-    ops.setKnowledge(kb.retriever.records, kb.manifest.contentHash.slice(0, 12));
+    ops.setKnowledge(knowledge.retriever.records, knowledge.knowledgeBase.manifest.key.slice(0, 12));
     const llm = config.llm ? new LimitedLlmAnswerer(config.llm, ops) : null;
-    const answering = { retriever: kb.retriever, llm, log };
-    const slack = createSlackApp({ config, log, db, answering, ops });
+    const answering = { retriever: knowledge.retriever, llm, log };
+    const slack = createSlackApp({ config, log, db, answering, ops, knowledge });
     const port = await slack.start();
     const notifier = countingNotifier(createSlackNotifier(notifierClient(config.slack), log), ops.metrics);
     const scheduler = startScheduler(new JobRegistry(ALL_JOBS), {

@@ -1,5 +1,7 @@
 import { openDb } from "../../db/db.js";
 import { migrate } from "../../db/migrate.js";
+import { isCertibotError } from "../../errors.js";
+import { seedShippedDocuments } from "../../knowledge/documents.js";
 import { parseArgs, usage } from "../args.js";
 import { type Command, println } from "../context.js";
 
@@ -13,6 +15,13 @@ export const dbCommand: Command = async (argv, ctx) => {
   const db = await openDb(ctx.config, ctx.log);
   try {
     const result = await migrate(db, ctx.log);
+    // The shipped referentials live in the database too (knowledge_documents); a build without its
+    // knowledge/ folder migrates all the same, and seeds at its first start.
+    const seeded = await seedShippedDocuments(db, ctx.config.knowledgeDir).catch((e) => {
+      if (isCertibotError(e) && e.code === "KNOWLEDGE_MISSING") return false;
+      throw e;
+    });
+    if (seeded) ctx.log.info("shipped referentials seeded");
     println(ctx.stdout, `Base : ${db.location}`);
     if (result.applied.length) {
       println(ctx.stdout, `Migrations appliquées (${result.applied.length}) :`);

@@ -151,7 +151,7 @@ export const sessionCommand: Command = async (argv, ctx) => {
   const db = await openMigratedDb(ctx.config, ctx.log);
   try {
     const [knowledge, deliverables] = await Promise.all([
-      loadSessionKnowledge(ctx.config.knowledgeDir, ctx.config.defaultReferential),
+      loadSessionKnowledge(ctx.config.knowledgeDir, ctx.config.defaultReferential, db),
       loadDeliverables(ctx.config.knowledgeDir),
     ]);
     const reply = await runSessionCommand(`${words.map(quote).join(" ")}${body ? `\n${body}` : ""}`, {

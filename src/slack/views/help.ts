@@ -9,6 +9,7 @@ export function helpText(catalog: Catalog): string {
     "• `/certibot config referential=<id> mentions-only=on|off` — réglages du canal (administrateurs)",
     "• `/certibot my-data` — vos données, en fichier JSON par message privé ; `/certibot forget-me` — tout effacer (avec confirmation)",
     "• `/certibot stats [jours]` — usage du bot (administrateurs)",
+    '• `/certibot knowledge` — documents indexés ; pour en ajouter un, envoyez-le-moi en message direct avec `knowledge add id=… titre="…"` (administrateurs)',
     `Référentiels : ${catalog.referentials.map((r) => `\`${r.id}\``).join(", ")}.`,
   ].join("\n");
 }

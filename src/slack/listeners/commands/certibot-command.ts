@@ -1,9 +1,10 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from "@slack/bolt";
 import type { WebClient } from "@slack/web-api";
 import { answerQuestion } from "../../../answering/answer.js";
-import { channelSettings, updateChannelSettings } from "../../../answering/conversations.js";
+import { updateChannelSettings } from "../../../answering/conversations.js";
 import { statsText, usageStats } from "../../../insights/stats.js";
 import type { SlackDeps } from "../../deps.js";
+import { channelDefaults, knowledgeCommandText } from "../../knowledge-files.js";
 import { forgetMePrompt, sendMyData } from "../../privacy.js";
 import { replyWithError } from "../../reply-error.js";
 import { logSlackAnswer, questionRefusal } from "../../respond.js";
@@ -77,6 +78,15 @@ export function certibotCommand(deps: SlackDeps) {
         });
         return;
       }
+      const knowledge = /^(?:knowledge|connaissances?)\b(.*)$/is.exec(text);
+      if (knowledge) {
+        await deps.knowledge?.ensureCurrent();
+        const reply = await knowledgeCommandText(deps, knowledge[1] ?? "", () =>
+          canConfigure(deps, client, command.user_id),
+        );
+        await respond({ response_type: "ephemeral", text: reply });
+        return;
+      }
       const config = /^config\b(.*)$/is.exec(text);
       if (config) {
         if (!(await canConfigure(deps, client, command.user_id))) {
@@ -104,7 +114,7 @@ export function certibotCommand(deps: SlackDeps) {
         await respond({ response_type: "ephemeral", text: refusal });
         return;
       }
-      const settings = await channelSettings(deps.db, command.channel_id);
+      const settings = await channelDefaults(deps.db, command.channel_id);
       const a = await answerQuestion(deps.answering, text, {
         defaultReferential: settings.defaultReferential ?? undefined,
       });

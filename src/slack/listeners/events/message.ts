@@ -1,9 +1,11 @@
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from "@slack/bolt";
-import { channelSettings, recentTurns } from "../../../answering/conversations.js";
+import { recentTurns } from "../../../answering/conversations.js";
 import type { SlackDeps } from "../../deps.js";
 import { inboxOf } from "../../inbox.js";
+import { addKnowledgeFromDm, channelDefaults, KNOWLEDGE_ADD } from "../../knowledge-files.js";
 import { checkUploadedReports, type SlackFile } from "../../report-files.js";
 import { answerInDirectMessage, answerInThread, cleanQuestion, conversationId } from "../../respond.js";
+import { canConfigure } from "../commands/certibot-command.js";
 
 /**
  * Direct messages (the Messages tab) are all answered, streamed. In channels,
@@ -23,6 +25,18 @@ export function message(deps: SlackDeps) {
     if (event.subtype === "file_share") {
       const e = event as typeof event & { files?: SlackFile[]; user?: string; text?: string };
       if (e.channel_type !== "im" || !e.user || e.user === context.botUserId || !e.files?.length) return;
+      if (KNOWLEDGE_ADD.test(e.text ?? "")) {
+        await addKnowledgeFromDm(deps, {
+          client,
+          channel: e.channel,
+          threadTs: e.thread_ts ?? e.ts,
+          user: e.user,
+          files: e.files,
+          text: e.text ?? "",
+          isAdmin: await canConfigure(deps, client, e.user),
+        });
+        return;
+      }
       await checkUploadedReports(deps, {
         client,
         channel: e.channel,
@@ -57,7 +71,7 @@ export function message(deps: SlackDeps) {
     // The thread's turns say whether the bot follows it, and are the follow-up's context.
     const history = await recentTurns(deps.db, conversationId(event.channel, event.thread_ts));
     if (!history.length) return;
-    const settings = await channelSettings(deps.db, event.channel);
+    const settings = await channelDefaults(deps.db, event.channel);
     if (settings.mentionsOnly) return;
     const question = cleanQuestion(text);
     if (!question) return;

@@ -1,0 +1,213 @@
+import { readFile } from "node:fs/promises";
+import { userInfo } from "node:os";
+import { openMigratedDb } from "../../db/db.js";
+import { CertibotError } from "../../errors.js";
+import { addKnowledgeDocument, removeKnowledgeDocument } from "../../knowledge/admin.js";
+import { seedShippedDocuments, storedDocuments } from "../../knowledge/documents.js";
+import { parseDocument } from "../../knowledge/parse-document.js";
+import { MASK } from "../../knowledge/reader/personal-data.js";
+import { openKnowledgeBase, parserMode } from "../../retrieval/knowledge-base.js";
+import { parseArgs, usage } from "../args.js";
+import { type CliContext, type Command, println } from "../context.js";
+
+const USAGE = `usage : certibot knowledge add [--id ID] [--title TITRE] [--certification NOM] [--rncp RNCPxxxxx] [--aliases "a,b"] [--replace] FICHIER
+        certibot knowledge list [--json]
+        certibot knowledge show ID [--json]
+        certibot knowledge remove ID`;
+
+const fmtKinds = (byKind: Record<string, number>) =>
+  Object.entries(byKind)
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, n]) => `${n} ${k}`)
+    .join(", ");
+
+const ms = (x: number) => `${(x / 1000).toFixed(2)} s`;
+
+function operator(): string {
+  try {
+    return `cli:${userInfo().username}`;
+  } catch {
+    return "cli";
+  }
+}
+
+/** `certibot knowledge add|list|show|remove`: the documents certibot answers from, stored in the database. */
+export const knowledgeCommand: Command = async (argv, ctx) => {
+  const args = parseArgs(argv, {
+    booleans: ["replace", "json"],
+    values: ["id", "title", "certification", "rncp", "aliases"],
+  });
+  const [sub, ...rest] = args.positionals;
+  if (!sub || !["add", "list", "show", "remove"].includes(sub)) throw usage(USAGE);
+  if (sub === "add") {
+    if (rest.length !== 1) throw usage(USAGE);
+    return add(rest[0]!, args.flags, ctx);
+  }
+  if (sub === "list") {
+    if (rest.length) throw usage(USAGE);
+    return list(ctx, args.flags.has("json"));
+  }
+  if (rest.length !== 1) throw usage(USAGE);
+  return sub === "show" ? show(rest[0]!, ctx, args.flags.has("json")) : remove(rest[0]!, ctx);
+};
+
+async function add(path: string, flags: Map<string, string | true>, ctx: CliContext): Promise<number> {
+  const str = (k: string) => (typeof flags.get(k) === "string" ? (flags.get(k) as string) : undefined);
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch {
+    throw new CertibotError("KNOWLEDGE_UNREADABLE", { hint: `fichier introuvable ou illisible : ${path}` });
+  }
+  const db = await openMigratedDb(ctx.config, ctx.log);
+  try {
+    const r = await addKnowledgeDocument(
+      { config: ctx.config, db, log: ctx.log },
+      {
+        bytes,
+        fileName: path,
+        id: str("id"),
+        title: str("title"),
+        certification: str("certification"),
+        rncp: str("rncp"),
+        aliases: str("aliases")
+          ?.split(",")
+          .map((a) => a.trim())
+          .filter(Boolean),
+        replace: flags.has("replace"),
+        addedBy: operator(),
+      },
+    );
+    const s = r.summary;
+    const total = Object.values(s.records).reduce((a, b) => a + b, 0);
+    println(ctx.stdout, `Ajouté : ${r.ref.id} — ${r.ref.title}`);
+    println(
+      ctx.stdout,
+      `  ${r.ref.file} (${r.ref.file.split(".").pop()}${s.pages ? `, ${s.pages} pages` : ""}) ; titres lus : ${s.headingSource}`,
+    );
+    println(ctx.stdout, `  ${total} enregistrements : ${fmtKinds(s.records)}`);
+    if (s.codes.length)
+      println(
+        ctx.stdout,
+        `  codes (${s.codes.length}) : ${s.codes.slice(0, 24).join(", ")}${s.codes.length > 24 ? ", …" : ""}`,
+      );
+    println(ctx.stdout, `  titres de sections : ${s.headings.length}`);
+    if (s.droppedRunning)
+      println(ctx.stdout, `  en-têtes et pieds de page écartés : ${s.droppedRunning} lignes`);
+    println(
+      ctx.stdout,
+      `  coordonnées masquées : ${s.masked.phones} numéro(s) de téléphone, ${s.masked.emails} adresse(s) e-mail`,
+    );
+    const aliases = r.kb.retriever.catalog.referentials.find((x) => x.id === r.ref.id)?.aliases ?? [];
+    if (aliases.length) println(ctx.stdout, `  reconnu dans les questions par : ${aliases.join(", ")}`);
+    println(
+      ctx.stdout,
+      `  lecture : ${ms(r.readMs)} ; reconstruction de l'index : ${ms(r.rebuildMs)} (${r.kb.retriever.records.length} enregistrements, version ${r.version})`,
+    );
+    if (!s.structured) {
+      ctx.stderr.write(
+        `certibot : structure non reconnue dans ${path} (ni titres ni codes) : indexé en ${total} passages de texte.\n`,
+      );
+      return 2;
+    }
+    return 0;
+  } finally {
+    await db.close();
+  }
+}
+
+async function list(ctx: CliContext, json: boolean): Promise<number> {
+  const db = await openMigratedDb(ctx.config, ctx.log);
+  try {
+    const kb = await openKnowledgeBase(ctx.config, { db, log: ctx.log });
+    const docs = await storedDocuments(db);
+    const counts = new Map<string, Record<string, number>>();
+    for (const r of kb.retriever.records) {
+      const byKind = counts.get(r.referential) ?? {};
+      byKind[r.kind] = (byKind[r.kind] ?? 0) + 1;
+      counts.set(r.referential, byKind);
+    }
+    const rows = docs.map((d) => ({
+      id: d.ref.id,
+      title: d.ref.title,
+      records: counts.get(d.ref.id) ?? {},
+      shipped: d.shipped,
+      addedAt: d.addedAt,
+      addedBy: d.addedBy,
+    }));
+    if (json) {
+      println(ctx.stdout, JSON.stringify({ documents: rows }));
+      return 0;
+    }
+    for (const r of rows) {
+      const total = Object.values(r.records).reduce((a, b) => a + b, 0);
+      println(ctx.stdout, `${r.id}  ${r.title}`);
+      println(
+        ctx.stdout,
+        `    ${total} enregistrements (${fmtKinds(r.records)}) ; ${r.shipped ? "livré avec certibot" : `ajouté le ${r.addedAt?.slice(0, 16).replace("T", " ")} par ${r.addedBy ?? "?"}`}`,
+      );
+    }
+    return 0;
+  } finally {
+    await db.close();
+  }
+}
+
+async function show(id: string, ctx: CliContext, json: boolean): Promise<number> {
+  const db = await openMigratedDb(ctx.config, ctx.log);
+  try {
+    await seedShippedDocuments(db, ctx.config.knowledgeDir);
+    const doc = (await storedDocuments(db)).find((d) => d.ref.id === id);
+    if (!doc)
+      throw new CertibotError("KNOWLEDGE_UNKNOWN", { hint: `(${id}) ; voir certibot knowledge list` });
+    const parsed = await parseDocument(doc, doc.shipped ? parserMode() : "generic");
+    const s = parsed.summary;
+    const records = parsed.records.map((r) => ({
+      id: r.id,
+      kind: r.kind,
+      code: r.code,
+      title: r.title,
+      bloc: r.bloc,
+      criteria: r.criteria.length,
+    }));
+    if (json) {
+      println(ctx.stdout, JSON.stringify({ id, title: doc.ref.title, ref: doc.ref, summary: s, records }));
+      return 0;
+    }
+    println(ctx.stdout, `${id} — ${doc.ref.title}`);
+    if (doc.ref.certification) println(ctx.stdout, `  certification : ${doc.ref.certification}`);
+    if (doc.ref.rncp) println(ctx.stdout, `  RNCP : ${doc.ref.rncp}`);
+    println(ctx.stdout, `  fichier : ${doc.ref.file} (${doc.format}${s.pages ? `, ${s.pages} pages` : ""})`);
+    println(ctx.stdout, `  enregistrements : ${fmtKinds(s.records)}`);
+    println(
+      ctx.stdout,
+      `  coordonnées masquées (« ${MASK} ») : ${s.masked.phones} numéro(s) de téléphone, ${s.masked.emails} adresse(s) e-mail`,
+    );
+    println(ctx.stdout, `  titres (${s.headingSource}) :`);
+    for (const h of s.headings.slice(0, 60)) println(ctx.stdout, `    ${h}`);
+    if (s.headings.length > 60) println(ctx.stdout, `    … et ${s.headings.length - 60} autres`);
+    println(ctx.stdout, "  codes et enregistrements :");
+    for (const r of parsed.records.filter((x) => x.kind !== "section"))
+      println(
+        ctx.stdout,
+        `    ${(r.code ?? "—").padEnd(14)} ${r.kind.padEnd(11)} ${r.title.slice(0, 90)}${r.criteria.length ? ` (${r.criteria.length} critères)` : ""}`,
+      );
+    return 0;
+  } finally {
+    await db.close();
+  }
+}
+
+async function remove(id: string, ctx: CliContext): Promise<number> {
+  const db = await openMigratedDb(ctx.config, ctx.log);
+  try {
+    const r = await removeKnowledgeDocument({ config: ctx.config, db, log: ctx.log }, id);
+    println(
+      ctx.stdout,
+      `Retiré : ${id} ; reconstruction de l'index : ${ms(r.rebuildMs)} (${r.kb.retriever.records.length} enregistrements, version ${r.version})`,
+    );
+    return 0;
+  } finally {
+    await db.close();
+  }
+}

@@ -1,0 +1,387 @@
+import { fold, squash } from "../../lib/text.js";
+import { type KnowledgeRecord, makeRecord } from "../record.js";
+import type { Block } from "./blocks.js";
+
+export type CodeKind = "competency" | "criterion" | "evaluation" | "activity" | "bloc";
+
+export interface CodeMatch {
+  code: string;
+  kind: CodeKind;
+  /** Bloc number when the code names one ("Bloc 2", RNCP…BC02, B2C4). */
+  bloc: number | null;
+  /** The text after the code and its separator. */
+  rest: string;
+}
+
+/**
+ * Code families recognised wherever they open a heading, paragraph, item or
+ * cell: RNCP38436BC01, B2Cr4, B2C4, CP1, C1, C1.2, C1.1.1, A1, A1.2, E3,
+ * E31, "Bloc 2", "Compétence 3", "Activité 2", "Épreuve 3" (and "Sous-épreuve E13").
+ */
+export function matchCode(text: string): CodeMatch | null {
+  const t = text.trim();
+  const sep = String.raw`\s*(?:[-–—:.)/]\s*|\s+|$)`;
+  const m = (re: RegExp) => new RegExp(`^(?:${re.source})${sep}`, "iu").exec(t);
+  const rest = (r: RegExpExecArray) => squash(t.slice(r[0].length));
+  let r = m(/(RNCP\s?\d{4,6})\s?(BC)\s?(\d{1,2})/);
+  if (r)
+    return {
+      code: `${r[1]!.replace(/\s/g, "").toUpperCase()}BC${r[3]!.padStart(2, "0")}`,
+      kind: "bloc",
+      bloc: Number(r[3]),
+      rest: rest(r),
+    };
+  r = m(/B(\d{1,2})\s?Cr\s?(\d{1,2})/);
+  if (r) return { code: `B${r[1]}Cr${r[2]}`, kind: "criterion", bloc: Number(r[1]), rest: rest(r) };
+  r = m(/B(\d{1,2})\s?C\s?(\d{1,2})/);
+  if (r) return { code: `B${r[1]}C${r[2]}`, kind: "competency", bloc: Number(r[1]), rest: rest(r) };
+  r = m(/CP\s?(\d{1,2})/);
+  if (r) return { code: `CP${Number(r[1])}`, kind: "competency", bloc: null, rest: rest(r) };
+  r = m(/(?:sous-)?(?:é|e)preuve\s+(?:n°\s*)?(E?\d{1,2})/);
+  if (r) return { code: `E${r[1]!.replace(/^E/i, "")}`, kind: "evaluation", bloc: null, rest: rest(r) };
+  r = m(/bloc\s+(?:de\s+comp(?:é|e)tences?\s+)?(?:n°\s*)?(\d{1,2})/);
+  if (r) return { code: `Bloc ${Number(r[1])}`, kind: "bloc", bloc: Number(r[1]), rest: rest(r) };
+  r = m(/comp(?:é|e)tence\s+(?:n°\s*)?(\d{1,2}(?:\.\d{1,2}){0,2})/);
+  if (r) return { code: `C${r[1]}`, kind: "competency", bloc: null, rest: rest(r) };
+  r = m(/activit(?:é|e)\s+(?:type\s+)?(?:n°\s*)?(\d{1,2}(?:\.\d{1,2})?)/);
+  if (r) return { code: `A${r[1]}`, kind: "activity", bloc: null, rest: rest(r) };
+  // Bare letter codes are upper case as printed: "a 1" or "e2" in prose are not codes.
+  r = /^([CAE])(\d{1,2}(?:\.\d{1,2}){0,2})(?:\s*(?:[-–—:.)/]\s*|\s+)|$)/u.exec(t);
+  if (r) {
+    const kind = r[1] === "C" ? "competency" : r[1] === "A" ? "activity" : "evaluation";
+    return { code: `${r[1]}${r[2]}`, kind, bloc: null, rest: squash(t.slice(r[0].length)) };
+  }
+  return null;
+}
+
+interface Draft {
+  match: CodeMatch;
+  title: string;
+  statement: string[];
+  criteria: string[];
+  activities: string[];
+  modality: string[];
+  bloc: string | null;
+  path: string[];
+}
+
+interface SectionDraft {
+  path: string[];
+  body: string[];
+}
+
+/** Columns of a grid named by its header row. */
+type Role = "code" | "competency" | "criteria" | "modality" | "activity" | "other";
+function columnRoles(cells: string[]): Role[] | null {
+  const roles = cells.map((c): Role => {
+    const f = fold(c);
+    if (/crit/.test(f)) return "criteria";
+    if (/modalit|evaluation|epreuve/.test(f)) return "modality";
+    if (/activit/.test(f)) return "activity";
+    if (/competence|skill/.test(f)) return "competency";
+    if (/^(code|ref|n°|#)/.test(f)) return "code";
+    return "other";
+  });
+  const known = roles.filter((r) => r !== "other").length;
+  // A header row: short cells, most naming a column, no code opening the first.
+  return known >= 2 && cells.every((c) => c.length < 80) && !matchCode(cells[0] ?? "") ? roles : null;
+}
+
+const firstSentence = (s: string) => {
+  const one = s.split(/\n/)[0]!;
+  const cut = /^(.{12,160}?[.;])(\s|$)/.exec(one);
+  return squash((cut ? cut[1]! : one.slice(0, 160)).replace(/[.;:]$/, ""));
+};
+
+const lines = (s: string) =>
+  s
+    .split("\n")
+    .map((l) => squash(l.replace(/^\s*(?:[-•●▪◦❑✓➢►*–])\s+/, "")))
+    .filter(Boolean);
+
+/**
+ * The generic structurer: blocks in reading order to records of today's
+ * kinds. Codes open records wherever they stand (heading, paragraph, item,
+ * first cell of a row); lists and criteria columns after a competency are its
+ * criteria; blocs gather the competencies that follow them (uncoded ones are
+ * numbered by position); every heading's own text is a section record titled
+ * with its heading path.
+ */
+export function structure(referential: string, blocks: Block[]): KnowledgeRecord[] {
+  const path: { level: number; text: string }[] = [];
+  const drafts: Draft[] = [];
+  const sections: SectionDraft[] = [{ path: [], body: [] }];
+  let open: Draft | null = null;
+  let openLevel = 99;
+  let bloc: { label: string; number: number | null; code: string; position: number } | null = null;
+  let roles: Role[] | null = null;
+  let inCriteria = false;
+  const section = () => sections[sections.length - 1]!;
+  // The document's own title (its first block, the only heading of its level) is left out of heading paths.
+  const first = blocks[0];
+  const docTitle =
+    first?.kind === "heading" &&
+    blocks.filter((b) => b.kind === "heading" && b.level <= first.level).length === 1
+      ? first.text
+      : null;
+  const headingPath = () => {
+    const all = path.map((p) => p.text);
+    return all.length > 1 && all[0] === docTitle ? all.slice(1) : all;
+  };
+
+  const startDraft = (match: CodeMatch, text: string, level = 99): Draft => {
+    if (match.kind === "bloc") {
+      const n = match.bloc;
+      const label = squash(`Bloc ${n ?? ""} — ${match.rest || text}`);
+      bloc = { label, number: n, code: match.code, position: 0 };
+    }
+    const d: Draft = {
+      match,
+      title: firstSentence(match.rest) || text,
+      statement: match.rest && firstSentence(match.rest) !== squash(match.rest) ? [match.rest] : [],
+      criteria: [],
+      activities: [],
+      modality: [],
+      bloc: match.kind === "bloc" ? null : (bloc?.label ?? null),
+      path: headingPath(),
+    };
+    if (match.kind === "competency" && bloc) bloc.position++;
+    drafts.push(d);
+    open = d;
+    openLevel = level;
+    inCriteria = false;
+    return d;
+  };
+
+  const uncodedCompetency = (title: string, rest: string[]): Draft => {
+    const b = bloc!;
+    b.position++;
+    const d: Draft = {
+      match: { code: "", kind: "competency", bloc: b.number, rest: title },
+      title: `Compétence ${b.position} du bloc ${b.number ?? ""} — ${firstSentence(title)}`.replace(
+        /\s+—/,
+        " —",
+      ),
+      statement: [title],
+      criteria: rest,
+      activities: [],
+      modality: [],
+      bloc: b.label,
+      path: headingPath(),
+    };
+    drafts.push(d);
+    return d;
+  };
+
+  for (const b of blocks) {
+    if (b.kind === "heading") {
+      while (path.length && path[path.length - 1]!.level >= b.level) path.pop();
+      // A heading citing its code after the title: "Cas pratique 2 (réf. E3)".
+      const cited = /\((?:r[ée]f\.?|code)\s*:?\s*([A-Z]{1,4}\d{1,2}(?:\.\d{1,2})?)\)/i.exec(b.text);
+      const citedMatch = cited ? matchCode(cited[1]!.toUpperCase()) : null;
+      const match =
+        matchCode(b.text) ??
+        (citedMatch ? { ...citedMatch, rest: squash(b.text.replace(cited![0], "")) } : null);
+      if (open && b.level <= openLevel) open = null;
+      if (match) {
+        path.push({ level: b.level, text: b.text });
+        startDraft(match, b.text, b.level);
+        continue;
+      }
+      path.push({ level: b.level, text: b.text });
+      roles = null;
+      if (open && /crit|indicateur/i.test(fold(b.text))) {
+        inCriteria = true;
+        continue;
+      }
+      if (open && /modalit|evaluation/.test(fold(b.text)) && (open as Draft).match.kind === "competency") {
+        continue;
+      }
+      open = null;
+      sections.push({ path: headingPath(), body: [] });
+      continue;
+    }
+    if (b.kind === "row") {
+      const header = columnRoles(b.cells);
+      if (header) {
+        roles = header;
+        continue;
+      }
+      const cells = b.cells;
+      const codeAt = cells.findIndex((c) => matchCode(c) !== null);
+      const match = codeAt >= 0 && codeAt <= 1 ? matchCode(cells[codeAt]!) : null;
+      // A row of a four-column grid (activity | competency | modality | criteria): a second cell opening with
+      // a code of another kind is its own record, and the columns after it belong to it.
+      const second = match
+        ? cells.findIndex(
+            (c, i) =>
+              i > codeAt &&
+              i <= codeAt + 1 &&
+              matchCode(c)?.kind !== undefined &&
+              matchCode(c)!.kind !== match.kind,
+          )
+        : -1;
+      if (match && second > 0) {
+        startDraft(match, cells[codeAt]!);
+        // Several codes in one cell ("C7.2 … C8.2 …"): one record each.
+        const parts = cells[second]!.split(
+          /\s(?=(?:[CAE]\d{1,2}(?:\.\d{1,2}){0,2}|CP\d{1,2}|B\d{1,2}Cr?\d{1,2})\s)/,
+        );
+        let d: Draft | null = null;
+        for (const part of parts) {
+          const m = matchCode(part);
+          if (m) d = startDraft(m, part);
+          else if (d) d.statement.push(squash(part));
+        }
+        if (d)
+          cells.forEach((c, i) => {
+            if (i <= second || !c) return;
+            const role = roles?.[i] ?? (i === cells.length - 1 ? "criteria" : "modality");
+            if (role === "criteria") d!.criteria.push(...lines(c));
+            else d!.modality.push(squash(c));
+          });
+        continue;
+      }
+      if (match) {
+        const d = startDraft(match, cells[codeAt]!);
+        cells.forEach((c, i) => {
+          if (i === codeAt || !c) return;
+          const role =
+            roles?.[i] ??
+            (i > codeAt ? (i === codeAt + 1 && !match.rest ? "competency" : "criteria") : "other");
+          if (role === "criteria") d.criteria.push(...lines(c));
+          else if (role === "modality") d.modality.push(squash(c));
+          else if (role === "activity") d.activities.push(...lines(c));
+          else if (role === "competency" && !match.rest) {
+            d.title = firstSentence(c);
+            d.statement.push(squash(c));
+          } else d.statement.push(squash(c));
+        });
+        if (match.kind === "bloc") open = null;
+        continue;
+      }
+      // A grid row without a code under a bloc: a competency numbered by position.
+      if (bloc && (roles?.includes("competency") || roles?.includes("criteria"))) {
+        const ci = roles?.indexOf("competency") ?? 0;
+        const title = cells[ci >= 0 ? ci : 0] ?? "";
+        const crit = cells.flatMap((c, i) => (roles?.[i] === "criteria" ? lines(c) : []));
+        if (title) {
+          const d = uncodedCompetency(squash(title), crit);
+          cells.forEach((c, i) => {
+            if (roles?.[i] === "modality") d.modality.push(squash(c));
+          });
+          continue;
+        }
+      }
+      const text = cells.filter(Boolean).join(" — ");
+      if (open) (open as Draft).statement.push(text);
+      else section().body.push(text);
+      continue;
+    }
+    // Paragraphs and items.
+    const match = b.kind === "paragraph" || b.kind === "item" ? matchCode(b.text) : null;
+    if (match && (match.rest.length > 0 || b.kind === "paragraph")) {
+      // An item naming a code under an open competency is a criterion or a reference, not a new record,
+      // unless it opens its own line as a code family of the same kind.
+      if (
+        !(
+          b.kind === "item" &&
+          open &&
+          (open as Draft).match.kind !== "bloc" &&
+          match.kind !== (open as Draft).match.kind
+        )
+      ) {
+        startDraft(match, b.text);
+        continue;
+      }
+    }
+    if (open) {
+      const d = open as Draft;
+      if (/^(crit[eè]res?|indicateurs?)\b.*:?$/i.test(b.text) && b.text.length < 80) {
+        inCriteria = true;
+        continue;
+      }
+      if (b.kind === "item" && (inCriteria || d.match.kind === "competency" || d.match.kind === "criterion"))
+        d.criteria.push(b.text);
+      else if (b.kind === "item" && d.match.kind === "bloc") {
+        // Competencies listed under a bloc without codes: numbered by position.
+        uncodedCompetency(b.text, []);
+      } else if (/^modalit[ée]s?\b/i.test(b.text))
+        d.modality.push(b.text.replace(/^modalit[ée]s?[^:]*:\s*/i, ""));
+      else d.statement.push(b.kind === "item" ? `- ${b.text}` : b.text);
+      continue;
+    }
+    section().body.push(b.kind === "item" ? `- ${b.text}` : b.text);
+  }
+
+  const records: KnowledgeRecord[] = [];
+  const ids = new Set<string>();
+  const unique = (r: KnowledgeRecord) => {
+    let id = r.id;
+    for (let n = 2; ids.has(id); n++) id = `${r.id}-${n}`;
+    ids.add(id);
+    r.id = id;
+    records.push(r);
+  };
+  const codeRecords = new Map<string, KnowledgeRecord>();
+  const blocMembers = new Map<string, string[]>();
+  for (const d of drafts) {
+    const code = d.match.code && !d.match.code.startsWith("Bloc ") ? d.match.code : null;
+    const statement = squash(d.statement.join("\n")) ? d.statement.join("\n") : d.title;
+    // The same code met again (a summary table, then its detail): one record, enriched.
+    const known = code ? codeRecords.get(code) : undefined;
+    if (known) {
+      if (statement.length > known.statement.length && statement !== d.title)
+        known.statement = `${known.statement}\n${statement}`.trim();
+      known.criteria.push(...d.criteria.filter((c) => !known.criteria.includes(c)));
+      if (!known.modality && d.modality.length) known.modality = d.modality.join(" ");
+      continue;
+    }
+    const kind = d.match.kind;
+    const title =
+      kind === "bloc"
+        ? squash(`Bloc ${d.match.bloc ?? ""} — ${d.title}`).replace(/^Bloc\s+—/, "Bloc —")
+        : d.title;
+    const rec = makeRecord({
+      referential,
+      kind,
+      code,
+      title,
+      bloc: d.bloc,
+      statement,
+      criteria: d.criteria.map(squash).filter(Boolean),
+      activities: d.activities,
+      modality: d.modality.length ? squash(d.modality.join(" ")) : null,
+    });
+    if (!code) rec.id = `${referential}:${kind}-${rec.id.split(":")[1]!.replace(/^[a-z]+-/, "")}`;
+    if (code) codeRecords.set(code, rec);
+    if (d.bloc)
+      blocMembers.set(d.bloc, [...(blocMembers.get(d.bloc) ?? []), code ? `${code} — ${d.title}` : d.title]);
+    unique(rec);
+  }
+  for (const r of records) {
+    if (r.kind !== "bloc") continue;
+    const members =
+      blocMembers.get(r.title) ?? blocMembers.get(squash(`Bloc ${r.title.replace(/^Bloc\s*/, "")}`));
+    if (members?.length) r.statement = `${r.statement}\nCompétences : ${members.join(" ; ")}`.trim();
+  }
+  // References between codes: a record citing another code points to it.
+  const known = [...codeRecords.keys()].filter((c) => c.length >= 2);
+  if (known.length) {
+    const re = new RegExp(`\\b(${known.map((c) => c.replace(/\./g, "\\.")).join("|")})\\b`, "g");
+    for (const r of records) {
+      const text = `${r.statement} ${r.criteria.join(" ")} ${r.modality ?? ""}`;
+      for (const m of text.matchAll(re))
+        if (m[1] !== r.code && !r.related.includes(m[1]!)) r.related.push(m[1]!);
+    }
+  }
+  for (const s of sections) {
+    const body = s.body.join("\n").trim();
+    if (!body.replace(/[\s….-]/g, "")) continue;
+    // The top heading and the section's own: "Option à domicile › 2.1 Voie scolaire".
+    const shown = s.path.length > 2 ? [s.path[0]!, s.path[s.path.length - 1]!] : s.path;
+    const title = shown.length ? shown.join(" › ") : "Introduction";
+    unique(makeRecord({ referential, kind: "section", code: null, title, statement: body }));
+  }
+  return records;
+}

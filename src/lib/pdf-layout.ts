@@ -1,0 +1,248 @@
+/**
+ * PDF text with its layout, through pdf.js: positioned text segments, lines,
+ * running headers and footers, and headings (from the outline, else from
+ * font size or weight). Shared by every reader of PDFs (knowledge documents;
+ * the report checker should move to it too, it detects headings the same way).
+ */
+
+/** A run of text on one baseline, with no wide gap inside. */
+export interface PdfSegment {
+  page: number;
+  x0: number;
+  x1: number;
+  /** Baseline, from the bottom of the page (pdf.js coordinates). */
+  y: number;
+  size: number;
+  font: string;
+  text: string;
+}
+
+/** One baseline of a page: its segments left to right. */
+export interface PdfLine {
+  page: number;
+  y: number;
+  size: number;
+  /** The font of every non-blank run of the line, or null when runs mix fonts. */
+  font: string | null;
+  text: string;
+  segments: PdfSegment[];
+}
+
+export interface PdfPage {
+  number: number;
+  width: number;
+  height: number;
+  lines: PdfLine[];
+}
+
+export interface PdfLayout {
+  pages: PdfPage[];
+  /** Outline (bookmark) titles with their depth, when the PDF has one. */
+  outline: { title: string; depth: number; page: number | null }[];
+  /** Characters of text found: a scanned PDF has (almost) none. */
+  chars: number;
+}
+
+export class PdfReadError extends Error {
+  constructor(
+    readonly reason: "encrypted" | "corrupt",
+    cause: unknown,
+  ) {
+    super(String(cause));
+  }
+}
+
+// Loaded on use: pdf.js is large.
+async function pdfjs() {
+  return import("pdfjs-dist/legacy/build/pdf.mjs");
+}
+
+/** Reads every page's text with positions. Throws PdfReadError for encrypted or unreadable files. */
+export async function readPdfLayout(bytes: Uint8Array, signal?: AbortSignal): Promise<PdfLayout> {
+  const { getDocument } = await pdfjs();
+  const task = getDocument({
+    data: new Uint8Array(bytes), // a copy: pdf.js detaches the buffer it is given, and refuses Buffers
+    isEvalSupported: false,
+    disableFontFace: true,
+    useSystemFonts: false,
+    stopAtErrors: false,
+    verbosity: 0,
+    useWasm: false,
+  });
+  const onAbort = () => void task.destroy();
+  signal?.addEventListener("abort", onAbort, { once: true });
+  let doc: Awaited<typeof task.promise>;
+  try {
+    doc = await task.promise;
+  } catch (e) {
+    signal?.removeEventListener("abort", onAbort);
+    const name = (e as { name?: string })?.name;
+    throw new PdfReadError(name === "PasswordException" ? "encrypted" : "corrupt", e);
+  }
+  try {
+    const pages: PdfPage[] = [];
+    let chars = 0;
+    for (let p = 1; p <= doc.numPages; p++) {
+      if (signal?.aborted) throw new PdfReadError("corrupt", "aborted");
+      const page = await doc.getPage(p);
+      const [, , width, height] = page.view as [number, number, number, number];
+      const content = await page.getTextContent();
+      const segments: PdfSegment[] = [];
+      for (const item of content.items) {
+        // Blank items (pdf.js bridges gaps with them) never join two runs: a grid's columns stay apart.
+        if (!("str" in item) || !item.str.trim()) continue;
+        const size = Math.hypot(item.transform[2], item.transform[3]) || Math.abs(item.transform[0]);
+        const x0 = item.transform[4];
+        const y = item.transform[5];
+        const x1 = x0 + (item.width || item.str.length * size * 0.5);
+        const last = segments[segments.length - 1];
+        // Runs of one segment: same baseline, and the gap is less than about two spaces.
+        if (last && Math.abs(last.y - y) <= size * 0.3 && x0 - last.x1 < size * 1.2 && x0 >= last.x0) {
+          const gap = x0 - last.x1 > size * 0.15 && !/\s$/.test(last.text) && !/^\s/.test(item.str);
+          last.text += (gap ? " " : "") + item.str;
+          last.x1 = Math.max(last.x1, x1);
+          last.size = Math.max(last.size, size);
+          if (last.font !== item.fontName) last.font = "mixed";
+        } else {
+          segments.push({ page: p, x0, x1, y, size, font: item.fontName, text: item.str });
+        }
+        chars += item.str.trim().length;
+      }
+      pages.push({ number: p, width, height, lines: toLines(p, segments) });
+      page.cleanup();
+    }
+    const outline: PdfLayout["outline"] = [];
+    const items = await doc.getOutline().catch(() => null);
+    const walk = async (list: NonNullable<typeof items>, depth: number) => {
+      for (const it of list) {
+        outline.push({ title: it.title.trim(), depth, page: await outlinePage(doc, it.dest) });
+        if (it.items?.length) await walk(it.items, depth + 1);
+      }
+    };
+    if (items?.length) await walk(items, 1);
+    return { pages, outline, chars };
+  } finally {
+    signal?.removeEventListener("abort", onAbort);
+    await doc.destroy();
+  }
+}
+
+function toLines(page: number, segments: PdfSegment[]): PdfLine[] {
+  const sorted = [...segments].sort((a, b) => b.y - a.y || a.x0 - b.x0);
+  const lines: PdfLine[] = [];
+  for (const s of sorted) {
+    s.text = s.text.replace(/\s+/g, " ").trim();
+    if (!s.text) continue;
+    const last = lines[lines.length - 1];
+    if (last && Math.abs(last.y - s.y) <= Math.max(1.5, s.size * 0.25)) last.segments.push(s);
+    else lines.push({ page, y: s.y, size: 0, font: null, text: "", segments: [s] });
+  }
+  for (const l of lines) {
+    l.segments.sort((a, b) => a.x0 - b.x0);
+    l.text = l.segments.map((s) => s.text).join(" ");
+    l.size = Math.max(...l.segments.map((s) => s.size));
+    const fonts = new Set(l.segments.map((s) => s.font));
+    l.font = fonts.size === 1 && !fonts.has("mixed") ? [...fonts][0]! : null;
+  }
+  return lines;
+}
+
+async function outlinePage(
+  doc: { getDestination(id: string): Promise<unknown[] | null>; getPageIndex(ref: unknown): Promise<number> },
+  dest: unknown,
+): Promise<number | null> {
+  try {
+    const explicit = typeof dest === "string" ? await doc.getDestination(dest) : (dest as unknown[] | null);
+    const ref = explicit?.[0];
+    if (ref == null) return null;
+    if (typeof ref === "number") return ref + 1;
+    return (await doc.getPageIndex(ref)) + 1;
+  } catch {
+    return null;
+  }
+}
+
+/** Same text once digits are ignored: "Page 3 / 10" and "Page 4 / 10" are one running footer. */
+const runningKey = (text: string) => text.toLowerCase().replace(/\d+/g, "#").replace(/\s+/g, " ").trim();
+
+/**
+ * Running headers and footers: lines in the top or bottom eighth of the page
+ * whose text (digits aside) recurs on most pages, and bare page numbers.
+ * Returns the keys to drop; `isRunning` tells whether a line is one.
+ */
+export function runningLines(pages: PdfPage[]): (line: PdfLine, page: PdfPage) => boolean {
+  const counts = new Map<string, number>();
+  const margin = (l: PdfLine, p: PdfPage) => l.y > p.height * 0.88 || l.y < p.height * 0.12;
+  for (const p of pages) {
+    const seen = new Set<string>();
+    for (const l of p.lines) if (margin(l, p)) seen.add(runningKey(l.text));
+    for (const k of seen) counts.set(k, (counts.get(k) ?? 0) + 1);
+  }
+  const min = Math.max(2, Math.ceil(pages.length * 0.5));
+  return (l, p) => {
+    if (!margin(l, p)) return false;
+    if (/^(?:page\s*)?#(?:\s*(?:\/|sur|of)\s*#)?$/i.test(runningKey(l.text))) return true;
+    return pages.length >= 2 && (counts.get(runningKey(l.text)) ?? 0) >= min;
+  };
+}
+
+const NUMBERED =
+  /^(?:(?:partie|part|chapitre|chapter|section)\s+(?:[0-9]+|[IVXLC]+)\b|[0-9]+(?:\.[0-9]+)*\.?\s|[IVXLC]+[.)\-–—]\s)/i;
+// A table of contents entry: "Introduction ........ 3". It names sections but is not where they start.
+const TOC_ENTRY = /(?:\.{3,}|…+|(?:\s?\.\s){3,}|_{3,})\s*\d+$/;
+
+export function isHeadingShaped(text: string): boolean {
+  const t = text.trim();
+  if (TOC_ENTRY.test(t)) return false;
+  // Headings are short, do not end like a sentence, and start with a letter or a number.
+  return (
+    t.length >= 3 &&
+    t.length <= 120 &&
+    t.split(/\s+/).length <= 14 &&
+    !/[.;,]$/.test(t) &&
+    /^[\p{L}0-9]/u.test(t)
+  );
+}
+
+export function isNumberedHeading(text: string): boolean {
+  return NUMBERED.test(text) && isHeadingShaped(text);
+}
+
+/** The body's size and font: those carrying most of the text. */
+export function bodyStyle(lines: PdfLine[]): { size: number; font: string | null } {
+  const bySize = new Map<number, number>();
+  const byFont = new Map<string, number>();
+  for (const l of lines) {
+    const s = Math.round(l.size * 2) / 2;
+    bySize.set(s, (bySize.get(s) ?? 0) + l.text.length);
+    if (l.font) byFont.set(l.font, (byFont.get(l.font) ?? 0) + l.text.length);
+  }
+  return {
+    size: [...bySize.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 0,
+    font: [...byFont.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null,
+  };
+}
+
+/**
+ * Heading level of a line from layout, or 0 for body text: lines set larger
+ * than the body (level by size, biggest first), or entirely in another font
+ * at body size (bold), shaped like a heading. A phrase inside a paragraph
+ * shares the body font (or mixes fonts), so it never counts.
+ */
+export function layoutHeadingLevels(lines: PdfLine[]): (line: PdfLine) => number {
+  const body = bodyStyle(lines);
+  const larger = [
+    ...new Set(
+      lines
+        .filter((l) => l.size >= body.size * 1.15 && isHeadingShaped(l.text))
+        .map((l) => Math.round(l.size * 2) / 2),
+    ),
+  ].sort((a, b) => b - a);
+  return (l) => {
+    if (!isHeadingShaped(l.text)) return 0;
+    const s = Math.round(l.size * 2) / 2;
+    if (l.size >= body.size * 1.15) return Math.min(larger.indexOf(s) + 1, 5) || 1;
+    if (l.font !== null && l.font !== body.font && l.size >= body.size * 0.95) return larger.length + 1;
+    return 0;
+  };
+}
