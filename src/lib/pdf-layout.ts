@@ -1,8 +1,10 @@
 /**
  * PDF text with its layout, through pdf.js: positioned text segments, lines,
  * running headers and footers, and headings (from the outline, else from
- * font size or weight). Shared by every reader of PDFs (knowledge documents;
- * the report checker should move to it too, it detects headings the same way).
+ * font size or weight). Shared by every reader of PDFs: the knowledge reader
+ * reads through `readPdfLayout`; the report checker (src/reports/pdf.ts) keeps its
+ * own line building (columns, ligatures) but loads pdf.js, reads bookmarks, finds
+ * running headers and tells heading-shaped lines with the functions below.
  */
 
 /** A run of text on one baseline, with no wide gap inside. */
@@ -52,15 +54,43 @@ export class PdfReadError extends Error {
   }
 }
 
-// Loaded on use: pdf.js is large.
-async function pdfjs() {
-  return import("pdfjs-dist/legacy/build/pdf.mjs");
+type Pdfjs = typeof import("pdfjs-dist/legacy/build/pdf.mjs");
+/** An open PDF document, as pdf.js gives it. */
+export type PdfDocument = Awaited<ReturnType<Pdfjs["getDocument"]>["promise"]>;
+
+// Loaded on use: pdf.js is large. Its worker module runs in this thread ("fake worker"):
+// loaded once with it, then reused by every read of the process.
+// A plain string, so TypeScript does not look for the worker's (absent) type declarations.
+const WORKER_MODULE: string = "pdfjs-dist/legacy/build/pdf.worker.mjs";
+let loading: Promise<Pdfjs> | null = null;
+function pdfjs(): Promise<Pdfjs> {
+  loading ??= (async () => {
+    const [lib, worker] = await Promise.all([
+      import("pdfjs-dist/legacy/build/pdf.mjs"),
+      import(WORKER_MODULE) as Promise<unknown>,
+    ]);
+    const g = globalThis as { pdfjsWorker?: unknown };
+    g.pdfjsWorker ??= worker;
+    return lib;
+  })();
+  loading.catch(() => {
+    loading = null;
+  });
+  return loading;
 }
 
-/** Reads every page's text with positions. Throws PdfReadError for encrypted or unreadable files. */
-export async function readPdfLayout(bytes: Uint8Array, signal?: AbortSignal): Promise<PdfLayout> {
+/**
+ * Loads pdf.js and its worker ahead of the first PDF (about 0.9 s): a long-running
+ * `serve` calls it at start, so no one waits for it.
+ */
+export async function preloadPdfjs(): Promise<void> {
+  await pdfjs();
+}
+
+/** Starts reading a PDF with the options every reader uses (no eval, no fonts, no WebAssembly). */
+export async function openPdf(bytes: Uint8Array) {
   const { getDocument } = await pdfjs();
-  const task = getDocument({
+  return getDocument({
     data: new Uint8Array(bytes), // a copy: pdf.js detaches the buffer it is given, and refuses Buffers
     isEvalSupported: false,
     disableFontFace: true,
@@ -69,6 +99,11 @@ export async function readPdfLayout(bytes: Uint8Array, signal?: AbortSignal): Pr
     verbosity: 0,
     useWasm: false,
   });
+}
+
+/** Reads every page's text with positions. Throws PdfReadError for encrypted or unreadable files. */
+export async function readPdfLayout(bytes: Uint8Array, signal?: AbortSignal): Promise<PdfLayout> {
+  const task = await openPdf(bytes);
   const onAbort = () => void task.destroy();
   signal?.addEventListener("abort", onAbort, { once: true });
   let doc: Awaited<typeof task.promise>;
@@ -111,15 +146,7 @@ export async function readPdfLayout(bytes: Uint8Array, signal?: AbortSignal): Pr
       pages.push({ number: p, width, height, lines: toLines(p, segments) });
       page.cleanup();
     }
-    const outline: PdfLayout["outline"] = [];
-    const items = await doc.getOutline().catch(() => null);
-    const walk = async (list: NonNullable<typeof items>, depth: number) => {
-      for (const it of list) {
-        outline.push({ title: it.title.trim(), depth, page: await outlinePage(doc, it.dest) });
-        if (it.items?.length) await walk(it.items, depth + 1);
-      }
-    };
-    if (items?.length) await walk(items, 1);
+    const outline = (await readOutline(doc)).map((o) => ({ ...o, title: o.title.trim() }));
     return { pages, outline, chars };
   } finally {
     signal?.removeEventListener("abort", onAbort);
@@ -147,6 +174,23 @@ function toLines(page: number, segments: PdfSegment[]): PdfLine[] {
   return lines;
 }
 
+/** The outline (bookmarks) in reading order, titles as written, depth 1 at the top; empty without one. */
+export async function readOutline(
+  doc: PdfDocument,
+): Promise<{ title: string; depth: number; page: number | null }[]> {
+  const outline: { title: string; depth: number; page: number | null }[] = [];
+  const items = await doc.getOutline().catch(() => null);
+  const walk = async (list: NonNullable<typeof items>, depth: number) => {
+    for (const it of list) {
+      outline.push({ title: it.title, depth, page: await outlinePage(doc, it.dest) });
+      if (it.items?.length) await walk(it.items, depth + 1);
+    }
+  };
+  if (items?.length) await walk(items, 1);
+  return outline;
+}
+
+/** The page (from 1) a bookmark's destination points to, or null. */
 async function outlinePage(
   doc: { getDestination(id: string): Promise<unknown[] | null>; getPageIndex(ref: unknown): Promise<number> },
   dest: unknown,
@@ -163,7 +207,19 @@ async function outlinePage(
 }
 
 /** Same text once digits are ignored: "Page 3 / 10" and "Page 4 / 10" are one running footer. */
-const runningKey = (text: string) => text.toLowerCase().replace(/\d+/g, "#").replace(/\s+/g, " ").trim();
+export const runningKey = (text: string) =>
+  text.toLowerCase().replace(/\d+/g, "#").replace(/\s+/g, " ").trim();
+
+/**
+ * The texts (as running keys) that stand at a page edge on at least `minPages` pages.
+ * `edgeTexts` holds, for each page, the texts of the lines at its top or bottom edge.
+ */
+export function recurringEdgeKeys(edgeTexts: readonly (readonly string[])[], minPages: number): Set<string> {
+  const counts = new Map<string, number>();
+  for (const texts of edgeTexts)
+    for (const k of new Set(texts.map(runningKey))) counts.set(k, (counts.get(k) ?? 0) + 1);
+  return new Set([...counts].filter(([, n]) => n >= minPages).map(([k]) => k));
+}
 
 /**
  * Running headers and footers: lines in the top or bottom eighth of the page
@@ -171,18 +227,16 @@ const runningKey = (text: string) => text.toLowerCase().replace(/\d+/g, "#").rep
  * Returns the keys to drop; `isRunning` tells whether a line is one.
  */
 export function runningLines(pages: PdfPage[]): (line: PdfLine, page: PdfPage) => boolean {
-  const counts = new Map<string, number>();
   const margin = (l: PdfLine, p: PdfPage) => l.y > p.height * 0.88 || l.y < p.height * 0.12;
-  for (const p of pages) {
-    const seen = new Set<string>();
-    for (const l of p.lines) if (margin(l, p)) seen.add(runningKey(l.text));
-    for (const k of seen) counts.set(k, (counts.get(k) ?? 0) + 1);
-  }
   const min = Math.max(2, Math.ceil(pages.length * 0.5));
+  const recurring = recurringEdgeKeys(
+    pages.map((p) => p.lines.filter((l) => margin(l, p)).map((l) => l.text)),
+    min,
+  );
   return (l, p) => {
     if (!margin(l, p)) return false;
     if (/^(?:page\s*)?#(?:\s*(?:\/|sur|of)\s*#)?$/i.test(runningKey(l.text))) return true;
-    return pages.length >= 2 && (counts.get(runningKey(l.text)) ?? 0) >= min;
+    return pages.length >= 2 && recurring.has(runningKey(l.text));
   };
 }
 
@@ -191,9 +245,13 @@ const NUMBERED =
 // A table of contents entry: "Introduction ........ 3". It names sections but is not where they start.
 const TOC_ENTRY = /(?:\.{3,}|…+|(?:\s?\.\s){3,}|_{3,})\s*\d+$/;
 
-export function isHeadingShaped(text: string): boolean {
+/**
+ * A line shaped like a heading: short, not ending like a sentence, not a table of
+ * contents entry, nor anything `not` matches (the report checker leaves captions out).
+ */
+export function isHeadingShaped(text: string, not?: RegExp): boolean {
   const t = text.trim();
-  if (TOC_ENTRY.test(t)) return false;
+  if (TOC_ENTRY.test(t) || not?.test(t)) return false;
   // Headings are short, do not end like a sentence, and start with a letter or a number.
   return (
     t.length >= 3 &&
@@ -209,7 +267,10 @@ export function isNumberedHeading(text: string): boolean {
 }
 
 /** The body's size and font: those carrying most of the text. */
-export function bodyStyle(lines: PdfLine[]): { size: number; font: string | null } {
+export function bodyStyle(lines: readonly { size: number; font: string | null; text: string }[]): {
+  size: number;
+  font: string | null;
+} {
   const bySize = new Map<number, number>();
   const byFont = new Map<string, number>();
   for (const l of lines) {

@@ -1,4 +1,13 @@
 import { CertibotError } from "../errors.js";
+import {
+  bodyStyle,
+  isHeadingShaped as isShaped,
+  openPdf,
+  preloadPdfjs,
+  readOutline,
+  recurringEdgeKeys,
+  runningKey,
+} from "../lib/pdf-layout.js";
 import { CAPTION, SUBSECTION } from "./heading-shapes.js";
 import { normalizeHeading } from "./matching.js";
 import type { ExtractedHeading, ExtractedReport } from "./types.js";
@@ -25,70 +34,28 @@ interface Item {
   str: string;
 }
 
-// Loaded on use: pdf.js is large and only this command needs it. Its worker module runs in
-// this thread ("fake worker"): loaded once with it, then reused by every check of the process.
-// A plain string, so TypeScript does not look for the worker's (absent) type declarations.
-const WORKER_MODULE: string = "pdfjs-dist/legacy/build/pdf.worker.mjs";
-let loading: Promise<typeof import("pdfjs-dist/legacy/build/pdf.mjs")> | null = null;
-function pdfjs() {
-  loading ??= (async () => {
-    const [lib, worker] = await Promise.all([
-      import("pdfjs-dist/legacy/build/pdf.mjs"),
-      import(WORKER_MODULE) as Promise<unknown>,
-    ]);
-    const g = globalThis as { pdfjsWorker?: unknown };
-    g.pdfjsWorker ??= worker;
-    return lib;
-  })();
-  loading.catch(() => {
-    loading = null;
-  });
-  return loading;
-}
-
 /**
  * Loads pdf.js and its worker ahead of the first report (about 0.9 s): a long-running
- * `serve` calls it at start, so no candidate waits for it.
+ * `serve` calls it at start, so no candidate waits for it. The loader is the shared one
+ * (src/lib/pdf-layout.ts), so knowledge documents read later find it loaded too.
  */
 export async function preloadPdfReader(): Promise<void> {
-  await pdfjs();
+  await preloadPdfjs();
 }
 
 const NUMBERED =
   /^(?:(?:partie|part|chapitre|chapter)\s+(?:[0-9]+|[IVXLC]+)\b|[0-9]+(?:\.[0-9]+)*\.?\s|[IVXLC]+[.)\-–—]\s)/i;
 
-// A table of contents entry: "Introduction ........ 3". It names sections but is not where they start.
-const TOC_ENTRY = /(?:\.{3,}|…+|(?:\s?\.\s){3,}|_{3,})\s*\d+$/;
-
-function isHeadingShaped(text: string): boolean {
-  const t = text.trim();
-  if (TOC_ENTRY.test(t) || CAPTION.test(t)) return false;
-  // Headings are short, do not end like a sentence, and start with a letter or a number.
-  return (
-    t.length >= 3 &&
-    t.length <= 120 &&
-    t.split(/\s+/).length <= 14 &&
-    !/[.;,]$/.test(t) &&
-    /^[\p{L}0-9]/u.test(t)
-  );
-}
+// Shaped like a heading (src/lib/pdf-layout.ts), and not a caption.
+const isHeadingShaped = (text: string) => isShaped(text, CAPTION);
 
 /**
  * Reads page count, headings (outline, else text layout, else numbered lines) and
  * accessibility facts from a PDF. Throws a coded CertibotError for anything unreadable.
  */
 export async function extractPdf(bytes: Uint8Array, signal: AbortSignal): Promise<ExtractedReport> {
-  const { getDocument } = await pdfjs();
-  // pdf.js takes ownership of (and detaches) the buffer it is given: pass a copy.
-  const task = getDocument({
-    data: bytes.slice(),
-    isEvalSupported: false,
-    disableFontFace: true,
-    useSystemFonts: false,
-    stopAtErrors: false,
-    verbosity: 0,
-    useWasm: false,
-  });
+  // pdf.js takes ownership of (and detaches) the buffer it is given: openPdf passes a copy.
+  const task = await openPdf(bytes);
   const onAbort = () => void task.destroy();
   signal.addEventListener("abort", onAbort, { once: true });
   try {
@@ -146,16 +113,9 @@ export async function extractPdf(bytes: Uint8Array, signal: AbortSignal): Promis
 
     let headings: ExtractedHeading[] = [];
     let headingSource: ExtractedReport["headingSource"] = "none";
-    const outline = await doc.getOutline().catch(() => null);
-    if (outline?.length) {
-      const flat: ExtractedHeading[] = [];
-      const walk = async (items: typeof outline) => {
-        for (const it of items) {
-          flat.push({ text: it.title, page: await outlinePage(doc, it.dest) });
-          if (it.items?.length) await walk(it.items);
-        }
-      };
-      await walk(outline);
+    const outline = await readOutline(doc);
+    if (outline.length) {
+      const flat: ExtractedHeading[] = outline.map((o) => ({ text: o.title, page: o.page }));
       headings = flat;
       headingSource = "outline";
       // Bookmarks may be partial (LibreOffice leaves out some levels): headings seen in the layout complete them.
@@ -196,21 +156,6 @@ export async function extractPdf(bytes: Uint8Array, signal: AbortSignal): Promis
     };
   } finally {
     signal.removeEventListener("abort", onAbort);
-  }
-}
-
-async function outlinePage(
-  doc: { getDestination(id: string): Promise<unknown[] | null>; getPageIndex(ref: unknown): Promise<number> },
-  dest: unknown,
-): Promise<number | null> {
-  try {
-    const explicit = typeof dest === "string" ? await doc.getDestination(dest) : (dest as unknown[] | null);
-    const ref = explicit?.[0];
-    if (ref == null) return null;
-    if (typeof ref === "number") return ref + 1;
-    return (await doc.getPageIndex(ref)) + 1;
-  } catch {
-    return null;
   }
 }
 
@@ -334,17 +279,13 @@ function readingOrder(items: Item[], page: number, width: number, height: number
 
 /** Drops running headers and footers: the same line (digits aside) at a page edge on many pages. */
 function dropRunningHeaders(pages: Line[][]): Line[] {
-  const key = (l: Line) => l.text.toLowerCase().replace(/\d+/g, "#").replace(/\s+/g, " ");
-  const seen = new Map<string, Set<number>>();
-  for (const page of pages)
-    for (const l of page)
-      if (l.edge) {
-        const k = key(l);
-        seen.set(k, (seen.get(k) ?? new Set()).add(l.page));
-      }
   // On 40 % of the pages, or on three: a chapter's running head repeats only over its chapter.
   const min = Math.min(3, Math.max(2, Math.ceil(pages.length * 0.4)));
-  return pages.flat().filter((l) => !(l.edge && (seen.get(key(l))?.size ?? 0) >= min));
+  const recurring = recurringEdgeKeys(
+    pages.map((page) => page.filter((l) => l.edge).map((l) => l.text)),
+    min,
+  );
+  return pages.flat().filter((l) => !(l.edge && recurring.has(runningKey(l.text))));
 }
 
 /**
@@ -369,15 +310,7 @@ function layoutHeadings(all: Line[]): Line[] {
     return Boolean(c && c.n >= 4 && c.n >= c.total * 0.3);
   };
   const lines = all.filter((l) => !(tocPage(l.page) && endsWithPage(l)));
-  const bySize = new Map<number, number>();
-  const byFont = new Map<string, number>();
-  for (const l of lines) {
-    const s = Math.round(l.size * 2) / 2;
-    bySize.set(s, (bySize.get(s) ?? 0) + l.text.length);
-    if (l.font) byFont.set(l.font, (byFont.get(l.font) ?? 0) + l.text.length);
-  }
-  const bodySize = [...bySize.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 0;
-  const bodyFont = [...byFont.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;
+  const { size: bodySize, font: bodyFont } = bodyStyle(lines);
   const styled = (l: Line) =>
     l.size >= bodySize * 1.15 || (l.font !== null && l.font !== bodyFont && l.size >= bodySize * 0.95);
   const joined: Line[] = [];
