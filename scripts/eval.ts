@@ -3,13 +3,10 @@
  * out-of-scope refusals. Exits 1 below the thresholds (run by `npm test`).
  * Usage: npm run eval [-- --verbose] [-- --file other.jsonl]
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { loadConfig } from "../src/config.js";
+import { resolve } from "node:path";
 import { fold } from "../src/lib/text.js";
-import { openKnowledgeBase } from "../src/retrieval/knowledge-base.js";
 import type { Hit } from "../src/retrieval/retriever.js";
+import { readJsonl, withOfflineKnowledge } from "./eval-common.js";
 
 const THRESHOLDS = { recallAt1: 0.85, recallAt5: 0.93, mrr: 0.88, refusals: 1.0, falseRefusals: 0.03 };
 
@@ -30,24 +27,13 @@ const args = process.argv.slice(2);
 const verbose = args.includes("--verbose");
 const fileArg = args.indexOf("--file");
 const file = resolve(fileArg >= 0 ? args[fileArg + 1]! : "test/fixtures/gold.jsonl");
-const gold: Gold[] = readFileSync(file, "utf8")
-  .split("\n")
-  .filter((l) => l.trim())
-  .map((l) => JSON.parse(l));
+const gold = readJsonl<Gold>(file);
 
 const matches = (h: Hit, e: Expected) =>
   h.record.referential === e.referential &&
   (e.code ? h.record.code === e.code : e.section ? fold(h.record.title).includes(fold(e.section)) : true);
 
-const dataDir = mkdtempSync(join(tmpdir(), "certibot-eval-"));
-try {
-  const config = loadConfig({
-    ...process.env,
-    CERTIBOT_DATA_DIR: dataDir,
-    OPENAI_API_KEY: "",
-    CERTIBOT_EMBEDDER: "local",
-  });
-  const kb = await openKnowledgeBase(config);
+await withOfflineKnowledge(async (kb) => {
   let r1 = 0;
   let r5 = 0;
   let mrr = 0;
@@ -113,6 +99,4 @@ try {
     );
     process.exitCode = 1;
   } else console.log("eval passed");
-} finally {
-  rmSync(dataDir, { recursive: true, force: true });
-}
+});
