@@ -9,11 +9,9 @@
  *   - a scheduled run killed between its post and its record, re-run after its lease.
  * Usage: npm run bench:faults [-- --events 300 --rate 30 --pg-rate 50 --slack-delay-ms 400]
  */
-import { spawn } from "node:child_process";
-import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
-import { PACKAGE_ROOT } from "../src/config.js";
+import { startCli } from "../test/helpers/cli.js";
 import { FakeSlack } from "../test/helpers/fake-slack.js";
 import { createDatabase, findPostgresBinaries, startPostgres } from "../test/helpers/postgres.js";
 import { type LoadResult, ServeReplica, SlackLoad } from "../test/helpers/replicas.js";
@@ -148,30 +146,15 @@ try {
     const db = await createDatabase(server.url);
     const env = { ...envFor(db.url), CERTIBOT_JOB_LEASE_S: "1" };
     const cli = (args: string[]) => {
-      const child = spawn(
-        process.execPath,
-        ["--import", "tsx", join(PACKAGE_ROOT, "src", "cli", "main.ts"), ...args],
-        {
-          cwd: PACKAGE_ROOT,
-          env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
-        },
-      );
-      let stdout = "";
-      let stderr = "";
-      child.stdout.on("data", (d) => {
-        stdout += d;
-      });
-      child.stderr.on("data", (d) => {
-        stderr += d;
-      });
-      const done = new Promise<string>((r) =>
-        child.on("close", (code, signal) => {
-          if (code !== 0 && signal !== "SIGKILL")
-            console.error(`certibot ${args.join(" ")}: exit ${code}\n${stderr}`);
-          r(stdout);
+      const { child, done } = startCli(args, { env });
+      return {
+        child,
+        done: done.then((r) => {
+          if (r.code !== 0 && r.signal !== "SIGKILL")
+            console.error(`certibot ${args.join(" ")}: exit ${r.code}\n${r.stderr}`);
+          return r.stdout;
         }),
-      );
-      return { child, done };
+      };
     };
     const rounds = 5;
     let posted = 0;

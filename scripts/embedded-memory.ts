@@ -5,11 +5,11 @@
  * same data. Peak is the process's own max RSS; held is its RSS once the
  * answers are in. Used by bench:slack.
  */
-import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { PACKAGE_ROOT } from "../src/config.js";
+import { startCli } from "../test/helpers/cli.js";
 import type { FakeSlack } from "../test/helpers/fake-slack.js";
 import { eventBody, postJson, slackTestEnv } from "../test/helpers/slack-requests.js";
 import { tempDir } from "../test/helpers/temp.js";
@@ -26,22 +26,7 @@ const peakOf = (stderr: string) => Number(/bench-peak-rss-kb (\d+)/.exec(stderr)
 const mb = (kb: number) => `${Math.round(kb / 1024)} MB`;
 
 function run(args: string[], env: Record<string, string>) {
-  const child = spawn(process.execPath, ["--import", PRELOAD, BIN, ...args], {
-    cwd: PACKAGE_ROOT,
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", CERTIBOT_LOG_LEVEL: "error", ...env },
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d) => {
-    stdout += d;
-  });
-  child.stderr.on("data", (d) => {
-    stderr += d;
-  });
-  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
-    child.on("close", (code) => resolve({ code, stdout, stderr })),
-  );
-  return { child, done, out: () => stdout };
+  return startCli(args, { entry: ["--import", PRELOAD, BIN], env: { CERTIBOT_LOG_LEVEL: "error", ...env } });
 }
 
 export async function embeddedMemory(fake: FakeSlack, questions = 200): Promise<string[]> {

@@ -5,11 +5,9 @@
  * slowly, and Slack's delivery rules (a 2xx is never redelivered, anything
  * else is). Each test waits on outcomes, never on time.
  */
-import { spawn } from "node:child_process";
-import { join } from "node:path";
 import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { PACKAGE_ROOT } from "../src/config.js";
+import { startCli } from "./helpers/cli.js";
 import { FakeSlack } from "./helpers/fake-slack.js";
 import {
   createDatabase,
@@ -149,31 +147,7 @@ describe.runIf("binDir" in bins)(
     it("a job run killed between its post and its record is not posted twice; a busy occurrence exits 0", async () => {
       database = await createDatabase(server.url);
       const env = { ...envFor(database.url), CERTIBOT_JOB_LEASE_S: "1" };
-      const cli = (args: string[]) => {
-        const child = spawn(
-          process.execPath,
-          ["--import", "tsx", join(PACKAGE_ROOT, "src", "cli", "main.ts"), ...args],
-          {
-            cwd: PACKAGE_ROOT,
-            env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
-          },
-        );
-        let stdout = "";
-        let stderr = "";
-        child.stdout.on("data", (d) => {
-          stdout += d;
-        });
-        child.stderr.on("data", (d) => {
-          stderr += d;
-        });
-        const done = new Promise<{
-          code: number | null;
-          signal: string | null;
-          stdout: string;
-          stderr: string;
-        }>((resolve) => child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr })));
-        return { child, done };
-      };
+      const cli = (args: string[]) => startCli(args, { env });
       const created = await cli([
         "session",
         "create",
