@@ -1,11 +1,11 @@
 import { z } from "zod";
-import type { KnowledgeRecord } from "../knowledge/record.js";
-import { truncate } from "../lib/text.js";
+import { type KnowledgeRecord, recordText } from "../knowledge/record.js";
+import { fold, truncate } from "../lib/text.js";
 import type { Logger } from "../log.js";
 import { silentLogger } from "../log.js";
 import { detectLang } from "../retrieval/query.js";
 import type { Retriever, SearchResult } from "../retrieval/retriever.js";
-import { type Intention, readIntention } from "../understanding/intent.js";
+import { type Intention, readIntention, readSmallTalk } from "../understanding/intent.js";
 import { unindexedTitre } from "../understanding/titre.js";
 import { type Composition, citation, composeExtractive } from "./extractive.js";
 import { smallTalkReply } from "./help.js";
@@ -77,10 +77,7 @@ export async function searchFor(
   if (direct.outcome === "unsafe") return { result: direct, carried: false };
   const codes = direct.analysis.codes;
   const previous = history.length ? deps.retriever.analyze(history[history.length - 1]!.question) : null;
-  const folded = direct.analysis.text
-    .toLowerCase()
-    .normalize("NFD")
-    .replace(/[\u0300-\u036f]/g, "");
+  const folded = fold(direct.analysis.text);
   if (codes.length >= 2) {
     const recalled = previous ? codes.filter((c) => previous.codes.includes(c)) : [];
     const fresh = recalled.length
@@ -147,8 +144,8 @@ async function prepare(deps: AnswerDeps, question: string, opts: AskOptions): Pr
   const t0 = performance.now();
   const log = deps.log ?? silentLogger;
   const history = opts.history ?? [];
-  const first = readIntention(question);
-  if (first.intent === "smalltalk") {
+  const smallTalk = readSmallTalk(question);
+  if (smallTalk) {
     // Greetings carry few words: an English one is answered in English.
     const lang =
       /^\W*(?:hello|hi|hey|thanks|thank you|thx|ty|help|what can you do|who are you|how does|bye|good (?:morning|evening|afternoon)|great|perfect|awesome|nice|see you)\b/i.test(
@@ -156,12 +153,12 @@ async function prepare(deps: AnswerDeps, question: string, opts: AskOptions): Pr
       )
         ? "en"
         : detectLang(question);
-    const composed = { text: smallTalkReply(first.smallTalk!, lang), used: [], found: false };
+    const composed = { text: smallTalkReply(smallTalk, lang), used: [], found: false };
     return {
       log,
       t0,
       history,
-      intention: first,
+      intention: readIntention(question),
       result: null,
       composed,
       base: {
@@ -187,7 +184,6 @@ async function prepare(deps: AnswerDeps, question: string, opts: AskOptions): Pr
     intention.intent === "comparison" && !result.analysis.codes.length && refs.length >= 2 && refs.length <= 3
       ? await Promise.all(refs.map((ref) => deps.retriever.search(question, 5, { only: [ref] })))
       : undefined;
-  const catalog = deps.retriever.catalog;
   const composed = composeExtractive(result, {
     intention,
     // A channel's own referential (a session's titre) is the default for blocs named alone too.
@@ -196,8 +192,7 @@ async function prepare(deps: AnswerDeps, question: string, opts: AskOptions): Pr
       : deps.retriever,
     carried,
     perReferential,
-    unindexed: unindexedTitre(question, catalog),
-    indexedTitres: [...new Set(catalog.referentials.map((r) => r.certification ?? r.title))].join(" ; "),
+    unindexed: unindexedTitre(question, deps.retriever.catalog),
   });
   const intent = intention.decline ? "out-of-scope" : composed.found ? intention.intent : "out-of-scope";
   return {
@@ -260,17 +255,9 @@ export async function answerQuestion(
   }
 }
 
+/** A record's full text and the codes it points to: what an LLM answer may cite from it. */
 function recordEvidence(r: KnowledgeRecord): string {
-  return [
-    r.code ?? "",
-    r.title,
-    r.statement,
-    r.modality ?? "",
-    ...r.activities,
-    ...r.criteria,
-    r.bloc ?? "",
-    r.related.join(" "),
-  ].join("\n");
+  return `${recordText(r)}\n${r.related.join(" ")}`;
 }
 
 /**

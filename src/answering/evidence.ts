@@ -106,11 +106,11 @@ export function evidenceOf(record: KnowledgeRecord, rank = 0): Evidence[] {
   return rank === 0 ? units : units.map((u) => ({ ...u, rank }));
 }
 
-function splitRecord(record: KnowledgeRecord, rank = 0): Evidence[] {
+function splitRecord(record: KnowledgeRecord): Evidence[] {
   const out: Evidence[] = [];
   let paragraph = 0;
   const push = (e: Omit<Evidence, "record" | "rank" | "order" | "line">) =>
-    out.push({ record, rank, order: out.length, line: paragraph, ...e });
+    out.push({ record, rank: 0, order: out.length, line: paragraph, ...e });
 
   const prose = (text: string, part: Evidence["part"]) => {
     // Index of the last sentence (depth 0) and of the last item per depth, for lead-ins.

@@ -90,7 +90,7 @@ const T = {
   },
 } as const;
 
-export const KNOWN_CODES =
+const KNOWN_CODES =
   "rncp37827 C1–C21, E1–E5, A1–A9 ; simplon-dev-ia-guide E1–E3, C8, C14, C17 ; aivancity-dev-ia C1.1–C8.2 ; aivancity-chef-projet-ia C1.1–C6.4 ; expert-ia B1C1–B4C4, B1Cr1–B5Cr10";
 
 /** What composing an answer needs from the knowledge base besides the hits. */
@@ -505,11 +505,8 @@ function titled(analysis: QueryAnalysis, lookup: Lookup): KnowledgeRecord[] {
   const asked = new Set(analysis.terms.filter((t) => t.weight >= 0.6).map((t) => t.term));
   if (!asked.size) return [];
   const out: { r: KnowledgeRecord; weight: number }[] = [];
-  for (const r of lookup.records) {
-    if (r.kind !== "section" || (analysis.include.size && !analysis.include.has(r.referential))) continue;
-    const own = r.title.split(" — ").at(-1)!;
-    const heading = [...termSet(own)].filter((t) => lookup.idf(t) > 0);
-    if (!heading.length) continue;
+  for (const { r, heading } of sectionHeadings(lookup)) {
+    if (analysis.include.size && !analysis.include.has(r.referential)) continue;
     const found = heading.filter((t) => asked.has(t));
     const weight = found.reduce((s, t) => s + lookup.idf(t), 0);
     // Every word of the heading asked, and together distinctive enough not to be a generic heading ("Modalités").
@@ -519,6 +516,24 @@ function titled(analysis: QueryAnalysis, lookup: Lookup): KnowledgeRecord[] {
     .sort((a, b) => b.weight - a.weight)
     .slice(0, 2)
     .map((x) => x.r);
+}
+
+// The sections' own headings as corpus terms, once per index (titled() runs on every question).
+const HEADINGS = new WeakMap<KnowledgeRecord[], { r: KnowledgeRecord; heading: string[] }[]>();
+
+function sectionHeadings(lookup: Lookup): { r: KnowledgeRecord; heading: string[] }[] {
+  let list = HEADINGS.get(lookup.records);
+  if (!list) {
+    list = lookup.records
+      .filter((r) => r.kind === "section")
+      .map((r) => ({
+        r,
+        heading: [...termSet(r.title.split(" — ").at(-1)!)].filter((t) => lookup.idf(t) > 0),
+      }))
+      .filter((x) => x.heading.length > 0);
+    HEADINGS.set(lookup.records, list);
+  }
+  return list;
 }
 
 /**
@@ -665,8 +680,6 @@ export interface ComposeOptions {
   carried?: boolean;
   /** A titre the question names that no indexed referential is. */
   unindexed?: string | null;
-  /** The certifications indexed, to say what the bot knows instead. */
-  indexedTitres?: string;
   /** For a comparison of referentials: the same question searched in each, in the order named. */
   perReferential?: SearchResult[];
 }
@@ -685,7 +698,10 @@ export function composeExtractive(result: SearchResult, opts: ComposeOptions): C
   if (result.outcome === "unsafe") return none(t.unsafe);
   if (intention.decline === "do-my-work") return none(t.doMyWork);
   if (intention.decline === "off-topic") return none(t.outOfScope);
-  if (opts.unindexed) return none(t.unindexed(opts.unindexed, opts.indexedTitres ?? ""));
+  if (opts.unindexed) {
+    const titres = [...new Set(lookup.catalog.referentials.map((r) => r.certification ?? r.title))];
+    return none(t.unindexed(opts.unindexed, titres.join(" ; ")));
+  }
   if (result.outcome === "unknown-code")
     return none(t.unknownCode(result.unknownCodes.join(", "), KNOWN_CODES));
   if (!result.found || !result.hits.length) return none(t.outOfScope);

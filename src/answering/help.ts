@@ -39,7 +39,3 @@ export function smallTalkReply(kind: SmallTalk, lang: Lang): string {
   }
   return opening ? `${opening} ${HELP[lang]}` : HELP[lang];
 }
-
-export function helpText(lang: Lang): string {
-  return HELP[lang];
-}

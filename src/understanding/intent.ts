@@ -72,7 +72,11 @@ const HELP =
   /^(?:aide|help|aide[- ]moi|help me|\?+|a l'aide|sos|menu|commandes?|commands?|que sais[- ]tu faire|tu sais faire quoi|qu'est-ce que tu (?:sais|peux) faire|que peux[- ]tu faire|tu sers a quoi|a quoi (?:tu sers|sers[- ]tu|ca sert)|what can you do|what are you for|what do you do|how do (?:i|you) use (?:you|this|it)|comment (?:ca marche|t'utiliser|tu marches|on t'utilise|utiliser (?:le bot|certibot))|qui es[- ]tu|who are you|tu es qui|c'est quoi certibot|how does this work)(?:\s+(?:moi|svp|stp|please|pls|me))*$/;
 const FILLER = /\b(?:svp|stp|please|pls|plz|merci|thanks|thx|bonjour|salut|hello|hi|hey|!|\.|,|\?|\s)+/g;
 
-/** Small talk: the whole message is a greeting, thanks, help request or farewell. */
+/** Small talk, read before any search: the whole message is a greeting, thanks, help request or farewell. */
+export function readSmallTalk(question: string): SmallTalk | null {
+  return smallTalkOf(fold(squash(question)).replace(/[’]/g, "'"));
+}
+
 function smallTalkOf(folded: string): SmallTalk | null {
   const bare = folded
     .replace(/<@[a-z0-9]+>/g, " ")
