@@ -8,13 +8,14 @@
  * recall@5 0.9, facts 0.7, or on any phone number or e-mail printed.
  * Usage: npm run eval:knowledge [-- --verbose]
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PACKAGE_ROOT } from "../src/config.js";
 import { fold } from "../src/lib/text.js";
 import { buildGuidePdf } from "../test/helpers/knowledge-documents.js";
 import { runMain } from "../test/helpers/run-main.js";
+import { readJsonl } from "./eval-common.js";
 
 interface Question {
   q: string;
@@ -34,12 +35,6 @@ const FIXTURES = join(PACKAGE_ROOT, "test", "fixtures", "knowledge");
 const dataDir = mkdtempSync(join(tmpdir(), "certibot-eval-knowledge-"));
 const env = { CERTIBOT_DATA_DIR: dataDir, CERTIBOT_LOG_LEVEL: "error", OPENAI_API_KEY: "" };
 const PII = /[\w.+-]+@[\w-]+\.[\w.]+|(?:\+33\s?|0)[1-9](?:[\s.-]?\d{2}){4}/;
-
-const readJsonl = (f: string) =>
-  readFileSync(f, "utf8")
-    .split("\n")
-    .filter((l) => l.trim())
-    .map((l) => JSON.parse(l));
 
 try {
   writeFileSync(join(dataDir, "referentiel-cda.pdf"), await buildGuidePdf());

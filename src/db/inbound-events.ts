@@ -166,3 +166,19 @@ export async function inboxCounts(db: Queryable): Promise<InboxCounts> {
   for (const r of rows) counts[r.state] = r.n;
   return counts;
 }
+
+export interface InboxStats {
+  /** Events received and not finished yet. */
+  depth: number;
+  /** Age in seconds of the oldest unfinished event; 0 when none. */
+  oldestAgeSeconds: number;
+}
+
+/** The backlog: events not finished yet and the age of the oldest (metrics, the backlog alert). */
+export async function inboxStats(db: Queryable): Promise<InboxStats> {
+  const rows = await db.query<{ depth: number; age: number }>(
+    `select count(*)::int as depth, coalesce(extract(epoch from now() - min(received_at)), 0)::float8 as age
+       from inbound_events where state in ('received', 'processing')`,
+  );
+  return { depth: rows[0]?.depth ?? 0, oldestAgeSeconds: rows[0]?.age ?? 0 };
+}

@@ -21,6 +21,7 @@ import {
 } from "./documents.js";
 import { parseDocument } from "./parse-document.js";
 import { sniffFormat } from "./reader/read-document.js";
+import { matchCode } from "./reader/structure.js";
 
 export interface AddRequest {
   bytes: Uint8Array;
@@ -127,15 +128,8 @@ function families(codes: string[]): Referential["codeFamilies"] {
   }
   return [...byShape.values()].map((list) => ({
     pattern: list.length > 1 ? `${list[0]}..${list[list.length - 1]}` : list[0]!,
-    kind: /^B\d+Cr/.test(list[0]!)
-      ? "criterion"
-      : /^E/.test(list[0]!)
-        ? "evaluation"
-        : /^A/.test(list[0]!)
-          ? "activity"
-          : /BC\d|^Bloc/.test(list[0]!)
-            ? "bloc"
-            : "competency",
+    // The reader found these codes with matchCode: it knows their kind.
+    kind: matchCode(list[0]!)?.kind ?? "competency",
   }));
 }
 

@@ -1,9 +1,9 @@
 import type { Config } from "../config.js";
 import type { Queryable } from "../db/db.js";
+import { inboxStats } from "../db/inbound-events.js";
 import { claim, doneKeys, finishClaim } from "../db/job-claims.js";
 import type { Job, JobDeps } from "../jobs/job.js";
 import { utcSlotKey } from "../jobs/time.js";
-import { inboxStats } from "./inbox.js";
 
 export type OpsAlertName = "fallback-rate" | "error-rate" | "downvote-ratio" | "jobs" | "inbox-backlog";
 

@@ -25,3 +25,21 @@ describe("countingNotifier", () => {
     expect(n.opsAlert).toBeUndefined();
   });
 });
+
+describe("countingNotifier passes the post-once keys through", () => {
+  it("hands every notice's keys to the notifier it wraps", async () => {
+    const seen: unknown[] = [];
+    const record = async (_n: unknown, once?: unknown) => {
+      seen.push(once);
+    };
+    const n = countingNotifier(
+      { deadlineAlerts: record, veilleReminder: record, veilleDigest: record, veilleFeedProblems: record },
+      new Metrics({ processMetrics: false }),
+    );
+    const once = { keys: ["k1"], recheck: true };
+    await n.deadlineAlerts({} as DeadlineAlertNotice, once);
+    await n.veilleReminder({} as VeilleReminderNotice, once);
+    await n.veilleDigest({} as VeilleDigestNotice, once);
+    expect(seen).toEqual([once, once, once]);
+  });
+});

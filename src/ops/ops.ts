@@ -1,8 +1,8 @@
 import type { Config } from "../config.js";
 import type { Db } from "../db/db.js";
+import { inboxStats } from "../db/inbound-events.js";
 import type { KnowledgeRecord } from "../knowledge/record.js";
 import type { Logger } from "../log.js";
-import { inboxStats } from "./inbox.js";
 import { ConcurrencyLimit, type RateDecision, type RateKind, takeRate } from "./limits.js";
 import { Metrics } from "./metrics.js";
 
@@ -38,13 +38,19 @@ export function createOps(
   };
   for (const [kind, rule] of Object.entries(rate))
     metrics.rateLimit.set({ kind, window_seconds: String(rule.windowSeconds) }, rule.limit);
+  // Both inbox gauges of one scrape share one read.
+  let backlog: { at: number; stats: ReturnType<typeof inboxStats> } | null = null;
+  const readBacklog = () => {
+    if (!backlog || Date.now() - backlog.at > 1_000) backlog = { at: Date.now(), stats: inboxStats(db) };
+    return backlog.stats;
+  };
   metrics.gaugeFrom("certibot_inbox_depth", "Inbound events received and not finished yet", async () =>
-    inboxStats(db).then((s) => s.depth),
+    readBacklog().then((s) => s.depth),
   );
   metrics.gaugeFrom(
     "certibot_inbox_oldest_age_seconds",
     "Age of the oldest unfinished inbound event, in seconds",
-    async () => inboxStats(db).then((s) => s.oldestAgeSeconds),
+    async () => readBacklog().then((s) => s.oldestAgeSeconds),
   );
   return {
     metrics,

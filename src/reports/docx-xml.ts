@@ -38,10 +38,6 @@ export function parseXml(xml: string, part: string): XNode {
   return root;
 }
 
-export function isElement(n: XNode): boolean {
-  return n.nodeType === ELEMENT;
-}
-
 export function children(n: XNode, name?: string): XNode[] {
   const out: XNode[] = [];
   for (let i = 0; i < n.childNodes.length; i++) {

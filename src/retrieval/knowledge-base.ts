@@ -400,8 +400,7 @@ async function build(
           cause: e,
         });
       }
-      got = { records: doc.records, tokens: doc.records.map((r) => Bm25Index.tokenize(bm25Doc(r))) };
-      await writeAtomic(path, JSON.stringify({ ...got, ref: d.ref }));
+      got = { records: doc.records, tokens: await writeDocCache(docsDir, d, mode, doc.records) };
       parsed.push(d.ref.id);
     }
     for (const r of got.records) {
@@ -587,9 +586,20 @@ export async function saveParsed(
 ): Promise<void> {
   const docsDir = join(config.dataDir, "index", "docs");
   await mkdir(docsDir, { recursive: true });
+  await writeDocCache(docsDir, doc, mode, records);
+}
+
+/** One document's parsed records and BM25 tokens, cached under its content key; returns the tokens. */
+async function writeDocCache(
+  docsDir: string,
+  doc: KnowledgeDocument,
+  mode: ParserMode,
+  records: KnowledgeRecord[],
+): Promise<Bm25Tokens[]> {
   const tokens = records.map((r) => Bm25Index.tokenize(bm25Doc(r)));
   await writeAtomic(
     join(docsDir, `${cacheName(doc, mode)}.json`),
     JSON.stringify({ records, tokens, ref: doc.ref }),
   );
+  return tokens;
 }

@@ -2,6 +2,7 @@ import { CertibotError } from "../errors.js";
 import { fold } from "../lib/text.js";
 import type { Actor } from "./access.js";
 import type { JuryIssue } from "./jury.js";
+import { invalid } from "./knowledge.js";
 import type { Pv } from "./pv.js";
 import { resolveSession } from "./resolve.js";
 import { parseRole } from "./roster.js";
@@ -106,8 +107,6 @@ export function tokenize(text: string): Parsed {
   }
   return { words, settings, raw, body: rest.join("\n") };
 }
-
-const invalid = (hint: string) => new CertibotError("SESSION_INVALID", { hint });
 
 const DECISION_WORDS: Record<string, Decision> = {
   admis: "admis",

@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { App, HTTPReceiver, LogLevel, type Receiver, SocketModeReceiver } from "@slack/bolt";
 import { CertibotError } from "../errors.js";
 import { createOps } from "../ops/ops.js";
+import { readiness } from "../ops/readiness.js";
 import { boltLogger } from "./bolt-logger.js";
 import type { SlackDeps } from "./deps.js";
 import { EventInbox, type InboxOptions } from "./inbox.js";
@@ -35,23 +36,13 @@ function fromTheFuture(req: IncomingMessage): boolean {
 /** GET /healthz: 200 while the database answers, 503 while it does not (a load balancer routes around). */
 function healthz(deps: SlackDeps) {
   return (_req: IncomingMessage, res: ServerResponse) => {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error("database check timed out")), 2_000);
-    });
-    Promise.race([deps.db.query("select 1 as ok"), timeout])
-      .then(
-        () => [200, { ok: true }] as const,
-        (e) => {
-          deps.log.warn("healthz: database unreachable", { error: e as Error });
-          return [503, { ok: false, database: "unreachable" }] as const;
-        },
-      )
-      .then(([status, body]) => {
-        clearTimeout(timer);
-        res.writeHead(status, { "content-type": "application/json" });
-        res.end(JSON.stringify(body));
-      });
+    void readiness({ database: async () => void (await deps.db.query("select 1 as ok")) }, 2_000).then(
+      (r) => {
+        if (!r.ok) deps.log.warn("healthz: database unreachable", { reason: r.checks.database });
+        res.writeHead(r.ok ? 200 : 503, { "content-type": "application/json" });
+        res.end(JSON.stringify(r.ok ? { ok: true } : { ok: false, database: "unreachable" }));
+      },
+    );
   };
 }
 

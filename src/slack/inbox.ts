@@ -54,7 +54,8 @@ export const APOLOGY =
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function leaseLost(e: unknown): boolean {
+/** The event now belongs to another replica (its lease expired): this attempt must stop, silently. */
+export function leaseLost(e: unknown): boolean {
   if (e instanceof LeaseLostError) return true;
   const original = (e as { original?: unknown })?.original;
   return original !== undefined && original !== e && leaseLost(original);

@@ -173,8 +173,7 @@ export async function checkUploadedReports(deps: SlackDeps, u: UploadedReports):
         await post(`⏳ ${label} : ${rateLimitedText("report", rate.retryAfterSeconds)}`);
         continue;
       }
-      const url = await downloadUrl(deps, u.client, file);
-      const bytes = await download(deps, url);
+      const bytes = await downloadSlackFile(deps, u.client, file);
       const named = u.deliverableId ?? deliverableNamedIn(u.text, deliverables)?.id ?? null;
       const deliverableId = named ?? (await takePendingDeliverable(deps.db, u.user));
       const result = await deps.ops.reportParses.run(() =>

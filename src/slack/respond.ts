@@ -11,7 +11,7 @@ import { logAnswer, type SlackIds } from "../db/qa-log.js";
 import { truncate } from "../lib/text.js";
 import { rateLimitedText } from "../ops/limits.js";
 import type { SlackDeps } from "./deps.js";
-import { type InboxContext, LeaseLostError } from "./inbox.js";
+import { type InboxContext, leaseLost } from "./inbox.js";
 import { channelDefaults } from "./knowledge-files.js";
 import { mrkdwnToMarkdown, SOURCES_PARAGRAPH } from "./markdown.js";
 import { keyMetadata, postedPayloads } from "./post-once.js";
@@ -269,11 +269,21 @@ async function streamAnswer(
       ...metadata,
     });
   } else {
-    const once = q.inbox
-      ? { key: q.inbox.eventId, posted: done.parts, beforePost: q.inbox.beforePost }
-      : undefined;
-    await postAnswer(q.client, q.channel, q.threadTs, a, qaId, once);
+    await postAnswer(q.client, q.channel, q.threadTs, a, qaId, postOnce(q, done));
   }
+}
+
+/** The keys that make a re-run post only the parts an earlier attempt did not. */
+function postOnce(q: QuestionInThread, done: { parts: Set<number> }) {
+  return q.inbox ? { key: q.inbox.eventId, posted: done.parts, beforePost: q.inbox.beforePost } : undefined;
+}
+
+/**
+ * The inbox retries what may work later, and drops an event another replica
+ * took over; the user hears about a failure only if it is neither.
+ */
+function leftToInbox(q: QuestionInThread, e: unknown): boolean {
+  return q.inbox !== undefined && (isTransient(e) || leaseLost(e));
 }
 
 /**
@@ -310,14 +320,10 @@ export async function answerInThread(deps: SlackDeps, q: QuestionInThread): Prom
     } else {
       const a = await answerQuestion(deps.answering, q.question, opts);
       const qaId = await logAndRemember(deps, q, a);
-      const once = q.inbox
-        ? { key: q.inbox.eventId, posted: done.parts, beforePost: q.inbox.beforePost }
-        : undefined;
-      await postAnswer(q.client, q.channel, q.threadTs, a, qaId, once);
+      await postAnswer(q.client, q.channel, q.threadTs, a, qaId, postOnce(q, done));
     }
   } catch (e) {
-    // The inbox retries what may work later; the user hears about it only if it never does.
-    if (q.inbox && (isTransient(e) || e instanceof LeaseLostError)) throw e;
+    if (leftToInbox(q, e)) throw e;
     await replyWithError(deps, e, { client: q.client, channel: q.channel, threadTs: q.threadTs });
   } finally {
     if (status) await threadStatus(deps, q, false);
@@ -361,7 +367,7 @@ export async function answerInDirectMessage(deps: SlackDeps, q: QuestionInThread
       done,
     );
   } catch (e) {
-    if (q.inbox && isTransient(e)) throw e;
+    if (leftToInbox(q, e)) throw e;
     await replyWithError(deps, e, { client: q.client, channel: q.channel, threadTs: q.threadTs });
   } finally {
     await threadStatus(deps, q, false);
