@@ -1,5 +1,6 @@
 import type { Readable, Writable } from "node:stream";
 import type { Config } from "../config.js";
+import { CertibotError } from "../errors.js";
 import type { Logger } from "../log.js";
 import { plainText } from "./render.js";
 
@@ -12,7 +13,10 @@ export interface CliContext {
   stdin: Readable;
 }
 
-export type Command = (argv: string[], ctx: CliContext) => Promise<number>;
+/** A usage error: exit 2, one line, « Commande invalide. » and the hint. */
+export function usage(hint: string): CertibotError {
+  return new CertibotError("USAGE", { hint });
+}
 
 export function println(out: Writable, text = ""): void {
   out.write(`${text}\n`);

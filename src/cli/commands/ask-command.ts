@@ -7,8 +7,8 @@ import {
 } from "../../answering/answer.js";
 import { LlmAnswerer } from "../../answering/llm.js";
 import { openKnowledgeBase } from "../../retrieval/knowledge-base.js";
-import { parseArgs, usage } from "../args.js";
-import { type CliContext, type Command, println, printText } from "../context.js";
+import type { Handler } from "../command-tree.js";
+import { type CliContext, println, printText, usage } from "../context.js";
 
 async function deps(ctx: CliContext): Promise<AnswerDeps> {
   const kb = await openKnowledgeBase(ctx.config);
@@ -35,12 +35,11 @@ function human(a: AnswerDetails): string {
  * `certibot ask [--json] "question"`; `certibot ask --json` without a
  * question answers stdin, one question per line, one JSON object per line.
  */
-export const askCommand: Command = async (argv, ctx) => {
-  const args = parseArgs(argv, { booleans: ["json"] });
-  const json = args.flags.has("json");
-  const question = args.positionals.join(" ").trim();
+export const askCommand: Handler = async ({ args, opts }, ctx) => {
+  const json = opts.json === true;
+  const question = args.join(" ").trim();
   if (!question && !json) throw usage('usage : certibot ask [--json] "votre question"');
-  if (!question && args.positionals.length) throw usage("la question est vide");
+  if (!question && args.length) throw usage("la question est vide");
 
   const d = await deps(ctx);
   if (question) {

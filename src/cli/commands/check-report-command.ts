@@ -4,8 +4,8 @@ import { checkReport, logCheck, tooLarge } from "../../reports/check.js";
 import { resolveDeliverable } from "../../reports/deliverable-names.js";
 import { loadDeliverables } from "../../reports/deliverables.js";
 import { formatChecklist } from "../../reports/format.js";
-import { parseArgs, usage } from "../args.js";
-import { type Command, println, printText } from "../context.js";
+import type { Handler } from "../command-tree.js";
+import { println, printText } from "../context.js";
 
 async function readReport(path: string, maxBytes: number): Promise<Uint8Array> {
   try {
@@ -24,15 +24,10 @@ async function readReport(path: string, maxBytes: number): Promise<Uint8Array> {
  * `certibot check-report [--json] --deliverable <id> <file>`. Exits 0 whether the report
  * passes or not; an unreadable file is exit 2 with `{"error": {"code", "message"}}` under --json.
  */
-export const checkReportCommand: Command = async (argv, ctx) => {
-  const args = parseArgs(argv, { booleans: ["json"], values: ["deliverable"] });
-  const json = args.flags.has("json");
-  const [file, ...extra] = args.positionals;
-  if (!file || extra.length)
-    throw usage(
-      "usage : certibot check-report [--json] [--deliverable <id|e3|chef d'oeuvre|mémoire…>] <fichier.pdf|fichier.docx>",
-    );
-  const named = (args.flags.get("deliverable") as string | undefined) ?? null;
+export const checkReportCommand: Handler = async ({ args, opts }, ctx) => {
+  const json = opts.json === true;
+  const file = args[0]!;
+  const named = typeof opts.deliverable === "string" ? opts.deliverable : null;
   const deliverables = await loadDeliverables(ctx.config.knowledgeDir);
   // `e3`, `chef d'oeuvre`, `mémoire` as in Slack; an unknown name is refused by the checker with the list.
   const deliverableId = named === null ? null : (resolveDeliverable(named, deliverables)?.id ?? named);

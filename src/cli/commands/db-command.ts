@@ -2,16 +2,11 @@ import { openDb } from "../../db/db.js";
 import { migrate } from "../../db/migrate.js";
 import { isCertibotError } from "../../errors.js";
 import { seedShippedDocuments } from "../../knowledge/documents.js";
-import { parseArgs, usage } from "../args.js";
-import { type Command, println } from "../context.js";
-
-const USAGE = "usage : certibot db migrate";
+import type { Handler } from "../command-tree.js";
+import { println } from "../context.js";
 
 /** `certibot db migrate`: brings the schema up to date (also done at every start). */
-export const dbCommand: Command = async (argv, ctx) => {
-  const args = parseArgs(argv, {});
-  const [sub, ...rest] = args.positionals;
-  if (sub !== "migrate" || rest.length) throw usage(USAGE);
+export const dbCommand: Handler = async (_input, ctx) => {
   const db = await openDb(ctx.config, ctx.log);
   try {
     const result = await migrate(db, ctx.log);

@@ -1,11 +1,9 @@
 import { openKnowledgeBase } from "../../retrieval/knowledge-base.js";
-import { parseArgs, usage } from "../args.js";
-import { type Command, println } from "../context.js";
+import type { Handler } from "../command-tree.js";
+import { println } from "../context.js";
 
 /** `certibot index`: (re)builds the index and prints what it holds. */
-export const indexCommand: Command = async (argv, ctx) => {
-  const args = parseArgs(argv, {});
-  if (args.positionals.length) throw usage("certibot index ne prend pas d'argument");
+export const indexCommand: Handler = async (_input, ctx) => {
   const t0 = performance.now();
   const kb = await openKnowledgeBase(ctx.config, { forceRebuild: true });
   const ms = performance.now() - t0;

@@ -6,10 +6,8 @@ import type { Notifier } from "../../jobs/notifier.js";
 import { JobRegistry, nextRuns } from "../../jobs/registry.js";
 import { runOccurrence } from "../../jobs/runner.js";
 import { formatInZone, parseAt } from "../../jobs/time.js";
-import { parseArgs, usage } from "../args.js";
-import { type CliContext, type Command, println } from "../context.js";
-
-const USAGE = "usage : certibot jobs list [--json] | certibot jobs run <tâche> [--at <date ISO>]";
+import type { Handler } from "../command-tree.js";
+import { type CliContext, println, usage } from "../context.js";
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n > 1 ? "s" : ""}`;
@@ -132,42 +130,38 @@ async function runOne(job: Job, at: Date, ctx: CliContext): Promise<number> {
   }
 }
 
-/** `certibot jobs …` over a given set of jobs (the bot's own by default). */
-export function createJobsCommand(jobs: readonly Job[] = ALL_JOBS): Command {
-  return async (argv, ctx) => {
-    const args = parseArgs(argv, { booleans: ["json"], values: ["at"] });
-    const [sub, ...rest] = args.positionals;
+/** `certibot jobs list` over a given set of jobs (the bot's own by default). */
+export function createListHandler(jobs: readonly Job[] = ALL_JOBS): Handler {
+  return ({ opts }, ctx) => list(new JobRegistry(jobs), opts.json === true, ctx);
+}
+
+/** `certibot jobs run <job> [--at <date>]` over a given set of jobs (the bot's own by default). */
+export function createRunHandler(jobs: readonly Job[] = ALL_JOBS): Handler {
+  return async ({ args, opts }, ctx) => {
     const registry = new JobRegistry(jobs);
-    if (sub === "list") {
-      if (rest.length || args.flags.has("at")) throw usage(USAGE);
-      return list(registry, args.flags.has("json"), ctx);
+    const name = args[0]!;
+    const job = registry.get(name);
+    if (!job) {
+      const known = registry.all().map((j) => j.name);
+      throw usage(`tâche inconnue « ${name} » ; tâches connues : ${known.join(", ") || "aucune"}.`);
     }
-    if (sub === "run") {
-      if (rest.length !== 1 || args.flags.has("json")) throw usage(USAGE);
-      const name = rest[0]!;
-      const job = registry.get(name);
-      if (!job) {
-        const known = registry.all().map((j) => j.name);
-        throw usage(`tâche inconnue « ${name} » ; tâches connues : ${known.join(", ") || "aucune"}.`);
-      }
-      const atText = args.flags.get("at");
-      let at = new Date();
-      if (typeof atText === "string") {
-        const parsed = parseAt(atText, job.timezone);
-        if (!parsed)
-          throw usage(
-            `date invalide « ${atText} » : attendu une date ISO 8601, par ex. 2026-06-02T09:00 (heure de ${job.timezone}) ou 2026-06-02T07:00Z.`,
-          );
-        // Running a future occurrence now would use up its claim: the real
-        // run would then be skipped at its time.
-        if (parsed.getTime() > Date.now() + 60_000)
-          throw usage(`« ${atText} » est dans le futur : la tâche s'exécutera d'elle-même à l'heure prévue.`);
-        at = parsed;
-      }
-      return runOne(job, at, ctx);
+    const atText = opts.at;
+    let at = new Date();
+    if (typeof atText === "string") {
+      const parsed = parseAt(atText, job.timezone);
+      if (!parsed)
+        throw usage(
+          `date invalide « ${atText} » : attendu une date ISO 8601, par ex. 2026-06-02T09:00 (heure de ${job.timezone}) ou 2026-06-02T07:00Z.`,
+        );
+      // Running a future occurrence now would use up its claim: the real
+      // run would then be skipped at its time.
+      if (parsed.getTime() > Date.now() + 60_000)
+        throw usage(`« ${atText} » est dans le futur : la tâche s'exécutera d'elle-même à l'heure prévue.`);
+      at = parsed;
     }
-    throw usage(USAGE);
+    return runOne(job, at, ctx);
   };
 }
 
-export const jobsCommand: Command = createJobsCommand();
+export const listHandler = createListHandler();
+export const runHandler = createRunHandler();

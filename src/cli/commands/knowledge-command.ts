@@ -7,13 +7,8 @@ import { seedShippedDocuments, storedDocuments } from "../../knowledge/documents
 import { parseDocument } from "../../knowledge/parse-document.js";
 import { MASK } from "../../knowledge/reader/personal-data.js";
 import { openKnowledgeBase, parserMode } from "../../retrieval/knowledge-base.js";
-import { parseArgs, usage } from "../args.js";
-import { type CliContext, type Command, println } from "../context.js";
-
-const USAGE = `usage : certibot knowledge add [--id ID] [--title TITRE] [--certification NOM] [--rncp RNCPxxxxx] [--aliases "a,b"] [--replace] FICHIER
-        certibot knowledge list [--json]
-        certibot knowledge show ID [--json]
-        certibot knowledge remove ID`;
+import type { CommandInput, Handler } from "../command-tree.js";
+import { type CliContext, println } from "../context.js";
 
 const fmtKinds = (byKind: Record<string, number>) =>
   Object.entries(byKind)
@@ -32,27 +27,16 @@ function operator(): string {
 }
 
 /** `certibot knowledge add|list|show|remove`: the documents certibot answers from, stored in the database. */
-export const knowledgeCommand: Command = async (argv, ctx) => {
-  const args = parseArgs(argv, {
-    booleans: ["replace", "json"],
-    values: ["id", "title", "certification", "rncp", "aliases"],
-  });
-  const [sub, ...rest] = args.positionals;
-  if (!sub || !["add", "list", "show", "remove"].includes(sub)) throw usage(USAGE);
-  if (sub === "add") {
-    if (rest.length !== 1) throw usage(USAGE);
-    return add(rest[0]!, args.flags, ctx);
-  }
-  if (sub === "list") {
-    if (rest.length) throw usage(USAGE);
-    return list(ctx, args.flags.has("json"));
-  }
-  if (rest.length !== 1) throw usage(USAGE);
-  return sub === "show" ? show(rest[0]!, ctx, args.flags.has("json")) : remove(rest[0]!, ctx);
-};
+export const addHandler: Handler = ({ args, opts }, ctx) => add(args[0]!, opts, ctx);
+export const listHandler: Handler = ({ opts }, ctx) => list(ctx, opts.json === true);
+export const showHandler: Handler = ({ args, opts }, ctx) => show(args[0]!, ctx, opts.json === true);
+export const removeHandler: Handler = ({ args }, ctx) => remove(args[0]!, ctx);
 
-async function add(path: string, flags: Map<string, string | true>, ctx: CliContext): Promise<number> {
-  const str = (k: string) => (typeof flags.get(k) === "string" ? (flags.get(k) as string) : undefined);
+async function add(path: string, opts: CommandInput["opts"], ctx: CliContext): Promise<number> {
+  const str = (k: string) => {
+    const v = opts[k];
+    return typeof v === "string" ? v : undefined;
+  };
   let bytes: Buffer;
   try {
     bytes = await readFile(path);
@@ -74,7 +58,7 @@ async function add(path: string, flags: Map<string, string | true>, ctx: CliCont
           ?.split(",")
           .map((a) => a.trim())
           .filter(Boolean),
-        replace: flags.has("replace"),
+        replace: opts.replace === true,
         addedBy: operator(),
       },
     );

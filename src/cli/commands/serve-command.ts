@@ -1,12 +1,10 @@
 import { preloadPdfReader } from "../../reports/pdf.js";
 import { SETUP_HELP, startBot } from "../../slack/start.js";
-import { parseArgs, usage } from "../args.js";
-import { type Command, println } from "../context.js";
+import type { Handler } from "../command-tree.js";
+import { println } from "../context.js";
 
 /** `certibot serve` (what `npm start` runs): the Slack bot, until SIGINT/SIGTERM. */
-export const serveCommand: Command = async (argv, ctx) => {
-  const args = parseArgs(argv, {});
-  if (args.positionals.length) throw usage("certibot serve ne prend pas d'argument");
+export const serveCommand: Handler = async (_input, ctx) => {
   if (!ctx.config.slack.mode) {
     println(ctx.stderr, SETUP_HELP);
     return 1;

@@ -14,22 +14,13 @@ import { loadSessionKnowledge } from "../../sessions/service.js";
 import type { Milestones } from "../../sessions/types.js";
 import { veilleSummaryForSession } from "../../veille/service.js";
 import { veilleSummaryLines } from "../../veille/summary-text.js";
-import { parseArgs, usage } from "../args.js";
-import { type CliContext, type Command, println, printText } from "../context.js";
-
-const PLAN_USAGE =
-  "usage : certibot session plan [--json] --launch AAAA-MM-JJ --prairie-end AAAA-MM-JJ --session-start AAAA-MM-JJ --session-end AAAA-MM-JJ";
-const ROSTER_USAGE = "usage : certibot session roster [--json] --agate <code> <fichier.csv>";
+import { type CommandInput, type Handler, PLAN_USAGE, REPORT_USAGE, ROSTER_USAGE } from "../command-tree.js";
+import { type CliContext, println, printText, usage } from "../context.js";
 
 /** The deadlines of a calendar, computed from knowledge/deadlines.yml without any database. */
-async function plan(argv: string[], ctx: CliContext): Promise<number> {
-  const args = parseArgs(argv, {
-    booleans: ["json"],
-    values: ["launch", "prairie-end", "session-start", "session-end", "reports-lead"],
-  });
-  if (args.positionals.length) throw usage(PLAN_USAGE);
+export const planHandler: Handler = async ({ opts }, ctx) => {
   const date = (flag: string) => {
-    const text = args.flags.get(flag);
+    const text = opts[flag.replace(/-(\w)/g, (_m, c: string) => c.toUpperCase())];
     if (typeof text !== "string") throw usage(`--${flag} manquant. ${PLAN_USAGE}`);
     const d = /^\d{4}-\d{2}-\d{2}$/.test(text) ? parseDate(text) : null;
     if (!d) throw usage(`--${flag} : date invalide « ${text} » ; attendu AAAA-MM-JJ, par ex. 2025-05-05.`);
@@ -43,12 +34,12 @@ async function plan(argv: string[], ctx: CliContext): Promise<number> {
   };
   const problem = milestoneProblem(m);
   if (problem) throw usage(problem);
-  const leadText = args.flags.get("reports-lead");
+  const leadText = opts.reportsLead;
   const lead = typeof leadText === "string" ? Number(leadText) : 1;
   if (!Number.isInteger(lead) || lead < 0 || lead > 60)
     throw usage("--reports-lead attend un nombre de jours entre 0 et 60.");
   const { deadlines } = computeDeadlines(m, await loadDeadlineRules(ctx.config.knowledgeDir), lead);
-  if (args.flags.has("json")) {
+  if (opts.json === true) {
     println(
       ctx.stdout,
       JSON.stringify({
@@ -65,7 +56,7 @@ async function plan(argv: string[], ctx: CliContext): Promise<number> {
   }
   for (const d of deadlines) println(ctx.stdout, `${d.due}  ${d.id.padEnd(16)} ${d.task} (${d.audience})`);
   return 0;
-}
+};
 
 async function readCsv(path: string): Promise<string> {
   try {
@@ -80,33 +71,25 @@ async function readCsv(path: string): Promise<string> {
 }
 
 /** PV ids of a roster file, A–Z, without any database. */
-async function rosterFile(argv: string[], ctx: CliContext): Promise<number> {
-  const args = parseArgs(argv, { booleans: ["json"], values: ["agate"] });
-  const agate = args.flags.get("agate");
-  if (typeof agate !== "string" || args.positionals.length !== 1) throw usage(ROSTER_USAGE);
+async function rosterFile({ args, opts }: CommandInput, ctx: CliContext): Promise<number> {
+  const agate = opts.agate;
+  if (typeof agate !== "string" || args.length !== 1) throw usage(ROSTER_USAGE);
   if (!AGATE.test(agate))
     throw usage(`code agate invalide « ${agate} » : lettres et chiffres seulement (ex. 3006).`);
-  const rows = parseRoster(await readCsv(args.positionals[0]!)).filter((r) => r.role === "candidate");
+  const rows = parseRoster(await readCsv(args[0]!)).filter((r) => r.role === "candidate");
   const candidates = withPvIds(agate, rows).map((c) => ({ nom: c.nom, prenom: c.prenom, pvId: c.pvId }));
-  if (args.flags.has("json")) println(ctx.stdout, JSON.stringify({ candidates }));
+  if (opts.json === true) println(ctx.stdout, JSON.stringify({ candidates }));
   else for (const c of candidates) println(ctx.stdout, `${c.pvId}  ${c.nom} ${c.prenom}`);
   return 0;
 }
 
 const quote = (w: string) => (/[\s"]/.test(w) || w === "" ? `"${w.replace(/"/g, "")}"` : w);
 
-/**
- * `certibot session …`: the pure `plan` and `roster --agate` contracts, and
- * every `/session` subcommand for scripting, run as an administrator.
- */
-const REPORT_USAGE = "usage : certibot session report <session> --out <fichier.png>";
-
 /** The session as one picture (PNG), its text alternative on stdout. */
-async function report(argv: string[], ctx: CliContext): Promise<number> {
-  const args = parseArgs(argv, { values: ["out"] });
-  const out = args.flags.get("out");
-  const [name, ...extra] = args.positionals;
-  if (!name || extra.length || typeof out !== "string") throw usage(REPORT_USAGE);
+export const reportHandler: Handler = async ({ args, opts }, ctx) => {
+  const out = opts.out;
+  const name = args[0]!;
+  if (typeof out !== "string") throw usage(REPORT_USAGE);
   const db = await openMigratedDb(ctx.config, ctx.log);
   try {
     const [knowledge, deliverables] = await Promise.all([
@@ -123,30 +106,27 @@ async function report(argv: string[], ctx: CliContext): Promise<number> {
   } finally {
     await db.close();
   }
+};
+
+/** `certibot session roster`: with --agate, a CSV read without any database; otherwise as `/session roster`. */
+export const rosterHandler: Handler = async (input, ctx) => {
+  if (typeof input.opts.agate === "string") return rosterFile(input, ctx);
+  return slackSession("roster", input, ctx);
+};
+
+/** A `/session` subcommand, for scripting, run as an administrator. */
+export function slackSessionHandler(name: string): Handler {
+  return (input, ctx) => slackSession(name, input, ctx);
 }
 
-export const sessionCommand: Command = async (argv, ctx) => {
-  const [sub, ...rest] = argv;
-  if (sub === "plan") return plan(rest, ctx);
-  if (sub === "report") return report(rest, ctx);
-  if (sub === "roster" && rest.some((a) => a === "--agate" || a.startsWith("--agate=")))
-    return rosterFile(rest, ctx);
-  const args = parseArgs(argv, { booleans: ["json"] });
-  let words = args.positionals;
+async function slackSession(name: string, { args, opts }: CommandInput, ctx: CliContext): Promise<number> {
+  let words = [name, ...args];
   let body = "";
-  if (fold2(words[0]) === "roster" && fold2(words[1]) === "import") {
+  if (name === "roster" && fold2(words[1]) === "import") {
     const file = words.slice(2).find((w) => !w.includes("="));
     if (!file) throw usage("usage : certibot session roster import <fichier.csv> [session=<nom>]");
     body = await readCsv(file);
     words = words.filter((w) => w !== file);
-  }
-  if (!words.length || words[0] === "help") {
-    printText(
-      ctx.stdout,
-      `${SESSION_HELP}\n\nEn ligne de commande : certibot session <sous-commande> …, plus :\n  ${PLAN_USAGE}\n  ${ROSTER_USAGE}`,
-      { sessionCommands: true },
-    );
-    return words.length ? 0 : 2;
   }
   const db = await openMigratedDb(ctx.config, ctx.log);
   try {
@@ -162,7 +142,7 @@ export const sessionCommand: Command = async (argv, ctx) => {
       deliverables,
       resolveEmail: null,
     });
-    if (args.flags.has("json")) {
+    if (opts.json === true) {
       println(ctx.stdout, JSON.stringify(reply));
       return 0;
     }
@@ -181,7 +161,7 @@ export const sessionCommand: Command = async (argv, ctx) => {
   } finally {
     await db.close();
   }
-};
+}
 
 function fold2(w: string | undefined): string {
   return (w ?? "").toLowerCase();
