@@ -1,3 +1,5 @@
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 import type { Command } from "commander";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildProgram } from "../src/cli/program.js";
@@ -85,5 +87,19 @@ describe("certibot help", () => {
     expect(r.code).toBe(2);
     expect(r.stdout).toMatch(/^Usage : certibot \[options\] \[commande\]/);
     expect(r.stdout).toMatch(/\n {2}knowledge +les documents/);
+  });
+
+  it("completes commands, subcommands and options in bash from the same tree", async () => {
+    const script = await runMain(["completion", "bash"], env);
+    expect(script.code).toBe(0);
+    const complete = async (...words: string[]) => {
+      const probe = `${script.stdout}\nCOMP_WORDS=(certibot ${words.map((w) => `"${w}"`).join(" ")}); COMP_CWORD=${words.length}; _certibot; echo "\${COMPREPLY[*]}"`;
+      return (await promisify(execFile)("bash", ["-c", probe])).stdout.trim();
+    };
+    expect(await complete("know")).toBe("knowledge");
+    expect(await complete("knowledge", "")).toBe("add list show remove help --help");
+    expect(await complete("knowledge", "add", "--r")).toBe("--rncp --replace");
+    expect(await complete("jobs", "run", "--")).toBe("--at --help");
+    expect((await runMain(["completion", "fish"], env)).code).toBe(2);
   });
 });

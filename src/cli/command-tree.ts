@@ -382,6 +382,14 @@ export const COMMAND_TREE: CommandSpec[] = [
     ],
   },
   {
+    name: "completion",
+    summary: "script de complétion des commandes pour bash ou zsh",
+    args: [{ name: "[shell]", description: "bash (défaut) ou zsh" }],
+    examples: ["certibot completion bash >> ~/.bashrc", "certibot completion zsh >> ~/.zshrc"],
+    usage: "usage : certibot completion [bash|zsh]",
+    run: async () => (await import("./completion.js")).completionHandler,
+  },
+  {
     name: "version",
     hidden: true,
     summary: "affiche la version",
