@@ -13,6 +13,11 @@ if (!existsSync(compiled)) {
   register();
   entry = join(root, "src", "cli", "main.ts");
 }
+// `certibot --help | head`: a reader that stops early ends the output, without a stack trace.
+process.stdout.on("error", (e) => {
+  if (e.code !== "EPIPE") throw e;
+  process.exit(process.exitCode ?? 0);
+});
 const { main } = await import(pathToFileURL(entry).href);
 process.exitCode = await main(process.argv.slice(2), {
   stdout: process.stdout,
