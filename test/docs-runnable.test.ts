@@ -7,7 +7,8 @@ import { tempDir } from "./helpers/temp.js";
 
 /**
  * The shell blocks of the README and docs/ marked ```sh runnable are run as
- * written, offline, in a throwaway data dir. `npx certibot` reaches this
+ * written from the checkout, offline, in a throwaway data dir (they must
+ * not write into the checkout). `npx certibot` reaches this
  * checkout's sources (a shim first on PATH), so the docs are checked against
  * the code under test rather than a stale build; any other npx is refused.
  */
@@ -86,7 +87,8 @@ exit 127
   it.each(blocks.map((b) => [`${b.file}:${b.line}`, b]))(
     "%s exits 0",
     async (_where, block) => {
-      const r = await run((block as Block).script, env, dir.path);
+      // From the checkout, as a reader of a clone would: blocks name its files (test/fixtures/…).
+      const r = await run((block as Block).script, env, PACKAGE_ROOT);
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout).not.toBe("");
     },
