@@ -35,7 +35,11 @@ export interface FakeMessage {
   streaming?: boolean;
 }
 
-export type FakeFault = { status: 429; retryAfter: number } | { status: 500; afterPosting: boolean };
+export type FakeFault =
+  | { status: 429; retryAfter: number }
+  | { status: 500; afterPosting: boolean }
+  /** The connection reset without an answer (after doing the work when `afterPosting`). */
+  | { status: "reset"; afterPosting: boolean };
 
 /** A file sent with files.uploadV2: announced, its bytes posted, then completed (shared). */
 export interface FakeUpload {
@@ -67,9 +71,9 @@ export class FakeSlack {
    */
   readonly messages: FakeMessage[] = [];
   /**
-   * Per call: an HTTP fault instead of the normal answer — 429 with
-   * Retry-After (nothing done), or 500 after doing the work (`afterPosting`:
-   * the message is kept, its answer lost) or before it.
+   * Per call: a fault instead of the normal answer — 429 with Retry-After
+   * (nothing done), HTTP 500 or a reset connection, after doing the work
+   * (`afterPosting`: the message is kept, its answer lost) or before it.
    */
   fault: ((call: SlackCall) => FakeFault | null) | null = null;
   /** Milliseconds each Web API answer waits (a slow Slack); per method, or "*" for all. */
@@ -209,6 +213,11 @@ export class FakeSlack {
     if (fault?.status === 429) {
       res.writeHead(429, { "content-type": "application/json", "retry-after": String(fault.retryAfter) });
       res.end(JSON.stringify({ ok: false, error: "ratelimited" }));
+      return;
+    }
+    if (fault?.status === "reset") {
+      if (fault.afterPosting) this.answer(method, args);
+      req.socket.destroy();
       return;
     }
     if (fault?.status === 500) {

@@ -91,11 +91,12 @@ describeEachBackend("Slack failing: nothing doubled, nothing lost", (backend) =>
   const inboxStates = async (ids: string[]) =>
     db!.query<{ state: string }>("select state from inbound_events where event_id = any($1::text[])", [ids]);
 
-  it("answers 200 questions exactly once each while every 5th post is rate limited and every 7th loses its answer", async () => {
+  it("answers 200 questions exactly once each while every 5th post is rate limited, every 7th gets a 500 and every 11th a reset after posting", async () => {
     await start();
     fake.fault = everyNth("chat.postMessage", [
       [5, () => ({ status: 429, retryAfter: 0 })],
       [7, () => ({ status: 500, afterPosting: true })],
+      [11, () => ({ status: "reset", afterPosting: true })],
     ]);
     const questions = ["C12 ?", "Que demande la compétence C8 ?", "C3", "les compétences du bloc 2"];
     const bodies = Array.from({ length: 200 }, (_, i) =>
@@ -157,6 +158,30 @@ describeEachBackend("Slack failing: nothing doubled, nothing lost", (backend) =>
     expect(bot[0]).toMatchObject({ streaming: false });
     expect(keyOf(bot[0]!)).toMatchObject({ key: body.event_id });
     expect(String(bot[0]!.text)).toMatch(/C12/);
+  });
+
+  it("makes a stream whole when the answer to its closing is lost, without posting it again", async () => {
+    await start();
+    fake.fault = everyNth("chat.stopStream", [[1, () => ({ status: 500, afterPosting: true })]]);
+    const body = eventBody({
+      type: "message",
+      channel_type: "im",
+      user: "U0ALICE",
+      text: "Que demande la compétence C12 ?",
+      ts: nextTs(),
+      channel: "D0STOP",
+    });
+    await postJson(port, body);
+    await until(
+      async () => (await inboxStates([body.event_id]))[0]?.state === "done",
+      "the event to be done",
+    );
+    expect(fake.callsTo("chat.startStream")).toHaveLength(1);
+    expect(fake.callsTo("chat.postMessage")).toHaveLength(0);
+    const bot = fake.messages.filter((m) => m.channel === "D0STOP" && m.bot_id);
+    expect(bot).toHaveLength(1);
+    expect(bot[0]).toMatchObject({ streaming: false });
+    expect(keyOf(bot[0]!)).toMatchObject({ key: body.event_id });
   });
 
   it("closes the stream an earlier attempt left open, and writes the answer whole in it", async () => {
