@@ -14,12 +14,14 @@
  */
 import { createWriteStream } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
-import { loadConfig } from "../src/config.js";
+import { type Config, loadConfig } from "../src/config.js";
+import type { Db } from "../src/db/db.js";
 import { openMigratedDb } from "../src/db/db.js";
 import { inboxCounts } from "../src/db/inbound-events.js";
 import { createLogger } from "../src/log.js";
 import { createOps } from "../src/ops/ops.js";
 import { openKnowledgeBase } from "../src/retrieval/knowledge-base.js";
+import type { Retriever } from "../src/retrieval/retriever.js";
 import { createSlackApp } from "../src/slack/app.js";
 import { FakeSlack } from "../test/helpers/fake-slack.js";
 import { eventBody, postJson, slackTestEnv } from "../test/helpers/slack-requests.js";
@@ -40,6 +42,71 @@ const QUESTIONS = [
   "quelle compétence parle de budget de projet ?",
   "how many jury members minimum?",
 ];
+
+/**
+ * Slack on a bad day: 200 questions from 100 candidates at 20/s, every 5th
+ * chat.postMessage answered 429 (Retry-After: 1), every 7th answered HTTP 500
+ * after the message was posted. Counts, thread by thread, the answers Slack
+ * holds: doubled and lost. Target: 0 and 0.
+ */
+async function slackFaults(config: Config, db: Db, retriever: Retriever): Promise<string> {
+  fake.reset();
+  let n = 0;
+  fake.fault = (call) => {
+    if (call.method !== "chat.postMessage") return null;
+    n += 1;
+    if (n % 5 === 0) return { status: 429, retryAfter: 1 };
+    if (n % 7 === 0) return { status: 500, afterPosting: true };
+    return null;
+  };
+  const log = createLogger("error");
+  const slack = createSlackApp({ config, log, db, answering: { retriever, llm: null, log } });
+  const port = (await slack.start())!;
+  const total = 200;
+  const t0 = performance.now();
+  const sent: Promise<unknown>[] = [];
+  const threads: string[] = [];
+  for (let i = 0; i < total; i++) {
+    const wait = t0 + (i * 1000) / 20 - performance.now();
+    if (wait > 0) await sleep(wait);
+    const ts = `1800000000.3${String(i).padStart(5, "0")}`;
+    threads.push(ts);
+    const body = eventBody(
+      {
+        type: "app_mention",
+        user: `U0CAND${i % 100}`,
+        text: `<@U0BOT> ${QUESTIONS[i % QUESTIONS.length]}`,
+        ts,
+        channel: "C0FAULTS",
+      },
+      `EvFaults${i}`,
+    );
+    sent.push(postJson(port, body).then((r) => r.arrayBuffer()));
+  }
+  await Promise.all(sent);
+  for (;;) {
+    const c = await inboxCounts(db);
+    if (c.received + c.processing === 0) break;
+    await sleep(100);
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  await slack.stop();
+  let doubled = 0;
+  let lost = 0;
+  for (const ts of threads) {
+    const parts = fake.messages
+      .filter((m) => m.thread_ts === ts)
+      .map(
+        (m) => (m.metadata as { event_payload?: { part?: number; of?: number } } | undefined)?.event_payload,
+      );
+    const of = parts[0]?.of ?? 1;
+    if (!parts.length) lost++;
+    else if (parts.length > of) doubled++;
+  }
+  const faults = fake.calls.filter((c) => c.method === "chat.postMessage").length;
+  fake.fault = null;
+  return `[faults] ${total} questions, ${faults} chat.postMessage calls (every 5th 429, every 7th 500 after posting), all handled in ${seconds.toFixed(1)} s: doubled ${doubled}, lost ${lost} (target 0, 0)`;
+}
 
 const dir = await tempDir("certibot-bench-slack-");
 const fake = await new FakeSlack().start();
@@ -132,6 +199,7 @@ try {
     );
     await slack.stop();
   }
+  console.log(await slackFaults(config, db, kb.retriever));
   await db.close();
   devNull.end();
   fake.reset();

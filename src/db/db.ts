@@ -2,8 +2,6 @@ import { join } from "node:path";
 import type { Config } from "../config.js";
 import type { Logger } from "../log.js";
 import { migrate } from "./migrate.js";
-import { openPgDb } from "./pg-db.js";
-import { openPgliteDb } from "./pglite-db.js";
 
 export type Row = Record<string, unknown>;
 
@@ -38,8 +36,11 @@ export function pgliteDir(config: Config): string {
  * DATABASE_URL, else the embedded PGlite under `<dataDir>/pg`. Throws a
  * CertibotError (DB_UNAVAILABLE) with a French hint when it cannot.
  */
-export function openDb(config: Config, log: Logger): Promise<Db> {
-  return config.databaseUrl ? openPgDb(config.databaseUrl, log) : openPgliteDb(pgliteDir(config), log);
+export async function openDb(config: Config, log: Logger): Promise<Db> {
+  // Only the backend in use is loaded: the pg driver costs an embedded process
+  // about 15 MB held for nothing, PGlite a server-backed one its WebAssembly.
+  if (config.databaseUrl) return (await import("./pg-db.js")).openPgDb(config.databaseUrl, log);
+  return (await import("./pglite-db.js")).openPgliteDb(pgliteDir(config), log);
 }
 
 /** What a long-running process or a command calls at start: open, then bring the schema up to date. */

@@ -98,6 +98,37 @@ export async function claim(
 }
 
 /**
+ * Takes a lock that is released rather than done: held by one caller at a
+ * time (under a lease, in case it dies), then free again for the next one.
+ * Kept in job_runs beside the claims, under its own name. Returns the
+ * holder's attempt (to release it with), or null when someone holds it.
+ */
+export async function takeLock(
+  db: Queryable,
+  name: string,
+  key: string,
+  leaseMs: number,
+): Promise<number | null> {
+  const lease = `${Math.max(0, Math.round(leaseMs))} milliseconds`;
+  const rows = await db.query<{ attempts: number }>(
+    `insert into job_runs (job_name, occurrence_key, status, scheduled_for, lease_until, claimed_by)
+     values ($1, $2, 'running', now(), now() + $3::interval, $4)
+     on conflict (job_name, occurrence_key) do update
+        set status = 'running', attempts = job_runs.attempts + 1, started_at = now(), scheduled_for = now(),
+            lease_until = excluded.lease_until, finished_at = null, error = null, claimed_by = excluded.claimed_by
+      where job_runs.status <> 'running' or job_runs.lease_until <= now()
+     returning attempts`,
+    [name, key, lease, CLAIMANT],
+  );
+  return rows[0]?.attempts ?? null;
+}
+
+/** Frees a lock taken with takeLock (only by its holder: a lock lost to a takeover stays the taker's). */
+export async function releaseLock(db: Queryable, name: string, key: string, attempt: number): Promise<void> {
+  await finishClaim(db, name, key, attempt, { status: "done" });
+}
+
+/**
  * Records how an attempt ended. Only the attempt that holds the claim can:
  * a run that outlived its lease and was claimed again elsewhere gets false.
  */

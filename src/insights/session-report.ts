@@ -1,4 +1,5 @@
-import { Resvg } from "@resvg/resvg-js";
+import { createRequire } from "node:module";
+import type { Resvg as ResvgClass } from "@resvg/resvg-js";
 import type { Actor } from "../sessions/access.js";
 import { requirePermission } from "../sessions/access.js";
 import { daysBetween, frenchDate } from "../sessions/dates.js";
@@ -231,6 +232,8 @@ export function sessionReportAltText(d: SessionReportData): string {
 /** Renders the picture (SVG drawn here, rasterised by resvg; no browser). */
 export function renderSessionReport(d: SessionReportData): SessionPicture {
   const { svg } = sessionReportSvg(d);
+  // The native rasteriser is loaded on the first picture, not at every start.
+  const { Resvg } = createRequire(import.meta.url)("@resvg/resvg-js") as { Resvg: typeof ResvgClass };
   const rendered = new Resvg(svg, { fitTo: { mode: "original" }, font: { loadSystemFonts: true } }).render();
   return {
     png: rendered.asPng(),

@@ -32,6 +32,7 @@ function plan(
     { kind: "veilleEntries", table: "veille_entries", column: "logged_at", days: r.veilleEntries },
     // Operational rows: a rate-limit window is useless after a day, error counts after the alert windows.
     { kind: "rateLimitWindows", table: "rate_limit_windows", column: "window_start", days: 1 },
+    { kind: "rateLimitHits", table: "rate_limit_hits", column: "taken_at", days: 1 },
     { kind: "opsErrors", table: "ops_errors", column: "at", days: 30 },
   ];
 }

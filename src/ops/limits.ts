@@ -1,4 +1,4 @@
-import type { Queryable } from "../db/db.js";
+import type { Db, Queryable } from "../db/db.js";
 
 export type RateKind = "question" | "report";
 
@@ -14,15 +14,52 @@ export type RateDecision = { allowed: true } | { allowed: false; retryAfterSecon
  * Counts one request of `kind` by a user in the current fixed window and
  * says whether it is allowed. The counter is a row in the database, updated
  * atomically, so every replica sees the same count; windows are aligned on
- * the database clock.
+ * the database clock. With a `hitKey` (the event id), the request counts
+ * once whatever the attempts: a retry or a takeover of the same event gets
+ * the first attempt's decision back instead of counting again.
  */
 export async function takeRate(
+  db: Db,
+  userId: string,
+  kind: RateKind,
+  rule: RateRule,
+  hitKey?: string,
+): Promise<RateDecision> {
+  if (rule.limit <= 0 || rule.windowSeconds <= 0) return { allowed: true };
+  if (!hitKey) return countHit(db, userId, kind, rule);
+  return db.transaction(async (tx) => {
+    // A concurrent attempt of the same event waits on this row, then reads the decision it holds.
+    const fresh = await tx.query(
+      `insert into rate_limit_hits (hit_key, kind, allowed) values ($1, $2, true)
+       on conflict (hit_key, kind) do nothing returning 1 as fresh`,
+      [hitKey, kind],
+    );
+    if (!fresh.length) {
+      const [prior] = await tx.query<{ allowed: boolean; retry: number | null }>(
+        `select allowed, ceil(extract(epoch from retry_until - now()))::int as retry
+           from rate_limit_hits where hit_key = $1 and kind = $2`,
+        [hitKey, kind],
+      );
+      if (!prior || prior.allowed) return { allowed: true };
+      return { allowed: false, retryAfterSeconds: Math.max(1, prior.retry ?? 1) };
+    }
+    const d = await countHit(tx, userId, kind, rule);
+    if (!d.allowed)
+      await tx.query(
+        `update rate_limit_hits set allowed = false, retry_until = now() + make_interval(secs => $3::int)
+          where hit_key = $1 and kind = $2`,
+        [hitKey, kind, d.retryAfterSeconds],
+      );
+    return d;
+  });
+}
+
+async function countHit(
   db: Queryable,
   userId: string,
   kind: RateKind,
   rule: RateRule,
 ): Promise<RateDecision> {
-  if (rule.limit <= 0 || rule.windowSeconds <= 0) return { allowed: true };
   const [row] = await db.query<{ hits: number; retry: number }>(
     `insert into rate_limit_windows (slack_user_id, kind, window_start)
      values ($1, $2, to_timestamp(floor(extract(epoch from now()) / $3::int) * $3::int))

@@ -14,7 +14,8 @@ export interface Ops {
   /** LLM calls in flight at once in this process. */
   llmCalls: ConcurrencyLimit;
   /** Counts a request against the user's limit (shared by replicas); refusals are counted in the metrics. */
-  rate(userId: string, kind: RateKind): Promise<RateDecision>;
+  /** `hitKey` (the event id): counted once, whatever the attempts of that event. */
+  rate(userId: string, kind: RateKind, hitKey?: string): Promise<RateDecision>;
   /** An internal error, counted for the error-rate alert (code only); never throws. */
   recordError(code: string): Promise<void>;
   /** Knowledge gauges: records per referential and the content version. */
@@ -56,8 +57,8 @@ export function createOps(
     metrics,
     reportParses: limit("report_parse", concurrency.reportParse),
     llmCalls: limit("llm", concurrency.llm),
-    async rate(userId, kind) {
-      const d = await takeRate(db, userId, kind, rate[kind]);
+    async rate(userId, kind, hitKey) {
+      const d = await takeRate(db, userId, kind, rate[kind], hitKey);
       if (!d.allowed) metrics.rateLimited.inc({ kind });
       return d;
     },

@@ -1,4 +1,4 @@
-import JSZip from "jszip";
+import type JSZip from "jszip";
 import { CertibotError } from "../errors.js";
 import {
   charWidth,
@@ -471,7 +471,9 @@ export async function extractDocx(
     throw new CertibotError("REPORT_TOO_COMPLEX", { detail: `declared uncompressed size ${declared}` });
   let zip: JSZip;
   try {
-    zip = await JSZip.loadAsync(bytes, { checkCRC32: false });
+    // Loaded on the first .docx, not at every start (most processes never read one).
+    const { default: Zip } = await import("jszip");
+    zip = await Zip.loadAsync(bytes, { checkCRC32: false });
   } catch (e) {
     throw new CertibotError("REPORT_CORRUPT", { detail: String(e), cause: e });
   }

@@ -1,4 +1,4 @@
-import { claim, doneKeys, finishClaim } from "../db/job-claims.js";
+import { claim, doneKeys, finishClaim, releaseLock, takeLock } from "../db/job-claims.js";
 import { CertibotError, isCertibotError } from "../errors.js";
 import type { Job, JobDeps } from "../jobs/job.js";
 import { utcSlotKey } from "../jobs/time.js";
@@ -10,6 +10,12 @@ import type { DeadlineRule, Session } from "./types.js";
 const EVERY_MINUTES = 15;
 /** One alert (session, deadline, stage) is one claim: sent once, whatever replica or tick. */
 export const ALERT_CLAIM = "session-alert";
+/**
+ * One run at a time per session: overlapping runs (replicas, or a slow run
+ * still going at the next slot) would otherwise each claim part of the
+ * session's due alerts and post them in two messages.
+ */
+export const SESSION_LOCK = "session-alert-lock";
 const LATE_AFTER_MS = 60 * 60_000;
 /** One session's alert post, well under this (CERTIBOT_JOB_LEASE_S overrides). */
 const ALERT_LEASE_MS = 5 * 60_000;
@@ -27,8 +33,31 @@ function rulesFor(knowledgeDir: string): Promise<DeadlineRule[]> {
   return cachedRules.rules;
 }
 
-/** Sends what is due for one session; returns how many alerts went out. */
+/**
+ * Sends what is due for one session, unless another run is at it (it posts
+ * them; what falls due for this slot alone goes at the next tick). Returns
+ * how many alerts went out.
+ */
 async function alertSession(
+  session: Session,
+  rules: DeadlineRule[],
+  at: Date,
+  deps: JobDeps,
+): Promise<number> {
+  const leaseMs = deps.config.jobLeaseMs ?? ALERT_LEASE_MS;
+  const held = await takeLock(deps.db, SESSION_LOCK, String(session.id), leaseMs);
+  if (held === null) {
+    deps.log.info("deadline alerts: another run is posting this session's", { session: session.name });
+    return 0;
+  }
+  try {
+    return await alertSessionHeld(session, rules, at, deps);
+  } finally {
+    await releaseLock(deps.db, SESSION_LOCK, String(session.id), held);
+  }
+}
+
+async function alertSessionHeld(
   session: Session,
   rules: DeadlineRule[],
   at: Date,

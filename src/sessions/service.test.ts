@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
 import { RecordingNotifier } from "../../test/helpers/recording-notifier.js";
+import { until } from "../../test/helpers/slack-requests.js";
 import { describeEachBackend, type TestStore } from "../../test/helpers/stores.js";
 import { KNOWLEDGE_DIR } from "../../test/helpers/temp.js";
 import type { Db } from "../db/db.js";
@@ -400,6 +401,76 @@ describeEachBackend("sessions", (backend) => {
       expect([...notifier.reminders, ...notifier.digests, ...notifier.problems]).toEqual([]);
     } finally {
       if (other !== db) await other.close();
+    }
+  });
+
+  it("keeps one session's due alerts in one message when another run claims them midway", async () => {
+    await sampleSession();
+    const notifier = new RecordingNotifier();
+    const deps = (d: Db) => ({ db: d, config: store.config, log: silentLogger, notifier });
+    // Run A stops after claiming its first alert, until run B (the next slot) has finished:
+    // B then finds the session's other alerts unclaimed.
+    let bFinished!: () => void;
+    const bDone = new Promise<void>((r) => {
+      bFinished = r;
+    });
+    let claims = 0;
+    const paused: Db = Object.create(db);
+    paused.query = async (sql, params) => {
+      if (/insert into job_runs/.test(sql) && params?.[0] === ALERT_CLAIM && ++claims === 2) await bDone;
+      return db.query(sql, params);
+    };
+    const a = runOccurrence(sessionAlertsJob, new Date("2025-04-14T07:00:00Z"), deps(paused));
+    // B starts once A holds its first alert.
+    await until(() => claims >= 1, "run A to claim an alert");
+    const b = await runOccurrence(sessionAlertsJob, new Date("2025-04-14T07:15:00Z"), deps(db));
+    bFinished();
+    const outcomes = [await a, b];
+    expect(outcomes.map((o) => o.status)).toEqual(["done", "done"]);
+    expect(notifier.alerts).toHaveLength(1);
+    // All six that were due (four overdue, two at J-7), in the one message.
+    expect(notifier.alerts[0]!.alerts).toHaveLength(6);
+  });
+
+  it("posts one message per session however alert runs at different slots overlap", async () => {
+    const SESSIONS = 10;
+    for (let i = 0; i < SESSIONS; i++) {
+      const channel = `C0RACE${i}`;
+      await run(ADMIN, `create course-${i} agate=${4000 + i}`, channel);
+      await run(ADMIN, `member add <@${MANAGER.id}> responsable`, channel);
+      await run(
+        MANAGER,
+        "set lancement=2023-10-02 fin-prairie=05/01/2024 debut-session=2025-05-05 fin-session=2025-05-09",
+        channel,
+      );
+    }
+    const notifier = new RecordingNotifier();
+    // Three runs (three replicas, or a slow one still going when the next slots start).
+    const dbs =
+      backend.name === "postgresql"
+        ? [db, await store.openMigrated(), await store.openMigrated()]
+        : [db, db, db];
+    try {
+      const slots = ["2025-04-14T07:00:00Z", "2025-04-14T07:15:00Z", "2025-04-14T07:30:00Z"];
+      const outcomes = await Promise.all(
+        slots.map((iso, i) =>
+          runOccurrence(sessionAlertsJob, new Date(iso), {
+            db: dbs[i]!,
+            config: store.config,
+            log: silentLogger,
+            notifier,
+          }),
+        ),
+      );
+      expect(outcomes.map((o) => o.status)).toEqual(["done", "done", "done"]);
+      const perSession = new Map<string, number>();
+      for (const n of notifier.alerts)
+        perSession.set(n.session.name, (perSession.get(n.session.name) ?? 0) + 1);
+      expect([...perSession.values()]).toEqual(Array(SESSIONS).fill(1));
+      const keys = notifier.alerts.flatMap((n) => n.alerts.map((a) => `${n.session.id}/${a.key}`));
+      expect(new Set(keys).size).toBe(keys.length);
+    } finally {
+      for (const other of new Set(dbs)) if (other !== db) await other.close();
     }
   });
 

@@ -5,6 +5,7 @@ import { CertibotError } from "../errors.js";
 import { createOps } from "../ops/ops.js";
 import { readiness } from "../ops/readiness.js";
 import { boltLogger } from "./bolt-logger.js";
+import { slackClientOptions } from "./client-options.js";
 import type { SlackDeps } from "./deps.js";
 import { EventInbox, type InboxOptions } from "./inbox.js";
 import { registerListeners } from "./listeners/index.js";
@@ -65,10 +66,8 @@ export function createSlackApp(
   if (!input.ops) deps.ops.setKnowledge(deps.answering.retriever.records ?? [], null);
   // /metrics and /readyz: on the HTTP receiver, or on METRICS_PORT in Socket Mode.
   const handlers = opsHandlers(deps, () => app.client);
-  const clientOptions = {
-    ...(slack.apiUrl ? { slackApiUrl: slack.apiUrl } : {}),
-    fetch: countingFetch(deps.ops.metrics),
-  };
+  // Posts are never resent blindly by the client: postOnce looks for their key first.
+  const clientOptions = slackClientOptions(slack, countingFetch(deps.ops.metrics));
   const logLevel = deps.config.logLevel === "debug" ? LogLevel.DEBUG : LogLevel.WARN;
   const logger = boltLogger(deps.log, logLevel);
   const inbox = new EventInbox(deps, inboxOptions);

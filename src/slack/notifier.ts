@@ -4,18 +4,21 @@ import type { Config } from "../config.js";
 import type { Notifier, PostOnce } from "../jobs/notifier.js";
 import type { Logger } from "../log.js";
 import { ALERT_TITLES } from "../ops/alerts.js";
-import { keyMetadata, postedKeys } from "./post-once.js";
+import { slackClientOptions } from "./client-options.js";
+import { postedKeys, postOnce } from "./post-once.js";
 import { veilleNotifierMethods } from "./veille-notifier.js";
 import { deadlineAlertBlocks } from "./views/session-blocks.js";
 
 /**
  * The jobs' own Web API client: few retries, so a post never outlives the
- * job's claim (a re-claimed alert posted twice would break exactly-once).
+ * job's claim, and none for a post whose answer was lost (postOnce looks
+ * for its key before posting again).
  */
 export function notifierClient(slack: Config["slack"]): WebClient {
+  const options = slackClientOptions(slack);
   return new webApi.WebClient(slack.botToken ?? undefined, {
-    ...(slack.apiUrl ? { slackApiUrl: slack.apiUrl } : {}),
-    retryConfig: { retries: 2, minTimeout: 500, maxTimeout: 5_000 },
+    ...options,
+    retryConfig: { ...options.retryConfig, retries: 2, minTimeout: 500, maxTimeout: 5_000 },
     timeout: 20_000,
   });
 }
@@ -34,7 +37,9 @@ export function createSlackNotifier(client: WebClient, log: Logger): Notifier {
         notice.state === "firing"
           ? `🔴 Alerte : ${title}. ${notice.detail}. (depuis ${notice.since.toISOString()})`
           : `🟢 Résolu : ${title}. ${notice.detail}. (alerte ouverte le ${notice.since.toISOString()})`;
-      await client.chat.postMessage({ channel: notice.channelId, text });
+      // Its identity is the alert, its state and since when: a re-claimed post looks for it first.
+      const key = `ops:${notice.alert}:${notice.state}:${notice.since.toISOString()}`;
+      await postOnce(client, { key, recheck: true }, { channel: notice.channelId, text });
     },
     async deadlineAlerts(notice, once?: PostOnce) {
       const targets = notice.session.channelId ? [notice.session.channelId] : notice.managerIds;
@@ -54,8 +59,13 @@ export function createSlackNotifier(client: WebClient, log: Logger): Notifier {
           return;
         }
         const { text, blocks } = deadlineAlertBlocks({ ...notice, alerts: pending.map((p) => p.a) });
-        const metadata = once ? { metadata: keyMetadata(pending.map((p) => p.key).join(" ")) } : {};
-        await client.chat.postMessage({ channel, text, blocks, ...metadata });
+        if (once)
+          await postOnce(
+            client,
+            { key: pending.map((p) => p.key).join(" "), recheck: false },
+            { channel, text, blocks },
+          );
+        else await client.chat.postMessage({ channel, text, blocks });
       };
       if (notice.session.channelId) await postTo(notice.session.channelId);
       else {

@@ -1,4 +1,5 @@
 import type { WebClient } from "@slack/web-api";
+import { isAmbiguousPost } from "./client-options.js";
 
 /**
  * Crash-safe posts. Every message certibot posts for an event or a scheduled
@@ -33,10 +34,12 @@ const UNREADABLE = new Set([
 const LOOK_BACK = 200;
 
 interface MessageWithMetadata {
+  ts?: string;
+  bot_id?: string;
   metadata?: { event_type?: string; event_payload?: Record<string, unknown> };
 }
 
-function ourPayloads(messages: unknown[] | undefined): Record<string, unknown>[] {
+export function ourPayloads(messages: unknown[] | undefined): Record<string, unknown>[] {
   return (messages ?? []).flatMap((m) => {
     const md = (m as MessageWithMetadata).metadata;
     return md?.event_type === POST_EVENT_TYPE && md.event_payload ? [md.event_payload] : [];
@@ -52,6 +55,25 @@ export async function postedPayloads(
   client: WebClient,
   where: { channel: string; threadTs?: string },
 ): Promise<Record<string, unknown>[]> {
+  return ourPayloads(await recentMessages(client, where));
+}
+
+/**
+ * A stream an earlier attempt started in a thread and never closed: a bot
+ * message after `afterTs` carrying no key (a closed answer carries its key).
+ * Continued or closed, never started again.
+ */
+export function openStreamIn(messages: unknown[], afterTs: string): string | null {
+  for (const m of messages as MessageWithMetadata[])
+    if (m.bot_id && !m.metadata && m.ts && Number(m.ts) > Number(afterTs)) return m.ts;
+  return null;
+}
+
+/** Recent messages of a conversation (a thread's replies when threadTs is given), with their metadata. */
+export async function recentMessages(
+  client: WebClient,
+  where: { channel: string; threadTs?: string },
+): Promise<unknown[]> {
   let channel = where.channel;
   if (/^[UW]/.test(channel)) {
     const opened = await client.conversations.open({ users: channel });
@@ -64,10 +86,10 @@ export async function postedPayloads(
       include_all_metadata: true,
       limit: LOOK_BACK,
     });
-    return ourPayloads(res.messages);
+    return res.messages ?? [];
   }
   const res = await client.conversations.history({ channel, include_all_metadata: true, limit: LOOK_BACK });
-  return ourPayloads(res.messages);
+  return res.messages ?? [];
 }
 
 /** The keys already posted in a conversation, among those asked about (a payload may hold several, space-separated). */
@@ -91,23 +113,55 @@ export async function postedKeys(
   return found;
 }
 
+/** Posts tried in place after an ambiguous failure, before the caller's own retry (which looks first too). */
+const ATTEMPTS = 2;
+
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Whether a payload marks the message keyed `key` (and, for a split answer, its part). */
+function marks(p: Record<string, unknown>, key: string, part: PayloadValue | undefined): boolean {
+  const first = key.split(" ")[0]!;
+  if (
+    !String(p.key ?? "")
+      .split(" ")
+      .includes(first)
+  )
+    return false;
+  return part === undefined || String(p.part ?? 1) === String(part);
+}
+
 /**
- * chat.postMessage with the key in its metadata, skipped when `once.recheck`
- * and the conversation already holds a message with that key. Returns false
- * when it was already there.
+ * chat.postMessage with the key in its metadata, and the one retry path of
+ * every post: when Slack's answer is lost (5xx, timeout, reset) the
+ * conversation is read for the key before posting again, never blindly
+ * resent. With `once.recheck` (a retry or a takeover) it looks before the
+ * first try too. Returns false when the message was already there.
  */
 export async function postOnce(
   client: WebClient,
   once: PostKey,
   message: Parameters<WebClient["chat"]["postMessage"]>[0] & { channel: string },
+  extra: Record<string, PayloadValue> = {},
 ): Promise<boolean> {
-  if (once.recheck) {
-    const threadTs = (message as { thread_ts?: string }).thread_ts;
-    const found = await postedKeys(client, { channel: message.channel, threadTs }, [once.key]);
-    if (found.size) return false;
+  const threadTs = (message as { thread_ts?: string }).thread_ts;
+  let look = once.recheck;
+  for (let attempt = 1; ; attempt++) {
+    if (look) {
+      const payloads = await postedPayloads(client, { channel: message.channel, threadTs }).catch((e) => {
+        if (UNREADABLE.has(String((e as { data?: { error?: string } }).data?.error))) return [];
+        throw e;
+      });
+      if (payloads.some((p) => marks(p, once.key, extra.part))) return false;
+    }
+    try {
+      await client.chat.postMessage({ ...message, metadata: keyMetadata(once.key, extra) } as Parameters<
+        WebClient["chat"]["postMessage"]
+      >[0]);
+      return true;
+    } catch (e) {
+      if (!isAmbiguousPost(e) || attempt >= ATTEMPTS) throw e;
+      look = true;
+      await pause(200 * attempt);
+    }
   }
-  await client.chat.postMessage({ ...message, metadata: keyMetadata(once.key) } as Parameters<
-    WebClient["chat"]["postMessage"]
-  >[0]);
-  return true;
 }

@@ -6,7 +6,7 @@ import { type Deliverable, deliverableNamedIn, loadDeliverables } from "../repor
 import { recordReportCheck, takePendingDeliverable } from "../reports/store.js";
 import type { SlackDeps } from "./deps.js";
 import type { InboxContext } from "./inbox.js";
-import { keyMetadata, postedKeys } from "./post-once.js";
+import { postedKeys, postOnce } from "./post-once.js";
 import { replyWithError } from "./reply-error.js";
 import { isTransient } from "./transient.js";
 import { reportVerdictBlocks } from "./views/report-blocks.js";
@@ -154,21 +154,18 @@ export async function checkUploadedReports(deps: SlackDeps, u: UploadedReports):
     : new Set<string>();
   for (const file of u.files) {
     if (done.has(keyOf(file))) continue;
-    const post = (text: string, blocks?: ReturnType<typeof reportVerdictBlocks>) =>
-      u.client.chat.postMessage({
-        channel: u.channel,
-        thread_ts: u.threadTs,
-        text,
-        blocks,
-        ...(u.inbox ? { metadata: keyMetadata(keyOf(file)) } : {}),
-      });
+    const post = async (text: string, blocks?: ReturnType<typeof reportVerdictBlocks>) => {
+      const message = { channel: u.channel, thread_ts: u.threadTs, text, blocks };
+      if (u.inbox) await postOnce(u.client, { key: keyOf(file), recheck: false }, message);
+      else await u.client.chat.postMessage(message);
+    };
     const label = file.name ? `« ${file.name} »` : "Ce fichier";
     try {
       if (file.filetype && !REPORT_TYPES.has(file.filetype) && !REPORT_LIKE.test(file.name ?? ""))
         throw new CertibotError("REPORT_UNSUPPORTED");
       if (file.size !== undefined && file.size > deps.config.reports.maxBytes)
         throw tooLarge(deps.config.reports.maxBytes);
-      const rate = await deps.ops.rate(u.user, "report");
+      const rate = await deps.ops.rate(u.user, "report", u.inbox ? keyOf(file) : undefined);
       if (!rate.allowed) {
         await post(`⏳ ${label} : ${rateLimitedText("report", rate.retryAfterSeconds)}`);
         continue;

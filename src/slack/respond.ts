@@ -10,11 +10,12 @@ import type { ChatTurn } from "../answering/llm.js";
 import { logAnswer, type SlackIds } from "../db/qa-log.js";
 import { truncate } from "../lib/text.js";
 import { rateLimitedText } from "../ops/limits.js";
+import { isAmbiguousPost } from "./client-options.js";
 import type { SlackDeps } from "./deps.js";
 import { type InboxContext, leaseLost } from "./inbox.js";
 import { channelDefaults } from "./knowledge-files.js";
 import { mrkdwnToMarkdown, SOURCES_PARAGRAPH } from "./markdown.js";
-import { keyMetadata, postedPayloads } from "./post-once.js";
+import { keyMetadata, openStreamIn, ourPayloads, postOnce, recentMessages } from "./post-once.js";
 import { replyWithError } from "./reply-error.js";
 import { isTransient } from "./transient.js";
 import { answerBlocks, answerMessages } from "./views/answer-blocks.js";
@@ -35,21 +36,27 @@ export interface QuestionInThread {
   inbox?: InboxContext;
 }
 
-/**
- * Parts of this event's answer already in the thread (an earlier attempt
- * posted them, then died before recording it), and whether it is complete.
- */
-async function answeredParts(q: QuestionInThread): Promise<{ parts: Set<number>; complete: boolean }> {
+/** What an earlier attempt of this event left in the thread. */
+interface Answered {
+  /** Parts of the answer posted (it died before recording them). */
+  parts: Set<number>;
+  complete: boolean;
+  /** A stream it started and never closed: closed with the answer, not started again. */
+  openStream: string | null;
+}
+
+async function answeredParts(q: QuestionInThread): Promise<Answered> {
   const parts = new Set<number>();
   let complete = false;
-  if (!q.inbox?.recheck) return { parts, complete };
-  for (const p of await postedPayloads(q.client, { channel: q.channel, threadTs: q.threadTs })) {
+  if (!q.inbox?.recheck) return { parts, complete, openStream: null };
+  const messages = await recentMessages(q.client, { channel: q.channel, threadTs: q.threadTs });
+  for (const p of ourPayloads(messages)) {
     if (p.key !== q.inbox.eventId) continue;
     const part = Number(p.part ?? 1);
     parts.add(part);
     if (part === Number(p.of ?? 1)) complete = true;
   }
-  return { parts, complete };
+  return { parts, complete, openStream: openStreamIn(messages, q.messageTs) };
 }
 
 /** Mentions of users, channels and the bot itself removed from a message text. */
@@ -68,8 +75,12 @@ export const conversationId = (channel: string, threadTs: string) => `slack:${ch
  * Counts a question against the user's rate limit; the friendly refusal (with
  * the wait) when over it, else null.
  */
-export async function questionRefusal(deps: SlackDeps, user: string): Promise<string | null> {
-  const d = await deps.ops.rate(user, "question");
+export async function questionRefusal(
+  deps: SlackDeps,
+  user: string,
+  eventId?: string,
+): Promise<string | null> {
+  const d = await deps.ops.rate(user, "question", eventId);
   return d.allowed ? null : rateLimitedText("question", d.retryAfterSeconds);
 }
 
@@ -127,14 +138,25 @@ export async function postAnswer(
           { qaId: null, question: a.question },
           true,
         );
-    await client.chat.postMessage({
-      channel,
-      thread_ts: threadTs,
-      text: sections.join("\n\n").slice(0, 3_000),
-      blocks,
-      ...(once ? { metadata: keyMetadata(once.key, { part: i + 1, of: messages.length }) } : {}),
-    });
+    const message = { channel, thread_ts: threadTs, text: sections.join("\n\n").slice(0, 3_000), blocks };
+    if (once)
+      await postOnce(client, { key: once.key, recheck: false }, message, {
+        part: i + 1,
+        of: messages.length,
+      });
+    else await client.chat.postMessage(message);
   }
+}
+
+/**
+ * A one-message reply to the event (a refusal): keyed as its whole answer,
+ * so a retry of the event finds it and posts nothing more.
+ */
+async function replyOnce(q: QuestionInThread, m: { text: string }): Promise<void> {
+  const message = { channel: q.channel, thread_ts: q.threadTs, text: m.text };
+  if (q.inbox)
+    await postOnce(q.client, { key: q.inbox.eventId, recheck: q.inbox.recheck }, message, { part: 1, of: 1 });
+  else await q.client.chat.postMessage(message);
 }
 
 /** Longer than this, a message is not a question (a pasted document): said so, not searched. */
@@ -144,9 +166,7 @@ export const MAX_QUESTION_CHARS = 4_000;
 async function refuseTooLong(q: QuestionInThread): Promise<boolean> {
   if (q.question.length <= MAX_QUESTION_CHARS) return false;
   const n = q.question.length.toLocaleString("fr-FR");
-  await q.client.chat.postMessage({
-    channel: q.channel,
-    thread_ts: q.threadTs,
+  await replyOnce(q, {
     text: `Votre message fait ${n} caractères : je réponds aux questions de ${MAX_QUESTION_CHARS.toLocaleString("fr-FR")} caractères au plus. Posez une question plus courte ; pour faire vérifier un rapport, envoyez le fichier (PDF ou .docx) plutôt que son texte.`,
   });
   return true;
@@ -202,10 +222,13 @@ async function streamAnswer(
   q: QuestionInThread,
   opts: AskOptions,
   fallback: "update" | "post",
-  done: { parts: Set<number> },
+  done: Answered,
 ): Promise<void> {
-  let streamTs: string | null = null;
-  let streaming = true;
+  // A stream already started (by an earlier attempt) is closed with the whole answer, never restarted.
+  let streamTs: string | null = done.openStream;
+  // Its text is unknown (a lost answer to an append, an earlier attempt's stream): rewritten whole at the end.
+  let uncertain = streamTs !== null;
+  let streaming = streamTs === null;
   let posted: string | null = null;
   let text = "";
   const a = await answerQuestionStreaming(
@@ -232,11 +255,18 @@ async function streamAnswer(
           }
           return;
         } catch (e) {
-          deps.log.info("streaming refused, fallback", { error: e as Error, fallback });
+          // A start whose answer was lost may have opened the stream: find it rather than open another.
+          if (!streamTs && isAmbiguousPost(e)) streamTs = await openStream(q);
           streaming = false;
+          if (streamTs) {
+            deps.log.info("stream interrupted, the answer will be written whole", { error: e as Error });
+            uncertain = true;
+            return;
+          }
+          deps.log.info("streaming refused, fallback", { error: e as Error, fallback });
         }
       }
-      if (fallback === "post") return;
+      if (fallback === "post" || streamTs) return;
       // DM fallback: one message, updated as the text grows.
       if (!posted) {
         const res = await q.client.chat.postMessage({ channel: q.channel, thread_ts: q.threadTs, text });
@@ -250,31 +280,46 @@ async function streamAnswer(
   const qaId = await logAndRemember(deps, q, a);
   // The inbox's event id marks the answer as posted, so a takeover never posts it twice.
   const metadata = q.inbox ? { metadata: keyMetadata(q.inbox.eventId) } : {};
+  const whole = () => {
+    const [first = []] = answerMessages(a.answer);
+    return {
+      text: a.answer.slice(0, 3_000),
+      blocks: answerBlocks(a, first, { qaId: String(qaId), question: q.question }),
+      ...metadata,
+    };
+  };
   if (streamTs) {
     const closing = answerBlocks(a, [], { qaId: String(qaId), question: q.question });
-    await q.client.chat.stopStream({
-      channel: q.channel,
-      ts: streamTs,
-      ...(closing.length ? { blocks: closing } : {}),
-      ...metadata,
-    });
+    try {
+      await q.inbox?.beforePost();
+      await q.client.chat.stopStream({
+        channel: q.channel,
+        ts: streamTs,
+        ...(closing.length ? { blocks: closing } : {}),
+        ...metadata,
+      });
+    } catch (e) {
+      if (leaseLost(e)) throw e;
+      // Lost answer, or closed already (by the lost attempt): the update below makes it whole either way.
+      deps.log.info("stream not closed cleanly, the answer is written whole", { error: e as Error });
+      uncertain = true;
+    }
+    if (uncertain) await q.client.chat.update({ channel: q.channel, ts: streamTs, ...whole() });
   } else if (posted) {
-    const [first = []] = answerMessages(a.answer);
-    const blocks = answerBlocks(a, first, { qaId: String(qaId), question: q.question });
-    await q.client.chat.update({
-      channel: q.channel,
-      ts: posted,
-      text: a.answer.slice(0, 3_000),
-      blocks,
-      ...metadata,
-    });
+    await q.client.chat.update({ channel: q.channel, ts: posted, ...whole() });
   } else {
-    await postAnswer(q.client, q.channel, q.threadTs, a, qaId, postOnce(q, done));
+    await postAnswer(q.client, q.channel, q.threadTs, a, qaId, answerKey(q, done));
   }
 }
 
+/** The stream a start whose answer was lost may have opened in the thread. */
+async function openStream(q: QuestionInThread): Promise<string | null> {
+  const messages = await recentMessages(q.client, { channel: q.channel, threadTs: q.threadTs });
+  return openStreamIn(messages, q.messageTs);
+}
+
 /** The keys that make a re-run post only the parts an earlier attempt did not. */
-function postOnce(q: QuestionInThread, done: { parts: Set<number> }) {
+function answerKey(q: QuestionInThread, done: { parts: Set<number> }) {
   return q.inbox ? { key: q.inbox.eventId, posted: done.parts, beforePost: q.inbox.beforePost } : undefined;
 }
 
@@ -295,9 +340,9 @@ function leftToInbox(q: QuestionInThread, e: unknown): boolean {
  */
 export async function answerInThread(deps: SlackDeps, q: QuestionInThread): Promise<void> {
   if (await refuseTooLong(q)) return;
-  const refusal = await questionRefusal(deps, q.user);
+  const refusal = await questionRefusal(deps, q.user, q.inbox?.eventId);
   if (refusal) {
-    await q.client.chat.postMessage({ channel: q.channel, thread_ts: q.threadTs, text: refusal });
+    await replyOnce(q, { text: refusal });
     return;
   }
   const react = (name: "add" | "remove") =>
@@ -320,7 +365,7 @@ export async function answerInThread(deps: SlackDeps, q: QuestionInThread): Prom
     } else {
       const a = await answerQuestion(deps.answering, q.question, opts);
       const qaId = await logAndRemember(deps, q, a);
-      await postAnswer(q.client, q.channel, q.threadTs, a, qaId, postOnce(q, done));
+      await postAnswer(q.client, q.channel, q.threadTs, a, qaId, answerKey(q, done));
     }
   } catch (e) {
     if (leftToInbox(q, e)) throw e;
@@ -340,9 +385,9 @@ export async function answerInThread(deps: SlackDeps, q: QuestionInThread): Prom
  */
 export async function answerInDirectMessage(deps: SlackDeps, q: QuestionInThread): Promise<void> {
   if (await refuseTooLong(q)) return;
-  const refusal = await questionRefusal(deps, q.user);
+  const refusal = await questionRefusal(deps, q.user, q.inbox?.eventId);
   if (refusal) {
-    await q.client.chat.postMessage({ channel: q.channel, thread_ts: q.threadTs, text: refusal });
+    await replyOnce(q, { text: refusal });
     return;
   }
   await threadStatus(deps, q, true);

@@ -1,6 +1,7 @@
 import { lookup } from "node:dns/promises";
+import { createRequire } from "node:module";
 import { BlockList, isIP } from "node:net";
-import { DOMParser } from "@xmldom/xmldom";
+import type { DOMParser as DOMParserClass } from "@xmldom/xmldom";
 import type { Queryable } from "../db/db.js";
 import { squash } from "../lib/text.js";
 import type { Logger } from "../log.js";
@@ -157,6 +158,10 @@ function atomEntry(el: XmlElement): FeedItem | null {
  */
 export function parseFeed(xml: string): ParsedFeed {
   const problems: string[] = [];
+  // Loaded when a feed is read (the weekly veille), not at every start.
+  const { DOMParser } = createRequire(import.meta.url)("@xmldom/xmldom") as {
+    DOMParser: typeof DOMParserClass;
+  };
   const parser = new DOMParser({
     errorHandler: {
       // xmldom reports unclosed or mismatched tags as mere warnings.

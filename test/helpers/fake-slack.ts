@@ -20,6 +20,27 @@ const JSON_FIELDS = new Set([
   "loading_messages",
 ]);
 
+/** A message as Slack keeps it. */
+export interface FakeMessage {
+  channel: string;
+  ts: string;
+  thread_ts?: string;
+  text?: unknown;
+  metadata?: unknown;
+  blocks?: unknown;
+  /** Who posted it: the bot (U0BOT) for everything certibot sends. */
+  user?: string;
+  bot_id?: string;
+  /** A stream started and not stopped yet. */
+  streaming?: boolean;
+}
+
+export type FakeFault =
+  | { status: 429; retryAfter: number }
+  | { status: 500; afterPosting: boolean }
+  /** The connection reset without an answer (after doing the work when `afterPosting`). */
+  | { status: "reset"; afterPosting: boolean };
+
 /** A file sent with files.uploadV2: announced, its bytes posted, then completed (shared). */
 export interface FakeUpload {
   id: string;
@@ -44,14 +65,17 @@ export class FakeSlack {
   /** Files served at /files/<id>. */
   readonly files = new Map<string, { name: string; mimetype: string; content: Buffer }>();
   replies: Record<string, unknown>[] = [];
-  /** Messages posted (chat.postMessage), as Slack keeps them: conversations.history/replies read these. */
-  readonly messages: {
-    channel: string;
-    ts: string;
-    thread_ts?: string;
-    text?: unknown;
-    metadata?: unknown;
-  }[] = [];
+  /**
+   * Messages posted (chat.postMessage, streams), as Slack keeps them with their
+   * metadata: conversations.history/replies read these.
+   */
+  readonly messages: FakeMessage[] = [];
+  /**
+   * Per call: a fault instead of the normal answer — 429 with Retry-After
+   * (nothing done), HTTP 500 or a reset connection, after doing the work
+   * (`afterPosting`: the message is kept, its answer lost) or before it.
+   */
+  fault: ((call: SlackCall) => FakeFault | null) | null = null;
   /** Milliseconds each Web API answer waits (a slow Slack); per method, or "*" for all. */
   readonly delays = new Map<string, number>();
   /** Called once a call is recorded, before it is answered (e.g. to kill the caller in between). */
@@ -61,7 +85,7 @@ export class FakeSlack {
   /** Files uploaded through files.uploadV2, by file id. */
   readonly uploads = new Map<string, FakeUpload>();
   private server: Server | undefined;
-  private ts = 1_700_000_000;
+  private ts = 1_790_000_000;
 
   get url(): string {
     const addr = this.server?.address() as AddressInfo;
@@ -94,6 +118,7 @@ export class FakeSlack {
     this.delays.clear();
     this.onCall = null;
     this.failIf = null;
+    this.fault = null;
     this.responseUrlPosts.length = 0;
     this.failing.clear();
     this.uploads.clear();
@@ -184,6 +209,21 @@ export class FakeSlack {
     const delay = this.delays.get(method) ?? this.delays.get("*") ?? 0;
     if (delay) await new Promise((r) => setTimeout(r, delay));
 
+    const fault = this.fault?.(call);
+    if (fault?.status === 429) {
+      res.writeHead(429, { "content-type": "application/json", "retry-after": String(fault.retryAfter) });
+      res.end(JSON.stringify({ ok: false, error: "ratelimited" }));
+      return;
+    }
+    if (fault?.status === "reset") {
+      if (fault.afterPosting) this.answer(method, args);
+      req.socket.destroy();
+      return;
+    }
+    if (fault?.status === 500) {
+      if (fault.afterPosting) this.answer(method, args);
+      return send(500, "upstream failure", "text/plain");
+    }
     const failure = this.failing.get(method) ?? this.failIf?.(call) ?? undefined;
     if (failure) return send(200, { ok: false, error: failure });
     send(200, this.answer(method, args));
@@ -213,11 +253,45 @@ export class FakeSlack {
           thread_ts: thread,
           text: args.text,
           metadata: args.metadata,
+          blocks: args.blocks,
+          ...BOT,
         });
         return { ok: true, channel: where, ts, message: { text: args.text } };
       }
-      case "chat.startStream":
-        return { ok: true, channel, ts: this.nextTs(), message: { text: args.text } };
+      case "chat.startStream": {
+        const ts = this.nextTs();
+        this.messages.push({
+          channel,
+          ts,
+          thread_ts: args.thread_ts as string | undefined,
+          text: args.markdown_text ?? "",
+          streaming: true,
+          ...BOT,
+        });
+        return { ok: true, channel, ts, message: { text: args.markdown_text } };
+      }
+      case "chat.appendStream":
+      case "chat.stopStream": {
+        const m = this.messages.find((x) => x.channel === channel && x.ts === args.ts);
+        if (!m?.streaming)
+          return { ok: false, error: m ? "message_not_in_streaming_state" : "message_not_found" };
+        m.text = `${m.text ?? ""}${args.markdown_text ?? ""}`;
+        if (method === "chat.stopStream") {
+          m.streaming = false;
+          if (args.blocks) m.blocks = args.blocks;
+          if (args.metadata) m.metadata = args.metadata;
+        }
+        return { ok: true, channel, ts: args.ts };
+      }
+      case "chat.update": {
+        const m = this.messages.find((x) => x.channel === channel && x.ts === args.ts);
+        if (m) {
+          if (args.text !== undefined) m.text = args.text;
+          if (args.blocks !== undefined) m.blocks = args.blocks;
+          if (args.metadata !== undefined) m.metadata = args.metadata;
+        }
+        return { ok: true, channel, ts: args.ts };
+      }
       case "conversations.open": {
         const user = String(args.users ?? "").split(",")[0] ?? "";
         return { ok: true, channel: { id: `D${user.slice(1)}` } };
@@ -228,10 +302,6 @@ export class FakeSlack {
           messages: this.messages.filter((m) => m.channel === channel).reverse(),
           has_more: false,
         };
-      case "chat.update":
-      case "chat.appendStream":
-      case "chat.stopStream":
-        return { ok: true, channel, ts: args.ts };
       case "chat.postEphemeral":
         return { ok: true, message_ts: this.nextTs() };
       case "conversations.replies":
@@ -303,6 +373,9 @@ export class FakeSlack {
     };
   }
 }
+
+/** What Slack stamps on the bot's own messages. */
+const BOT = { user: "U0BOT", bot_id: "B0BOT" } as const;
 
 function safeJson(v: string): unknown {
   try {

@@ -218,7 +218,7 @@ describeEachBackend("the event inbox (Slack app over HTTP)", (backend) => {
   it("retries a question whose answer cannot be posted, then apologizes once in its thread", async () => {
     await start({ maxAttempts: 2 });
     // Slack keeps failing the answer (it has blocks); the plain-text apology goes through.
-    fake.failIf = (c) => (c.method === "chat.postMessage" && c.args.blocks ? "internal_error" : null);
+    fake.failIf = (c) => (c.method === "chat.postMessage" && c.args.blocks ? "ratelimited" : null);
     const body = eventBody(mention("C12 ?"));
     expect((await postJson(port, body)).status).toBe(200);
     await until(
