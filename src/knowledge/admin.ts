@@ -19,6 +19,7 @@ import {
   seedShippedDocuments,
   storedDocuments,
 } from "./documents.js";
+import { readIdentity } from "./identity.js";
 import { parseDocument } from "./parse-document.js";
 import { sniffFormat } from "./reader/read-document.js";
 import { matchCode } from "./reader/structure.js";
@@ -106,6 +107,20 @@ export async function addKnowledgeDocument(
     const first = parsed.summary.headings.find((h) => h.length >= 8);
     doc.ref = { ...draft, title: first ?? draft.title };
   }
+  // Who the document is about, from what the operator typed, its cover and its footers.
+  const identity = readIdentity({
+    id,
+    title: req.title,
+    rncp: req.rncp,
+    aliases: req.aliases,
+    ...parsed.identityText,
+  });
+  doc.ref = {
+    ...doc.ref,
+    identity,
+    rncp: identity.rncp ?? undefined,
+    level: doc.ref.level ?? identity.level ?? undefined,
+  };
   // The code families found, so `knowledge list` and the help can say what the titre uses.
   doc.ref.codeFamilies = families(parsed.summary.codes);
   const readMs = performance.now() - t0;

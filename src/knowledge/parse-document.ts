@@ -1,5 +1,6 @@
 import { squash } from "../lib/text.js";
 import type { DocumentSummary, KnowledgeDocument } from "./documents.js";
+import { type IdentityInput, identityTexts } from "./identity.js";
 import { parseAivancityTable } from "./parse-aivancity.js";
 import { parseExpertInterleaved } from "./parse-expert.js";
 import { parseMarkdownSections } from "./parse-markdown.js";
@@ -22,6 +23,8 @@ const SPECIFIC: Record<string, (id: string, source: string) => KnowledgeRecord[]
 export interface ParsedDocument {
   records: KnowledgeRecord[];
   summary: DocumentSummary;
+  /** The cover and every line (footers included), for the titre's identity. */
+  identityText: Required<Pick<IdentityInput, "head" | "lines">>;
 }
 
 /** Paragraphs in passages of about 1,200 characters: what is indexed when no structure could be read. */
@@ -78,6 +81,7 @@ export async function parseDocument(doc: KnowledgeDocument, mode: ParserMode): P
   for (const r of records) byKind[r.kind] = (byKind[r.kind] ?? 0) + 1;
   return {
     records,
+    identityText: identityTexts(reading.blocks, reading.dropped),
     summary: {
       records: byKind,
       headings: headings.slice(0, 200),
