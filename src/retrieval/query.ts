@@ -169,7 +169,11 @@ function referentialNames(catalog: Catalog): ReferentialName[] {
     phrases.push({ phrase: fold(group), ids, group: true });
   phrases.sort((a, b) => b.phrase.length - a.phrase.length);
   names = phrases.map(({ phrase, ids, group }) => ({
-    re: new RegExp(`(?:^|[^a-z0-9])(${phrase.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")})(?=$|[^a-z0-9])`, "g"),
+    // "titre rncp" names the shipped RNCP referential, but not in "le titre RNCP 12345": a number makes it another titre.
+    re: new RegExp(
+      `(?:^|[^a-z0-9])(${phrase.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")})(?=$|[^a-z0-9])${/\brncp$/.test(phrase) ? "(?!\\s*[-:]?\\s*\\d)" : ""}`,
+      "g",
+    ),
     ids,
     group,
   }));

@@ -11,14 +11,14 @@ import { fold, isStopword, squash } from "../lib/text.js";
 
 // Words that introduce a titre's name: "le titre pro CDA", "la certification data engineer".
 const TRIGGER =
-  /\b(?:titres?|title|certifications?|diplomes?|degree|formations?|cursus|bachelor|master|bts|licence)(?:\s+(?:pro(?:fessionnel)?|professional))?(?:\s+(?:de|du|des|en|of|in|as|d'|l'))*\s*/g;
+  /\b(?:titres?|title|certifications?|diplomes?|degree|formations?|cursus|bachelor|master|bts|licence)\b(?:\s+(?:pro(?:fessionnel)?|professional)\b)?(?:\s+(?:de|du|des|en|of|in|as)\b|\s+[dl]')*\s*/g;
 const RNCP = /\brncp\s*[-:]?\s*(?:n°\s*)?(\d{4,6})(?!\d)/g;
 const TP = /\btp\s*[-–]?\s*(\d{5})\b/g;
 /** Words inside a titre's name: "assistant de vie aux familles", "développeur web et web mobile". */
 const CONNECTORS = new Set(["de", "d", "du", "des", "et", "la", "le", "les", "l", "aux", "of", "and"]);
 /** Verbs and words that end a name: "le titre développeur web dure combien ?". */
 const ENDS_NAME = new Set(
-  "dure durent comporte comportent contient comprend comprennent demande demandent exige prevoit permet permettent coute vaut inclut necessite passe passer evalue valide delivre reconnu reconnue vise niveau version millesime session sessions epreuve epreuves".split(
+  "dure durent comporte comportent contient comprend comprennent demande demandent exige prevoit permet permettent coute vaut inclut necessite passe passer evalue valide delivre reconnu reconnue vise niveau version millesime session sessions epreuve epreuves require requires include includes involve involves last lasts need needs cost costs take takes consist consists".split(
     " ",
   ),
 );
