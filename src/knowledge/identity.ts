@@ -104,17 +104,23 @@ function jobFromTitle(title: string): string | null {
   return null;
 }
 
+// Labels of the cover's metadata: a value runs until the next one (lines are often joined into one paragraph).
+const NEXT_LABEL =
+  /(?=\s+(?:sigle|niveau|code|intitul[ée]|date|formacode|nsf|rome|enregistr[ée]|millésime|version)\b|\s*[;\n]|\.\s|\.?$)/i;
+
 /** The job on the cover: "Intitulé du titre professionnel : X", or the line after "DU TITRE PROFESSIONNEL". */
 function jobFromHead(head: string[]): string | null {
+  const label = new RegExp(
+    `\\bintitul[ée](?: du titre(?: professionnel)?| de la certification)?\\s*:\\s*(.{4,100}?)${NEXT_LABEL.source}`,
+    "i",
+  );
   for (const line of head) {
-    const m = /^intitul[ée](?: du titre(?: professionnel)?| de la certification)?\s*:\s*(.{4,100})$/i.exec(
-      squash(line),
-    );
+    const m = label.exec(line);
     if (m) return m[1]!.trim();
   }
   for (const [i, line] of head.slice(0, 20).entries()) {
-    if (!/^(?:du |de )?titre professionnel$/i.test(squash(line))) continue;
-    const next = squash(head[i + 1] ?? "");
+    if (!/^(?:du |de )?titre professionnel$/i.test(line)) continue;
+    const next = head[i + 1] ?? "";
     if (next.length >= 4 && next.length <= 100 && !/^niveau\b/i.test(next)) return next;
   }
   return null;
@@ -165,7 +171,7 @@ export function readIdentity(input: IdentityInput): TitreIdentity {
     mostFrequent(allMatches(TP, lines));
 
   const sigleLine = head
-    .map((l) => /^sigle(?: du titre(?: professionnel)?)?\s*:\s*([A-Z][A-Z0-9]{1,7})\b/i.exec(l)?.[1])
+    .map((l) => /\b[Ss](?:IGLE|igle)(?: du titre(?: professionnel)?)?\s*:\s*([A-Z][A-Z0-9]{1,7})\b/.exec(l)?.[1])
     .find(Boolean);
   const titleSigle = [...title.matchAll(/\(([A-Z][A-Z0-9]{1,7})\)/g)]
     .map((m) => m[1]!)
@@ -192,7 +198,9 @@ export function readIdentity(input: IdentityInput): TitreIdentity {
       }
     }
 
-  const levelText = head.map((l) => /^niveau\s*:?\s*([1-8])\b/i.exec(l)?.[1]).find(Boolean);
+  const levelText =
+    head.map((l) => /^niveau\s*:?\s*([1-8])\b/i.exec(l)?.[1]).find(Boolean) ??
+    head.map((l) => /\bniveau\s*:\s*([1-8])\b/i.exec(l)?.[1]).find(Boolean);
   const level = levelText ? Number(levelText) : null;
 
   const versionFooter = footers.find((f) => f.version);
