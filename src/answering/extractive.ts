@@ -716,12 +716,14 @@ export function composeExtractive(result: SearchResult, opts: ComposeOptions): C
       fold(analysis.text),
     )
   ) {
-    const name = levelOf.certification ?? levelOf.title;
+    const name = levelOf.identity?.job ?? levelOf.certification ?? levelOf.title;
     const text =
       lang === "en"
         ? `${name}${levelOf.rncp ? ` (${levelOf.rncp})` : ""} is a level ${levelOf.level} titre (niveau ${levelOf.level}).`
         : `${name}${levelOf.rncp ? ` (${levelOf.rncp})` : ""} est un titre de niveau ${levelOf.level} (Niveau ${levelOf.level}).`;
-    const rec = lookup.recordsOf(levelOf.id)[0];
+    // The titre's identity passage (knowledge add) says the level; else the document's first passage.
+    const records = lookup.recordsOf(levelOf.id);
+    const rec = records.find((r) => r.id === `${levelOf.id}:identite-du-titre`) ?? records[0];
     return {
       text: `${text}\n\n${t.sources} ${levelOf.id} · ${levelOf.title}`,
       used: rec ? [rec] : [],

@@ -19,7 +19,7 @@ import {
   seedShippedDocuments,
   storedDocuments,
 } from "./documents.js";
-import { readIdentity } from "./identity.js";
+import { identityRecord, readIdentity } from "./identity.js";
 import { parseDocument } from "./parse-document.js";
 import { sniffFormat } from "./reader/read-document.js";
 import { matchCode } from "./reader/structure.js";
@@ -121,6 +121,11 @@ export async function addKnowledgeDocument(
     rncp: identity.rncp ?? undefined,
     level: doc.ref.level ?? identity.level ?? undefined,
   };
+  const identityPassage = identityRecord(id, identity);
+  if (identityPassage) {
+    parsed.records.push(identityPassage);
+    parsed.summary.records.section = (parsed.summary.records.section ?? 0) + 1;
+  }
   // The code families found, so `knowledge list` and the help can say what the titre uses.
   doc.ref.codeFamilies = families(parsed.summary.codes);
   const readMs = performance.now() - t0;

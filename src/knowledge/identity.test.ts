@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { describeIdentity, readIdentity, titreNames } from "./identity.js";
+import { describeIdentity, identityRecord, readIdentity, titreNames } from "./identity.js";
 
 // The cover and footer table of the CDA REAC as the reader gives them (reac-cda-2023.pdf).
 const CDA_REAC = {
@@ -140,5 +140,33 @@ describe("readIdentity", () => {
         "concepteur developpeur d applications",
       ]),
     );
+  });
+});
+
+describe("identityRecord", () => {
+  it("makes the identity a passage that names the code, the level and the version, not the job", () => {
+    const r = identityRecord(
+      "cda-reac",
+      readIdentity({
+        id: "cda-reac",
+        title: "REAC Concepteur développeur d'applications (CDA)",
+        ...CDA_REAC,
+      }),
+    );
+    expect(r).toMatchObject({
+      id: "cda-reac:identite-du-titre",
+      referential: "cda-reac",
+      kind: "section",
+      title: "Identité du titre : sigle, code, niveau, version",
+    });
+    expect(r?.statement).toBe(
+      [
+        "Sigle du titre : CDA.",
+        "Code du titre professionnel : TP-01281.",
+        "Niveau 6.",
+        "Document : REAC (référentiel emploi activités compétences), millésime 04, mis à jour le 24/05/2023.",
+      ].join("\n"),
+    );
+    expect(identityRecord("x", readIdentity({ id: "x", title: "Guide du candidat" }))).toBeNull();
   });
 });

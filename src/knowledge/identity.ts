@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { fold, squash } from "../lib/text.js";
 import type { Block } from "./reader/blocks.js";
+import { type KnowledgeRecord, makeRecord } from "./record.js";
 
 /**
  * Who a document is about: the titre (RNCP number, titre professionnel code,
@@ -111,7 +112,7 @@ const NEXT_LABEL =
 /** The job on the cover: "Intitulé du titre professionnel : X", or the line after "DU TITRE PROFESSIONNEL". */
 function jobFromHead(head: string[]): string | null {
   const label = new RegExp(
-    `\\bintitul[ée](?: du titre(?: professionnel)?| de la certification)?\\s*:\\s*(.{4,100}?)${NEXT_LABEL.source}`,
+    `(?:\\bintitul[ée](?: du titre(?: professionnel)?| de la certification)?|^titre professionnel)\\s*:\\s*(.{4,100}?)${NEXT_LABEL.source}`,
     "i",
   );
   for (const line of head) {
@@ -124,6 +125,18 @@ function jobFromHead(head: string[]): string | null {
     if (next.length >= 4 && next.length <= 100 && !/^niveau\b/i.test(next)) return next;
   }
   return null;
+}
+
+/** The job as people type it: "technicien (ne) supérieur (e) en réseaux." → "technicien supérieur en réseaux". */
+function cleanJob(job: string | null): string | null {
+  if (!job) return null;
+  const cleaned = squash(
+    job
+      .replace(/\s*\((?:e|ne|ve|le|elle|euse|rice|trice|[eè]re|s)\)/gi, "")
+      .replace(/^titre professionnel\s+/i, "")
+      .replace(/[.;:,]+$/, ""),
+  );
+  return cleaned.length >= 3 ? cleaned : null;
 }
 
 /**
@@ -171,7 +184,9 @@ export function readIdentity(input: IdentityInput): TitreIdentity {
     mostFrequent(allMatches(TP, lines));
 
   const sigleLine = head
-    .map((l) => /\b[Ss](?:IGLE|igle)(?: du titre(?: professionnel)?)?\s*:\s*([A-Z][A-Z0-9]{1,7})\b/.exec(l)?.[1])
+    .map(
+      (l) => /\b[Ss](?:IGLE|igle)(?: du titre(?: professionnel)?)?\s*:\s*([A-Z][A-Z0-9]{1,7})\b/.exec(l)?.[1],
+    )
     .find(Boolean);
   const titleSigle = [...title.matchAll(/\(([A-Z][A-Z0-9]{1,7})\)/g)]
     .map((m) => m[1]!)
@@ -218,7 +233,7 @@ export function readIdentity(input: IdentityInput): TitreIdentity {
     rncp,
     tp: tpDigits ? `TP-${tpDigits}` : null,
     sigle: sigle ?? null,
-    job: jobFromHead(head) ?? (title ? jobFromTitle(title) : null),
+    job: cleanJob(jobFromHead(head) ?? (title ? jobFromTitle(title) : null)),
     level,
     docTypes: [...docTypes],
     version: versionFooter?.version ?? versionHead ?? null,
@@ -274,4 +289,47 @@ export function identityTexts(
 ): Required<Pick<IdentityInput, "head" | "lines">> {
   const text = (b: Block) => (b.kind === "row" ? b.cells.join(" ") : b.text);
   return { head: blocks.slice(0, 40).map(text), lines: [...running, ...blocks.map(text)] };
+}
+
+const DOC_TYPE_NAMES: Record<DocType, string> = {
+  REAC: "REAC (référentiel emploi activités compétences)",
+  RE: "RE (référentiel d'évaluation)",
+  RC: "référentiel de compétences (RC)",
+  guide: "guide",
+  livret: "livret",
+  brochure: "brochure",
+};
+
+/**
+ * The titre's identity as a passage of its document, so "quel est le code du
+ * titre ?" or "c'est quel niveau ?" is answered, with its citation, from
+ * what the cover and the footer table say. Null when nothing was read.
+ */
+export function identityRecord(referential: string, identity: TitreIdentity): KnowledgeRecord | null {
+  // The job's words are left out: every question naming the titre by its name would land here.
+  const lines = [
+    identity.sigle ? `Sigle du titre : ${identity.sigle}.` : null,
+    identity.tp ? `Code du titre professionnel : ${identity.tp}.` : null,
+    identity.rncp ? `Numéro RNCP : ${identity.rncp} (fiche ${identity.rncp} du répertoire national).` : null,
+    identity.level ? `Niveau ${identity.level}.` : null,
+    identity.docTypes.length
+      ? `Document : ${identity.docTypes.map((t) => DOC_TYPE_NAMES[t]).join(" et ")}${identity.version ? `, millésime ${identity.version}` : ""}${identity.date ? `, mis à jour le ${identity.date}` : ""}.`
+      : null,
+  ].filter((l): l is string => l !== null);
+  if (!identity.tp && !identity.rncp && !identity.sigle && !identity.level) return null;
+  return makeRecord({
+    id: `${referential}:identite-du-titre`,
+    referential,
+    kind: "section",
+    code: null,
+    title: `Identité du titre : ${[
+      identity.sigle ? "sigle" : null,
+      identity.tp || identity.rncp ? "code" : null,
+      identity.level ? "niveau" : null,
+      identity.version || identity.date ? "version" : null,
+    ]
+      .filter(Boolean)
+      .join(", ")}`,
+    statement: lines.join("\n"),
+  });
 }

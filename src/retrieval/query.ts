@@ -245,7 +245,12 @@ export function analyzeQuery(
   for (const [s, e] of [...taken].sort((a, b) => b[0] - a[0]))
     topical = `${topical.slice(0, s)} ${topical.slice(e)}`;
   topical = topical
-    .replace(/\b(?:b\s?\d\s?c\s?r?\s?\d+|[cae]\s?\d+(?:[.,]\d)?|rncp\s?\d*|bloc\s?\d)\b/g, " ")
+    .replace(
+      /\b(?:b\s?\d\s?c\s?r?\s?\d+|[cae]\s?\d+(?:[.,]\d)?|rncp\s?\d*|tp\s?-?\s?\d{5}|bloc\s?\d)\b/g,
+      " ",
+    )
+    // "le titre pro CDA": "pro" only says which kind of titre.
+    .replace(/\b(titres?) pro\b/g, "$1")
     // "comment ça se passe" frames the question; "passer le titre" does not.
     .replace(/\b(?:ca |cela )?se pass(?:e|ent)\b/g, " ");
   const lang = detectLang(text);
