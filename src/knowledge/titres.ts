@@ -1,6 +1,6 @@
 import { fold } from "../lib/text.js";
 import type { Catalog, Referential } from "./catalog.js";
-import { normalizeRncp, type TitreIdentity, titreNames } from "./identity.js";
+import { type DocType, normalizeRncp, type TitreIdentity, titreNames } from "./identity.js";
 
 /** One titre and the documents about it (its REAC, its RE, a guide…). */
 export interface Titre {
@@ -124,4 +124,33 @@ export function withTitreNames(catalog: Catalog): Catalog {
     ),
     groups,
   };
+}
+
+// How a question names a kind of document: "le REAC du CDA", "dans le RE", "le référentiel d'évaluation".
+const DOC_TYPE_NAMED: [DocType, RegExp][] = [
+  ["REAC", /\bREAC\b|\br[ée]f[ée]rentiel (?:d['’])?emploi\b/i],
+  ["RE", /\bREV?\d?\b|\br[ée]f[ée]rentiel d['’][ée]valuation\b/],
+  ["RC", /\bRC\b|\br[ée]f[ée]rentiel de (?:comp[ée]tences|certification)\b/],
+  ["guide", /\bguide\b/i],
+  ["livret", /\blivret\b/i],
+];
+
+/**
+ * Of the documents a question's titre names, those of the kind of document
+ * it names ("dans le REAC du titre CDA" → the REAC): the ids to leave out.
+ * Nothing is left out when no kind is named, or when none of the titre's
+ * documents is of that kind.
+ */
+export function otherDocTypes(include: ReadonlySet<string>, question: string, catalog: Catalog): string[] {
+  const named = new Set(DOC_TYPE_NAMED.filter(([, re]) => re.test(question)).map(([t]) => t));
+  if (!named.size) return [];
+  const out: string[] = [];
+  for (const t of titresOf(catalog)) {
+    const ids = t.ids.filter((id) => include.has(id));
+    if (ids.length < 2) continue;
+    const types = (id: string) => identityOf(catalog.referentials.find((r) => r.id === id)!).docTypes;
+    const kept = ids.filter((id) => types(id).some((d) => named.has(d)));
+    if (kept.length && kept.length < ids.length) out.push(...ids.filter((id) => !kept.includes(id)));
+  }
+  return out;
 }

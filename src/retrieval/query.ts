@@ -1,4 +1,5 @@
 import type { Catalog } from "../knowledge/catalog.js";
+import { otherDocTypes } from "../knowledge/titres.js";
 import { fold, isMisspeltStopword, isStopword, squash, stem, terms, words } from "../lib/text.js";
 import {
   CERTIFICATION_WORDS,
@@ -235,6 +236,8 @@ export function analyzeQuery(
     for (const id of ids) (negated ? exclude : include).add(id);
   }
   for (const id of exclude) include.delete(id);
+  // "dans le REAC du titre CDA": of the titre's documents, the one of that kind.
+  for (const id of otherDocTypes(include, text, catalog)) include.delete(id);
 
   const codes = codeMatches(folded, text);
   const blocs = [...folded.matchAll(/\b(?:bloc|block)\s?(?:n°|no)?\s?(\d)\b/g)].map((m) => Number(m[1]));

@@ -65,6 +65,9 @@ describe("routing by titre", () => {
     ["Pour le titre RNCP 12345, combien de blocs ?", ["rncp12345"]],
     ["RNCP12345 : quels blocs ?", ["rncp12345"]],
     ["C12 du RNCP 37827", ["rncp37827"]],
+    ["Dans le REAC du titre CDA, que signifie le sigle DICP ?", ["cda-reac"]],
+    ["Selon le référentiel d'évaluation du titre CDA, combien dure l'entretien final ?", ["cda-re"]],
+    ["Que disent le REAC et le RE du CDA sur l'anglais ?", ["cda-reac", "cda-re"]],
   ])("%s → %j", (q, ids) => {
     expect([...analyzeQuery(q, catalog).include].sort()).toEqual([...ids].sort());
     expect(unindexedTitre(q, catalog)).toBeNull();
