@@ -170,3 +170,24 @@ describe("identityRecord", () => {
     expect(identityRecord("x", readIdentity({ id: "x", title: "Guide du candidat" }))).toBeNull();
   });
 });
+
+describe("the job of a guide or a booklet", () => {
+  it("reads it in running text on the cover, or from the title's part that names a job", () => {
+    expect(
+      readIdentity({
+        id: "livret",
+        title: "Livret d'accueil 2024 — Campus Sud",
+        head: ["Livret d'accueil", "Vous préparez le titre professionnel Secrétaire assistant, de niveau 4."],
+      }).job,
+    ).toBe("Secrétaire assistant");
+    expect(
+      readIdentity({
+        id: "guide",
+        head: ["Bienvenue dans la formation au titre professionnel « Comptable assistant » (RNCP 37520)."],
+      }),
+    ).toMatchObject({ job: "Comptable assistant", rncp: "RNCP37520" });
+    expect(
+      readIdentity({ id: "g", title: "Guide du candidat 2024 — École Vauban — Gestionnaire de paie" }).job,
+    ).toBe("Gestionnaire de paie");
+  });
+});

@@ -87,11 +87,20 @@ function docTypeOf(text: string): DocType | null {
 const NOT_JOB =
   /^(?:reac|re|rc|referentiels?|guides?|livrets?|mode d'emploi|dossiers?|fiches?|annexes?|programmes?|brochures?|documents?|titres? professionnels?|titres? pro|certifications?|du candidat|d'evaluation|de competences|emploi|activites|competences)\b/;
 
-/** The job named by the operator's title: its first part that is neither a kind of document nor a school. */
+/** A word a job name is made of ("secrétaire", "développeur", "technicien", "assistant", "engineer"). */
+const JOB_WORD =
+  /(?:eur|euse|rice|iste|icien|icienne|ier|iere|ant|ante|able|aire|engineer|developer|designer|manager|analyst|architect|scientist|officer|administrator|technician|consultant|agent|chef|cheffe)$/;
+const hasJobWord = (text: string) =>
+  fold(text)
+    .split(/[^a-z]+/)
+    .some((w) => w.length > 3 && JOB_WORD.test(w));
+
+/** The job named by the operator's title: its part that names a job, else its first that is neither a kind of document nor a school. */
 function jobFromTitle(title: string): string | null {
   const cleaned = title
     .replace(/\((?:[^)]*\d[^)]*|[A-Z][A-Z0-9]{1,7})\)/g, " ")
     .replace(/\bRNCP\s*\d{4,6}\b|\bTP\s*-?\s*\d{5}\b/gi, " ");
+  const candidates: string[] = [];
   for (const part of cleaned.split(/\s+[—–-]\s+|\s*[:|]\s+/)) {
     let p = squash(part);
     // "REAC Concepteur…", "Référentiel d'évaluation du titre professionnel Concepteur…": the kind of document goes.
@@ -100,9 +109,9 @@ function jobFromTitle(title: string): string | null {
       "",
     );
     p = p.replace(/^(?:du |de la |des |de |d['’])?titre\s+(?:professionnel|pro)\s+/i, "").trim();
-    if (p.length >= 4 && /\p{L}{3}/u.test(p) && !NOT_JOB.test(fold(p))) return p;
+    if (p.length >= 4 && /\p{L}{3}/u.test(p) && !NOT_JOB.test(fold(p))) candidates.push(p);
   }
-  return null;
+  return candidates.find(hasJobWord) ?? candidates[0] ?? null;
 }
 
 // Labels of the cover's metadata: a value runs until the next one (lines are often joined into one paragraph).
@@ -123,6 +132,14 @@ function jobFromHead(head: string[]): string | null {
     if (!/^(?:du |de )?titre professionnel$/i.test(line)) continue;
     const next = head[i + 1] ?? "";
     if (next.length >= 4 && next.length <= 100 && !/^niveau\b/i.test(next)) return next;
+  }
+  // In running text: « préparer le titre professionnel Secrétaire assistant », « titre professionnel « Comptable assistant » ».
+  for (const line of head) {
+    const m =
+      /\btitre (?:professionnel|pro)\s+(?:de niveau \d\s+)?(?:[«“"]\s*)?(\p{Lu}[^.,;:()«»“”"\n]{3,80}?)(?:\s*[»”"]|[.,;:(]|\s+(?:de niveau|niveau|inscrit|enregistr|code|RNCP|TP\b)|$)/u.exec(
+        line,
+      );
+    if (m && hasJobWord(m[1]!)) return m[1]!.trim();
   }
   return null;
 }
