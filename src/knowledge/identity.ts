@@ -87,15 +87,23 @@ function docTypeOf(text: string): DocType | null {
 const NOT_JOB =
   /^(?:reac|re|rc|referentiels?|guides?|livrets?|mode d'emploi|dossiers?|fiches?|annexes?|programmes?|brochures?|documents?|titres? professionnels?|titres? pro|certifications?|du candidat|d'evaluation|de competences|emploi|activites|competences)\b/;
 
-/** A word a job name is made of ("secrétaire", "développeur", "technicien", "assistant", "engineer"). */
+/** A word a job name is made of ("secrétaire", "développeur", "technicien", "assistant", "engineer"), folded. */
 const JOB_WORD =
-  /(?:eur|euse|rice|iste|icien|icienne|ier|iere|ant|ante|able|aire|engineer|developer|designer|manager|analyst|architect|scientist|officer|administrator|technician|consultant|agent|chef|cheffe)$/;
+  /(?:eur|euse|rice|iste|icien|icienne|ier|iere|ant|ante|able|aire|engineer|developer|designer|manager|analyst|architect|scientist|officer|administrator|technician|consultant)$|^(?:agent|chef|cheffe|expert|experte|conseiller|conseillere|employe|employee|pilote|macon|aide|charge|chargee|attache|attachee|medecin|boulanger|boulangere|hotesse|steward)$/;
+// Words shaped like a job that are not one.
+const NOT_JOB_WORD = new Set(
+  "durant pendant avant suivant maintenant important concernant correspondant professionnel professionnelle superieur interieur exterieur meilleur secteur valable necessaire entier entiere premier premiere dernier derniere particulier reglementaire complementaire intermediaire prealable possible metier metiers dossier calendrier fichier horaire horaires salaire liste valeur".split(
+    " ",
+  ),
+);
+/** Whether a folded word names a job. */
+export const isJobWord = (w: string) => w.length > 3 && JOB_WORD.test(w) && !NOT_JOB_WORD.has(w);
 const hasJobWord = (text: string) =>
   fold(text)
     .split(/[^a-z]+/)
     .some((w) => w.length > 3 && JOB_WORD.test(w));
 
-/** The job named by the operator's title: its part that names a job, else its first that is neither a kind of document nor a school. */
+/** The job named by the operator's title: its first part that names a job, the kind of document left out. */
 function jobFromTitle(title: string): string | null {
   const cleaned = title
     .replace(/\((?:[^)]*\d[^)]*|[A-Z][A-Z0-9]{1,7})\)/g, " ")
@@ -111,7 +119,8 @@ function jobFromTitle(title: string): string | null {
     p = p.replace(/^(?:du |de la |des |de |d['’])?titre\s+(?:professionnel|pro)\s+/i, "").trim();
     if (p.length >= 4 && /\p{L}{3}/u.test(p) && !NOT_JOB.test(fold(p))) candidates.push(p);
   }
-  return candidates.find(hasJobWord) ?? candidates[0] ?? null;
+  // A part naming no job is a school or a date ("Guide du candidat 2024 — École Vauban"): no job.
+  return candidates.find(hasJobWord) ?? null;
 }
 
 // Labels of the cover's metadata: a value runs until the next one (lines are often joined into one paragraph).

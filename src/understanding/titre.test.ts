@@ -4,7 +4,7 @@ import { type Catalog, loadCatalog, type Referential, ReferentialSchema } from "
 import { readIdentity } from "../knowledge/identity.js";
 import { withTitreNames } from "../knowledge/titres.js";
 import { analyzeQuery } from "../retrieval/query.js";
-import { indexedTitres, namedTitres, unindexedTitre } from "./titre.js";
+import { indexedTitres, unindexedTitre } from "./titre.js";
 
 const FOOTER = (sigle: string, type: string, tp: string) => [
   `${sigle} ${type} ${tp} 04 24/05/2023 24/05/2023 1/40`,
@@ -72,13 +72,6 @@ describe("routing by titre", () => {
     expect([...analyzeQuery(q, catalog).include].sort()).toEqual([...ids].sort());
     expect(unindexedTitre(q, catalog)).toBeNull();
   });
-
-  it("finds the titres a question names", () => {
-    expect(namedTitres("le titre pro CDA et le DWWM", catalog).map((t) => t.ids)).toEqual([
-      ["cda-reac", "cda-re"],
-      ["dwwm"],
-    ]);
-  });
 });
 
 describe("declining a titre that is not indexed", () => {
@@ -112,6 +105,17 @@ describe("declining a titre that is not indexed", () => {
     "C'est quoi un ECF ?",
   ])("keeps %s", (q) => {
     expect(unindexedTitre(q, catalog)).toBeNull();
+  });
+
+  it("declines only by code while a document's titre could not be read", () => {
+    const withAnonymous = withTitreNames({
+      referentials: [...catalog.referentials, added("notes-2024", "Notes 2024")],
+      groups: catalog.groups,
+    });
+    expect(
+      unindexedTitre("Quelle est la durée de l'épreuve du titre pro comptable assistant ?", withAnonymous),
+    ).toBeNull();
+    expect(unindexedTitre("Pour le titre RNCP 99999, combien de blocs ?", withAnonymous)).toBe("RNCP 99999");
   });
 
   it("lists the indexed titres by sigle, job name and RNCP number", () => {

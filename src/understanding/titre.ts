@@ -1,4 +1,5 @@
 import type { Catalog } from "../knowledge/catalog.js";
+import { isJobWord } from "../knowledge/identity.js";
 import { type Titre, titresOf } from "../knowledge/titres.js";
 import { fold, isStopword, squash } from "../lib/text.js";
 
@@ -22,14 +23,6 @@ const ENDS_NAME = new Set(
     " ",
   ),
 );
-/** Words a job name is made of: what titres are named after. */
-const JOB =
-  /(?:eur|euse|rice|iste|icien|icienne|ier|iere|ant|ante|able|aire|engineer|developer|designer|manager|analyst|architect|scientist|officer|administrator|technician|consultant|assistant|agent|chef|cheffe)$/;
-const NOT_JOB = new Set(
-  "durant pendant avant suivant maintenant important concernant correspondant professionnel professionnelle superieur interieur exterieur meilleur secteur valable necessaire entier entiere premier premiere dernier derniere particulier reglementaire complementaire intermediaire prealable possible metier metiers dossier calendrier fichier horaire horaires salaire liste valeur".split(
-    " ",
-  ),
-);
 /** Capitals that are not a titre's sigle. */
 const NOT_SIGLE =
   /^(?:RNCP|REAC|RE|REV|RC|TP|CCP|CCS|CQP|ECF|DP|QCM|NSF|ROME|JO|VAE|RGPD|IA|AI|PDF|OK|FAQ|CV|PRO|BTS|BAC|CAP|BUT|UE)$/;
@@ -48,6 +41,8 @@ interface Known {
   words: Set<string>[];
   rncp: Set<string>;
   tp: Set<string>;
+  /** A document whose titre could not be read: any name may be its titre's. */
+  anonymous: boolean;
 }
 
 const KNOWN = new WeakMap<Catalog, Known>();
@@ -73,6 +68,7 @@ function known(catalog: Catalog): Known {
     }),
     rncp: new Set(titres.flatMap((t) => (t.identity.rncp ? [t.identity.rncp.replace(/\D/g, "")] : []))),
     tp: new Set(titres.flatMap((t) => (t.identity.tp ? [t.identity.tp.replace(/\D/g, "")] : []))),
+    anonymous: titres.some((t) => !t.identity.job && !t.identity.sigle && !t.identity.tp && !t.identity.rncp),
   };
   KNOWN.set(catalog, k);
   return k;
@@ -81,16 +77,6 @@ function known(catalog: Catalog): Known {
 /** The indexed titres, as a declined question lists them. */
 export function indexedTitres(catalog: Catalog): string[] {
   return [...new Set(titresOf(catalog).map((t) => t.label))];
-}
-
-/** The titres a question names by their RNCP number, TP code, sigle or job name. */
-export function namedTitres(question: string, catalog: Catalog): Titre[] {
-  const folded = fold(deaccent(question));
-  return known(catalog).titres.filter((t) =>
-    t.names.some((n) =>
-      new RegExp(`(?:^|[^a-z0-9])${n.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?=$|[^a-z0-9])`).test(folded),
-    ),
-  );
 }
 
 /**
@@ -104,6 +90,8 @@ export function unindexedTitre(question: string, catalog: Catalog): string | nul
   const k = known(catalog);
   for (const m of folded.matchAll(RNCP)) if (!k.rncp.has(m[1]!)) return `RNCP ${m[1]}`;
   for (const m of folded.matchAll(TP)) if (!k.tp.has(m[1]!)) return `TP-${m[1]}`;
+  // Names are compared with the titres' names: with a titre of unknown name indexed, only codes are.
+  if (k.anonymous) return null;
   for (const m of folded.matchAll(TRIGGER)) {
     const at = (m.index ?? 0) + m[0].length;
     const named = nameAfter(plain.slice(at), k);
@@ -138,7 +126,7 @@ function nameAfter(rest: string, k: Known): string | null {
   // A sigle: "le titre DWWM".
   if (/^[A-Z][A-Z0-9]{1,7}$/.test(first.raw) && !NOT_SIGLE.test(first.raw))
     return k.names.includes(first.word) ? null : first.raw;
-  const jobLike = content.slice(0, 2).some((t) => JOB.test(t.word) && !NOT_JOB.has(t.word));
+  const jobLike = content.slice(0, 2).some((t) => isJobWord(t.word));
   if (!jobLike) return null;
   // Every word of the name is a word of one indexed titre's names: that titre, named in short.
   if (k.words.some((ws) => content.every((t) => ws.has(t.word)))) return null;
