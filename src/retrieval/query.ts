@@ -193,6 +193,8 @@ export function analyzeQuery(
   const include = new Set<string>();
   const exclude = new Set<string>();
 
+  /** Referentials named by a name of their own, not only through a group. */
+  const named = new Set<string>();
   const taken: [number, number][] = [];
   const found: { start: number; end: number; ids: string[]; group: boolean }[] = [];
   for (const { re, ids, group } of referentialNames(catalog)) {
@@ -234,10 +236,11 @@ export function analyzeQuery(
           : f.ids;
     }
     for (const id of ids) (negated ? exclude : include).add(id);
+    if (!f.group && !negated) for (const id of ids) named.add(id);
   }
   for (const id of exclude) include.delete(id);
-  // "dans le REAC du titre CDA": of the titre's documents, the one of that kind.
-  for (const id of otherDocTypes(include, text, catalog)) include.delete(id);
+  // "dans le REAC du titre CDA": of the titre's documents, the one of that kind (a document named itself stays).
+  for (const id of otherDocTypes(include, text, catalog)) if (!named.has(id)) include.delete(id);
 
   const codes = codeMatches(folded, text);
   const blocs = [...folded.matchAll(/\b(?:bloc|block)\s?(?:n°|no)?\s?(\d)\b/g)].map((m) => Number(m[1]));

@@ -68,6 +68,11 @@ describe("routing by titre", () => {
     ["Dans le REAC du titre CDA, que signifie le sigle DICP ?", ["cda-reac"]],
     ["Selon le référentiel d'évaluation du titre CDA, combien dure l'entretien final ?", ["cda-re"]],
     ["Que disent le REAC et le RE du CDA sur l'anglais ?", ["cda-reac", "cda-re"]],
+    // A document named by its own name stays beside the kind of document named.
+    [
+      "what's the difference between C8 in the guide and in RNCP37827?",
+      ["rncp37827", "simplon-dev-ia-guide"],
+    ],
   ])("%s → %j", (q, ids) => {
     expect([...analyzeQuery(q, catalog).include].sort()).toEqual([...ids].sort());
     expect(unindexedTitre(q, catalog)).toBeNull();
