@@ -4,6 +4,7 @@ import { fold } from "../lib/text.js";
 import type { Lang, QueryAnalysis } from "../retrieval/query.js";
 import type { SearchResult } from "../retrieval/retriever.js";
 import type { Aspect, Intention } from "../understanding/intent.js";
+import { indexedTitres } from "../understanding/titre.js";
 import { type Evidence, evidenceOf, holdsUnit, termSet } from "./evidence.js";
 
 const T = {
@@ -699,8 +700,7 @@ export function composeExtractive(result: SearchResult, opts: ComposeOptions): C
   if (intention.decline === "do-my-work") return none(t.doMyWork);
   if (intention.decline === "off-topic") return none(t.outOfScope);
   if (opts.unindexed) {
-    const titres = [...new Set(lookup.catalog.referentials.map((r) => r.certification ?? r.title))];
-    return none(t.unindexed(opts.unindexed, titres.join(" ; ")));
+    return none(t.unindexed(opts.unindexed, indexedTitres(lookup.catalog).join(" ; ")));
   }
   if (result.outcome === "unknown-code")
     return none(t.unknownCode(result.unknownCodes.join(", "), KNOWN_CODES));
@@ -716,12 +716,14 @@ export function composeExtractive(result: SearchResult, opts: ComposeOptions): C
       fold(analysis.text),
     )
   ) {
-    const name = levelOf.certification ?? levelOf.title;
+    const name = levelOf.identity?.job ?? levelOf.certification ?? levelOf.title;
     const text =
       lang === "en"
         ? `${name}${levelOf.rncp ? ` (${levelOf.rncp})` : ""} is a level ${levelOf.level} titre (niveau ${levelOf.level}).`
         : `${name}${levelOf.rncp ? ` (${levelOf.rncp})` : ""} est un titre de niveau ${levelOf.level} (Niveau ${levelOf.level}).`;
-    const rec = lookup.recordsOf(levelOf.id)[0];
+    // The titre's identity passage (knowledge add) says the level; else the document's first passage.
+    const records = lookup.recordsOf(levelOf.id);
+    const rec = records.find((r) => r.id === `${levelOf.id}:identite-du-titre`) ?? records[0];
     return {
       text: `${text}\n\n${t.sources} ${levelOf.id} · ${levelOf.title}`,
       used: rec ? [rec] : [],

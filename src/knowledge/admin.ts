@@ -19,6 +19,7 @@ import {
   seedShippedDocuments,
   storedDocuments,
 } from "./documents.js";
+import { identityRecord, readIdentity } from "./identity.js";
 import { parseDocument } from "./parse-document.js";
 import { sniffFormat } from "./reader/read-document.js";
 import { matchCode } from "./reader/structure.js";
@@ -105,6 +106,25 @@ export async function addKnowledgeDocument(
   if (!req.title) {
     const first = parsed.summary.headings.find((h) => h.length >= 8);
     doc.ref = { ...draft, title: first ?? draft.title };
+  }
+  // Who the document is about, from what the operator typed, its cover and its footers.
+  const identity = readIdentity({
+    id,
+    title: req.title,
+    rncp: req.rncp,
+    aliases: req.aliases,
+    ...parsed.identityText,
+  });
+  doc.ref = {
+    ...doc.ref,
+    identity,
+    rncp: identity.rncp ?? undefined,
+    level: doc.ref.level ?? identity.level ?? undefined,
+  };
+  const identityPassage = identityRecord(id, identity);
+  if (identityPassage) {
+    parsed.records.push(identityPassage);
+    parsed.summary.records.section = (parsed.summary.records.section ?? 0) + 1;
   }
   // The code families found, so `knowledge list` and the help can say what the titre uses.
   doc.ref.codeFamilies = families(parsed.summary.codes);

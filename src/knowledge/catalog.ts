@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { CertibotError } from "../errors.js";
+import { TitreIdentitySchema } from "./identity.js";
 
 export const ParserSchema = z.enum([
   "rncp-table",
@@ -24,6 +25,8 @@ export const ReferentialSchema = z.object({
   aliases: z.array(z.string()).default([]),
   /** Words that pick this referential among its group ("aivancity … developer"). */
   qualifiers: z.array(z.string()).default([]),
+  /** The titre the document is about and what kind of document it is (read by `knowledge add`, or written here). */
+  identity: TitreIdentitySchema.optional(),
 });
 export type Referential = z.infer<typeof ReferentialSchema>;
 

@@ -1,5 +1,6 @@
 import { squash } from "../lib/text.js";
 import type { DocumentSummary, KnowledgeDocument } from "./documents.js";
+import { type IdentityInput, identityRecord, identityTexts } from "./identity.js";
 import { parseAivancityTable } from "./parse-aivancity.js";
 import { parseExpertInterleaved } from "./parse-expert.js";
 import { parseMarkdownSections } from "./parse-markdown.js";
@@ -22,6 +23,8 @@ const SPECIFIC: Record<string, (id: string, source: string) => KnowledgeRecord[]
 export interface ParsedDocument {
   records: KnowledgeRecord[];
   summary: DocumentSummary;
+  /** The cover and every line (footers included), for the titre's identity. */
+  identityText: Required<Pick<IdentityInput, "head" | "lines">>;
 }
 
 /** Paragraphs in passages of about 1,200 characters: what is indexed when no structure could be read. */
@@ -73,11 +76,15 @@ export async function parseDocument(doc: KnowledgeDocument, mode: ParserMode): P
   }
   const structured = records.some((r) => r.code) || headings.length > 0;
   if (!records.length || !structured) records = plainSections(doc.ref.id, reading.blocks);
+  // An added document's titre identity (read by `knowledge add`) is a passage too.
+  const identity = !specific && doc.ref.identity ? identityRecord(doc.ref.id, doc.ref.identity) : null;
+  if (identity) records.push(identity);
   for (const r of records) KnowledgeRecordSchema.parse(r);
   const byKind: Record<string, number> = {};
   for (const r of records) byKind[r.kind] = (byKind[r.kind] ?? 0) + 1;
   return {
     records,
+    identityText: identityTexts(reading.blocks, reading.dropped),
     summary: {
       records: byKind,
       headings: headings.slice(0, 200),

@@ -18,6 +18,7 @@ import {
 import { INGEST_VERSION } from "../knowledge/ingest.js";
 import { type ParserMode, parseDocument } from "../knowledge/parse-document.js";
 import { type KnowledgeRecord, KnowledgeRecordSchema, recordText } from "../knowledge/record.js";
+import { withTitreNames } from "../knowledge/titres.js";
 import { fold } from "../lib/text.js";
 import type { Logger } from "../log.js";
 import { Bm25Index, type Bm25Snapshot, type Bm25Tokens } from "./bm25.js";
@@ -169,14 +170,14 @@ function distinctAliases(refs: Referential[]): Referential[] {
 
 function catalogOf(documents: KnowledgeDocument[], groups: Catalog["groups"]): Catalog {
   const ids = new Set(documents.map((d) => d.ref.id));
-  return {
+  return withTitreNames({
     referentials: distinctAliases(documents.map((d) => withAliases(d.ref))),
     groups: Object.fromEntries(
       Object.entries(groups)
         .map(([g, members]) => [g, members.filter((m) => ids.has(m))] as const)
         .filter(([, m]) => m.length > 0),
     ),
-  };
+  });
 }
 
 /** JSON with sorted keys: a catalog entry read back from jsonb has its keys in another order. */
@@ -348,10 +349,12 @@ async function loadSaved(
   if (saved.bm25.ids.length !== saved.records.length) return null;
   const records = saved.records as KnowledgeRecord[];
   const refs = saved.refs as Referential[];
-  const cat = catalog ?? {
-    referentials: distinctAliases(refs.map(withAliases)),
-    groups: filterGroups(manifest.groups, refs),
-  };
+  const cat =
+    catalog ??
+    withTitreNames({
+      referentials: distinctAliases(refs.map(withAliases)),
+      groups: filterGroups(manifest.groups, refs),
+    });
   if (!cat.referentials.some((r) => r.id === config.defaultReferential)) return null;
   const bm25 = new Bm25Index(saved.bm25);
   const retriever = await makeRetriever(config, dir, cat, records, manifest, embedder, bm25);

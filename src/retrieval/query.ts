@@ -1,4 +1,5 @@
 import type { Catalog } from "../knowledge/catalog.js";
+import { otherDocTypes } from "../knowledge/titres.js";
 import { fold, isMisspeltStopword, isStopword, squash, stem, terms, words } from "../lib/text.js";
 import {
   CERTIFICATION_WORDS,
@@ -169,7 +170,11 @@ function referentialNames(catalog: Catalog): ReferentialName[] {
     phrases.push({ phrase: fold(group), ids, group: true });
   phrases.sort((a, b) => b.phrase.length - a.phrase.length);
   names = phrases.map(({ phrase, ids, group }) => ({
-    re: new RegExp(`(?:^|[^a-z0-9])(${phrase.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")})(?=$|[^a-z0-9])`, "g"),
+    // "titre rncp" names the shipped RNCP referential, but not in "le titre RNCP 12345": a number makes it another titre.
+    re: new RegExp(
+      `(?:^|[^a-z0-9])(${phrase.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")})(?=$|[^a-z0-9])${/\brncp$/.test(phrase) ? "(?!\\s*[-:]?\\s*\\d)" : ""}`,
+      "g",
+    ),
     ids,
     group,
   }));
@@ -188,6 +193,8 @@ export function analyzeQuery(
   const include = new Set<string>();
   const exclude = new Set<string>();
 
+  /** Referentials named by a name of their own, not only through a group. */
+  const named = new Set<string>();
   const taken: [number, number][] = [];
   const found: { start: number; end: number; ids: string[]; group: boolean }[] = [];
   for (const { re, ids, group } of referentialNames(catalog)) {
@@ -229,8 +236,11 @@ export function analyzeQuery(
           : f.ids;
     }
     for (const id of ids) (negated ? exclude : include).add(id);
+    if (!f.group && !negated) for (const id of ids) named.add(id);
   }
   for (const id of exclude) include.delete(id);
+  // "dans le REAC du titre CDA": of the titre's documents, the one of that kind (a document named itself stays).
+  for (const id of otherDocTypes(include, text, catalog)) if (!named.has(id)) include.delete(id);
 
   const codes = codeMatches(folded, text);
   const blocs = [...folded.matchAll(/\b(?:bloc|block)\s?(?:n°|no)?\s?(\d)\b/g)].map((m) => Number(m[1]));
@@ -241,7 +251,12 @@ export function analyzeQuery(
   for (const [s, e] of [...taken].sort((a, b) => b[0] - a[0]))
     topical = `${topical.slice(0, s)} ${topical.slice(e)}`;
   topical = topical
-    .replace(/\b(?:b\s?\d\s?c\s?r?\s?\d+|[cae]\s?\d+(?:[.,]\d)?|rncp\s?\d*|bloc\s?\d)\b/g, " ")
+    .replace(
+      /\b(?:b\s?\d\s?c\s?r?\s?\d+|[cae]\s?\d+(?:[.,]\d)?|rncp\s?\d*|tp\s?-?\s?\d{5}|bloc\s?\d)\b/g,
+      " ",
+    )
+    // "le titre pro CDA": "pro" only says which kind of titre.
+    .replace(/\b(titres?) pro\b/g, "$1")
     // "comment ça se passe" frames the question; "passer le titre" does not.
     .replace(/\b(?:ca |cela )?se pass(?:e|ent)\b/g, " ");
   const lang = detectLang(text);

@@ -4,6 +4,8 @@ import type { Queryable } from "../db/db.js";
 import { isCertibotError } from "../errors.js";
 import { addKnowledgeDocument, removeKnowledgeDocument } from "../knowledge/admin.js";
 import { storedDocuments } from "../knowledge/documents.js";
+import { describeIdentity } from "../knowledge/identity.js";
+import { identityOf } from "../knowledge/titres.js";
 import { sessionsInChannel } from "../sessions/store.js";
 import type { SlackDeps } from "./deps.js";
 import { downloadSlackFile, type SlackFile } from "./report-files.js";
@@ -47,6 +49,7 @@ function summaryText(r: Awaited<ReturnType<typeof addKnowledgeDocument>>): strin
     .join(", ");
   return [
     `✅ *${r.ref.id}* — ${r.ref.title} est indexé (version ${r.version}).`,
+    `Titre : ${describeIdentity(identityOf(r.ref))}.`,
     `${total} passages : ${kinds}${s.pages ? ` ; ${s.pages} pages` : ""}.`,
     s.codes.length
       ? `Codes : ${s.codes.slice(0, 30).join(", ")}${s.codes.length > 30 ? ", …" : ""}.`

@@ -1,48 +1,137 @@
 import type { Catalog } from "../knowledge/catalog.js";
-import { fold, isStopword, words } from "../lib/text.js";
+import { isJobWord } from "../knowledge/identity.js";
+import { type Titre, titresOf } from "../knowledge/titres.js";
+import { fold, isStopword, squash } from "../lib/text.js";
 
-// A titre or certification named in a question: "le titre concepteur développeur
-// d'applications", "la certification data engineer", "RNCP 12345".
-const NAMED =
-  /\b(?:titre|title|certification|diplome|degree|formation|cursus|bachelor|master|bts|licence)\s+(?:pro(?:fessionnel)?\s+)?(?:(?:de|du|des|en|of|in|as)\s+|d')?([a-z' -]{3,60})/;
-const RNCP = /\brncp\s?(\d{4,6})\b/;
-// Job names: what a titre is named after.
-const JOB =
-  /(?:eur|euse|rice|iste|icien|icienne|engineer|developer|designer|manager|analyst|architect|scientist|officer|administrator|technician|consultant)$/;
+/**
+ * Titres named in a question, and the titres it names that are not indexed.
+ * A question about a titre the bot does not hold is declined (with the list
+ * of those it holds) rather than answered from another titre's documents,
+ * however close: an older version under another name is another titre.
+ */
 
-const NAMES = new WeakMap<Catalog, { words: Set<string>; rncp: Set<string> }>();
+// Words that introduce a titre's name: "le titre pro CDA", "la certification data engineer".
+const TRIGGER =
+  /\b(?:titres?|title|certifications?|diplomes?|degree|formations?|cursus|bachelor|master|bts|licence)\b(?:\s+(?:pro(?:fessionnel)?|professional)\b)?(?:\s+(?:de|du|des|en|of|in|as)\b|\s+[dl]')*\s*/g;
+const RNCP = /\brncp\s*[-:]?\s*(?:n°\s*)?(\d{4,6})(?!\d)/g;
+const TP = /\btp\s*[-–]?\s*(\d{5})\b/g;
+/** Words inside a titre's name: "assistant de vie aux familles", "développeur web et web mobile". */
+const CONNECTORS = new Set(["de", "d", "du", "des", "et", "la", "le", "les", "l", "aux", "of", "and"]);
+/** Verbs and words that end a name: "le titre développeur web dure combien ?". */
+const ENDS_NAME = new Set(
+  "dure durent comporte comportent contient comprend comprennent demande demandent exige prevoit permet permettent coute vaut inclut necessite passe passer evalue valide delivre reconnu reconnue vise niveau version millesime session sessions epreuve epreuves require requires include includes involve involves last lasts need needs cost costs take takes consist consists".split(
+    " ",
+  ),
+);
+/** Capitals that are not a titre's sigle. */
+const NOT_SIGLE =
+  /^(?:RNCP|REAC|RE|REV|RC|TP|CCP|CCS|CQP|ECF|DP|QCM|NSF|ROME|JO|VAE|RGPD|IA|AI|PDF|OK|FAQ|CV|PRO|BTS|BAC|CAP|BUT|UE)$/;
 
-function known(catalog: Catalog) {
-  let k = NAMES.get(catalog);
-  if (!k) {
-    const text = catalog.referentials
-      .flatMap((r) => [r.id, r.title, r.certification ?? "", ...r.aliases, ...r.qualifiers])
-      .concat(Object.keys(catalog.groups))
-      .join(" ");
-    k = {
-      words: new Set(words(text)),
-      rncp: new Set(catalog.referentials.flatMap((r) => (r.rncp ? [r.rncp.replace(/\D/g, "")] : []))),
-    };
-    NAMES.set(catalog, k);
-  }
+const deaccent = (s: string) =>
+  squash(s)
+    .normalize("NFD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .replace(/[’‘`´]/g, "'");
+
+interface Known {
+  titres: Titre[];
+  /** Every name a referential, a group or a titre answers to, folded. */
+  names: string[];
+  /** Per titre, the words of its names. */
+  words: Set<string>[];
+  rncp: Set<string>;
+  tp: Set<string>;
+  /** A document whose titre could not be read: any name may be its titre's. */
+  anonymous: boolean;
+}
+
+const KNOWN = new WeakMap<Catalog, Known>();
+
+function known(catalog: Catalog): Known {
+  let k = KNOWN.get(catalog);
+  if (k) return k;
+  const titres = titresOf(catalog);
+  const names = new Set<string>();
+  for (const r of catalog.referentials)
+    for (const n of [r.id, r.title, ...r.aliases]) names.add(fold(squash(n)));
+  for (const g of Object.keys(catalog.groups)) names.add(fold(g));
+  for (const t of titres) for (const n of t.names) names.add(n);
+  const split = (s: string) => s.split(/[^a-z0-9]+/).filter((w) => w && !CONNECTORS.has(w));
+  k = {
+    titres,
+    names: [...names].filter((n) => n.length >= 2).sort((a, b) => b.length - a.length),
+    words: titres.map((t) => {
+      const refs = catalog.referentials.filter((r) => t.ids.includes(r.id));
+      return new Set(
+        [...t.names, ...refs.flatMap((r) => [r.id, r.title, ...r.aliases])].flatMap((n) => split(fold(n))),
+      );
+    }),
+    rncp: new Set(titres.flatMap((t) => (t.identity.rncp ? [t.identity.rncp.replace(/\D/g, "")] : []))),
+    tp: new Set(titres.flatMap((t) => (t.identity.tp ? [t.identity.tp.replace(/\D/g, "")] : []))),
+    anonymous: titres.some((t) => !t.identity.job && !t.identity.sigle && !t.identity.tp && !t.identity.rncp),
+  };
+  KNOWN.set(catalog, k);
   return k;
+}
+
+/** The indexed titres, as a declined question lists them. */
+export function indexedTitres(catalog: Catalog): string[] {
+  return [...new Set(titresOf(catalog).map((t) => t.label))];
 }
 
 /**
  * The titre a question names when no indexed referential is that titre
- * ("concepteur développeur d'applications", "RNCP 12345"), else null: the bot
- * must say it does not know this titre rather than answer about another one.
+ * ("le titre pro comptable assistant", "RNCP 12345", "TP-00123", "le titre
+ * DWWM" when only the CDA is indexed), else null.
  */
 export function unindexedTitre(question: string, catalog: Catalog): string | null {
-  const folded = fold(question);
+  const plain = deaccent(question);
+  const folded = plain.toLowerCase();
   const k = known(catalog);
-  const rncp = RNCP.exec(folded);
-  if (rncp && k.rncp.size && !k.rncp.has(rncp[1]!)) return `RNCP${rncp[1]}`;
-  const m = NAMED.exec(folded);
-  if (!m) return null;
-  const content = words(m[1]!)
-    .filter((w) => !isStopword(w) && w.length >= 3)
-    .slice(0, 3);
-  const job = content.slice(0, 2).find((w) => JOB.test(w) && !k.words.has(w));
-  return job ? m[1]!.trim().split(/\s+/).slice(0, 4).join(" ") : null;
+  for (const m of folded.matchAll(RNCP)) if (!k.rncp.has(m[1]!)) return `RNCP ${m[1]}`;
+  for (const m of folded.matchAll(TP)) if (!k.tp.has(m[1]!)) return `TP-${m[1]}`;
+  // Names are compared with the titres' names: with a titre of unknown name indexed, only codes are.
+  if (k.anonymous) return null;
+  for (const m of folded.matchAll(TRIGGER)) {
+    const at = (m.index ?? 0) + m[0].length;
+    const named = nameAfter(plain.slice(at), k);
+    if (named) return named;
+  }
+  return null;
+}
+
+/** What follows a trigger word, if it names a titre not indexed. */
+function nameAfter(rest: string, k: Known): string | null {
+  const lower = rest.toLowerCase();
+  // A name the catalog knows, first: "CDA en alternance" is the CDA.
+  if (k.names.some((n) => lower.startsWith(n) && !/[a-z0-9]/.test(lower.charAt(n.length)))) return null;
+  const raw = rest
+    .split(/[,;:?!.()«»"“”\n]/)[0]!
+    .split(/\s+|(?<=')/)
+    .filter(Boolean);
+  const tokens: { raw: string; word: string }[] = [];
+  for (const r of raw.slice(0, 8)) {
+    const word = r.toLowerCase().replace(/'$/, "");
+    if (CONNECTORS.has(word)) {
+      if (tokens.length) tokens.push({ raw: r, word });
+      continue;
+    }
+    if (ENDS_NAME.has(word) || (isStopword(word) && !/^[A-Z]{2,}$/.test(r))) break;
+    tokens.push({ raw: r, word });
+  }
+  while (tokens.length && CONNECTORS.has(tokens[tokens.length - 1]!.word)) tokens.pop();
+  const content = tokens.filter((t) => !CONNECTORS.has(t.word));
+  const first = content[0];
+  if (!first) return null;
+  // A sigle: "le titre DWWM".
+  if (/^[A-Z][A-Z0-9]{1,7}$/.test(first.raw) && !NOT_SIGLE.test(first.raw))
+    return k.names.includes(first.word) ? null : first.raw;
+  const jobLike = content.slice(0, 2).some((t) => isJobWord(t.word));
+  if (!jobLike) return null;
+  // Every word of the name is a word of one indexed titre's names: that titre, named in short.
+  if (k.words.some((ws) => content.every((t) => ws.has(t.word)))) return null;
+  return tokens
+    .map((t) => t.raw)
+    .join(" ")
+    .replace(/' /g, "'");
 }

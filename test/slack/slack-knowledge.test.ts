@@ -108,12 +108,14 @@ describeEachBackend("Slack: /certibot knowledge and documents added by DM upload
     expect(reply).toMatch(
       /✅ \*cda-campus\* — Concepteur développeur d'applications — Campus Numérique est indexé/,
     );
+    expect(reply).toMatch(/Titre : Concepteur développeur d'applications · RNCP37873\./);
     expect(reply).toMatch(/11 competency/);
     expect(reply).toMatch(/Coordonnées masquées : 2 téléphone\(s\), 1 e-mail\(s\)/);
 
     const list = await command("/certibot", "knowledge");
+    // 21 passages of the guide, and the titre's identity (its RNCP number) as one more.
     expect(list.text).toMatch(
-      /\*cda-campus\* — Concepteur développeur d'applications — Campus Numérique \(21 passages/,
+      /\*cda-campus\* — Concepteur développeur d'applications — Campus Numérique \(22 passages/,
     );
     expect(list.text).toMatch(/\*rncp37827\*/);
 

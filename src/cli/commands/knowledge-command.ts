@@ -4,8 +4,10 @@ import { openMigratedDb } from "../../db/db.js";
 import { CertibotError } from "../../errors.js";
 import { addKnowledgeDocument, removeKnowledgeDocument } from "../../knowledge/admin.js";
 import { seedShippedDocuments, storedDocuments } from "../../knowledge/documents.js";
+import { describeIdentity } from "../../knowledge/identity.js";
 import { parseDocument } from "../../knowledge/parse-document.js";
 import { MASK } from "../../knowledge/reader/personal-data.js";
+import { identityOf, titresOf } from "../../knowledge/titres.js";
 import { openKnowledgeBase, parserMode } from "../../retrieval/knowledge-base.js";
 import type { CommandInput, Handler } from "../command-tree.js";
 import { type CliContext, println } from "../context.js";
@@ -65,6 +67,7 @@ async function add(path: string, opts: CommandInput["opts"], ctx: CliContext): P
     const s = r.summary;
     const total = Object.values(s.records).reduce((a, b) => a + b, 0);
     println(ctx.stdout, `Ajouté : ${r.ref.id} — ${r.ref.title}`);
+    println(ctx.stdout, `  titre : ${describeIdentity(identityOf(r.ref))}`);
     println(
       ctx.stdout,
       `  ${r.ref.file} (${r.ref.file.split(".").pop()}${s.pages ? `, ${s.pages} pages` : ""}) ; titres lus : ${s.headingSource}`,
@@ -82,8 +85,15 @@ async function add(path: string, opts: CommandInput["opts"], ctx: CliContext): P
       ctx.stdout,
       `  coordonnées masquées : ${s.masked.phones} numéro(s) de téléphone, ${s.masked.emails} adresse(s) e-mail`,
     );
-    const aliases = r.kb.retriever.catalog.referentials.find((x) => x.id === r.ref.id)?.aliases ?? [];
+    const catalog = r.kb.retriever.catalog;
+    const aliases = catalog.referentials.find((x) => x.id === r.ref.id)?.aliases ?? [];
     if (aliases.length) println(ctx.stdout, `  reconnu dans les questions par : ${aliases.join(", ")}`);
+    const titre = titresOf(catalog).find((t) => t.ids.includes(r.ref.id));
+    if (titre && titre.ids.length > 1)
+      println(
+        ctx.stdout,
+        `  même titre que ${titre.ids.filter((x) => x !== r.ref.id).join(", ")} : « ${titre.names.join(" », « ")} » les cherche ensemble`,
+      );
     println(
       ctx.stdout,
       `  lecture : ${ms(r.readMs)} ; reconstruction de l'index : ${ms(r.rebuildMs)} (${r.kb.retriever.records.length} enregistrements, version ${r.version})`,
@@ -118,6 +128,7 @@ async function list(ctx: CliContext, json: boolean): Promise<number> {
       shipped: d.shipped,
       addedAt: d.addedAt,
       addedBy: d.addedBy,
+      identity: identityOf(d.ref),
     }));
     if (json) {
       println(ctx.stdout, JSON.stringify({ documents: rows }));
@@ -126,6 +137,7 @@ async function list(ctx: CliContext, json: boolean): Promise<number> {
     for (const r of rows) {
       const total = Object.values(r.records).reduce((a, b) => a + b, 0);
       println(ctx.stdout, `${r.id}  ${r.title}`);
+      println(ctx.stdout, `    titre : ${describeIdentity(r.identity)}`);
       println(
         ctx.stdout,
         `    ${total} enregistrements (${fmtKinds(r.records)}) ; ${r.shipped ? "livré avec certibot" : `ajouté le ${r.addedAt?.slice(0, 16).replace("T", " ")} par ${r.addedBy ?? "?"}`}`,
@@ -155,12 +167,34 @@ async function show(id: string, ctx: CliContext, json: boolean): Promise<number>
       criteria: r.criteria.length,
     }));
     if (json) {
-      println(ctx.stdout, JSON.stringify({ id, title: doc.ref.title, ref: doc.ref, summary: s, records }));
+      println(
+        ctx.stdout,
+        JSON.stringify({
+          id,
+          title: doc.ref.title,
+          ref: doc.ref,
+          identity: identityOf(doc.ref),
+          summary: s,
+          records,
+        }),
+      );
       return 0;
     }
     println(ctx.stdout, `${id} — ${doc.ref.title}`);
     if (doc.ref.certification) println(ctx.stdout, `  certification : ${doc.ref.certification}`);
-    if (doc.ref.rncp) println(ctx.stdout, `  RNCP : ${doc.ref.rncp}`);
+    const identity = identityOf(doc.ref);
+    println(ctx.stdout, `  titre : ${describeIdentity(identity)}`);
+    for (const [label, value] of [
+      ["RNCP", identity.rncp],
+      ["code du titre professionnel", identity.tp],
+      ["sigle", identity.sigle],
+      ["intitulé", identity.job],
+      ["niveau", identity.level],
+      ["type de document", identity.docTypes.join(" + ")],
+      ["version (millésime)", identity.version],
+      ["date", identity.date],
+    ] as const)
+      if (value) println(ctx.stdout, `  ${label} : ${value}`);
     println(ctx.stdout, `  fichier : ${doc.ref.file} (${doc.format}${s.pages ? `, ${s.pages} pages` : ""})`);
     println(ctx.stdout, `  enregistrements : ${fmtKinds(s.records)}`);
     println(
