@@ -598,6 +598,9 @@ export async function extractDocx(
     headingSource,
     textExtracted,
     hints,
+    body: paragraphs
+      .filter((p) => !p.inToc)
+      .map((p) => ({ text: p.text, page: pageOf(p), heading: chosen.has(p) })),
   };
 }
 
