@@ -1,7 +1,9 @@
+import type { LlmSettings } from "../answering/llm.js";
 import { CertibotError, toCertibotError } from "../errors.js";
 import type { Logger } from "../log.js";
 import type { Lexicon } from "../retrieval/lexicon.js";
 import { type CompetencyCoverage, coverageOf, type Phrasings, reportSentences } from "./coverage.js";
+import { judgeCoverageWithLlm } from "./coverage-llm.js";
 import type { Deliverable } from "./deliverables.js";
 import { extractDocx } from "./docx.js";
 import { type Epreuve, epreuveOnTitlePage, findEpreuve } from "./epreuves.js";
@@ -261,6 +263,9 @@ export interface CoverageRequest {
   referential: string | null;
   /** "E3", "mémoire"…; null: read from the report's title page. */
   epreuve: string | null;
+  /** With a model configured, it judges the same evidence (kept only when its quotes are in the report). */
+  llm?: LlmSettings | null;
+  log?: Logger;
 }
 
 const listEpreuves = (all: Epreuve[]) =>
@@ -350,6 +355,8 @@ export async function checkReport(
     verdict.coverage = report.textExtracted
       ? coverageOf(text, epreuve, { phrasings: cov.setup.phrasings, lexicon: cov.setup.lexicon })
       : [];
+    if (cov.llm && verdict.coverage.length)
+      verdict.coverage = await judgeCoverageWithLlm(cov.llm, epreuve, text, verdict.coverage, cov.log);
   }
   return { verdict, guessed: !chosen && !epreuve, deliverable, ...(epreuve ? { epreuve } : {}) };
 }

@@ -289,7 +289,7 @@ export function coverageOf(text: ReportText, epreuve: Epreuve, opts: CoverageOpt
         ? "perspective, pas une réalisation"
         : heading.context
           ? "annoncé en introduction ou en conclusion, pas montré"
-          : targets.length >= 3
+          : owner === null && targets.length >= 3
             ? "énumération, sans ce qui a été fait ni comment"
             : null);
     for (const i of targets) perComp[i]!.push({ sentence, terms: ts, score: scores[i]!, reason });

@@ -44,7 +44,13 @@ export const checkReportCommand: Command = async (argv, ctx) => {
   // The épreuves come from the indexed records (shipped referentials and added titres).
   const coverage: CoverageRequest | undefined =
     referential !== null || epreuve !== null
-      ? { setup: await loadCoverageSetup(ctx.config, ctx.log), referential, epreuve }
+      ? {
+          setup: await loadCoverageSetup(ctx.config, ctx.log),
+          referential,
+          epreuve,
+          llm: ctx.config.llm,
+          log: ctx.log,
+        }
       : undefined;
   try {
     const bytes = await readReport(file, ctx.config.reports.maxBytes);
