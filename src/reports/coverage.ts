@@ -344,7 +344,7 @@ function criterionMet(criterion: string, evidence: Scored[], idf: (t: string) =>
   return evidence.some((h) => {
     const shared = ts.filter((t) => h.terms.has(t));
     const w = shared.reduce((s, t) => s + idf(t), 0);
-    return shared.length >= 2 && w >= weight * 0.34;
+    return shared.length >= 2 && w >= weight * 0.25;
   });
 }
 
