@@ -87,7 +87,7 @@ export async function judgeCoverageWithLlm(
   const sentences = text.sentences.map((s) => ({ s, key: bare(s.text) }));
   return rules.map((r) => {
     const said = reply.competencies.find((c) => c.code === r.code);
-    if (!said || !said.quotes.length) return r;
+    if (!said?.quotes.length) return r;
     const located = said.quotes.map((q) => {
       const key = bare(q);
       return key.length >= 12 ? sentences.find((x) => x.key.includes(key)) : undefined;
