@@ -158,6 +158,8 @@ export function reportSentences(report: ExtractedReport): ReportText {
 // Matching sentences to competencies
 
 type Weights = Map<string, number>;
+// Épreuves are read once per set of records: their vocabularies are built once.
+const VOCABULARIES = new WeakMap<Epreuve, Weights[]>();
 
 /** A competency's vocabulary: its title weighs most, then its statement, criteria and activities. */
 function vocabulary(c: EpreuveCompetency): Weights {
@@ -220,7 +222,11 @@ export interface CoverageOptions {
 
 export function coverageOf(text: ReportText, epreuve: Epreuve, opts: CoverageOptions): CompetencyCoverage[] {
   const comps = epreuve.competencies;
-  const vocab = comps.map(vocabulary);
+  let vocab = VOCABULARIES.get(epreuve);
+  if (!vocab) {
+    vocab = comps.map(vocabulary);
+    VOCABULARIES.set(epreuve, vocab);
+  }
   // A term every competency of the épreuve shares ("modèle", "données") tells them apart less.
   const df = new Map<string, number>();
   for (const v of vocab) for (const t of v.keys()) df.set(t, (df.get(t) ?? 0) + 1);
@@ -228,7 +234,7 @@ export function coverageOf(text: ReportText, epreuve: Epreuve, opts: CoverageOpt
   const score = (ts: Set<string>, i: number) => {
     let s = 0;
     for (const t of ts) {
-      const w = vocab[i]!.get(t);
+      const w = vocab![i]!.get(t);
       if (w) s += w * idf(t);
     }
     return s;
