@@ -301,6 +301,19 @@ export function coverageOf(text: ReportText, epreuve: Epreuve, opts: CoverageOpt
     for (const i of targets) perComp[i]!.push({ sentence, terms: ts, score: scores[i]!, reason });
   }
 
+  // A section about one competency that mostly says it was not done (by me, yet, here) taints the rest
+  // of what it says about it: "un collègue s'en est occupé. Il vérifie la précision…" is not evidence.
+  perComp.forEach((hits, i) => {
+    const bySection = new Map<string | null, Scored[]>();
+    for (const h of hits) bySection.set(h.sentence.section, [...(bySection.get(h.sentence.section) ?? []), h]);
+    for (const [section, list] of bySection) {
+      if (section === null || headingOf(section).owner !== i) continue;
+      const said = list.filter((h) => h.reason !== null);
+      if (said.length * 2 > list.length)
+        for (const h of list) h.reason ??= `${said[0]!.reason} (même section)`;
+    }
+  });
+
   const maxQuotes = opts.maxQuotes ?? 4;
   return comps.map((c, i) => {
     const hits = perComp[i]!;
