@@ -13,16 +13,16 @@ export HOME="$WORK/home"
 cd "$DIR/src"
 
 # pandoc straight to DOCX (its template: Title style, Heading 1, no page count).
-for f in e3-api-fraude e3-recommender-en e1-sante; do
+for f in e3-api-fraude e3-recommender-en e1-sante e1-retail-en e3-assurance-collegue; do
   pandoc "$f.md" -o "$DIR/$f.docx"
 done
 # pandoc's DOCX printed by LibreOffice to PDF (bookmarks from the headings).
 soffice --headless --convert-to pdf:writer_pdf_Export --outdir "$DIR" "$DIR/e3-api-fraude.docx" >/dev/null
 # pandoc → ODT → LibreOffice: PDFs and a LibreOffice-saved DOCX.
-for f in e3-chatbot-rh e3-vision-qualite e1-energie e1-transport-en e1-immobilier; do
+for f in e3-chatbot-rh e3-vision-qualite e1-energie e1-transport-en e1-immobilier e3-chrono-meteo; do
   pandoc "$f.md" -o "$WORK/$f.odt"
 done
-for f in e3-chatbot-rh e3-vision-qualite e1-energie e1-transport-en; do
+for f in e3-chatbot-rh e3-vision-qualite e1-energie e1-transport-en e3-chrono-meteo; do
   soffice --headless --convert-to pdf:writer_pdf_Export --outdir "$DIR" "$WORK/$f.odt" >/dev/null
 done
 soffice --headless --convert-to docx:"MS Word 2007 XML" --outdir "$DIR" "$WORK/e1-immobilier.odt" >/dev/null

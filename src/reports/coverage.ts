@@ -196,10 +196,12 @@ function sentenceTerms(text: string, lexicon: Lexicon): Set<string> {
 // Below this, a sentence shares only generic words with the competency.
 const MIN_SCORE = 3.2;
 // A sentence goes to the competencies scoring near its best one, not to every one it brushes.
-const NEAR_BEST = 0.75;
+const NEAR_BEST = 0.85;
 // Shown: sentences of evidence adding up to this much, two of them or one detailed one.
 const COVER_SCORE = 9;
 const STRONG_SENTENCE = 9;
+// A word in at most this many of the épreuve's competencies tells them apart.
+const DISTINCT_DF = 2;
 // A section heading's words count for its sentences, at this weight.
 const HEADING_WEIGHT = 0.7;
 // A heading is about one competency when it scores this much, and this many times the next one.
@@ -247,6 +249,10 @@ export function coverageOf(text: ReportText, epreuve: Epreuve, opts: CoverageOpt
     /** Title page, introduction, context, conclusion: where a report announces rather than shows. */
     context: boolean;
   }
+  const distinctive = (ts: Set<string>, i: number) => {
+    for (const t of ts) if ((df.get(t) ?? comps.length) <= DISTINCT_DF && vocab![i]!.has(t)) return true;
+    return false;
+  };
   const headingCache = new Map<string | null, HeadingInfo>();
   const headingOf = (section: string | null) => {
     let h = headingCache.get(section);
@@ -275,7 +281,8 @@ export function coverageOf(text: ReportText, epreuve: Epreuve, opts: CoverageOpt
     if (sentence.text.length < 25) continue;
     const ts = sentenceTerms(sentence.text, opts.lexicon);
     const heading = headingOf(sentence.section);
-    const own = comps.map((_, i) => score(ts, i));
+    // A sentence speaks of a competency when it holds a word that sets it apart from the others.
+    const own = comps.map((_, i) => (distinctive(ts, i) ? score(ts, i) : 0));
     const scores = own.map((v, i) => v + HEADING_WEIGHT * heading.scores[i]!);
     const best = Math.max(...scores);
     if (best < MIN_SCORE * 0.8) continue;
@@ -305,7 +312,8 @@ export function coverageOf(text: ReportText, epreuve: Epreuve, opts: CoverageOpt
   // of what it says about it: "un collègue s'en est occupé. Il vérifie la précision…" is not evidence.
   perComp.forEach((hits, i) => {
     const bySection = new Map<string | null, Scored[]>();
-    for (const h of hits) bySection.set(h.sentence.section, [...(bySection.get(h.sentence.section) ?? []), h]);
+    for (const h of hits)
+      bySection.set(h.sentence.section, [...(bySection.get(h.sentence.section) ?? []), h]);
     for (const [section, list] of bySection) {
       if (section === null || headingOf(section).owner !== i) continue;
       const said = list.filter((h) => h.reason !== null);
