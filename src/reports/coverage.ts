@@ -309,7 +309,9 @@ export function coverageOf(text: ReportText, epreuve: Epreuve, opts: CoverageOpt
   }
 
   // A section about one competency that mostly says it was not done (by me, yet, here) taints the rest
-  // of what it says about it: "un collègue s'en est occupé. Il vérifie la précision…" is not evidence.
+  // of what it says about it: "un collègue s'en est occupé. Il vérifie la précision…" is not evidence;
+  // and what other sections say of it in passing does not outweigh its own section.
+  const disowned = new Set<number>();
   perComp.forEach((hits, i) => {
     const bySection = new Map<string | null, Scored[]>();
     for (const h of hits)
@@ -317,16 +319,20 @@ export function coverageOf(text: ReportText, epreuve: Epreuve, opts: CoverageOpt
     for (const [section, list] of bySection) {
       if (section === null || headingOf(section).owner !== i) continue;
       const said = list.filter((h) => h.reason !== null);
-      if (said.length * 2 > list.length)
+      if (said.length * 2 > list.length) {
         for (const h of list) h.reason ??= `${said[0]!.reason} (même section)`;
+        disowned.add(i);
+      }
     }
   });
 
   const maxQuotes = opts.maxQuotes ?? 4;
   return comps.map((c, i) => {
     const hits = perComp[i]!;
-    const evidence = hits.filter((h) => h.reason === null);
-    const mentions = hits.filter((h) => h.reason !== null);
+    const evidence = hits.filter(
+      (h) => h.reason === null && (!disowned.has(i) || headingOf(h.sentence.section).owner === i),
+    );
+    const mentions = hits.filter((h) => !evidence.includes(h));
     const total = evidence.reduce((s, h) => s + h.score, 0);
     const covered =
       total >= COVER_SCORE && (evidence.length >= 2 || evidence.some((h) => h.score >= STRONG_SENTENCE));
