@@ -9,7 +9,7 @@ import { CertibotError } from "../errors.js";
 import { loadKnowledge } from "../knowledge/ingest.js";
 import { makeRecord } from "../knowledge/record.js";
 import { type CoverageSetup, checkReport, extractReport } from "./check.js";
-import { modalityOf, type Phrasings, parsePhrasings, reportSentences } from "./coverage.js";
+import { coverageOf, modalityOf, type Phrasings, parsePhrasings, reportSentences } from "./coverage.js";
 import { coverageSetupFrom } from "./coverage-setup.js";
 import { type Deliverable, loadDeliverables } from "./deliverables.js";
 import { epreuveOnTitlePage, epreuvesFrom } from "./epreuves.js";
@@ -174,6 +174,17 @@ describe("coverage of real-tool reports", () => {
     const covered = Object.fromEntries(verdict.coverage!.map((c) => [c.code, c.covered]));
     expect(covered).toEqual({ C1: true, C2: false, C3: true, C4: false, C5: true });
     expect(verdict.coverage!.find((c) => c.code === "C2")!.mentionedOnly).toBe(true);
+  });
+
+  it("reads a report without any heading found as body text, not as a title page", async () => {
+    const report = await extractReport(readFileSync(join(FIXTURES, "e3-api-fraude.docx")), limits);
+    const flat = { ...report, body: report.body.map((b) => ({ ...b, heading: false })) };
+    const e3 = setup.epreuves.find((e) => e.referential === "rncp37827" && e.code === "E3")!;
+    const text = reportSentences(flat);
+    expect(text.hasHeadings).toBe(false);
+    const coverage = coverageOf(text, e3, setup);
+    expect(coverage.find((c) => c.code === "C9")).toMatchObject({ covered: true });
+    expect(coverage.find((c) => c.code === "C13")).toMatchObject({ covered: false });
   });
 
   it("refuses an épreuve the referential does not have, listing those it has", async () => {

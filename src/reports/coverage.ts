@@ -105,6 +105,8 @@ export interface ReportText {
   sentences: ReportSentence[];
   /** What comes before the first heading (a title page), for the épreuve it names. */
   titleText: string;
+  /** False when no heading was found: the text before "the first heading" is then the whole report. */
+  hasHeadings: boolean;
 }
 
 /**
@@ -151,7 +153,7 @@ export function reportSentences(report: ExtractedReport): ReportText {
   }
   flush();
   if (!title.length) title = report.body.filter((b) => b.page === 1).map((b) => b.text);
-  return { sentences, titleText: title.join("\n") };
+  return { sentences, titleText: title.join("\n"), hasHeadings: seenHeading };
 }
 
 // ---------------------------------------------------------------------------
@@ -269,7 +271,8 @@ export function coverageOf(text: ReportText, epreuve: Epreuve, opts: CoverageOpt
             ? first[1]
             : null,
         modal: opts.phrasings.modalHeadings.some((p) => p.test(folded)),
-        context: section === null || opts.phrasings.contextHeadings.some((p) => p.test(folded)),
+        context:
+          section === null ? text.hasHeadings : opts.phrasings.contextHeadings.some((p) => p.test(folded)),
       };
       headingCache.set(section, h);
     }
