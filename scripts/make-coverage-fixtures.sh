@@ -13,7 +13,7 @@ export HOME="$WORK/home"
 cd "$DIR/src"
 
 # pandoc straight to DOCX (its template: Title style, Heading 1, no page count).
-for f in e3-api-fraude e3-recommender-en e1-sante e1-retail-en e3-assurance-collegue; do
+for f in e3-api-fraude e3-recommender-en e1-sante e1-retail-en e3-assurance-collegue e3-long-tri-dechets; do
   pandoc "$f.md" -o "$DIR/$f.docx"
 done
 # pandoc's DOCX printed by LibreOffice to PDF (bookmarks from the headings).
