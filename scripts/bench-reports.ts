@@ -6,6 +6,10 @@
  * loaded (what a long-running `serve` pays), the first check (which loads it), the
  * cold `certibot check-report --json` time in a new process (what a CLI user pays),
  * and the peak RSS of the checking process. Target: ≤ 50 ms per page, peak RSS ≤ 300 MB.
+ * Competency coverage: a 15-page PDF made of the real-tool reports of
+ * test/fixtures/report-coverage/ is checked with and without `--epreuve E3` in the same
+ * process (épreuves, phrasings and lexicon loaded once, as `serve` does); the difference of
+ * the medians is what coverage adds. Target: ≤ 300 ms.
  *
  * The checks run in a plain `node` child on the compiled `dist/` (as `npm start`
  * does): under tsx, pdf.js's in-process worker module is transpiled on import,
@@ -16,6 +20,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { PDFDocument } from "pdf-lib";
 import { loadConfig, PACKAGE_ROOT } from "../src/config.js";
 import { CHEF_HEADINGS, makeDocx, makePdf } from "../test/helpers/report-fixtures.js";
 import { tempDir } from "../test/helpers/temp.js";
@@ -63,12 +68,27 @@ try {
   ];
   for (const c of cases) await writeFile(c.file, c.bytes);
 
+  // 15 pages of real report text: the development set's PDFs, page after page.
+  const coverageFile = join(dir.path, "coverage-15.pdf");
+  {
+    const merged = await PDFDocument.create();
+    const sources = ["e3-api-fraude.pdf", "e3-chatbot-rh.pdf", "e3-vision-qualite.pdf"].map((f) =>
+      readFileSync(join(PACKAGE_ROOT, "test", "fixtures", "report-coverage", f)),
+    );
+    for (let i = 0; merged.getPageCount() < 15; i++) {
+      const src = await PDFDocument.load(sources[i % sources.length]!);
+      for (const page of await merged.copyPages(src, src.getPageIndices()))
+        if (merged.getPageCount() < 15) merged.addPage(page);
+    }
+    await writeFile(coverageFile, await merged.save());
+  }
+
   const child = `
     import { readFileSync } from "node:fs";
     import { resourceUsage } from "node:process";
     const { checkReport } = await import(${JSON.stringify(compiled)});
     const { loadDeliverables } = await import(${JSON.stringify(join(PACKAGE_ROOT, "dist", "reports", "deliverables.js"))});
-    const { cases, runs, limits, knowledgeDir } = JSON.parse(process.argv[1]);
+    const { cases, runs, limits, knowledgeDir, coverageFile } = JSON.parse(process.argv[1]);
     const deliverables = await loadDeliverables(knowledgeDir);
     const out = [];
     for (const c of cases) {
@@ -83,22 +103,47 @@ try {
       }
       out.push({ name: c.name, pages, times, size: bytes.byteLength });
     }
+    // Coverage: the same 15-page report with and without the competencies of E3, alternately.
+    const { coverageSetupFrom } = await import(${JSON.stringify(join(PACKAGE_ROOT, "dist", "reports", "coverage-setup.js"))});
+    const { loadKnowledge } = await import(${JSON.stringify(join(PACKAGE_ROOT, "dist", "knowledge", "ingest.js"))});
+    const t0 = performance.now();
+    const setup = await coverageSetupFrom(knowledgeDir, (await loadKnowledge(knowledgeDir)).records);
+    const setupMs = performance.now() - t0;
+    const bytes = new Uint8Array(readFileSync(coverageFile));
+    const plain = [];
+    const withCoverage = [];
+    let covered = 0;
+    for (let r = 0; r < runs + 1; r++) {
+      let t = performance.now();
+      await checkReport(bytes, { deliverables, deliverableId: "chef-doeuvre", limits });
+      plain.push(performance.now() - t);
+      t = performance.now();
+      const { verdict } = await checkReport(bytes, {
+        deliverables, deliverableId: "chef-doeuvre", limits,
+        coverage: { setup, referential: "rncp37827", epreuve: "E3" },
+      });
+      withCoverage.push(performance.now() - t);
+      covered = verdict.coverage.filter((c) => c.covered).length;
+    }
+    const coverage = { plain: plain.slice(1), withCoverage: withCoverage.slice(1), setupMs, covered };
     // maxRSS is in kilobytes.
-    console.log(JSON.stringify({ out, maxRssMb: resourceUsage().maxRSS / 1024 }));
+    console.log(JSON.stringify({ out, coverage, maxRssMb: resourceUsage().maxRSS / 1024 }));
   `;
   const arg = JSON.stringify({
     cases: cases.map(({ name, file, deliverable }) => ({ name, file, deliverable })),
     runs,
     limits: config.reports,
     knowledgeDir: config.knowledgeDir,
+    coverageFile,
   });
   const res = spawnSync(process.execPath, ["--input-type=module", "-e", child, arg], { encoding: "utf8" });
   if (res.status !== 0) {
     console.error(res.stderr);
     process.exit(1);
   }
-  const { out, maxRssMb } = JSON.parse(res.stdout) as {
+  const { out, coverage, maxRssMb } = JSON.parse(res.stdout) as {
     out: { name: string; pages: number; times: number[]; size: number }[];
+    coverage: { plain: number[]; withCoverage: number[]; setupMs: number; covered: number };
     maxRssMb: number;
   };
   // Cold: one `certibot check-report --json` per case, in a new process each (pdf.js loaded every time).
@@ -132,6 +177,11 @@ try {
         `  cold CLI ${cold.get(c.name)!.toFixed(0).padStart(5)} ms  (${(c.size / 1024).toFixed(0)} KB)`,
     );
   }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const added = median(coverage.withCoverage) - median(coverage.plain);
+  console.log(
+    `coverage (15-page PDF, E3, in process): check ${median(coverage.plain).toFixed(0)} ms, with coverage ${median(coverage.withCoverage).toFixed(0)} ms → adds ${added.toFixed(0)} ms (target ≤ 300 ms); épreuves, phrasings and lexicon loaded once in ${coverage.setupMs.toFixed(0)} ms; ${coverage.covered}/5 competencies shown`,
+  );
   console.log(`peak RSS of the checking process: ${maxRssMb.toFixed(0)} MB`);
 } finally {
   await dir.cleanup();

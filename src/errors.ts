@@ -52,6 +52,11 @@ const CATALOG = {
     fr: "Livrable inconnu.",
     en: "Unknown deliverable.",
   },
+  UNKNOWN_EPREUVE: {
+    exit: 2,
+    fr: "Épreuve inconnue ou introuvable dans le rapport.",
+    en: "Unknown épreuve, or none named in the report.",
+  },
   REPORT_NOT_FOUND: {
     exit: 2,
     fr: "Le fichier du rapport est introuvable.",

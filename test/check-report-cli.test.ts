@@ -1,6 +1,7 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PACKAGE_ROOT } from "../src/config.js";
 import { runCli } from "./helpers/cli.js";
 import { CHEF_HEADINGS, makeDocx, makePdf, PNG_BYTES } from "./helpers/report-fixtures.js";
 import { KNOWLEDGE_DIR, tempDir } from "./helpers/temp.js";
@@ -103,6 +104,46 @@ describe("certibot check-report", () => {
     const json = await runCli(["check-report", "--json", file("e3.pdf")], { env });
     expect(JSON.parse(json.stdout).deliverable).toBe("cas-pratique-e3");
     expect(json.stderr).toMatch(/livrable deviné/);
+  });
+
+  it("--referential --epreuve adds the competency coverage to the JSON contract", async () => {
+    const report = join(PACKAGE_ROOT, "test", "fixtures", "report-coverage", "e1-energie.pdf");
+    const r = await runCli(
+      ["check-report", "--json", "--referential", "rncp37827", "--epreuve", "E1", report],
+      { env },
+    );
+    expect(r.code).toBe(0);
+    const v = JSON.parse(r.stdout);
+    expect(v.epreuve).toMatchObject({ referential: "rncp37827", code: "E1", fromTitlePage: false });
+    expect(v.coverage.map((c: { code: string }) => c.code)).toEqual(["C1", "C2", "C3", "C4", "C5"]);
+    const c1 = v.coverage[0];
+    expect(Object.keys(c1)).toEqual(
+      expect.arrayContaining(["code", "title", "covered", "criteria", "evidence", "mentionedOnly"]),
+    );
+    expect(c1).toMatchObject({ covered: true, mentionedOnly: false });
+    expect(c1.criteria[0]).toEqual({ text: expect.any(String), met: expect.any(Boolean) });
+    expect(c1.evidence[0]).toEqual({
+      page: expect.any(Number),
+      section: expect.any(String),
+      quote: expect.any(String),
+    });
+    expect(v.coverage[1]).toMatchObject({ code: "C2", covered: false, mentionedOnly: true, evidence: [] });
+    expect(r.stderr).toBe("");
+  });
+
+  it("reads the épreuve from the title page, prints the coverage for people, and refuses an unknown épreuve", async () => {
+    const report = join(PACKAGE_ROOT, "test", "fixtures", "report-coverage", "e1-sante.docx");
+    const human = await runCli(["check-report", "--referential", "rncp37827", report], { env });
+    expect(human.code).toBe(0);
+    expect(human.stdout).toMatch(/Compétences de l'épreuve E1 \(rncp37827\), lue sur la page de titre/);
+    expect(human.stdout).toMatch(/\[~\] C1 .* — mentionné, pas montré/);
+    expect(human.stdout).toMatch(/\[x\] C5 .* — montré/);
+    const unknown = await runCli(
+      ["check-report", "--json", "--referential", "rncp37827", "--epreuve", "E9", report],
+      { env },
+    );
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/Épreuve inconnue/);
   });
 
   it("answers unreadable files with {error: {code, message}} and exit 2", async () => {

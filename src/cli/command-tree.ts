@@ -109,15 +109,24 @@ export const COMMAND_TREE: CommandSpec[] = [
         flags: "--deliverable <livrable>",
         description: "le livrable (id, « e3 », « chef d'oeuvre », « mémoire »…) ; deviné sinon",
       },
+      {
+        flags: "--referential <id>",
+        description: "le référentiel dont l'épreuve est tirée (ex. rncp37827) : ajoute la couverture des compétences",
+      },
+      {
+        flags: "--epreuve <code>",
+        description: "l'épreuve (E1, E3…) dont les compétences sont cherchées ; lue sur la page de titre sinon",
+      },
     ],
     env: ["CERTIBOT_REPORT_MAX_MB", "CERTIBOT_REPORT_TIMEOUT_MS"],
     examples: [
       "certibot check-report --deliverable e3 rapport.pdf",
       "certibot check-report --json memoire.docx",
+      "certibot check-report --json --referential rncp37827 --epreuve E3 rapport.docx",
     ],
     notes: "Sort en 0 que le rapport soit conforme ou non ; un fichier illisible sort en 2.",
     usage:
-      "usage : certibot check-report [--json] [--deliverable <id|e3|chef d'oeuvre|mémoire…>] <fichier.pdf|fichier.docx>",
+      "usage : certibot check-report [--json] [--deliverable <id|e3|chef d'oeuvre|mémoire…>] [--referential <id>] [--epreuve <E1|E3|…>] <fichier.pdf|fichier.docx>",
     run: async () => (await import("./commands/check-report-command.js")).checkReportCommand,
   },
   {

@@ -74,7 +74,7 @@ export async function exportUserData(db: Queryable, slackUserId: string): Promis
     ),
     reportChecks: await rows(
       db,
-      `select checked_at, deliverable, format, ok, pages, pages_approximate, missing_sections
+      `select checked_at, deliverable, format, ok, pages, pages_approximate, missing_sections, epreuve, coverage
          from report_checks where slack_user_id = $1 order by id`,
       slackUserId,
     ),

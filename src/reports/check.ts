@@ -1,7 +1,12 @@
+import type { LlmSettings } from "../answering/llm.js";
 import { CertibotError, toCertibotError } from "../errors.js";
 import type { Logger } from "../log.js";
+import type { Lexicon } from "../retrieval/lexicon.js";
+import { type CompetencyCoverage, coverageOf, type Phrasings, reportSentences } from "./coverage.js";
+import { judgeCoverageWithLlm } from "./coverage-llm.js";
 import type { Deliverable } from "./deliverables.js";
 import { extractDocx } from "./docx.js";
+import { type Epreuve, epreuveOnTitlePage, findEpreuve } from "./epreuves.js";
 import {
   bigramSimilarity,
   type CompiledSection,
@@ -39,6 +44,10 @@ export interface ReportVerdict {
   pagesSource: ExtractedReport["pagesSource"];
   hints: string[];
   ok: boolean;
+  /** The épreuve whose competencies were looked for (with --epreuve, or named on the title page). */
+  epreuve?: { referential: string; code: string; title: string; fromTitlePage: boolean };
+  /** Per competency of the épreuve: shown, mentioned only, or not found. Advice, never a verdict. */
+  coverage?: CompetencyCoverage[];
 }
 
 export interface CheckResult {
@@ -241,10 +250,62 @@ export function guessDeliverable(report: ExtractedReport, all: Deliverable[]): D
   return best;
 }
 
+/** What competency coverage needs: the épreuves read from the records, the phrasings, the lexicon. */
+export interface CoverageSetup {
+  epreuves: Epreuve[];
+  phrasings: Phrasings;
+  lexicon: Lexicon;
+}
+
+export interface CoverageRequest {
+  setup: CoverageSetup;
+  /** Referential id; null: any referential, when the épreuve's name is unambiguous. */
+  referential: string | null;
+  /** "E3", "mémoire"…; null: read from the report's title page. */
+  epreuve: string | null;
+  /** With a model configured, it judges the same evidence (kept only when its quotes are in the report). */
+  llm?: LlmSettings | null;
+  log?: Logger;
+}
+
+const listEpreuves = (all: Epreuve[]) =>
+  `Épreuves connues : ${all.map((e) => `${e.referential} ${e.code}`).join(", ")}.`;
+
+/** The épreuve named by code in a referential (or, without one, in the only referential that has it). */
+export function namedEpreuve(setup: CoverageSetup, referential: string | null, name: string): Epreuve {
+  const refs = referential ? [referential] : [...new Set(setup.epreuves.map((e) => e.referential))];
+  const hits = refs.map((r) => findEpreuve(setup.epreuves, r, name)).filter((e) => e !== null);
+  if (hits.length === 1) return hits[0]!;
+  const pool = referential ? setup.epreuves.filter((e) => e.referential === referential) : setup.epreuves;
+  throw new CertibotError("UNKNOWN_EPREUVE", {
+    hint:
+      hits.length > 1 ? `Précisez le référentiel (--referential). ${listEpreuves(hits)}` : listEpreuves(pool),
+  });
+}
+
+/** An épreuve without a deliverable rule of its own: no sections or page bounds to check, only competencies. */
+function epreuveDeliverable(e: Epreuve): Deliverable {
+  return {
+    id: `${e.referential}-${e.code}`.toLowerCase(),
+    title: `${e.code} — ${e.title}`,
+    keywords: [],
+    referential: e.referential,
+    pages: [1, 1000],
+    source: e.statement.length >= 20 ? e.statement : `${e.title} (${e.referential})`,
+    sections: [],
+    epreuve: { referential: e.referential, code: e.code },
+  };
+}
+
 export async function checkReport(
   bytes: Uint8Array,
-  opts: { deliverables: Deliverable[]; deliverableId?: string | null; limits: ReportLimits },
-): Promise<CheckResult> {
+  opts: {
+    deliverables: Deliverable[];
+    deliverableId?: string | null;
+    limits: ReportLimits;
+    coverage?: CoverageRequest;
+  },
+): Promise<CheckResult & { epreuve?: Epreuve }> {
   let chosen: Deliverable | undefined;
   if (opts.deliverableId) {
     chosen = opts.deliverables.find((d) => d.id === opts.deliverableId);
@@ -253,7 +314,49 @@ export async function checkReport(
         hint: `Livrables connus : ${opts.deliverables.map((d) => d.id).join(", ")}.`,
       });
   }
+  const cov = opts.coverage;
+  // Refused before reading the file: a wrong name is the user's to fix first.
+  let epreuve = cov?.epreuve ? namedEpreuve(cov.setup, cov.referential, cov.epreuve) : undefined;
+  if (!epreuve && cov && !cov.referential && chosen?.epreuve)
+    epreuve = namedEpreuve(cov.setup, chosen.epreuve.referential, chosen.epreuve.code);
   const report = await extractReport(bytes, opts.limits);
-  const deliverable = chosen ?? guessDeliverable(report, opts.deliverables);
-  return { verdict: judge(report, deliverable), guessed: !chosen, deliverable };
+  let fromTitlePage = false;
+  let text: ReturnType<typeof reportSentences> | undefined;
+  if (cov && !epreuve) {
+    text = reportSentences(report);
+    const pool = cov.referential
+      ? cov.setup.epreuves.filter((e) => e.referential === cov.referential)
+      : cov.setup.epreuves;
+    epreuve = epreuveOnTitlePage(text.titleText, pool) ?? undefined;
+    if (!epreuve)
+      throw new CertibotError("UNKNOWN_EPREUVE", {
+        hint: `La page de titre ne nomme pas d'épreuve : précisez --epreuve. ${listEpreuves(pool)}`,
+      });
+    fromTitlePage = true;
+  }
+  const forEpreuve = epreuve
+    ? opts.deliverables.find(
+        (d) => d.epreuve?.referential === epreuve.referential && d.epreuve.code === epreuve.code,
+      )
+    : undefined;
+  const deliverable =
+    chosen ??
+    forEpreuve ??
+    (epreuve ? epreuveDeliverable(epreuve) : guessDeliverable(report, opts.deliverables));
+  const verdict = judge(report, deliverable);
+  if (cov && epreuve) {
+    text ??= reportSentences(report);
+    verdict.epreuve = {
+      referential: epreuve.referential,
+      code: epreuve.code,
+      title: epreuve.title,
+      fromTitlePage,
+    };
+    verdict.coverage = report.textExtracted
+      ? coverageOf(text, epreuve, { phrasings: cov.setup.phrasings, lexicon: cov.setup.lexicon })
+      : [];
+    if (cov.llm && verdict.coverage.length)
+      verdict.coverage = await judgeCoverageWithLlm(cov.llm, epreuve, text, verdict.coverage, cov.log);
+  }
+  return { verdict, guessed: !chosen && !epreuve, deliverable, ...(epreuve ? { epreuve } : {}) };
 }

@@ -20,6 +20,8 @@ const DeliverableSchema = z
     pages: z.tuple([z.number().int().positive(), z.number().int().positive()]),
     source: z.string().min(20),
     sections: z.array(SectionSchema),
+    /** The épreuve of the referential records this deliverable is handed in for (its competencies). */
+    epreuve: z.object({ referential: z.string().min(1), code: z.string().min(1) }).optional(),
   })
   .refine((d) => d.pages[0] <= d.pages[1], { message: "pages: [min, max] avec min ≤ max" });
 

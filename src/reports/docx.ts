@@ -600,6 +600,9 @@ export async function extractDocx(
     headingSource,
     textExtracted,
     hints,
+    body: paragraphs
+      .filter((p) => !p.inToc)
+      .map((p) => ({ text: p.text, page: pageOf(p), heading: chosen.has(p) })),
   };
 }
 

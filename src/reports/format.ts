@@ -1,4 +1,4 @@
-import type { CheckResult } from "./check.js";
+import type { CheckResult, ReportVerdict } from "./check.js";
 
 /** The short checklist shown by the CLI (and, with Slack emoji, in a thread). */
 export function formatChecklist(r: CheckResult, style: "text" | "slack" = "text"): string {
@@ -42,5 +42,27 @@ export function formatChecklist(r: CheckResult, style: "text" | "slack" = "text"
     for (const h of hints) lines.push(`• ${h}`);
   }
   lines.push(`Règle : ${r.deliverable.source}`);
+  // In Slack the coverage has its own block and thread reply (views/report-blocks.ts).
+  if (style === "text" && v.coverage && v.epreuve) lines.push("", ...coverageText(v));
   return lines.join("\n");
+}
+
+/** The CLI's coverage: per competency, shown / mentioned only / not found, the passages and the advice. */
+function coverageText(v: ReportVerdict): string[] {
+  const e = v.epreuve!;
+  const lines = [
+    `Compétences de l'épreuve ${e.code} (${e.referential})${e.fromTitlePage ? ", lue sur la page de titre" : ""} — un repère, pas une note :`,
+  ];
+  if (!v.coverage!.length) lines.push("Aucun texte lisible : les compétences n'ont pas pu être cherchées.");
+  for (const c of v.coverage!) {
+    const mark = c.covered ? "[x]" : c.mentionedOnly ? "[~]" : "[ ]";
+    const state = c.covered ? "montré" : c.mentionedOnly ? "mentionné, pas montré" : "non trouvé";
+    lines.push(`${mark} ${c.code} ${c.title} — ${state}`);
+    for (const q of (c.covered ? c.evidence : c.mentions).slice(0, 3))
+      lines.push(
+        `    « ${q.quote} »${q.page !== null ? ` (p. ${q.page}${q.section ? `, ${q.section}` : ""})` : ""}`,
+      );
+    lines.push(`    → ${c.advice}`);
+  }
+  return lines;
 }

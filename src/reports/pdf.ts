@@ -144,6 +144,14 @@ export async function extractPdf(bytes: Uint8Array, signal: AbortSignal): Promis
       );
     }
     await doc.destroy();
+    const headingKeys = new Set(headings.map((h) => `${h.page}:${normalizeHeading(h.text)}`));
+    const body = textExtracted
+      ? lines.map((l) => ({
+          text: l.text,
+          page: l.page,
+          heading: headingKeys.has(`${l.page}:${normalizeHeading(l.text)}`),
+        }))
+      : [];
     return {
       format: "pdf",
       pages,
@@ -153,6 +161,7 @@ export async function extractPdf(bytes: Uint8Array, signal: AbortSignal): Promis
       headingSource,
       textExtracted,
       hints,
+      body,
     };
   } finally {
     signal.removeEventListener("abort", onAbort);

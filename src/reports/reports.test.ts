@@ -345,6 +345,7 @@ describe("section matching by meaning", () => {
         headingSource: "styles",
         textExtracted: true,
         hints: [],
+        body: [],
       },
       chef,
     );

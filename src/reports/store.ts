@@ -1,16 +1,45 @@
 import type { Queryable } from "../db/db.js";
 import type { ReportVerdict } from "./check.js";
 
-/** Stores a verdict (who, which deliverable, when, pass/fail, missing sections, pages): never the file. */
+/** Per competency, what is kept of a coverage: the verdict and counts, never a quote. */
+export interface StoredCompetency {
+  code: string;
+  covered: boolean;
+  mentionedOnly: boolean;
+  criteriaMet: number;
+  criteria: number;
+}
+
+/**
+ * Stores a verdict (who, which deliverable and épreuve, when, pass/fail, missing sections,
+ * pages, per-competency coverage): never the file nor any of its text.
+ */
 export async function recordReportCheck(
   db: Queryable,
   slackUserId: string | null,
   v: ReportVerdict,
 ): Promise<void> {
+  const coverage: StoredCompetency[] = (v.coverage ?? []).map((c) => ({
+    code: c.code,
+    covered: c.covered,
+    mentionedOnly: c.mentionedOnly,
+    criteriaMet: c.criteria.filter((k) => k.met).length,
+    criteria: c.criteria.length,
+  }));
   await db.query(
-    `insert into report_checks (slack_user_id, deliverable, format, ok, pages, pages_approximate, missing_sections)
-     values ($1, $2, $3, $4, $5, $6, $7)`,
-    [slackUserId, v.deliverable, v.format, v.ok, v.pages, v.pagesApproximate, JSON.stringify(v.missing)],
+    `insert into report_checks (slack_user_id, deliverable, format, ok, pages, pages_approximate, missing_sections, epreuve, coverage)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+    [
+      slackUserId,
+      v.deliverable,
+      v.format,
+      v.ok,
+      v.pages,
+      v.pagesApproximate,
+      JSON.stringify(v.missing),
+      v.epreuve ? `${v.epreuve.referential}:${v.epreuve.code}` : null,
+      JSON.stringify(coverage),
+    ],
   );
 }
 
@@ -20,6 +49,9 @@ export interface StoredReportCheck {
   ok: boolean;
   pages: number | null;
   missing: string[];
+  /** "rncp37827:E3" when the competencies of an épreuve were looked for. */
+  epreuve: string | null;
+  coverage: StoredCompetency[];
 }
 
 export async function reportChecksOf(db: Queryable, slackUserId: string): Promise<StoredReportCheck[]> {
@@ -29,8 +61,10 @@ export async function reportChecksOf(db: Queryable, slackUserId: string): Promis
     ok: boolean;
     pages: number | null;
     missing_sections: string[];
+    epreuve: string | null;
+    coverage: StoredCompetency[];
   }>(
-    "select checked_at, deliverable, ok, pages, missing_sections from report_checks where slack_user_id = $1 order by id",
+    "select checked_at, deliverable, ok, pages, missing_sections, epreuve, coverage from report_checks where slack_user_id = $1 order by id",
     [slackUserId],
   );
   return rows.map((r) => ({
@@ -39,6 +73,8 @@ export async function reportChecksOf(db: Queryable, slackUserId: string): Promis
     ok: r.ok,
     pages: r.pages,
     missing: r.missing_sections,
+    epreuve: r.epreuve,
+    coverage: r.coverage,
   }));
 }
 

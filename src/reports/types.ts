@@ -7,6 +7,14 @@ export interface ExtractedHeading {
   level?: number;
 }
 
+/** One line (PDF) or paragraph (DOCX) of the report's text, in reading order, for competency coverage. */
+export interface ReportBlock {
+  text: string;
+  page: number | null;
+  /** A heading of the report (the same ones as `headings`). */
+  heading: boolean;
+}
+
 export interface ExtractedReport {
   format: "pdf" | "docx";
   pages: number | null;
@@ -21,6 +29,8 @@ export interface ExtractedReport {
   headingSource: "outline" | "layout" | "numbered" | "styles" | "bold" | "none";
   textExtracted: boolean;
   hints: string[];
+  /** The text in reading order; held in memory for the check only, never stored or logged. */
+  body: ReportBlock[];
 }
 
 export interface ReportLimits {

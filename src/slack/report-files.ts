@@ -1,7 +1,10 @@
 import type { WebClient } from "@slack/web-api";
 import { CertibotError, isCertibotError } from "../errors.js";
+import { loadKnowledge } from "../knowledge/ingest.js";
+import type { KnowledgeRecord } from "../knowledge/record.js";
 import { rateLimitedText } from "../ops/limits.js";
-import { checkReport, logCheck, tooLarge } from "../reports/check.js";
+import { type CoverageSetup, checkReport, logCheck, tooLarge } from "../reports/check.js";
+import { coverageSetupFrom } from "../reports/coverage-setup.js";
 import { type Deliverable, deliverableNamedIn, loadDeliverables } from "../reports/deliverables.js";
 import { recordReportCheck, takePendingDeliverable } from "../reports/store.js";
 import type { SlackDeps } from "./deps.js";
@@ -9,7 +12,12 @@ import type { InboxContext } from "./inbox.js";
 import { postedKeys, postOnce } from "./post-once.js";
 import { replyWithError } from "./reply-error.js";
 import { isTransient } from "./transient.js";
-import { reportVerdictBlocks } from "./views/report-blocks.js";
+import {
+  coverageBlocks,
+  coverageQuotesText,
+  parseEpreuveChoice,
+  reportVerdictBlocks,
+} from "./views/report-blocks.js";
 
 /** The fields of a Slack file object we use. */
 export interface SlackFile {
@@ -30,6 +38,8 @@ export interface UploadedReports {
   text: string;
   /** Set when the user picked the deliverable (a button under a guessed verdict). */
   deliverableId?: string;
+  /** Set when the user picked an épreuve: the report is read against its competencies. */
+  epreuve?: { referential: string; code: string };
   /** The inbox event being handled: each file's verdict carries `<event>:<file>`, posted once. */
   inbox?: InboxContext;
 }
@@ -42,6 +52,27 @@ export function deliverablesFor(deps: SlackDeps): Promise<Deliverable[]> {
     p = loadDeliverables(deps.config.knowledgeDir);
     p.catch(() => loaded.delete(deps));
     loaded.set(deps, p);
+  }
+  return p;
+}
+
+const setups = new WeakMap<object, Promise<CoverageSetup>>();
+/**
+ * The épreuves of the records the bot answers from (added titres included), with the
+ * phrasings: built once per set of records, again when the knowledge is reloaded.
+ */
+export function coverageSetupFor(deps: SlackDeps): Promise<CoverageSetup> {
+  const records = (deps.answering.retriever as { records?: KnowledgeRecord[] }).records;
+  const key: object = records ?? deps;
+  let p = setups.get(key);
+  if (!p) {
+    p = (async () =>
+      coverageSetupFrom(
+        deps.config.knowledgeDir,
+        records ?? (await loadKnowledge(deps.config.knowledgeDir)).records,
+      ))();
+    p.catch(() => setups.delete(key));
+    setups.set(key, p);
   }
   return p;
 }
@@ -172,17 +203,40 @@ export async function checkUploadedReports(deps: SlackDeps, u: UploadedReports):
       }
       const bytes = await downloadSlackFile(deps, u.client, file);
       const named = u.deliverableId ?? deliverableNamedIn(u.text, deliverables)?.id ?? null;
-      const deliverableId = named ?? (await takePendingDeliverable(deps.db, u.user));
+      const pending = named ?? (u.epreuve ? null : await takePendingDeliverable(deps.db, u.user));
+      const epreuve = u.epreuve ?? (pending ? parseEpreuveChoice(pending) : null);
+      const deliverableId = epreuve ? null : pending;
+      const coverage = epreuve
+        ? {
+            setup: await coverageSetupFor(deps),
+            referential: epreuve.referential,
+            epreuve: epreuve.code,
+            llm: deps.config.llm,
+            log: deps.log,
+          }
+        : undefined;
       const result = await deps.ops.reportParses.run(() =>
-        checkReport(bytes, { deliverables, deliverableId, limits: deps.config.reports }),
+        checkReport(bytes, {
+          deliverables,
+          deliverableId,
+          limits: deps.config.reports,
+          ...(coverage ? { coverage } : {}),
+        }),
       );
       deps.ops.metrics.reports.inc({ verdict: result.verdict.ok ? "ok" : "incomplete" });
       await recordReportCheck(deps.db, u.user, result.verdict);
       logCheck(deps.log, result);
-      await post(
-        `${result.verdict.ok ? "✅" : "❌"} ${label} : ${result.deliverable.title}`,
-        reportVerdictBlocks(result, file.id, deliverables),
-      );
+      // An épreuve without rules of pages or sections gets no ✅/❌: coverage is advice, not a verdict.
+      const mark =
+        result.deliverable.sections.length || !result.epreuve ? (result.verdict.ok ? "✅" : "❌") : "📄";
+      await post(`${mark} ${label} : ${result.deliverable.title}`, [
+        ...reportVerdictBlocks(result, file.id, deliverables),
+        ...coverageBlocks(result.verdict),
+      ]);
+      // The passages in a reply of their own, so the verdict stays short.
+      const quotes = coverageQuotesText(result.verdict);
+      if (quotes)
+        await u.client.chat.postMessage({ channel: u.channel, thread_ts: u.threadTs, text: quotes });
     } catch (e) {
       if (u.inbox && isTransient(e)) throw e;
       if (!isCertibotError(e) || e.code === "INTERNAL" || e.code === "DB_UNAVAILABLE") {

@@ -1,5 +1,8 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
 import type { Config } from "../../src/config.js";
+import { PACKAGE_ROOT } from "../../src/config.js";
 import type { Db } from "../../src/db/db.js";
 import { createLogger } from "../../src/log.js";
 import { reportChecksOf } from "../../src/reports/store.js";
@@ -66,6 +69,11 @@ describeEachBackend("Slack report checks", (backend) => {
       content: Buffer.from(
         await makeDocx({ headings: ["Présentation des documents", "Synthèse"], style: "styles", pages: 3 }),
       ),
+    });
+    fake.files.set("FCOVER", {
+      name: "rapport-e3.pdf",
+      mimetype: "application/pdf",
+      content: readFileSync(join(PACKAGE_ROOT, "test", "fixtures", "report-coverage", "e3-chatbot-rh.pdf")),
     });
     fake.files.set("FPNG", {
       name: "rapport.pdf",
@@ -230,5 +238,78 @@ describeEachBackend("Slack report checks", (backend) => {
     const text = (reply!.args as unknown as Posted).blocks![0]!.text!.text;
     expect(text).toMatch(/\(memoire-expert-ia\)/);
     expect(text).not.toMatch(/deviné/);
+  });
+
+  it("/rapport offers the épreuves of the referential; the verdict gets a coverage block and the quotes in a thread reply", async () => {
+    await start();
+    const res = await postForm(port, {
+      command: "/rapport",
+      text: "",
+      user_id: "U0ERIN",
+      channel_id: "C0CHAN",
+      team_id: "T0TEST",
+      response_url: fake.responseUrl("rapport-erin"),
+      trigger_id: "trig",
+    });
+    const body = (await res.json()) as {
+      blocks: { accessory?: { action_id: string; options: { value: string }[] } }[];
+    };
+    const select = body.blocks.find((b) => b.accessory?.action_id === "report_pick_epreuve")!.accessory!;
+    expect(select.options.map((o) => o.value)).toEqual([
+      "epreuve:rncp37827:E1",
+      "epreuve:rncp37827:E2",
+      "epreuve:rncp37827:E3",
+      "epreuve:rncp37827:E4",
+      "epreuve:rncp37827:E5",
+    ]);
+    await postForm(
+      port,
+      blockActions({
+        user: "U0ERIN",
+        responseUrl: fake.responseUrl("pick-e3"),
+        actions: [
+          {
+            type: "static_select",
+            action_id: "report_pick_epreuve",
+            block_id: "b",
+            selected_option: { value: "epreuve:rncp37827:E3", text: { type: "plain_text", text: "E3" } },
+          },
+        ],
+      }),
+    );
+    await until(
+      () => fake.responseUrlPosts.some((x) => x.path.endsWith("pick-e3")),
+      "the response to the pick",
+    );
+    const picked = fake.responseUrlPosts.find((x) => x.path.endsWith("pick-e3"))!.body as { text: string };
+    expect(picked.text).toMatch(/Noté : épreuve E3 \(rncp37827\), 5 compétences : C9, C10, C11, C12, C13/);
+
+    const ev = {
+      ...dmFile("FCOVER"),
+      user: "U0ERIN",
+      channel: "D0ERIN",
+      files: [{ id: "FCOVER", name: "rapport-e3.pdf", filetype: "pdf" }],
+    };
+    await postJson(port, eventBody(ev));
+    const [verdict, quotes] = await fake.waitFor("chat.postMessage", 2);
+    const v = verdict!.args as unknown as Posted;
+    expect(v.thread_ts).toBe(ev.ts);
+    const coverage = v
+      .blocks!.map((b) => b.text?.text ?? "")
+      .find((t) => t.includes("Compétences de l'épreuve E3"))!;
+    expect(coverage).toMatch(/✅ \*C9\*/);
+    expect(coverage).toMatch(/⚠️ \*C11\* .* — mentionné, pas montré/);
+    expect(coverage).toMatch(/⚠️ \*C12\*/);
+    expect(coverage).not.toMatch(/« /);
+    const q = quotes!.args as unknown as Posted;
+    expect(q.thread_ts).toBe(ev.ts);
+    expect(q.text).toMatch(/> À terme nous envisageons de suivre la dérive du modèle/);
+    expect(q.text).toMatch(/Mentionné, pas montré/);
+    const [stored] = await reportChecksOf(db!, "U0ERIN");
+    expect(stored!.epreuve).toBe("rncp37827:E3");
+    expect(stored!.coverage.find((c) => c.code === "C11")).toMatchObject({
+      covered: false,
+      mentionedOnly: true,
+    });
   });
 });

@@ -1,6 +1,7 @@
 import { readFile, stat } from "node:fs/promises";
 import { CertibotError, toCertibotError } from "../../errors.js";
-import { checkReport, logCheck, tooLarge } from "../../reports/check.js";
+import { type CoverageRequest, checkReport, logCheck, tooLarge } from "../../reports/check.js";
+import { loadCoverageSetup } from "../../reports/coverage-setup.js";
 import { resolveDeliverable } from "../../reports/deliverable-names.js";
 import { loadDeliverables } from "../../reports/deliverables.js";
 import { formatChecklist } from "../../reports/format.js";
@@ -21,7 +22,9 @@ async function readReport(path: string, maxBytes: number): Promise<Uint8Array> {
 }
 
 /**
- * `certibot check-report [--json] --deliverable <id> <file>`. Exits 0 whether the report
+ * `certibot check-report [--json] [--deliverable <id>] [--referential <id>] [--epreuve <code>] <file>`.
+ * With --referential or --epreuve, the competencies of the épreuve (read from the title page
+ * when not named) are looked for in the report (`coverage`). Exits 0 whether the report
  * passes or not; an unreadable file is exit 2 with `{"error": {"code", "message"}}` under --json.
  */
 export const checkReportCommand: Handler = async ({ args, opts }, ctx) => {
@@ -31,9 +34,27 @@ export const checkReportCommand: Handler = async ({ args, opts }, ctx) => {
   const deliverables = await loadDeliverables(ctx.config.knowledgeDir);
   // `e3`, `chef d'oeuvre`, `mémoire` as in Slack; an unknown name is refused by the checker with the list.
   const deliverableId = named === null ? null : (resolveDeliverable(named, deliverables)?.id ?? named);
+  const referential = typeof opts.referential === "string" ? opts.referential : null;
+  const epreuve = typeof opts.epreuve === "string" ? opts.epreuve : null;
+  // The épreuves come from the indexed records (shipped referentials and added titres).
+  const coverage: CoverageRequest | undefined =
+    referential !== null || epreuve !== null
+      ? {
+          setup: await loadCoverageSetup(ctx.config, ctx.log),
+          referential,
+          epreuve,
+          llm: ctx.config.llm,
+          log: ctx.log,
+        }
+      : undefined;
   try {
     const bytes = await readReport(file, ctx.config.reports.maxBytes);
-    const result = await checkReport(bytes, { deliverables, deliverableId, limits: ctx.config.reports });
+    const result = await checkReport(bytes, {
+      deliverables,
+      deliverableId,
+      limits: ctx.config.reports,
+      ...(coverage ? { coverage } : {}),
+    });
     logCheck(ctx.log, result);
     if (json) {
       if (result.guessed)
@@ -48,7 +69,13 @@ export const checkReportCommand: Handler = async ({ args, opts }, ctx) => {
     return 0;
   } catch (e) {
     const err = toCertibotError(e);
-    if (!json || err.code === "INTERNAL" || err.code === "UNKNOWN_DELIVERABLE") throw err;
+    if (
+      !json ||
+      err.code === "INTERNAL" ||
+      err.code === "UNKNOWN_DELIVERABLE" ||
+      err.code === "UNKNOWN_EPREUVE"
+    )
+      throw err;
     ctx.log.warn("report unreadable", { code: err.code, detail: err.detail });
     println(ctx.stdout, JSON.stringify({ error: { code: err.code, message: err.userMessage("fr") } }));
     return 2;

@@ -7,7 +7,7 @@ import { SESSION_ACTIONS } from "../../views/session-blocks.js";
 import { VEILLE_ACTIONS } from "../../views/veille-blocks.js";
 import { deadlineDoneAction } from "./deadline-done-action.js";
 import { feedbackAction } from "./feedback-action.js";
-import { reportPickAction, reportRecheckAction } from "./report-actions.js";
+import { reportPickAction, reportPickEpreuveAction, reportRecheckAction } from "./report-actions.js";
 import { shareAnswerAction } from "./share-answer-action.js";
 import { showReferentialAction } from "./show-referential-action.js";
 import { registerVeilleActions } from "./veille-actions.js";
@@ -21,6 +21,7 @@ export const ACTION_IDS = [
   ACTIONS.otherReferential,
   REPORT_ACTIONS.pick,
   REPORT_ACTIONS.recheck,
+  REPORT_ACTIONS.pickEpreuve,
   SESSION_ACTIONS.deadlineDone,
   VEILLE_ACTIONS.logOpen,
   PRIVACY_ACTIONS.forgetConfirm,
@@ -36,6 +37,7 @@ export function registerActions(app: App, deps: SlackDeps): void {
   app.action(new RegExp(`^${ACTIONS.otherReferential}:`), showReferentialAction(deps));
   app.action(REPORT_ACTIONS.pick, reportPickAction(deps));
   app.action(new RegExp(`^${REPORT_ACTIONS.recheck}:`), reportRecheckAction(deps));
+  app.action(REPORT_ACTIONS.pickEpreuve, reportPickEpreuveAction(deps));
   app.action(SESSION_ACTIONS.deadlineDone, deadlineDoneAction(deps));
   registerVeilleActions(app, deps);
   app.action(PRIVACY_ACTIONS.forgetConfirm, privacyAction(deps, "forget"));

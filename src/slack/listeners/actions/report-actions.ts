@@ -7,7 +7,13 @@ import type {
 import { setPendingDeliverable } from "../../../reports/store.js";
 import type { SlackDeps } from "../../deps.js";
 import { checkUploadedReports, deliverablesFor } from "../../report-files.js";
-import { pendingDeliverableText, REPORT_ACTIONS } from "../../views/report-blocks.js";
+import {
+  epreuveChoice,
+  pendingDeliverableText,
+  pendingEpreuveText,
+  REPORT_ACTIONS,
+} from "../../views/report-blocks.js";
+import { epreuvesOfUser } from "../commands/rapport-command.js";
 
 /** The /rapport select: the choice applies to the user's next upload. */
 export function reportPickAction(deps: SlackDeps) {
@@ -26,6 +32,24 @@ export function reportPickAction(deps: SlackDeps) {
       replace_original: true,
       text: pendingDeliverableText(d),
     });
+  };
+}
+
+/** The /rapport épreuve select: the next upload is read against that épreuve's competencies. */
+export function reportPickEpreuveAction(deps: SlackDeps) {
+  return async ({
+    ack,
+    action,
+    body,
+    respond,
+  }: SlackActionMiddlewareArgs<BlockStaticSelectAction> & AllMiddlewareArgs) => {
+    await ack();
+    const e = (await epreuvesOfUser(deps, body.user.id)).find(
+      (x) => epreuveChoice(x) === action.selected_option.value,
+    );
+    if (!e) return;
+    await setPendingDeliverable(deps.db, body.user.id, epreuveChoice(e));
+    await respond({ response_type: "ephemeral", replace_original: true, text: pendingEpreuveText(e) });
   };
 }
 
