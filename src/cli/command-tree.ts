@@ -111,11 +111,13 @@ export const COMMAND_TREE: CommandSpec[] = [
       },
       {
         flags: "--referential <id>",
-        description: "le référentiel dont l'épreuve est tirée (ex. rncp37827) : ajoute la couverture des compétences",
+        description:
+          "le référentiel dont l'épreuve est tirée (ex. rncp37827) : ajoute la couverture des compétences",
       },
       {
         flags: "--epreuve <code>",
-        description: "l'épreuve (E1, E3…) dont les compétences sont cherchées ; lue sur la page de titre sinon",
+        description:
+          "l'épreuve (E1, E3…) dont les compétences sont cherchées ; lue sur la page de titre sinon",
       },
     ],
     env: ["CERTIBOT_REPORT_MAX_MB", "CERTIBOT_REPORT_TIMEOUT_MS"],
