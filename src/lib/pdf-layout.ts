@@ -131,8 +131,9 @@ export async function readPdfLayout(bytes: Uint8Array, signal?: AbortSignal): Pr
         const y = item.transform[5];
         const x1 = x0 + (item.width || item.str.length * size * 0.5);
         const last = segments[segments.length - 1];
-        // Runs of one segment: same baseline, and the gap is less than about two spaces.
-        if (last && Math.abs(last.y - y) <= size * 0.3 && x0 - last.x1 < size * 1.2 && x0 >= last.x0) {
+        // Runs of one segment: same baseline, and the gap is less than about two spaces (a table's
+        // duration cell and the detail cell beside it, 1.2 em apart, stay two segments).
+        if (last && Math.abs(last.y - y) <= size * 0.3 && x0 - last.x1 < size * 0.9 && x0 >= last.x0) {
           const gap = x0 - last.x1 > size * 0.15 && !/\s$/.test(last.text) && !/^\s/.test(item.str);
           last.text += (gap ? " " : "") + item.str;
           last.x1 = Math.max(last.x1, x1);

@@ -49,11 +49,17 @@ interface Cell {
 }
 
 /** Joins lines into paragraphs and list items: a bullet starts an item, a wide gap a paragraph. */
-function flowBlocks(lines: PdfLine[], headingLevel: (l: PdfLine) => number, out: Block[]): void {
+function flowBlocks(
+  lines: PdfLine[],
+  headingLevel: (l: PdfLine) => number,
+  out: Block[],
+  rightEdge = Number.POSITIVE_INFINITY,
+): void {
   let para: string[] = [];
   let kind: "paragraph" | "item" = "paragraph";
   let lastY: number | null = null;
   let lastSize = 0;
+  let lastEnd = 0;
   const flush = () => {
     const text = squash(para.join(" ").replace(/(\p{L})- (\p{Ll})/gu, "$1$2"));
     if (text) out.push({ kind, text: kind === "item" ? stripBullet(text) : text });
@@ -69,13 +75,23 @@ function flowBlocks(lines: PdfLine[], headingLevel: (l: PdfLine) => number, out:
       continue;
     }
     const gap = lastY === null ? 0 : lastY - l.y;
-    if (isBullet(l.text) || CODE_START.test(l.text.trim()) || gap > Math.max(l.size, lastSize) * 1.8) {
+    // A line that stops well short of the text's right edge ends its paragraph when the next opens with a
+    // capital: lists printed without bullets (critères de performance, savoirs) are one line per item.
+    const endedShort =
+      para.length > 0 && lastEnd < rightEdge - Math.max(l.size * 4, 40) && /^\p{Lu}/u.test(l.text);
+    if (
+      isBullet(l.text) ||
+      CODE_START.test(l.text.trim()) ||
+      gap > Math.max(l.size, lastSize) * 1.8 ||
+      endedShort
+    ) {
       flush();
       if (isBullet(l.text)) kind = "item";
     }
     para.push(l.text);
     lastY = l.y;
     lastSize = l.size;
+    lastEnd = l.segments[l.segments.length - 1]!.x1;
   }
   flush();
 }
@@ -145,22 +161,261 @@ function gutterBlocks(
   void page;
 }
 
+/**
+ * Tables read from glyph positions: a header line of three or more short
+ * cells, then lines whose segments fall into the columns that the header's
+ * cells name. Column edges are the widest blank channels (x ranges no body
+ * segment covers) between two header cells' centres, so centred headers over
+ * left-aligned cells still find their column. A row opens where the first
+ * column's text starts again after lines without it, or after a wide gap;
+ * the table ends at a line whose one segment runs across two column edges.
+ */
+export interface PdfTable {
+  header: string[];
+  rows: string[][];
+}
+
+type Chunk = { kind: "flow"; lines: PdfLine[] } | { kind: "table"; table: PdfTable };
+
+function headerCandidate(l: PdfLine): boolean {
+  return (
+    l.segments.length >= 3 &&
+    l.segments.every((s) => s.text.length <= 60 && /\p{L}/u.test(s.text) && !/[.;]$/.test(s.text))
+  );
+}
+
+function columnEdges(header: PdfLine, body: PdfLine[]): number[] | null {
+  const centres = header.segments.map((s) => (s.x0 + s.x1) / 2);
+  const covered = body.flatMap((l) => (l.segments.length >= 2 ? l.segments : []));
+  if (covered.length < 4) return null;
+  const edges: number[] = [];
+  for (let i = 0; i + 1 < centres.length; i++) {
+    const from = centres[i]!;
+    const to = centres[i + 1]!;
+    let best: { start: number; width: number } | null = null;
+    let start: number | null = null;
+    for (let x = from; x <= to; x++) {
+      const blank = !covered.some((s) => s.x0 - 1 < x && s.x1 + 1 > x);
+      if (blank && start === null) start = x;
+      if ((!blank || x + 1 > to) && start !== null) {
+        const width = x - start;
+        if (!best || width > best.width) best = { start, width };
+        start = null;
+      }
+    }
+    // No blank channel between two header cells: the body runs across them, they head one column.
+    if (best && best.width >= 3) edges.push(best.start + best.width / 2);
+  }
+  return edges.length >= 1 ? edges : null;
+}
+
+function splitTables(lines: PdfLine[]): Chunk[] {
+  const chunks: Chunk[] = [];
+  let flow: PdfLine[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const header = lines[i]!;
+    if (!headerCandidate(header)) {
+      flow.push(header);
+      continue;
+    }
+    // The body: following lines until one runs across two column edges in a single segment.
+    const candidates = lines.slice(i + 1, i + 60);
+    const edges = columnEdges(header, candidates);
+    if (!edges) {
+      flow.push(header);
+      continue;
+    }
+    const col = (x: number) => edges.filter((e) => x >= e).length;
+    const body: PdfLine[] = [];
+    for (const l of candidates) {
+      const spans = l.segments.some((s) => col(s.x1 - 2) - col(s.x0) >= 2);
+      if (spans || headingLike(l, header)) break;
+      body.push(l);
+    }
+    if (body.filter((l) => l.segments.length >= 2).length < 2) {
+      flow.push(header);
+      continue;
+    }
+    if (flow.length) chunks.push({ kind: "flow", lines: flow });
+    flow = [];
+    const width = edges.length + 1;
+    const headerCells: string[] = Array.from({ length: width }, () => "");
+    for (const s of header.segments) {
+      const c = col((s.x0 + s.x1) / 2);
+      headerCells[c] = squash(`${headerCells[c]} ${s.text}`);
+    }
+    const rows: string[][] = [];
+    let row: string[] | null = null;
+    let lastY: number | null = null;
+    let lastHadFirst = true;
+    for (const l of body) {
+      const cells: string[] = Array.from({ length: width }, () => "");
+      for (const s of l.segments) {
+        const c = col(s.x0 + 1);
+        cells[c] = squash(`${cells[c]} ${s.text}`);
+      }
+      const hasFirst = cells[0] !== "";
+      const gap = lastY === null ? 0 : lastY - l.y;
+      const spanning = l.segments.length === 1 && col(l.segments[0]!.x1 - 2) > col(l.segments[0]!.x0);
+      if (!row || spanning || gap > l.size * 1.9 || (hasFirst && !lastHadFirst && row[0] !== "")) {
+        row = Array.from({ length: width }, () => "");
+        rows.push(row);
+      }
+      if (spanning) {
+        row[0] = squash(l.text);
+        row = null;
+      } else
+        cells.forEach((c, k) => {
+          if (!c) return;
+          // A list item inside a cell keeps its own line.
+          // A list item, or a line opening with a capital (one competency per line), keeps its own line.
+          row![k] = row![k]
+            ? isBullet(c) || /^\p{Lu}/u.test(c)
+              ? `${row![k]}\n${c}`
+              : `${row![k]} ${c}`
+            : c;
+        });
+      lastY = l.y;
+      lastHadFirst = hasFirst;
+    }
+    chunks.push({
+      kind: "table",
+      table: {
+        header: headerCells,
+        rows: rows
+          .map((r) => r.map((c) => c.replace(/(\p{L})- (\p{Ll})/gu, "$1$2")))
+          .filter((r) => r.some(Boolean)),
+      },
+    });
+    i += body.length;
+  }
+  if (flow.length) chunks.push({ kind: "flow", lines: flow });
+  return chunks;
+}
+
+/** A line set larger than the table's header: a heading after the table, not a row of it. */
+function headingLike(l: PdfLine, header: PdfLine): boolean {
+  return l.size > header.size * 1.15 && l.segments.length === 1;
+}
+
+// Glyphs of symbol fonts (Wingdings, Symbol) come out in the private use area.
+const SYMBOLS = /^[\uF000-\uF0FF\s]+$/;
+
+/**
+ * Symbol-font glyphs: one set just before text is a bullet (dropped); one
+ * standing alone in its place is a mark, a tick in an evaluation grid (✓).
+ */
+function readSymbols(line: PdfLine): PdfLine {
+  const segments: PdfSegment[] = [];
+  line.segments.forEach((s, i) => {
+    if (!SYMBOLS.test(s.text)) {
+      const text = s.text.replace(/[\uF000-\uF0FF]\s*/g, "").trim();
+      if (text) segments.push({ ...s, text });
+      return;
+    }
+    const next = line.segments[i + 1];
+    if (next && !SYMBOLS.test(next.text) && next.x0 - s.x1 < 24) return;
+    segments.push({
+      ...s,
+      text: s.text
+        .replace(/[\uF000-\uF0FF]/g, "✓")
+        .replace(/\s+/g, " ")
+        .trim(),
+    });
+  });
+  return { ...line, segments, text: segments.map((s) => s.text).join(" ") };
+}
+
+/** The page number a page prints at its foot or head ("3/50", "Page 3"), or null. */
+function printedPageNumber(page: PdfPage): number | null {
+  for (const l of page.lines) {
+    if (l.y > page.height * 0.12 && l.y < page.height * 0.88) continue;
+    for (const s of l.segments) {
+      const m = /^(?:page\s*)?(\d{1,3})\s*(?:\/|sur|of)\s*\d{1,3}$/i.exec(s.text.trim());
+      if (m) return Number(m[1]);
+    }
+  }
+  return null;
+}
+
+/**
+ * A file may hold several documents (a REAC, then its RE): a new part opens
+ * where the printed page numbers start again, or where the orientation turns
+ * for good (two pages at least). Running lines are found within each part.
+ */
+export function documentParts(pages: PdfPage[]): PdfPage[][] {
+  const parts: PdfPage[][] = [];
+  let last: number | null = null;
+  const landscape = (p: PdfPage | undefined) => (p ? p.width > p.height : false);
+  pages.forEach((p, i) => {
+    const printed = printedPageNumber(p);
+    const prev = pages[i - 1];
+    const reset = printed !== null && last !== null && printed < last && printed <= 2;
+    const turned =
+      prev !== undefined && landscape(p) !== landscape(prev) && landscape(pages[i + 1] ?? p) === landscape(p);
+    const current = parts[parts.length - 1];
+    if (!current || ((reset || turned) && current.length >= 2)) parts.push([p]);
+    else current.push(p);
+    if (printed !== null) last = printed;
+  });
+  return parts;
+}
+
+/**
+ * The identification table a footer repeats (SIGLE | Type de document | Code
+ * titre | Millésime | Date…), read once as "label : value" pairs: the
+ * document says there what it is, though the footer itself is dropped.
+ */
+function footerIdentity(page: PdfPage, running: PdfLine[]): string | null {
+  const lines = running.filter((l) => l.page === page.number).sort((a, b) => b.y - a.y);
+  for (let i = 0; i + 1 < lines.length; i++) {
+    const head = lines[i]!;
+    const values = lines[i + 1]!;
+    if (head.segments.length < 3 || values.segments.length < 3) continue;
+    if (!head.segments.every((s) => /^\p{L}/u.test(s.text))) continue;
+    const pairs: string[] = [];
+    for (const h of head.segments) {
+      if (/^page$/i.test(h.text)) continue;
+      const centre = (h.x0 + h.x1) / 2;
+      const v = values.segments.find((s) => s.x0 - 8 <= centre && s.x1 + 8 >= centre);
+      if (v) pairs.push(`${h.text} : ${v.text}`);
+    }
+    if (pairs.length >= 3) return pairs.join(" ; ");
+  }
+  return null;
+}
+
 /** Blocks of a PDF in reading order, running headers and footers dropped. */
 export function pdfBlocks(layout: PdfLayout): ReadDocument {
-  const isRunning = runningLines(layout.pages);
   let dropped = 0;
   const droppedText = new Set<string>();
-  const kept = layout.pages.map((p) => ({
-    page: p,
-    lines: p.lines.filter((l) => {
-      const running = isRunning(l, p);
-      if (running) {
-        dropped++;
-        droppedText.add(l.text);
+  const parts = documentParts(layout.pages);
+  const identities = new Map<number, string>();
+  const kept = parts.flatMap((part) => {
+    const isRunning = runningLines(part);
+    const running: PdfLine[] = [];
+    const pages = part.map((p) => ({
+      page: p,
+      lines: p.lines
+        .filter((l) => {
+          if (!isRunning(l, p)) return true;
+          dropped++;
+          droppedText.add(l.text);
+          running.push(l);
+          return false;
+        })
+        .map(readSymbols)
+        .filter((l) => l.segments.length > 0),
+    }));
+    for (const p of part) {
+      const identity = footerIdentity(p, running);
+      if (identity) {
+        identities.set(part[0]!.number, identity);
+        break;
       }
-      return !running;
-    }),
-  }));
+    }
+    return pages;
+  });
   const allLines = kept.flatMap((k) => k.lines);
   let headingSource: ReadDocument["headingSource"] = "none";
   let headingLevel: (l: PdfLine) => number;
@@ -178,16 +433,56 @@ export function pdfBlocks(layout: PdfLayout): ReadDocument {
       headingSource = allLines.some((l) => headingLevel(l) > 0) ? "numbering" : "none";
     }
   }
+  // Text set in sizes seen only on the cover page is the cover's, not headings of the whole document.
+  if (layout.pages.length > 3) {
+    const later = new Set(
+      kept.filter((k) => k.page.number > 1).flatMap((k) => k.lines.map((l) => Math.round(l.size * 2) / 2)),
+    );
+    const inner = headingLevel;
+    headingLevel = (l) => (l.page === 1 && !later.has(Math.round(l.size * 2) / 2) ? 0 : inner(l));
+  }
   const blocks: Block[] = [];
+  let tables = 0;
   for (const { page, lines } of kept) {
-    const gutter = findGutter({ ...page, lines });
-    if (gutter === null) flowBlocks(lines, headingLevel, blocks);
-    else gutterBlocks(page, lines, gutter, headingLevel, blocks);
+    const identity = identities.get(page.number);
+    if (identity) {
+      // Level 9: below every heading of the document, so it heads nothing but itself.
+      blocks.push({ kind: "heading", level: 9, text: "Identification du document" });
+      blocks.push({ kind: "paragraph", text: identity });
+    }
+    const rightEdge = Math.max(0, ...lines.map((l) => l.segments[l.segments.length - 1]!.x1));
+    for (const chunk of splitTables(lines)) {
+      if (chunk.kind === "table") {
+        const { header, rows } = chunk.table;
+        // A table continued on the next page repeats its header; a first row without its first cell
+        // is the end of the row the page break cut.
+        const last = blocks[blocks.length - 1];
+        const continued =
+          last?.kind === "row" && last.header && last.header.join("|") === header.join("|") ? last : null;
+        if (!continued) {
+          tables++;
+          blocks.push({ kind: "row", cells: header });
+        }
+        rows.forEach((cells, k) => {
+          if (k === 0 && continued && !cells[0] && continued.cells.length === cells.length) {
+            continued.cells = continued.cells.map((c, i) => squash(`${c} ${cells[i]}`));
+            return;
+          }
+          blocks.push({ kind: "row", cells, header });
+        });
+        continue;
+      }
+      const gutter = findGutter({ ...page, lines: chunk.lines });
+      if (gutter === null) flowBlocks(chunk.lines, headingLevel, blocks, rightEdge);
+      else gutterBlocks(page, chunk.lines, gutter, headingLevel, blocks);
+    }
   }
   return {
     format: "pdf",
     blocks: mergeSplitParagraphs(blocks),
     pages: layout.pages.length,
+    parts: parts.length,
+    tables,
     headingSource,
     droppedRunning: dropped,
     dropped: [...droppedText],
