@@ -205,8 +205,14 @@ function toRecords(
     seen.add(id);
     records.push({ ...r, id });
   };
+  const competencies = fiches.filter((f) => f.kind === "competency");
+  const codeOf = (title: string) => {
+    const k = competencies.findIndex((c) => fold(c.title) === fold(title));
+    return k < 0 ? null : `CP${competencies[k]!.number ?? k + 1}`;
+  };
   for (const a of activities) {
     const members = a.members.map((m, k) => `${k + 1}. ${m}`);
+    const related = a.members.map(codeOf).filter((c): c is string => c !== null);
     push(
       makeRecord({
         referential,
@@ -220,12 +226,12 @@ function toRecords(
         ]
           .filter(Boolean)
           .join("\n"),
-        activities: a.members,
+        related,
       }),
     );
   }
   let position = 0;
-  for (const c of fiches.filter((f) => f.kind === "competency")) {
+  for (const c of competencies) {
     position++;
     const own = owner.get(fold(c.title));
     const n = c.number ?? position;
@@ -247,6 +253,7 @@ function toRecords(
           .filter(Boolean)
           .join("\n"),
         criteria: c.criteria,
+        related: own?.activity.number != null ? [`AT${own.activity.number}`] : [],
       }),
     );
   }

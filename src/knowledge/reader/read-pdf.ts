@@ -70,7 +70,22 @@ function flowBlocks(
     const level = headingLevel(l);
     if (level > 0) {
       flush();
-      out.push({ kind: "heading", level, text: squash(l.text) });
+      // A title set on two lines ("RÉFÉRENTIEL D'ÉVALUATION DES CERTIFICATS / DE COMPÉTENCES PROFESSIONNELLES")
+      // is one heading.
+      // Also a short label over its name ("CCP" / "Développer une application sécurisée"), and capitals
+      // stacked on a cover ("REFERENTIEL D'EVALUATION" / "DES CERTIFICATS").
+      const prev = out[out.length - 1];
+      const caps = (t: string) => t === t.toUpperCase() && /\p{Lu}{3}/u.test(t);
+      const spacing =
+        prev?.kind === "heading" && (prev.text.length <= 4 || (caps(prev.text) && caps(l.text))) ? 2.7 : 1.6;
+      if (
+        prev?.kind === "heading" &&
+        prev.level === level &&
+        lastY !== null &&
+        lastY - l.y <= l.size * spacing
+      )
+        prev.text = squash(`${prev.text} ${l.text}`);
+      else out.push({ kind: "heading", level, text: squash(l.text) });
       lastY = l.y;
       continue;
     }

@@ -116,9 +116,10 @@ function tableRow(
   if (!isEvaluation) return { evaluation: null, duration, lines };
   // An épreuve's record says first what it is and how long it lasts, then its detail, then what it evaluates:
   // the duration is what candidates ask for, and it stays next to its modalité.
+  const labelAt = cells.indexOf(label);
   const named = cells
     .map((c, i) => ({ h: header[i] ?? "", c }))
-    .filter(({ c }, i) => c && i > 0 && c !== duration);
+    .filter(({ c }, i) => c && i > 0 && i !== labelAt && c !== duration);
   const detail = named.filter(({ h }) => !/comp[ée]tence/i.test(h));
   const evaluated = named.filter(({ h }) => /comp[ée]tence/i.test(h));
   const out = [duration ? `${title} : durée ${duration}.` : `${title}.`];
@@ -456,7 +457,12 @@ export function structure(referential: string, input: Block[]): KnowledgeRecord[
     const body = s.body.join("\n").trim();
     if (!body.replace(/[\s….-]/g, "")) continue;
     // The top heading and the section's own: "Option à domicile › 2.1 Voie scolaire".
-    const shown = s.path.length > 2 ? [s.path[0]!, s.path[s.path.length - 1]!] : s.path;
+    // Deeper: the top and the section's own, with the certification unit between when one heads it
+    // ("… › CCP Développer une application sécurisée › Le dossier de projet").
+    const unit = s.path
+      .slice(1, -1)
+      .filter((h) => /^(?:ccp|ccs|bloc|activite type|epreuve|sous-epreuve)\b/.test(fold(h)));
+    const shown = s.path.length > 2 ? [s.path[0]!, ...unit.slice(-1), s.path[s.path.length - 1]!] : s.path;
     const title = shown.length ? shown.join(" › ") : "Introduction";
     unique(makeRecord({ referential, kind: "section", code: null, title, statement: body }));
   }
