@@ -3,7 +3,7 @@ import { userInfo } from "node:os";
 import { openMigratedDb } from "../../db/db.js";
 import { CertibotError } from "../../errors.js";
 import { addKnowledgeDocument, removeKnowledgeDocument } from "../../knowledge/admin.js";
-import { seedShippedDocuments, storedDocuments } from "../../knowledge/documents.js";
+import { type DocumentSummary, seedShippedDocuments, storedDocuments } from "../../knowledge/documents.js";
 import { parseDocument } from "../../knowledge/parse-document.js";
 import { MASK } from "../../knowledge/reader/personal-data.js";
 import { openKnowledgeBase, parserMode } from "../../retrieval/knowledge-base.js";
@@ -12,7 +12,7 @@ import { type CliContext, type Command, println } from "../context.js";
 
 const USAGE = `usage : certibot knowledge add [--id ID] [--title TITRE] [--certification NOM] [--rncp RNCPxxxxx] [--aliases "a,b"] [--replace] FICHIER
         certibot knowledge list [--json]
-        certibot knowledge show ID [--json]
+        certibot knowledge show ID [--records] [--json]
         certibot knowledge remove ID`;
 
 const fmtKinds = (byKind: Record<string, number>) =>
@@ -34,7 +34,7 @@ function operator(): string {
 /** `certibot knowledge add|list|show|remove`: the documents certibot answers from, stored in the database. */
 export const knowledgeCommand: Command = async (argv, ctx) => {
   const args = parseArgs(argv, {
-    booleans: ["replace", "json"],
+    booleans: ["replace", "json", "records"],
     values: ["id", "title", "certification", "rncp", "aliases"],
   });
   const [sub, ...rest] = args.positionals;
@@ -48,7 +48,9 @@ export const knowledgeCommand: Command = async (argv, ctx) => {
     return list(ctx, args.flags.has("json"));
   }
   if (rest.length !== 1) throw usage(USAGE);
-  return sub === "show" ? show(rest[0]!, ctx, args.flags.has("json")) : remove(rest[0]!, ctx);
+  return sub === "show"
+    ? show(rest[0]!, ctx, args.flags.has("json"), args.flags.has("records"))
+    : remove(rest[0]!, ctx);
 };
 
 async function add(path: string, flags: Map<string, string | true>, ctx: CliContext): Promise<number> {
@@ -86,6 +88,7 @@ async function add(path: string, flags: Map<string, string | true>, ctx: CliCont
       `  ${r.ref.file} (${r.ref.file.split(".").pop()}${s.pages ? `, ${s.pages} pages` : ""}) ; titres lus : ${s.headingSource}`,
     );
     println(ctx.stdout, `  ${total} enregistrements : ${fmtKinds(s.records)}`);
+    for (const line of understood(s)) println(ctx.stdout, `  ${line}`);
     if (s.codes.length)
       println(
         ctx.stdout,
@@ -114,6 +117,31 @@ async function add(path: string, flags: Map<string, string | true>, ctx: CliCont
   } finally {
     await db.close();
   }
+}
+
+/** What the reader understood, in the operator's words, so a wrong reading shows before candidates meet it. */
+function understood(s: DocumentSummary): string[] {
+  const out: string[] = [];
+  if (s.parts && s.parts.length > 1)
+    out.push(
+      `parties : ${s.parts.length} documents dans le fichier (${s.parts.map(([a, b]) => `pages ${a}–${b}`).join(", ")})`,
+    );
+  const st = s.structure;
+  if (st) {
+    const found = [
+      st.activities ? `${st.activities} activité(s) type(s)` : "",
+      st.competencies ? `${st.competencies} compétence(s)` : "",
+      st.transversal ? `${st.transversal} compétence(s) transversale(s)` : "",
+      st.criteria ? `${st.criteria} critère(s)` : "",
+      st.evaluations ? `${st.evaluations} épreuve(s) ou modalité(s)` : "",
+      st.glossary ? `${st.glossary} terme(s) de glossaire` : "",
+    ].filter(Boolean);
+    out.push(`structure lue : ${found.length ? found.join(", ") : "aucune (sections seulement)"}`);
+  }
+  if (s.tables !== undefined) out.push(`tableaux lus avec leurs en-têtes : ${s.tables}`);
+  if (s.blankPages?.length)
+    out.push(`pages sans texte écartées (${s.blankPages.length}) : ${s.blankPages.join(", ")}`);
+  return out;
 }
 
 async function list(ctx: CliContext, json: boolean): Promise<number> {
@@ -153,7 +181,7 @@ async function list(ctx: CliContext, json: boolean): Promise<number> {
   }
 }
 
-async function show(id: string, ctx: CliContext, json: boolean): Promise<number> {
+async function show(id: string, ctx: CliContext, json: boolean, allRecords = false): Promise<number> {
   const db = await openMigratedDb(ctx.config, ctx.log);
   try {
     await seedShippedDocuments(db, ctx.config.knowledgeDir);
@@ -171,7 +199,25 @@ async function show(id: string, ctx: CliContext, json: boolean): Promise<number>
       criteria: r.criteria.length,
     }));
     if (json) {
-      println(ctx.stdout, JSON.stringify({ id, title: doc.ref.title, ref: doc.ref, summary: s, records }));
+      const full = allRecords ? parsed.records : records;
+      println(
+        ctx.stdout,
+        JSON.stringify({ id, title: doc.ref.title, ref: doc.ref, summary: s, records: full }),
+      );
+      return 0;
+    }
+    if (allRecords) {
+      // Every record as it is indexed: what candidates' questions are answered from.
+      println(ctx.stdout, `${id} — ${doc.ref.title} : ${parsed.records.length} enregistrements`);
+      for (const r of parsed.records) {
+        println(ctx.stdout, `${r.id}  [${r.kind}]${r.code ? ` ${r.code}` : ""} ${r.title}`);
+        if (r.bloc) println(ctx.stdout, `    rattaché à : ${r.bloc}`);
+        const statement = r.statement.replace(/\s+/g, " ").trim();
+        if (statement)
+          println(ctx.stdout, `    ${statement.slice(0, 300)}${statement.length > 300 ? " …" : ""}`);
+        if (r.modality) println(ctx.stdout, `    modalité : ${r.modality}`);
+        for (const c of r.criteria) println(ctx.stdout, `    • ${c}`);
+      }
       return 0;
     }
     println(ctx.stdout, `${id} — ${doc.ref.title}`);
@@ -179,6 +225,7 @@ async function show(id: string, ctx: CliContext, json: boolean): Promise<number>
     if (doc.ref.rncp) println(ctx.stdout, `  RNCP : ${doc.ref.rncp}`);
     println(ctx.stdout, `  fichier : ${doc.ref.file} (${doc.format}${s.pages ? `, ${s.pages} pages` : ""})`);
     println(ctx.stdout, `  enregistrements : ${fmtKinds(s.records)}`);
+    for (const line of understood(s)) println(ctx.stdout, `  ${line}`);
     println(
       ctx.stdout,
       `  coordonnées masquées (« ${MASK} ») : ${s.masked.phones} numéro(s) de téléphone, ${s.masked.emails} adresse(s) e-mail`,

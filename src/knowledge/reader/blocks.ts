@@ -21,8 +21,10 @@ export interface ReadDocument {
   blocks: Block[];
   /** Pages (PDF) when known. */
   pages: number | null;
-  /** Documents the file holds (a REAC then its RE), PDF. */
-  parts?: number;
+  /** Documents the file holds (a REAC then its RE), as their first and last pages (PDF). */
+  parts?: [number, number][];
+  /** Pages without any text, skipped (separator pages, or images the reader cannot read). */
+  blankPages?: number[];
   /** Tables read with their header row (PDF). */
   tables?: number;
   /** Where headings came from, shown by `knowledge show`. */

@@ -203,14 +203,20 @@ function columnEdges(header: PdfLine, body: PdfLine[]): number[] | null {
   const centres = header.segments.map((s) => (s.x0 + s.x1) / 2);
   const covered = body.flatMap((l) => (l.segments.length >= 2 ? l.segments : []));
   if (covered.length < 4) return null;
+  // Which x (in points) some body segment covers: one pass over the segments.
+  const width = Math.ceil(Math.max(...covered.map((s) => s.x1), ...centres)) + 2;
+  const taken = new Uint8Array(width + 1);
+  for (const s of covered)
+    for (let x = Math.max(0, Math.floor(s.x0 - 1)); x <= Math.min(width, Math.ceil(s.x1 + 1)); x++)
+      taken[x] = 1;
   const edges: number[] = [];
   for (let i = 0; i + 1 < centres.length; i++) {
-    const from = centres[i]!;
-    const to = centres[i + 1]!;
+    const from = Math.round(centres[i]!);
+    const to = Math.round(centres[i + 1]!);
     let best: { start: number; width: number } | null = null;
     let start: number | null = null;
     for (let x = from; x <= to; x++) {
-      const blank = !covered.some((s) => s.x0 - 1 < x && s.x1 + 1 > x);
+      const blank = !taken[x];
       if (blank && start === null) start = x;
       if ((!blank || x + 1 > to) && start !== null) {
         const width = x - start;
@@ -496,7 +502,10 @@ export function pdfBlocks(layout: PdfLayout): ReadDocument {
     format: "pdf",
     blocks: mergeSplitParagraphs(blocks),
     pages: layout.pages.length,
-    parts: parts.length,
+    parts: parts.map((part) => [part[0]!.number, part[part.length - 1]!.number] as [number, number]),
+    blankPages: layout.pages
+      .filter((p) => !p.lines.some((l) => /[\p{L}\p{N}]/u.test(l.text)))
+      .map((p) => p.number),
     tables,
     headingSource,
     droppedRunning: dropped,
