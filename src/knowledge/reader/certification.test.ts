@@ -160,6 +160,11 @@ describe("REAC then RE of Développeur web et web mobile in one file", () => {
       "Développer la partie back-end d’une application web ou web mobile sécurisée",
     ]);
     expect(parsed.summary.structure).toMatchObject({ activities: 2, competencies: 8 });
+    // A member of an activité type's list that fills its line to the margin is still a line of its own.
+    expect(ofKind(parsed.records, "activity").map((a) => a.related)).toEqual([
+      ["CP1", "CP2", "CP3", "CP4"],
+      ["CP5", "CP6", "CP7", "CP8"],
+    ]);
     expect(
       ofKind(parsed.records, "evaluation").find((e) => e.title.startsWith("Entretien technique — 3"))
         ?.statement,

@@ -221,12 +221,34 @@ function toRecords(
         title: a.title,
         statement: [
           `Activité type n° ${a.number ?? "?"} : ${a.title}.`,
+          // Each activité type also says which others the titre has: "quelles sont les activités types ?"
+          // finds any of them.
+          activities.length > 1
+            ? `Les activités types du titre sont : ${activities.map((x) => `${x.number ?? ""}. ${x.title}`).join(" ; ")}.`
+            : "",
           members.length ? `Compétences professionnelles de l'activité type : ${members.join(" ; ")}.` : "",
           ...a.statement,
         ]
           .filter(Boolean)
           .join("\n"),
         related,
+      }),
+    );
+  }
+  if (activities.length) {
+    // The titre at a glance: "quelles sont les activités types ?" is answered by one record.
+    const lines = activities.map(
+      (a) =>
+        `${a.number ?? ""}. ${a.title}${a.members.length ? ` — compétences professionnelles : ${a.members.join(" ; ")}` : ""}`,
+    );
+    push(
+      makeRecord({
+        referential,
+        kind: "section",
+        code: null,
+        title: "Activités types et compétences professionnelles du titre",
+        statement: [`Le titre comporte ${activities.length} activité(s) type(s) :`, ...lines].join("\n"),
+        related: activities.flatMap((a) => (a.number !== null ? [`AT${a.number}`] : [])),
       }),
     );
   }

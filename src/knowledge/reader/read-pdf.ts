@@ -464,6 +464,16 @@ export function pdfBlocks(layout: PdfLayout): ReadDocument {
   }
   const blocks: Block[] = [];
   let tables = 0;
+  // The text's right edge for pages of each width: the median of the pages' widest lines (a page with
+  // short lines only does not set it).
+  const edgeByWidth = new Map<number, number>();
+  for (const w of new Set(kept.map((k) => Math.round(k.page.width)))) {
+    const ends = kept
+      .filter((k) => Math.round(k.page.width) === w && k.lines.length)
+      .map((k) => Math.max(...k.lines.map((l) => l.segments[l.segments.length - 1]!.x1)))
+      .sort((a, b) => a - b);
+    if (ends.length) edgeByWidth.set(w, ends[Math.floor(ends.length / 2)]!);
+  }
   for (const { page, lines } of kept) {
     const identity = identities.get(page.number);
     if (identity) {
@@ -471,7 +481,9 @@ export function pdfBlocks(layout: PdfLayout): ReadDocument {
       blocks.push({ kind: "heading", level: 9, text: "Identification du document" });
       blocks.push({ kind: "paragraph", text: identity });
     }
-    const rightEdge = Math.max(0, ...lines.map((l) => l.segments[l.segments.length - 1]!.x1));
+    const rightEdge =
+      edgeByWidth.get(Math.round(page.width)) ??
+      Math.max(0, ...lines.map((l) => l.segments[l.segments.length - 1]!.x1));
     for (const chunk of splitTables(lines)) {
       if (chunk.kind === "table") {
         const { header, rows } = chunk.table;
