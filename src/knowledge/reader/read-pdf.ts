@@ -1,6 +1,7 @@
 import {
   isNumberedHeading,
   layoutHeadingLevels,
+  type PdfBox,
   type PdfLayout,
   type PdfLine,
   type PdfPage,
@@ -199,10 +200,19 @@ function headerCandidate(l: PdfLine): boolean {
   );
 }
 
-function columnEdges(header: PdfLine, body: PdfLine[]): number[] | null {
+function columnEdges(header: PdfLine, body: PdfLine[], cellsAlone = true): number[] | null {
   const centres = header.segments.map((s) => (s.x0 + s.x1) / 2);
-  const covered = body.flatMap((l) => (l.segments.length >= 2 ? l.segments : []));
-  if (covered.length < 4) return null;
+  // Lines of several cells say where columns are blank; a line of one run may be a cell's text or a
+  // note across the table, so it only breaks ties between channels (the fewer it crosses, the better).
+  // A one-run line away from the table's left edge, under one header at most, is a cell's text.
+  const left = Math.min(...body.flatMap((l) => l.segments.map((s) => s.x0)));
+  const inCell = (s: PdfSegment) =>
+    s.x0 > left + 10 && centres.filter((c) => c > s.x0 && c < s.x1).length <= 1;
+  if (body.filter((l) => l.segments.length >= 2).length < 2) return null;
+  const covered = body.flatMap((l) =>
+    l.segments.length >= 2 ? l.segments : cellsAlone ? l.segments.filter(inCell) : [],
+  );
+  const single = body.flatMap((l) => (l.segments.length === 1 ? l.segments : []));
   // Which x (in points) some body segment covers: one pass over the segments.
   const width = Math.ceil(Math.max(...covered.map((s) => s.x1), ...centres)) + 2;
   const taken = new Uint8Array(width + 1);
@@ -213,55 +223,146 @@ function columnEdges(header: PdfLine, body: PdfLine[]): number[] | null {
   for (let i = 0; i + 1 < centres.length; i++) {
     const from = Math.round(centres[i]!);
     const to = Math.round(centres[i + 1]!);
-    let best: { start: number; width: number } | null = null;
+    let best: { start: number; width: number; crossed: number } | null = null;
     let start: number | null = null;
     for (let x = from; x <= to; x++) {
       const blank = !taken[x];
       if (blank && start === null) start = x;
       if ((!blank || x + 1 > to) && start !== null) {
         const width = x - start;
-        if (!best || width > best.width) best = { start, width };
+        const mid = start + width / 2;
+        const crossed = single.filter((s) => s.x0 < mid && s.x1 > mid).length;
+        if (
+          width >= 3 &&
+          (!best || crossed < best.crossed || (crossed === best.crossed && width > best.width))
+        )
+          best = { start, width, crossed };
         start = null;
       }
     }
     // No blank channel between two header cells: the body runs across them, they head one column.
-    if (best && best.width >= 3) edges.push(best.start + best.width / 2);
+    // Cells are set flush left: a column starts where the blank channel ends.
+    if (best && best.width >= 3) edges.push(best.start + best.width - 1.5);
   }
   return edges.length >= 1 ? edges : null;
 }
 
-function splitTables(lines: PdfLine[]): Chunk[] {
+/**
+ * Column headers set upright above a header line: the runs of turned text whose tops stand in the
+ * header's band, grouped into one cell per column (the lines of one header lie side by side).
+ */
+function uprightHeaders(header: PdfLine, page: PdfPage, used: Set<PdfSegment>): PdfSegment[] {
+  const runs = (page.rotated ?? [])
+    .filter((r) => r.y >= header.y - header.size && r.y <= header.y + header.size * 9)
+    .sort((a, b) => a.x0 - b.x0);
+  for (const r of runs) used.add(r);
+  const cells: PdfSegment[][] = [];
+  for (const r of runs) {
+    const last = cells[cells.length - 1];
+    if (last && r.x0 - Math.max(...last.map((x) => x.x1)) < r.size * 1.2) last.push(r);
+    else cells.push([r]);
+  }
+  return cells.map((c) => ({
+    ...c[0]!,
+    x0: Math.min(...c.map((r) => r.x0)),
+    x1: Math.max(...c.map((r) => r.x1)),
+    // Read top to bottom, the lines follow one another leftwards (bottom to top: rightwards).
+    text: [...c]
+      .sort((a, b) => b.x0 - a.x0)
+      .map((r) => r.text)
+      .join(" "),
+  }));
+}
+
+/** The row a line belongs to: the smallest drawn box holding its baseline at the first column. */
+function rowBox(l: PdfLine, firstX: number, boxes: PdfBox[]): PdfBox | null {
+  let best: PdfBox | null = null;
+  for (const b of boxes) {
+    if (b.x0 - 2 > firstX || b.x1 + 2 < firstX || b.y0 - 1 > l.y || b.y1 + 1 < l.y) continue;
+    if (!best || (b.x1 - b.x0) * (b.y1 - b.y0) < (best.x1 - best.x0) * (best.y1 - best.y0)) best = b;
+  }
+  return best;
+}
+
+function splitTables(lines: PdfLine[], page: PdfPage, used: Set<PdfSegment>): Chunk[] {
   const chunks: Chunk[] = [];
   let flow: PdfLine[] = [];
   for (let i = 0; i < lines.length; i++) {
-    const header = lines[i]!;
-    if (!headerCandidate(header)) {
-      flow.push(header);
+    const line = lines[i]!;
+    if (!headerCandidate(line)) {
+      flow.push(line);
       continue;
+    }
+    const upright = uprightHeaders(line, page, used);
+    const header: PdfLine = upright.length
+      ? { ...line, segments: [...line.segments, ...upright].sort((a, b) => a.x0 + a.x1 - b.x0 - b.x1) }
+      : line;
+    // A header cell set on several lines ("Présentation / d'un projet / réalisé en / amont de la /
+    // session"): the short lines just above and below, each run under one of the header's cells.
+    const underHeader = (l: PdfLine) =>
+      l.segments.every((s) => {
+        const c = (s.x0 + s.x1) / 2;
+        return (
+          s.text.length <= 30 &&
+          header.segments.some(
+            (h) => c >= h.x0 - 10 && c <= h.x1 + 10 && s.x1 - s.x0 <= (h.x1 - h.x0) * 1.6 + 10,
+          )
+        );
+      });
+    const above: PdfLine[] = [];
+    for (let k = flow.length - 1; k >= 0; k--) {
+      const l = flow[k]!;
+      const next = above[0] ?? line;
+      if (l.y - next.y > l.size * 1.6 || !underHeader(l)) break;
+      above.unshift(l);
+    }
+    let k = i + 1;
+    const below: PdfLine[] = [];
+    while (k < lines.length && lines[k]!.segments.length < 4) {
+      const l = lines[k]!;
+      const prev = below[below.length - 1] ?? line;
+      if (prev.y - l.y > l.size * 1.6 || !underHeader(l)) break;
+      below.push(l);
+      k++;
     }
     // The body: following lines until one runs across two column edges in a single segment.
-    const candidates = lines.slice(i + 1, i + 60);
-    const edges = columnEdges(header, candidates);
-    if (!edges) {
-      flow.push(header);
+    // First the lines of several runs place the columns and find where the table ends; then the
+    // table's own lines of one run (cells' text) refine the columns.
+    const candidates = lines.slice(k, k + 60);
+    const rough = columnEdges(header, candidates, false);
+    if (!rough) {
+      flow.push(line);
       continue;
     }
+    const within = (edges: number[]) => {
+      const col = (x: number) => edges.filter((e) => x >= e).length;
+      const body: PdfLine[] = [];
+      for (const l of candidates) {
+        const spans = l.segments.some((s) => col(s.x1 - 2) - col(s.x0) >= 2);
+        if (spans || headingLike(l, header)) break;
+        body.push(l);
+      }
+      return body;
+    };
+    const edges = columnEdges(header, within(rough)) ?? rough;
     const col = (x: number) => edges.filter((e) => x >= e).length;
-    const body: PdfLine[] = [];
-    for (const l of candidates) {
-      const spans = l.segments.some((s) => col(s.x1 - 2) - col(s.x0) >= 2);
-      if (spans || headingLike(l, header)) break;
-      body.push(l);
-    }
+    const body = within(edges);
     if (body.filter((l) => l.segments.length >= 2).length < 2) {
-      flow.push(header);
+      flow.push(line);
       continue;
     }
+    flow.splice(flow.length - above.length, above.length);
     if (flow.length) chunks.push({ kind: "flow", lines: flow });
     flow = [];
     const width = edges.length + 1;
     const headerCells: string[] = Array.from({ length: width }, () => "");
-    for (const s of header.segments) {
+    // Upright headers first (they stand in their own column), then the header's lines top to bottom.
+    for (const s of [
+      ...upright,
+      ...above.flatMap((l) => l.segments),
+      ...line.segments,
+      ...below.flatMap((l) => l.segments),
+    ]) {
       const c = col((s.x0 + s.x1) / 2);
       headerCells[c] = squash(`${headerCells[c]} ${s.text}`);
     }
@@ -269,7 +370,12 @@ function splitTables(lines: PdfLine[]): Chunk[] {
     let row: string[] | null = null;
     let lastY: number | null = null;
     let lastHadFirst = true;
+    // Drawn cells, when the page has them, say where rows begin and end: a first column's text set in
+    // the middle of its row keeps the lines above it.
+    const firstX = Math.min(...body.flatMap((l) => l.segments.map((s) => s.x0))) + 1;
+    let lastBox: PdfBox | null = null;
     for (const l of body) {
+      const box = page.boxes?.length ? rowBox(l, firstX, page.boxes) : null;
       const cells: string[] = Array.from({ length: width }, () => "");
       for (const s of l.segments) {
         const c = col(s.x0 + 1);
@@ -278,7 +384,11 @@ function splitTables(lines: PdfLine[]): Chunk[] {
       const hasFirst = cells[0] !== "";
       const gap = lastY === null ? 0 : lastY - l.y;
       const spanning = l.segments.length === 1 && col(l.segments[0]!.x1 - 2) > col(l.segments[0]!.x0);
-      if (!row || spanning || gap > l.size * 1.9 || (hasFirst && !lastHadFirst && row[0] !== "")) {
+      const opens = box
+        ? box !== lastBox
+        : gap > l.size * 1.9 || (hasFirst && !lastHadFirst && row !== null && row[0] !== "");
+      lastBox = box;
+      if (!row || spanning || opens) {
         row = Array.from({ length: width }, () => "");
         rows.push(row);
       }
@@ -308,7 +418,7 @@ function splitTables(lines: PdfLine[]): Chunk[] {
           .filter((r) => r.some(Boolean)),
       },
     });
-    i += body.length;
+    i = k - 1 + body.length;
   }
   if (flow.length) chunks.push({ kind: "flow", lines: flow });
   return chunks;
@@ -319,6 +429,9 @@ function headingLike(l: PdfLine, header: PdfLine): boolean {
   return l.size > header.size * 1.15 && l.segments.length === 1;
 }
 
+// Empty boxes and circles of Wingdings (0x6F, 0x71, 0x72, 0xA1, 0xA8) and Wingdings 2 (0xA3): a grid's
+// cell left unticked. Every other lone symbol glyph is a mark (✓, ☑, ☒).
+const EMPTY_BOXES = new Set([0x6f, 0x71, 0x72, 0xa1, 0xa3, 0xa8]);
 // Glyphs of symbol fonts (Wingdings, Symbol) come out in the private use area.
 const SYMBOLS = /^[\uF000-\uF0FF\s]+$/;
 
@@ -339,7 +452,7 @@ function readSymbols(line: PdfLine): PdfLine {
     segments.push({
       ...s,
       text: s.text
-        .replace(/[\uF000-\uF0FF]/g, "✓")
+        .replace(/[\uF000-\uF0FF]/g, (g) => (EMPTY_BOXES.has(g.charCodeAt(0) & 0xff) ? "☐" : "✓"))
         .replace(/\s+/g, " ")
         .trim(),
     });
@@ -484,12 +597,21 @@ export function pdfBlocks(layout: PdfLayout): ReadDocument {
     const rightEdge =
       edgeByWidth.get(Math.round(page.width)) ??
       Math.max(0, ...lines.map((l) => l.segments[l.segments.length - 1]!.x1));
-    for (const chunk of splitTables(lines)) {
+    const used = new Set<PdfSegment>();
+    for (const chunk of splitTables(lines, page, used)) {
       if (chunk.kind === "table") {
         const { header, rows } = chunk.table;
         // A table continued on the next page repeats its header; a first row without its first cell
         // is the end of the row the page break cut.
-        const last = blocks[blocks.length - 1];
+        // Short lines left between (a header's remnant over several columns) do not break the table.
+        let back = blocks.length - 1;
+        while (
+          back > 0 &&
+          blocks[back]!.kind === "paragraph" &&
+          (blocks[back] as { text: string }).text.length <= 40
+        )
+          back--;
+        const last = blocks[back];
         const continued =
           last?.kind === "row" && last.header && last.header.join("|") === header.join("|") ? last : null;
         if (!continued) {
@@ -509,6 +631,9 @@ export function pdfBlocks(layout: PdfLayout): ReadDocument {
       if (gutter === null) flowBlocks(chunk.lines, headingLevel, blocks, rightEdge);
       else gutterBlocks(page, chunk.lines, gutter, headingLevel, blocks);
     }
+    // Turned text that heads no table (a line up the margin): read as a paragraph of its own.
+    const aside = (page.rotated ?? []).filter((r) => !used.has(r));
+    if (aside.length) blocks.push({ kind: "paragraph", text: squash(aside.map((r) => r.text).join(" ")) });
   }
   return {
     format: "pdf",
@@ -516,7 +641,7 @@ export function pdfBlocks(layout: PdfLayout): ReadDocument {
     pages: layout.pages.length,
     parts: parts.map((part) => [part[0]!.number, part[part.length - 1]!.number] as [number, number]),
     blankPages: layout.pages
-      .filter((p) => !p.lines.some((l) => /[\p{L}\p{N}]/u.test(l.text)))
+      .filter((p) => !p.lines.some((l) => /[\p{L}\p{N}]/u.test(l.text)) && !p.rotated?.length)
       .map((p) => p.number),
     tables,
     headingSource,

@@ -100,12 +100,16 @@ function tableRow(
   const first = fold(header[0] ?? "");
   const lines: string[] = [];
   let duration: string | null = null;
+  // A grid's ticks name the columns they stand in: "✓" under "Entretien technique" is "évalué par
+  // l'entretien technique".
+  const ticked = cells.flatMap((c, i) => (/^(?:✓\s*)+$/.test(c) && header[i] ? [header[i]!] : []));
   cells.forEach((c, i) => {
-    if (!c) return;
+    if (!c || /^(?:[✓☐]\s*)+$/.test(c)) return;
     const h = header[i] ?? "";
     if (/dur[ée]e/i.test(h) || /^\d{1,2}\s?h\s?\d{0,2}(?:\s?min)?$/i.test(c)) duration = c;
     lines.push(h && i > 0 ? `${h} : ${c}` : c);
   });
+  if (ticked.length) lines.push(`Coché (✓) : ${ticked.join(" ; ")}`);
   const label = cells[0] || (cells.find(Boolean) ?? "");
   const isEvaluation =
     /modalit|epreuve|evaluation/.test(first) &&
