@@ -37,7 +37,7 @@ export interface PdfPage {
   lines: PdfLine[];
   /**
    * Rectangles the page draws or clips to (table cells, their borders), in page coordinates; read only
-   * on pages whose lines look like a table's (three runs or more on one line).
+   * on pages whose lines look like a table's (three runs or more on one line, away from the edges).
    */
   boxes?: PdfBox[];
   /** Text turned a quarter, each run as the strip it covers (y: its top), left out of `lines`. */
@@ -180,9 +180,10 @@ export async function readPdfLayout(bytes: Uint8Array, signal?: AbortSignal): Pr
         chars += item.str.trim().length;
       }
       const lines = toLines(p, segments);
-      const boxes = lines.some((l) => l.segments.length >= 3)
-        ? await pageBoxes(page, width, height)
-        : undefined;
+      // Only where a table may be: a line of three runs or more away from the page's edges (footer
+      // tables stand there on every page, and reading a page's drawing costs about as much as its text).
+      const tabular = lines.some((l) => l.segments.length >= 3 && l.y > height * 0.12 && l.y < height * 0.88);
+      const boxes = tabular ? await pageBoxes(page, width, height) : undefined;
       pages.push({
         number: p,
         width,
