@@ -6,13 +6,20 @@
  * expected fact in the answer), declines, personal data printed, and the
  * shipped gold set's recall with the documents added. Exits 1 below
  * recall@5 0.9, facts 0.7, or on any phone number or e-mail printed.
+ *
+ * The real published documents (REAC/RE of CDA and DWWM, ../shared/documents)
+ * are judged by their own question sets (qa-*.jsonl): recall@5 is an expected
+ * referential among the first five sources, facts are groups of alternatives
+ * matched as substrings after NFKD accent stripping, lowercasing, ’→' and
+ * whitespace collapsing; out_of_scope questions must be declined (found false).
+ * They fail below REAL_MIN (set just under what the reader reaches).
  * Usage: npm run eval:knowledge [-- --verbose]
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PACKAGE_ROOT } from "../src/config.js";
-import { fold } from "../src/lib/text.js";
+import { fold, squash } from "../src/lib/text.js";
 import { buildGuidePdf } from "../test/helpers/knowledge-documents.js";
 import { runMain } from "../test/helpers/run-main.js";
 import { readJsonl } from "./eval-common.js";
@@ -30,9 +37,26 @@ interface Answer {
   sources: { referential: string; code: string | null; title: string }[];
 }
 
+/** A question of the real documents' sets (../shared/documents/README.md). */
+interface RealQuestion {
+  id: string;
+  question: string;
+  type: string;
+  expect: { referential: string; code: string | null }[];
+  facts: string[][];
+}
+
+/** The sets' fact rule: NFKD without accents, lower case, ’ as ', whitespace collapsed. */
+const factFold = (s: string) =>
+  s.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase().replace(/[’‘]/g, "'").replace(/\s+/g, " ").trim();
+
+/** Failing thresholds of the real documents, just under what the reader reaches. */
+const REAL_MIN = { recall5: 0.85, facts: 0.44 };
+
 const verbose = process.argv.includes("--verbose");
 const FIXTURES = join(PACKAGE_ROOT, "test", "fixtures", "knowledge");
 const dataDir = mkdtempSync(join(tmpdir(), "certibot-eval-knowledge-"));
+const realDir = mkdtempSync(join(tmpdir(), "certibot-eval-knowledge-real-"));
 const env = { CERTIBOT_DATA_DIR: dataDir, CERTIBOT_LOG_LEVEL: "error", OPENAI_API_KEY: "" };
 const PII = /[\w.+-]+@[\w-]+\.[\w.]+|(?:\+33\s?|0)[1-9](?:[\s.-]?\d{2}){4}/;
 
@@ -53,11 +77,87 @@ try {
       questions: "cda-guide.questions.jsonl",
     },
   ];
+  const real = [
+    {
+      id: "cda-reac",
+      title: "REAC Concepteur développeur d'applications (CDA)",
+      file: join(FIXTURES, "reac-cda-2023.pdf"),
+    },
+    {
+      id: "cda-re",
+      title: "RE Concepteur développeur d'applications (CDA)",
+      file: join(FIXTURES, "re-cda-2023.pdf"),
+    },
+    {
+      id: "dwwm",
+      title: "REAC et RE Développeur web et web mobile (DWWM)",
+      file: join(FIXTURES, "reac-re-dwwm-2023.pdf"),
+    },
+  ];
   let failed = false;
+  // The real documents in a knowledge base of their own: the synthetic CDA guide above is another CDA,
+  // and an operator indexes one titre's documents once.
+  const realEnv = { ...env, CERTIBOT_DATA_DIR: realDir };
   for (const d of documents) {
     const add = await runMain(["knowledge", "add", "--id", d.id, "--title", d.title, d.file], env);
     if (add.code !== 0) throw new Error(`knowledge add ${d.id} failed: ${add.stderr}`);
     console.log(add.stdout.trim().split("\n").slice(-1)[0]);
+  }
+  for (const d of real) {
+    const add = await runMain(["knowledge", "add", "--id", d.id, "--title", d.title, d.file], realEnv);
+    if (add.code !== 0) throw new Error(`knowledge add ${d.id} failed: ${add.stderr}`);
+    console.log(verbose ? add.stdout.trim() : add.stdout.trim().split("\n").slice(-1)[0]);
+  }
+  for (const set of ["qa-cda.jsonl", "qa-dwwm.jsonl"]) {
+    const qs = readJsonl(join(FIXTURES, set)) as RealQuestion[];
+    const byDoc = new Map<string, { n: number; r5: number; facts: number }>();
+    let oos = 0;
+    let declines = 0;
+    let pii = 0;
+    for (const q of qs) {
+      const r = await runMain(["ask", "--json", q.question], realEnv);
+      const a = JSON.parse(r.stdout) as Answer;
+      if (PII.test(a.answer) || a.sources.some((s) => PII.test(s.title))) pii++;
+      if (q.type === "out_of_scope") {
+        oos++;
+        if (!a.found) declines++;
+        else if (verbose) console.log(`  not declined ${q.id}: ${q.question}`);
+        continue;
+      }
+      const top5 = a.sources.slice(0, 5);
+      const hit = q.expect.some((e) => top5.some((s) => s.referential === e.referential));
+      const answer = factFold(a.answer);
+      const held = q.facts.every((group) => group.some((f) => answer.includes(factFold(f))));
+      // Counted under its first expected document: that is where the question was written from.
+      const doc = q.expect[0]!.referential;
+      const c = byDoc.get(doc) ?? { n: 0, r5: 0, facts: 0 };
+      c.n++;
+      if (hit) c.r5++;
+      if (held) c.facts++;
+      byDoc.set(doc, c);
+      if (verbose && (!hit || !held))
+        console.log(
+          `  ${q.id}${hit ? "" : " MISS"}${held ? "" : " facts missing"}: ${q.question}\n    → ${a.sources
+            .slice(0, 5)
+            .map((s) => `${s.referential}·${s.code ?? s.title.slice(0, 50)}`)
+            .join(" | ")}\n    answer: ${squash(a.answer).slice(0, 300)}`,
+        );
+    }
+    let n = 0;
+    let r5 = 0;
+    let f = 0;
+    for (const [doc, c] of byDoc) {
+      n += c.n;
+      r5 += c.r5;
+      f += c.facts;
+      console.log(
+        `  ${doc}: ${c.n} questions — recall@5 ${(c.r5 / c.n).toFixed(3)}, facts ${(c.facts / c.n).toFixed(3)}`,
+      );
+    }
+    console.log(
+      `${set}: ${qs.length} questions — recall@5 ${(r5 / n).toFixed(3)}, facts ${(f / n).toFixed(3)}, declined ${declines}/${oos}, personal data printed ${pii}`,
+    );
+    if (r5 / n < REAL_MIN.recall5 || f / n < REAL_MIN.facts || pii > 0) failed = true;
   }
   for (const d of documents) {
     const qs = readJsonl(join(FIXTURES, d.questions)) as Question[];
@@ -128,4 +228,5 @@ try {
   } else console.log("eval:knowledge passed");
 } finally {
   rmSync(dataDir, { recursive: true, force: true });
+  rmSync(realDir, { recursive: true, force: true });
 }

@@ -273,13 +273,16 @@ function aspectAnswer(r: KnowledgeRecord, aspect: Aspect, lang: Lang, lookup: Lo
     }
     case "activities":
       if (r.kind !== "competency") return null;
+      // A titre professionnel's competency belongs to an activité type, read as its bloc.
+      if (!r.activities.length && r.bloc && /^activit/i.test(r.bloc)) return `${head}\n${r.bloc}`;
       return r.activities.length
         ? `${head}\n${t.activity} : ${r.activities.join(" ; ")}`
         : `${head}\n${t.noActivities(r.code ?? "")}`;
     case "competencies": {
       const comps = relatedCompetencies(r, lookup);
-      if (!comps.length || (r.kind !== "evaluation" && r.kind !== "bloc")) return null;
-      const verb = r.kind === "bloc" ? t.blocHas(comps.length) : t.evaluates(comps.length);
+      if (!comps.length || (r.kind !== "evaluation" && r.kind !== "bloc" && r.kind !== "activity"))
+        return null;
+      const verb = r.kind === "evaluation" ? t.evaluates(comps.length) : t.blocHas(comps.length);
       return [`${head} ${verb} :`, ...comps.map((c) => `• ${c.code} — ${c.title}`)].join("\n");
     }
     case "points":
@@ -735,6 +738,20 @@ export function composeExtractive(result: SearchResult, opts: ComposeOptions): C
   for (const code of analysis.codes) {
     const h = codeHits.find((x) => x.record.code === code);
     if (h && !chosen.includes(h.record)) chosen.push(h.record);
+  }
+  // A competency or activité type quoted by its title (« Installer et configurer son environnement… »)
+  // is named as surely as by its code: uncoded documents are asked about that way.
+  for (const m of analysis.text.matchAll(/[«“"']\s*([^«»“”"]{12,}?)\s*[»”"'](?=[\s,.;:?!)]|$)/g)) {
+    const quoted = fold(m[1]!).replace(/[’']/g, "'");
+    const named = (r: KnowledgeRecord) =>
+      r.kind !== "section" && fold(r.title).replace(/[’']/g, "'") === quoted;
+    // Among the hits first, else among the records of the referentials the hits come from.
+    const found =
+      result.hits.find((x) => named(x.record))?.record ??
+      [...new Set(result.hits.map((x) => x.record.referential))]
+        .flatMap((ref) => lookup.recordsOf(ref))
+        .find(named);
+    if (found && !chosen.includes(found)) chosen.push(found);
   }
 
   let body: { parts: string[]; used: KnowledgeRecord[] } | null = null;

@@ -171,10 +171,13 @@ export const COMMAND_TREE: CommandSpec[] = [
         name: "show",
         summary: "ce que certibot a compris d'un document : titres, codes, critères",
         args: [{ name: "<id>", description: "identifiant (voir certibot knowledge list)" }],
-        options: [JSON_OPTION],
+        options: [
+          JSON_OPTION,
+          { flags: "--records", description: "liste chaque enregistrement indexé (code, titre, critères)" },
+        ],
         env: STORE_ENV,
-        examples: ["certibot knowledge show rncp37827", "certibot knowledge show rncp37827 --json"],
-        usage: "usage : certibot knowledge show ID [--json]",
+        examples: ["certibot knowledge show rncp37827", "certibot knowledge show cda-reac --records"],
+        usage: "usage : certibot knowledge show ID [--records] [--json]",
         run: async () => (await knowledge()).showHandler,
       },
       {

@@ -29,6 +29,20 @@ export const DocumentSummarySchema = z.object({
   headingSource: z.string(),
   droppedRunning: z.number(),
   structured: z.boolean(),
+  /** What the reader understood (absent from summaries stored before it said so). */
+  parts: z.array(z.tuple([z.number(), z.number()])).optional(),
+  tables: z.number().optional(),
+  blankPages: z.array(z.number()).optional(),
+  structure: z
+    .object({
+      activities: z.number(),
+      competencies: z.number(),
+      transversal: z.number(),
+      criteria: z.number(),
+      evaluations: z.number(),
+      glossary: z.number(),
+    })
+    .optional(),
 });
 export type DocumentSummary = z.infer<typeof DocumentSummarySchema>;
 

@@ -94,6 +94,21 @@ export async function parseDocument(doc: KnowledgeDocument, mode: ParserMode): P
       headingSource: specific ? `parser ${doc.ref.parser}` : reading.headingSource,
       droppedRunning: reading.droppedRunning,
       structured,
+      parts: reading.parts,
+      tables: reading.tables,
+      blankPages: reading.blankPages,
+      structure: {
+        activities: records.filter((r) => r.kind === "activity").length,
+        competencies: records.filter(
+          (r) => r.kind === "competency" && !/^comp[ée]tence transversale/i.test(r.title),
+        ).length,
+        transversal: records.filter(
+          (r) => r.kind === "competency" && /^comp[ée]tence transversale/i.test(r.title),
+        ).length,
+        criteria: records.reduce((n, r) => n + r.criteria.length, 0),
+        evaluations: records.filter((r) => r.kind === "evaluation").length,
+        glossary: records.filter((r) => r.kind === "glossary").length,
+      },
     },
   };
 }

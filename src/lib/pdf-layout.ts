@@ -35,6 +35,20 @@ export interface PdfPage {
   width: number;
   height: number;
   lines: PdfLine[];
+  /**
+   * Rectangles the page draws or clips to (table cells, their borders), in page coordinates; read only
+   * on pages whose lines look like a table's (three runs or more on one line, away from the edges).
+   */
+  boxes?: PdfBox[];
+  /** Text turned a quarter, each run as the strip it covers (y: its top), left out of `lines`. */
+  rotated?: PdfSegment[];
+}
+
+export interface PdfBox {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
 }
 
 export interface PdfLayout {
@@ -123,16 +137,38 @@ export async function readPdfLayout(bytes: Uint8Array, signal?: AbortSignal): Pr
       const [, , width, height] = page.view as [number, number, number, number];
       const content = await page.getTextContent();
       const segments: PdfSegment[] = [];
+      const rotated: PdfSegment[] = [];
       for (const item of content.items) {
         // Blank items (pdf.js bridges gaps with them) never join two runs: a grid's columns stay apart.
         if (!("str" in item) || !item.str.trim()) continue;
+        const [a, b] = item.transform as number[];
+        if (Math.abs(b!) > Math.abs(a!)) {
+          // Text turned a quarter (a table's column header set upright): kept apart, as the strip
+          // of the page its glyphs cover, top first.
+          const size = Math.abs(b!);
+          const tx = item.transform[4] as number;
+          const ty = item.transform[5] as number;
+          const down = b! < 0;
+          rotated.push({
+            page: p,
+            x0: down ? tx : tx - size,
+            x1: down ? tx + size : tx,
+            y: down ? ty : ty + item.width,
+            size,
+            font: item.fontName,
+            text: item.str.replace(/\s+/g, " ").trim(),
+          });
+          chars += item.str.trim().length;
+          continue;
+        }
         const size = Math.hypot(item.transform[2], item.transform[3]) || Math.abs(item.transform[0]);
         const x0 = item.transform[4];
         const y = item.transform[5];
         const x1 = x0 + (item.width || item.str.length * size * 0.5);
         const last = segments[segments.length - 1];
-        // Runs of one segment: same baseline, and the gap is less than about two spaces.
-        if (last && Math.abs(last.y - y) <= size * 0.3 && x0 - last.x1 < size * 1.2 && x0 >= last.x0) {
+        // Runs of one segment: same baseline, and the gap is less than about two spaces (a table's
+        // duration cell and the detail cell beside it, 1.2 em apart, stay two segments).
+        if (last && Math.abs(last.y - y) <= size * 0.3 && x0 - last.x1 < size * 0.9 && x0 >= last.x0) {
           const gap = x0 - last.x1 > size * 0.15 && !/\s$/.test(last.text) && !/^\s/.test(item.str);
           last.text += (gap ? " " : "") + item.str;
           last.x1 = Math.max(last.x1, x1);
@@ -143,7 +179,19 @@ export async function readPdfLayout(bytes: Uint8Array, signal?: AbortSignal): Pr
         }
         chars += item.str.trim().length;
       }
-      pages.push({ number: p, width, height, lines: toLines(p, segments) });
+      const lines = toLines(p, segments);
+      // Only where a table may be: a line of three runs or more away from the page's edges (footer
+      // tables stand there on every page, and reading a page's drawing costs about as much as its text).
+      const tabular = lines.some((l) => l.segments.length >= 3 && l.y > height * 0.12 && l.y < height * 0.88);
+      const boxes = tabular ? await pageBoxes(page, width, height) : undefined;
+      pages.push({
+        number: p,
+        width,
+        height,
+        lines,
+        ...(boxes ? { boxes } : {}),
+        ...(rotated.length ? { rotated } : {}),
+      });
       page.cleanup();
     }
     const outline = (await readOutline(doc)).map((o) => ({ ...o, title: o.title.trim() }));
@@ -152,6 +200,50 @@ export async function readPdfLayout(bytes: Uint8Array, signal?: AbortSignal): Pr
     signal?.removeEventListener("abort", onAbort);
     await doc.destroy();
   }
+}
+
+type PdfPageProxy = Awaited<ReturnType<PdfDocument["getPage"]>>;
+
+/**
+ * The rectangles a page paints or clips to, from its operator list: each path's bounding box (pdf.js
+ * gives it with the path) through the current transformation matrix. Word and LibreOffice draw a
+ * table's cells this way; whole-page frames and hairlines are left out.
+ */
+async function pageBoxes(page: PdfPageProxy, width: number, height: number): Promise<PdfBox[]> {
+  const { OPS } = await pdfjs();
+  const ops = await page.getOperatorList();
+  const boxes: PdfBox[] = [];
+  let ctm = [1, 0, 0, 1, 0, 0];
+  const stack: number[][] = [];
+  for (let i = 0; i < ops.fnArray.length; i++) {
+    const fn = ops.fnArray[i];
+    if (fn === OPS.save) stack.push(ctm);
+    else if (fn === OPS.restore) ctm = stack.pop() ?? ctm;
+    else if (fn === OPS.transform) {
+      const [a, b, c, d, e, f] = ops.argsArray[i] as number[];
+      const m = ctm;
+      ctm = [
+        m[0]! * a! + m[2]! * b!,
+        m[1]! * a! + m[3]! * b!,
+        m[0]! * c! + m[2]! * d!,
+        m[1]! * c! + m[3]! * d!,
+        m[0]! * e! + m[2]! * f! + m[4]!,
+        m[1]! * e! + m[3]! * f! + m[5]!,
+      ];
+    } else if (fn === OPS.constructPath) {
+      const minMax = (ops.argsArray[i] as unknown[])[2] as ArrayLike<number> | null;
+      if (!minMax) continue;
+      const px = (x: number, y: number) => ctm[0]! * x + ctm[2]! * y + ctm[4]!;
+      const py = (x: number, y: number) => ctm[1]! * x + ctm[3]! * y + ctm[5]!;
+      const xs = [px(minMax[0]!, minMax[1]!), px(minMax[2]!, minMax[3]!)];
+      const ys = [py(minMax[0]!, minMax[1]!), py(minMax[2]!, minMax[3]!)];
+      const box = { x0: Math.min(...xs), x1: Math.max(...xs), y0: Math.min(...ys), y1: Math.max(...ys) };
+      const w = box.x1 - box.x0;
+      const h = box.y1 - box.y0;
+      if (w >= 6 && h >= 6 && (w < width * 0.95 || h < height * 0.9)) boxes.push(box);
+    }
+  }
+  return boxes;
 }
 
 function toLines(page: number, segments: PdfSegment[]): PdfLine[] {

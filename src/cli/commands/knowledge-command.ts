@@ -3,7 +3,7 @@ import { userInfo } from "node:os";
 import { openMigratedDb } from "../../db/db.js";
 import { CertibotError } from "../../errors.js";
 import { addKnowledgeDocument, removeKnowledgeDocument } from "../../knowledge/admin.js";
-import { seedShippedDocuments, storedDocuments } from "../../knowledge/documents.js";
+import { type DocumentSummary, seedShippedDocuments, storedDocuments } from "../../knowledge/documents.js";
 import { describeIdentity } from "../../knowledge/identity.js";
 import { parseDocument } from "../../knowledge/parse-document.js";
 import { MASK } from "../../knowledge/reader/personal-data.js";
@@ -31,7 +31,8 @@ function operator(): string {
 /** `certibot knowledge add|list|show|remove`: the documents certibot answers from, stored in the database. */
 export const addHandler: Handler = ({ args, opts }, ctx) => add(args[0]!, opts, ctx);
 export const listHandler: Handler = ({ opts }, ctx) => list(ctx, opts.json === true);
-export const showHandler: Handler = ({ args, opts }, ctx) => show(args[0]!, ctx, opts.json === true);
+export const showHandler: Handler = ({ args, opts }, ctx) =>
+  show(args[0]!, ctx, opts.json === true, opts.records === true);
 export const removeHandler: Handler = ({ args }, ctx) => remove(args[0]!, ctx);
 
 async function add(path: string, opts: CommandInput["opts"], ctx: CliContext): Promise<number> {
@@ -73,6 +74,7 @@ async function add(path: string, opts: CommandInput["opts"], ctx: CliContext): P
       `  ${r.ref.file} (${r.ref.file.split(".").pop()}${s.pages ? `, ${s.pages} pages` : ""}) ; titres lus : ${s.headingSource}`,
     );
     println(ctx.stdout, `  ${total} enregistrements : ${fmtKinds(s.records)}`);
+    for (const line of understood(s)) println(ctx.stdout, `  ${line}`);
     if (s.codes.length)
       println(
         ctx.stdout,
@@ -108,6 +110,31 @@ async function add(path: string, opts: CommandInput["opts"], ctx: CliContext): P
   } finally {
     await db.close();
   }
+}
+
+/** What the reader understood, in the operator's words, so a wrong reading shows before candidates meet it. */
+function understood(s: DocumentSummary): string[] {
+  const out: string[] = [];
+  if (s.parts && s.parts.length > 1)
+    out.push(
+      `parties : ${s.parts.length} documents dans le fichier (${s.parts.map(([a, b]) => `pages ${a}–${b}`).join(", ")})`,
+    );
+  const st = s.structure;
+  if (st) {
+    const found = [
+      st.activities ? `${st.activities} activité(s) type(s)` : "",
+      st.competencies ? `${st.competencies} compétence(s)` : "",
+      st.transversal ? `${st.transversal} compétence(s) transversale(s)` : "",
+      st.criteria ? `${st.criteria} critère(s)` : "",
+      st.evaluations ? `${st.evaluations} épreuve(s) ou modalité(s)` : "",
+      st.glossary ? `${st.glossary} terme(s) de glossaire` : "",
+    ].filter(Boolean);
+    out.push(`structure lue : ${found.length ? found.join(", ") : "aucune (sections seulement)"}`);
+  }
+  if (s.tables !== undefined) out.push(`tableaux lus avec leurs en-têtes : ${s.tables}`);
+  if (s.blankPages?.length)
+    out.push(`pages sans texte écartées (${s.blankPages.length}) : ${s.blankPages.join(", ")}`);
+  return out;
 }
 
 async function list(ctx: CliContext, json: boolean): Promise<number> {
@@ -149,7 +176,7 @@ async function list(ctx: CliContext, json: boolean): Promise<number> {
   }
 }
 
-async function show(id: string, ctx: CliContext, json: boolean): Promise<number> {
+async function show(id: string, ctx: CliContext, json: boolean, allRecords = false): Promise<number> {
   const db = await openMigratedDb(ctx.config, ctx.log);
   try {
     await seedShippedDocuments(db, ctx.config.knowledgeDir);
@@ -167,6 +194,7 @@ async function show(id: string, ctx: CliContext, json: boolean): Promise<number>
       criteria: r.criteria.length,
     }));
     if (json) {
+      const full = allRecords ? parsed.records : records;
       println(
         ctx.stdout,
         JSON.stringify({
@@ -175,9 +203,23 @@ async function show(id: string, ctx: CliContext, json: boolean): Promise<number>
           ref: doc.ref,
           identity: identityOf(doc.ref),
           summary: s,
-          records,
+          records: full,
         }),
       );
+      return 0;
+    }
+    if (allRecords) {
+      // Every record as it is indexed: what candidates' questions are answered from.
+      println(ctx.stdout, `${id} — ${doc.ref.title} : ${parsed.records.length} enregistrements`);
+      for (const r of parsed.records) {
+        println(ctx.stdout, `${r.id}  [${r.kind}]${r.code ? ` ${r.code}` : ""} ${r.title}`);
+        if (r.bloc) println(ctx.stdout, `    rattaché à : ${r.bloc}`);
+        const statement = r.statement.replace(/\s+/g, " ").trim();
+        if (statement)
+          println(ctx.stdout, `    ${statement.slice(0, 300)}${statement.length > 300 ? " …" : ""}`);
+        if (r.modality) println(ctx.stdout, `    modalité : ${r.modality}`);
+        for (const c of r.criteria) println(ctx.stdout, `    • ${c}`);
+      }
       return 0;
     }
     println(ctx.stdout, `${id} — ${doc.ref.title}`);
@@ -197,6 +239,7 @@ async function show(id: string, ctx: CliContext, json: boolean): Promise<number>
       if (value) println(ctx.stdout, `  ${label} : ${value}`);
     println(ctx.stdout, `  fichier : ${doc.ref.file} (${doc.format}${s.pages ? `, ${s.pages} pages` : ""})`);
     println(ctx.stdout, `  enregistrements : ${fmtKinds(s.records)}`);
+    for (const line of understood(s)) println(ctx.stdout, `  ${line}`);
     println(
       ctx.stdout,
       `  coordonnées masquées (« ${MASK} ») : ${s.masked.phones} numéro(s) de téléphone, ${s.masked.emails} adresse(s) e-mail`,

@@ -8,7 +8,11 @@ export type Block =
   | { kind: "heading"; level: number; text: string }
   | { kind: "paragraph"; text: string }
   | { kind: "item"; text: string }
-  | { kind: "row"; cells: string[] };
+  | {
+      kind: "row";
+      cells: string[] /** The table's header cells, one per column, when it has one. */;
+      header?: string[];
+    };
 
 export type DocumentFormat = "pdf" | "docx" | "md" | "txt";
 
@@ -17,6 +21,12 @@ export interface ReadDocument {
   blocks: Block[];
   /** Pages (PDF) when known. */
   pages: number | null;
+  /** Documents the file holds (a REAC then its RE), as their first and last pages (PDF). */
+  parts?: [number, number][];
+  /** Pages without any text, skipped (separator pages, or images the reader cannot read). */
+  blankPages?: number[];
+  /** Tables read with their header row (PDF). */
+  tables?: number;
   /** Where headings came from, shown by `knowledge show`. */
   headingSource: "outline" | "layout" | "styles" | "markup" | "numbering" | "none";
   /** Lines dropped as running headers and footers (PDF). */

@@ -1,6 +1,7 @@
 import {
   isNumberedHeading,
   layoutHeadingLevels,
+  type PdfBox,
   type PdfLayout,
   type PdfLine,
   type PdfPage,
@@ -49,11 +50,17 @@ interface Cell {
 }
 
 /** Joins lines into paragraphs and list items: a bullet starts an item, a wide gap a paragraph. */
-function flowBlocks(lines: PdfLine[], headingLevel: (l: PdfLine) => number, out: Block[]): void {
+function flowBlocks(
+  lines: PdfLine[],
+  headingLevel: (l: PdfLine) => number,
+  out: Block[],
+  rightEdge = Number.POSITIVE_INFINITY,
+): void {
   let para: string[] = [];
   let kind: "paragraph" | "item" = "paragraph";
   let lastY: number | null = null;
   let lastSize = 0;
+  let lastEnd = 0;
   const flush = () => {
     const text = squash(para.join(" ").replace(/(\p{L})- (\p{Ll})/gu, "$1$2"));
     if (text) out.push({ kind, text: kind === "item" ? stripBullet(text) : text });
@@ -64,18 +71,43 @@ function flowBlocks(lines: PdfLine[], headingLevel: (l: PdfLine) => number, out:
     const level = headingLevel(l);
     if (level > 0) {
       flush();
-      out.push({ kind: "heading", level, text: squash(l.text) });
+      // A title set on two lines ("RÉFÉRENTIEL D'ÉVALUATION DES CERTIFICATS / DE COMPÉTENCES PROFESSIONNELLES")
+      // is one heading.
+      // Also a short label over its name ("CCP" / "Développer une application sécurisée"), and capitals
+      // stacked on a cover ("REFERENTIEL D'EVALUATION" / "DES CERTIFICATS").
+      const prev = out[out.length - 1];
+      const caps = (t: string) => t === t.toUpperCase() && /\p{Lu}{3}/u.test(t);
+      const spacing =
+        prev?.kind === "heading" && (prev.text.length <= 4 || (caps(prev.text) && caps(l.text))) ? 2.7 : 1.6;
+      if (
+        prev?.kind === "heading" &&
+        prev.level === level &&
+        lastY !== null &&
+        lastY - l.y <= l.size * spacing
+      )
+        prev.text = squash(`${prev.text} ${l.text}`);
+      else out.push({ kind: "heading", level, text: squash(l.text) });
       lastY = l.y;
       continue;
     }
     const gap = lastY === null ? 0 : lastY - l.y;
-    if (isBullet(l.text) || CODE_START.test(l.text.trim()) || gap > Math.max(l.size, lastSize) * 1.8) {
+    // A line that stops well short of the text's right edge ends its paragraph when the next opens with a
+    // capital: lists printed without bullets (critères de performance, savoirs) are one line per item.
+    const endedShort =
+      para.length > 0 && lastEnd < rightEdge - Math.max(l.size * 4, 40) && /^\p{Lu}/u.test(l.text);
+    if (
+      isBullet(l.text) ||
+      CODE_START.test(l.text.trim()) ||
+      gap > Math.max(l.size, lastSize) * 1.8 ||
+      endedShort
+    ) {
       flush();
       if (isBullet(l.text)) kind = "item";
     }
     para.push(l.text);
     lastY = l.y;
     lastSize = l.size;
+    lastEnd = l.segments[l.segments.length - 1]!.x1;
   }
   flush();
 }
@@ -145,22 +177,379 @@ function gutterBlocks(
   void page;
 }
 
+/**
+ * Tables read from glyph positions: a header line of three or more short
+ * cells, then lines whose segments fall into the columns that the header's
+ * cells name. Column edges are the widest blank channels (x ranges no body
+ * segment covers) between two header cells' centres, so centred headers over
+ * left-aligned cells still find their column. A row opens where the first
+ * column's text starts again after lines without it, or after a wide gap;
+ * the table ends at a line whose one segment runs across two column edges.
+ */
+export interface PdfTable {
+  header: string[];
+  rows: string[][];
+}
+
+type Chunk = { kind: "flow"; lines: PdfLine[] } | { kind: "table"; table: PdfTable };
+
+function headerCandidate(l: PdfLine): boolean {
+  return (
+    l.segments.length >= 3 &&
+    l.segments.every((s) => s.text.length <= 60 && /\p{L}/u.test(s.text) && !/[.;]$/.test(s.text))
+  );
+}
+
+function columnEdges(header: PdfLine, body: PdfLine[], cellsAlone = true): number[] | null {
+  const centres = header.segments.map((s) => (s.x0 + s.x1) / 2);
+  // Lines of several cells say where columns are blank; a line of one run may be a cell's text or a
+  // note across the table, so it only breaks ties between channels (the fewer it crosses, the better).
+  // A one-run line away from the table's left edge, under one header at most, is a cell's text.
+  const left = Math.min(...body.flatMap((l) => l.segments.map((s) => s.x0)));
+  const inCell = (s: PdfSegment) =>
+    s.x0 > left + 10 && centres.filter((c) => c > s.x0 && c < s.x1).length <= 1;
+  if (body.filter((l) => l.segments.length >= 2).length < 2) return null;
+  const covered = body.flatMap((l) =>
+    l.segments.length >= 2 ? l.segments : cellsAlone ? l.segments.filter(inCell) : [],
+  );
+  const single = body.flatMap((l) => (l.segments.length === 1 ? l.segments : []));
+  // Which x (in points) some body segment covers: one pass over the segments.
+  const width = Math.ceil(Math.max(...covered.map((s) => s.x1), ...centres)) + 2;
+  const taken = new Uint8Array(width + 1);
+  for (const s of covered)
+    for (let x = Math.max(0, Math.floor(s.x0 - 1)); x <= Math.min(width, Math.ceil(s.x1 + 1)); x++)
+      taken[x] = 1;
+  const edges: number[] = [];
+  for (let i = 0; i + 1 < centres.length; i++) {
+    const from = Math.round(centres[i]!);
+    const to = Math.round(centres[i + 1]!);
+    let best: { start: number; width: number; crossed: number } | null = null;
+    let start: number | null = null;
+    for (let x = from; x <= to; x++) {
+      const blank = !taken[x];
+      if (blank && start === null) start = x;
+      if ((!blank || x + 1 > to) && start !== null) {
+        const width = x - start;
+        const mid = start + width / 2;
+        const crossed = single.filter((s) => s.x0 < mid && s.x1 > mid).length;
+        if (
+          width >= 3 &&
+          (!best || crossed < best.crossed || (crossed === best.crossed && width > best.width))
+        )
+          best = { start, width, crossed };
+        start = null;
+      }
+    }
+    // No blank channel between two header cells: the body runs across them, they head one column.
+    // Cells are set flush left: a column starts where the blank channel ends.
+    if (best && best.width >= 3) edges.push(best.start + best.width - 1.5);
+  }
+  return edges.length >= 1 ? edges : null;
+}
+
+/**
+ * Column headers set upright above a header line: the runs of turned text whose tops stand in the
+ * header's band, grouped into one cell per column (the lines of one header lie side by side).
+ */
+function uprightHeaders(header: PdfLine, page: PdfPage, used: Set<PdfSegment>): PdfSegment[] {
+  const runs = (page.rotated ?? [])
+    .filter((r) => r.y >= header.y - header.size && r.y <= header.y + header.size * 9)
+    .sort((a, b) => a.x0 - b.x0);
+  for (const r of runs) used.add(r);
+  const cells: PdfSegment[][] = [];
+  for (const r of runs) {
+    const last = cells[cells.length - 1];
+    if (last && r.x0 - Math.max(...last.map((x) => x.x1)) < r.size * 1.2) last.push(r);
+    else cells.push([r]);
+  }
+  return cells.map((c) => ({
+    ...c[0]!,
+    x0: Math.min(...c.map((r) => r.x0)),
+    x1: Math.max(...c.map((r) => r.x1)),
+    // Read top to bottom, the lines follow one another leftwards (bottom to top: rightwards).
+    text: [...c]
+      .sort((a, b) => b.x0 - a.x0)
+      .map((r) => r.text)
+      .join(" "),
+  }));
+}
+
+/** The row a line belongs to: the smallest drawn box holding its baseline at the first column. */
+function rowBox(l: PdfLine, firstX: number, boxes: PdfBox[]): PdfBox | null {
+  let best: PdfBox | null = null;
+  for (const b of boxes) {
+    if (b.x0 - 2 > firstX || b.x1 + 2 < firstX || b.y0 - 1 > l.y || b.y1 + 1 < l.y) continue;
+    if (!best || (b.x1 - b.x0) * (b.y1 - b.y0) < (best.x1 - best.x0) * (best.y1 - best.y0)) best = b;
+  }
+  return best;
+}
+
+function splitTables(lines: PdfLine[], page: PdfPage, used: Set<PdfSegment>): Chunk[] {
+  const chunks: Chunk[] = [];
+  let flow: PdfLine[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (!headerCandidate(line)) {
+      flow.push(line);
+      continue;
+    }
+    const upright = uprightHeaders(line, page, used);
+    const header: PdfLine = upright.length
+      ? { ...line, segments: [...line.segments, ...upright].sort((a, b) => a.x0 + a.x1 - b.x0 - b.x1) }
+      : line;
+    // A header cell set on several lines ("Présentation / d'un projet / réalisé en / amont de la /
+    // session"): the short lines just above and below, each run under one of the header's cells.
+    const underHeader = (l: PdfLine) =>
+      l.segments.every((s) => {
+        const c = (s.x0 + s.x1) / 2;
+        return (
+          s.text.length <= 30 &&
+          header.segments.some(
+            (h) => c >= h.x0 - 10 && c <= h.x1 + 10 && s.x1 - s.x0 <= (h.x1 - h.x0) * 1.6 + 10,
+          )
+        );
+      });
+    const above: PdfLine[] = [];
+    for (let k = flow.length - 1; k >= 0; k--) {
+      const l = flow[k]!;
+      const next = above[0] ?? line;
+      if (l.y - next.y > l.size * 1.6 || !underHeader(l)) break;
+      above.unshift(l);
+    }
+    let k = i + 1;
+    const below: PdfLine[] = [];
+    while (k < lines.length && lines[k]!.segments.length < 4) {
+      const l = lines[k]!;
+      const prev = below[below.length - 1] ?? line;
+      if (prev.y - l.y > l.size * 1.6 || !underHeader(l)) break;
+      below.push(l);
+      k++;
+    }
+    // The body: following lines until one runs across two column edges in a single segment.
+    // First the lines of several runs place the columns and find where the table ends; then the
+    // table's own lines of one run (cells' text) refine the columns.
+    const candidates = lines.slice(k, k + 60);
+    const rough = columnEdges(header, candidates, false);
+    if (!rough) {
+      flow.push(line);
+      continue;
+    }
+    const within = (edges: number[]) => {
+      const col = (x: number) => edges.filter((e) => x >= e).length;
+      const body: PdfLine[] = [];
+      for (const l of candidates) {
+        const spans = l.segments.some((s) => col(s.x1 - 2) - col(s.x0) >= 2);
+        if (spans || headingLike(l, header)) break;
+        body.push(l);
+      }
+      return body;
+    };
+    const edges = columnEdges(header, within(rough)) ?? rough;
+    const col = (x: number) => edges.filter((e) => x >= e).length;
+    const body = within(edges);
+    if (body.filter((l) => l.segments.length >= 2).length < 2) {
+      flow.push(line);
+      continue;
+    }
+    flow.splice(flow.length - above.length, above.length);
+    if (flow.length) chunks.push({ kind: "flow", lines: flow });
+    flow = [];
+    const width = edges.length + 1;
+    const headerCells: string[] = Array.from({ length: width }, () => "");
+    // Upright headers first (they stand in their own column), then the header's lines top to bottom.
+    for (const s of [
+      ...upright,
+      ...above.flatMap((l) => l.segments),
+      ...line.segments,
+      ...below.flatMap((l) => l.segments),
+    ]) {
+      const c = col((s.x0 + s.x1) / 2);
+      headerCells[c] = squash(`${headerCells[c]} ${s.text}`);
+    }
+    const rows: string[][] = [];
+    let row: string[] | null = null;
+    let lastY: number | null = null;
+    let lastHadFirst = true;
+    // Drawn cells, when the page has them, say where rows begin and end: a first column's text set in
+    // the middle of its row keeps the lines above it.
+    const firstX = Math.min(...body.flatMap((l) => l.segments.map((s) => s.x0))) + 1;
+    let lastBox: PdfBox | null = null;
+    for (const l of body) {
+      const box = page.boxes?.length ? rowBox(l, firstX, page.boxes) : null;
+      const cells: string[] = Array.from({ length: width }, () => "");
+      for (const s of l.segments) {
+        const c = col(s.x0 + 1);
+        cells[c] = squash(`${cells[c]} ${s.text}`);
+      }
+      const hasFirst = cells[0] !== "";
+      const gap = lastY === null ? 0 : lastY - l.y;
+      const spanning = l.segments.length === 1 && col(l.segments[0]!.x1 - 2) > col(l.segments[0]!.x0);
+      const opens = box
+        ? box !== lastBox
+        : gap > l.size * 1.9 || (hasFirst && !lastHadFirst && row !== null && row[0] !== "");
+      lastBox = box;
+      if (!row || spanning || opens) {
+        row = Array.from({ length: width }, () => "");
+        rows.push(row);
+      }
+      if (spanning) {
+        row[0] = squash(l.text);
+        row = null;
+      } else
+        cells.forEach((c, k) => {
+          if (!c) return;
+          // A list item inside a cell keeps its own line.
+          // A list item, or a line opening with a capital (one competency per line), keeps its own line.
+          row![k] = row![k]
+            ? isBullet(c) || /^\p{Lu}/u.test(c)
+              ? `${row![k]}\n${c}`
+              : `${row![k]} ${c}`
+            : c;
+        });
+      lastY = l.y;
+      lastHadFirst = hasFirst;
+    }
+    chunks.push({
+      kind: "table",
+      table: {
+        header: headerCells,
+        rows: rows
+          .map((r) => r.map((c) => c.replace(/(\p{L})- (\p{Ll})/gu, "$1$2")))
+          .filter((r) => r.some(Boolean)),
+      },
+    });
+    i = k - 1 + body.length;
+  }
+  if (flow.length) chunks.push({ kind: "flow", lines: flow });
+  return chunks;
+}
+
+/** A line set larger than the table's header: a heading after the table, not a row of it. */
+function headingLike(l: PdfLine, header: PdfLine): boolean {
+  return l.size > header.size * 1.15 && l.segments.length === 1;
+}
+
+// Empty boxes and circles of Wingdings (0x6F, 0x71, 0x72, 0xA1, 0xA8) and Wingdings 2 (0xA3): a grid's
+// cell left unticked. Every other lone symbol glyph is a mark (✓, ☑, ☒).
+const EMPTY_BOXES = new Set([0x6f, 0x71, 0x72, 0xa1, 0xa3, 0xa8]);
+// Glyphs of symbol fonts (Wingdings, Symbol) come out in the private use area.
+const SYMBOLS = /^[\uF000-\uF0FF\s]+$/;
+
+/**
+ * Symbol-font glyphs: one set just before text is a bullet (dropped); one
+ * standing alone in its place is a mark, a tick in an evaluation grid (✓).
+ */
+function readSymbols(line: PdfLine): PdfLine {
+  const segments: PdfSegment[] = [];
+  line.segments.forEach((s, i) => {
+    if (!SYMBOLS.test(s.text)) {
+      const text = s.text.replace(/[\uF000-\uF0FF]\s*/g, "").trim();
+      if (text) segments.push({ ...s, text });
+      return;
+    }
+    const next = line.segments[i + 1];
+    if (next && !SYMBOLS.test(next.text) && next.x0 - s.x1 < 24) return;
+    segments.push({
+      ...s,
+      text: s.text
+        .replace(/[\uF000-\uF0FF]/g, (g) => (EMPTY_BOXES.has(g.charCodeAt(0) & 0xff) ? "☐" : "✓"))
+        .replace(/\s+/g, " ")
+        .trim(),
+    });
+  });
+  return { ...line, segments, text: segments.map((s) => s.text).join(" ") };
+}
+
+/** The page number a page prints at its foot or head ("3/50", "Page 3"), or null. */
+function printedPageNumber(page: PdfPage): number | null {
+  for (const l of page.lines) {
+    if (l.y > page.height * 0.12 && l.y < page.height * 0.88) continue;
+    for (const s of l.segments) {
+      const m = /^(?:page\s*)?(\d{1,3})\s*(?:\/|sur|of)\s*\d{1,3}$/i.exec(s.text.trim());
+      if (m) return Number(m[1]);
+    }
+  }
+  return null;
+}
+
+/**
+ * A file may hold several documents (a REAC, then its RE): a new part opens
+ * where the printed page numbers start again, or where the orientation turns
+ * for good (two pages at least). Running lines are found within each part.
+ */
+export function documentParts(pages: PdfPage[]): PdfPage[][] {
+  const parts: PdfPage[][] = [];
+  let last: number | null = null;
+  const landscape = (p: PdfPage | undefined) => (p ? p.width > p.height : false);
+  pages.forEach((p, i) => {
+    const printed = printedPageNumber(p);
+    const prev = pages[i - 1];
+    const reset = printed !== null && last !== null && printed < last && printed <= 2;
+    const turned =
+      prev !== undefined && landscape(p) !== landscape(prev) && landscape(pages[i + 1] ?? p) === landscape(p);
+    const current = parts[parts.length - 1];
+    if (!current || ((reset || turned) && current.length >= 2)) parts.push([p]);
+    else current.push(p);
+    if (printed !== null) last = printed;
+  });
+  return parts;
+}
+
+/**
+ * The identification table a footer repeats (SIGLE | Type de document | Code
+ * titre | Millésime | Date…), read once as "label : value" pairs: the
+ * document says there what it is, though the footer itself is dropped.
+ */
+function footerIdentity(page: PdfPage, running: PdfLine[]): string | null {
+  const lines = running.filter((l) => l.page === page.number).sort((a, b) => b.y - a.y);
+  for (let i = 0; i + 1 < lines.length; i++) {
+    const head = lines[i]!;
+    const values = lines[i + 1]!;
+    if (head.segments.length < 3 || values.segments.length < 3) continue;
+    if (!head.segments.every((s) => /^\p{L}/u.test(s.text))) continue;
+    const pairs: string[] = [];
+    for (const h of head.segments) {
+      if (/^page$/i.test(h.text)) continue;
+      const centre = (h.x0 + h.x1) / 2;
+      const v = values.segments.find((s) => s.x0 - 8 <= centre && s.x1 + 8 >= centre);
+      if (v) pairs.push(`${h.text} : ${v.text}`);
+    }
+    if (pairs.length >= 3) return pairs.join(" ; ");
+  }
+  return null;
+}
+
 /** Blocks of a PDF in reading order, running headers and footers dropped. */
 export function pdfBlocks(layout: PdfLayout): ReadDocument {
-  const isRunning = runningLines(layout.pages);
   let dropped = 0;
   const droppedText = new Set<string>();
-  const kept = layout.pages.map((p) => ({
-    page: p,
-    lines: p.lines.filter((l) => {
-      const running = isRunning(l, p);
-      if (running) {
-        dropped++;
-        droppedText.add(l.text);
+  const parts = documentParts(layout.pages);
+  const identities = new Map<number, string>();
+  const kept = parts.flatMap((part) => {
+    const isRunning = runningLines(part);
+    const running: PdfLine[] = [];
+    const pages = part.map((p) => ({
+      page: p,
+      lines: p.lines
+        .filter((l) => {
+          if (!isRunning(l, p)) return true;
+          dropped++;
+          droppedText.add(l.text);
+          running.push(l);
+          return false;
+        })
+        .map(readSymbols)
+        .filter((l) => l.segments.length > 0),
+    }));
+    for (const p of part) {
+      const identity = footerIdentity(p, running);
+      if (identity) {
+        identities.set(part[0]!.number, identity);
+        break;
       }
-      return !running;
-    }),
-  }));
+    }
+    return pages;
+  });
   const allLines = kept.flatMap((k) => k.lines);
   let headingSource: ReadDocument["headingSource"] = "none";
   let headingLevel: (l: PdfLine) => number;
@@ -178,16 +567,83 @@ export function pdfBlocks(layout: PdfLayout): ReadDocument {
       headingSource = allLines.some((l) => headingLevel(l) > 0) ? "numbering" : "none";
     }
   }
+  // Text set in sizes seen only on the cover page is the cover's, not headings of the whole document.
+  if (layout.pages.length > 3) {
+    const later = new Set(
+      kept.filter((k) => k.page.number > 1).flatMap((k) => k.lines.map((l) => Math.round(l.size * 2) / 2)),
+    );
+    const inner = headingLevel;
+    headingLevel = (l) => (l.page === 1 && !later.has(Math.round(l.size * 2) / 2) ? 0 : inner(l));
+  }
   const blocks: Block[] = [];
+  let tables = 0;
+  // The text's right edge for pages of each width: the median of the pages' widest lines (a page with
+  // short lines only does not set it).
+  const edgeByWidth = new Map<number, number>();
+  for (const w of new Set(kept.map((k) => Math.round(k.page.width)))) {
+    const ends = kept
+      .filter((k) => Math.round(k.page.width) === w && k.lines.length)
+      .map((k) => Math.max(...k.lines.map((l) => l.segments[l.segments.length - 1]!.x1)))
+      .sort((a, b) => a - b);
+    if (ends.length) edgeByWidth.set(w, ends[Math.floor(ends.length / 2)]!);
+  }
   for (const { page, lines } of kept) {
-    const gutter = findGutter({ ...page, lines });
-    if (gutter === null) flowBlocks(lines, headingLevel, blocks);
-    else gutterBlocks(page, lines, gutter, headingLevel, blocks);
+    const identity = identities.get(page.number);
+    if (identity) {
+      // Level 9: below every heading of the document, so it heads nothing but itself.
+      blocks.push({ kind: "heading", level: 9, text: "Identification du document" });
+      blocks.push({ kind: "paragraph", text: identity });
+    }
+    const rightEdge =
+      edgeByWidth.get(Math.round(page.width)) ??
+      Math.max(0, ...lines.map((l) => l.segments[l.segments.length - 1]!.x1));
+    const used = new Set<PdfSegment>();
+    for (const chunk of splitTables(lines, page, used)) {
+      if (chunk.kind === "table") {
+        const { header, rows } = chunk.table;
+        // A table continued on the next page repeats its header; a first row without its first cell
+        // is the end of the row the page break cut.
+        // Short lines left between (a header's remnant over several columns) do not break the table.
+        let back = blocks.length - 1;
+        while (
+          back > 0 &&
+          blocks[back]!.kind === "paragraph" &&
+          (blocks[back] as { text: string }).text.length <= 40
+        )
+          back--;
+        const last = blocks[back];
+        const continued =
+          last?.kind === "row" && last.header && last.header.join("|") === header.join("|") ? last : null;
+        if (!continued) {
+          tables++;
+          blocks.push({ kind: "row", cells: header });
+        }
+        rows.forEach((cells, k) => {
+          if (k === 0 && continued && !cells[0] && continued.cells.length === cells.length) {
+            continued.cells = continued.cells.map((c, i) => squash(`${c} ${cells[i]}`));
+            return;
+          }
+          blocks.push({ kind: "row", cells, header });
+        });
+        continue;
+      }
+      const gutter = findGutter({ ...page, lines: chunk.lines });
+      if (gutter === null) flowBlocks(chunk.lines, headingLevel, blocks, rightEdge);
+      else gutterBlocks(page, chunk.lines, gutter, headingLevel, blocks);
+    }
+    // Turned text that heads no table (a line up the margin): read as a paragraph of its own.
+    const aside = (page.rotated ?? []).filter((r) => !used.has(r));
+    if (aside.length) blocks.push({ kind: "paragraph", text: squash(aside.map((r) => r.text).join(" ")) });
   }
   return {
     format: "pdf",
     blocks: mergeSplitParagraphs(blocks),
     pages: layout.pages.length,
+    parts: parts.map((part) => [part[0]!.number, part[part.length - 1]!.number] as [number, number]),
+    blankPages: layout.pages
+      .filter((p) => !p.lines.some((l) => /[\p{L}\p{N}]/u.test(l.text)) && !p.rotated?.length)
+      .map((p) => p.number),
+    tables,
     headingSource,
     droppedRunning: dropped,
     dropped: [...droppedText],

@@ -1,6 +1,7 @@
 import { fold, squash } from "../../lib/text.js";
 import { type KnowledgeRecord, makeRecord } from "../record.js";
 import type { Block } from "./blocks.js";
+import { readCertificationConventions } from "./certification.js";
 
 export type CodeKind = "competency" | "criterion" | "evaluation" | "activity" | "bloc";
 
@@ -87,6 +88,49 @@ function columnRoles(cells: string[]): Role[] | null {
   return known >= 2 && cells.every((c) => c.length < 80) && !matchCode(cells[0] ?? "") ? roles : null;
 }
 
+/**
+ * A table row named by its header cells. In a table whose first column names
+ * modalités or épreuves (a RE's "Modalités | Compétences évaluées | Durée |
+ * Détail"), the row is an evaluation of its own, its duration kept with it.
+ */
+function tableRow(
+  cells: string[],
+  header: string[],
+): { evaluation: string | null; duration: string | null; lines: string[] } {
+  const first = fold(header[0] ?? "");
+  const lines: string[] = [];
+  let duration: string | null = null;
+  // A grid's ticks name the columns they stand in: "✓" under "Entretien technique" is "évalué par
+  // l'entretien technique".
+  const ticked = cells.flatMap((c, i) => (/^(?:✓\s*)+$/.test(c) && header[i] ? [header[i]!] : []));
+  cells.forEach((c, i) => {
+    if (!c || /^(?:[✓☐]\s*)+$/.test(c)) return;
+    const h = header[i] ?? "";
+    if (/dur[ée]e/i.test(h) || /^\d{1,2}\s?h\s?\d{0,2}(?:\s?min)?$/i.test(c)) duration = c;
+    lines.push(h && i > 0 ? `${h} : ${c}` : c);
+  });
+  if (ticked.length) lines.push(`Coché (✓) : ${ticked.join(" ; ")}`);
+  const label = cells[0] || (cells.find(Boolean) ?? "");
+  const isEvaluation =
+    /modalit|epreuve|evaluation/.test(first) &&
+    Boolean(label) &&
+    // A line across the table ("Autres modalités d'évaluation le cas échéant :") is a note, not an épreuve.
+    cells.filter(Boolean).length >= 2;
+  const title = squash(label.split("\n")[0]!.replace(/\s*:$/, ""));
+  if (!isEvaluation) return { evaluation: null, duration, lines };
+  // An épreuve's record says first what it is and how long it lasts, then its detail, then what it evaluates:
+  // the duration is what candidates ask for, and it stays next to its modalité.
+  const labelAt = cells.indexOf(label);
+  const named = cells
+    .map((c, i) => ({ h: header[i] ?? "", c }))
+    .filter(({ c }, i) => c && i > 0 && i !== labelAt && c !== duration);
+  const detail = named.filter(({ h }) => !/comp[ée]tence/i.test(h));
+  const evaluated = named.filter(({ h }) => /comp[ée]tence/i.test(h));
+  const out = [duration ? `${title} : durée ${duration}.` : `${title}.`];
+  for (const { h, c } of [...detail, ...evaluated]) out.push(h ? `${h} : ${c}` : c);
+  return { evaluation: title, duration, lines: out };
+}
+
 const firstSentence = (s: string) => {
   const one = s.split(/\n/)[0]!;
   const cut = /^(.{12,160}?[.;])(\s|$)/.exec(one);
@@ -107,7 +151,10 @@ const lines = (s: string) =>
  * numbered by position); every heading's own text is a section record titled
  * with its heading path.
  */
-export function structure(referential: string, blocks: Block[]): KnowledgeRecord[] {
+export function structure(referential: string, input: Block[]): KnowledgeRecord[] {
+  // The certification documents' fiches and glossaries first; the generic reading takes the rest.
+  const conventions = readCertificationConventions(referential, input);
+  const blocks = conventions.rest;
   const path: { level: number; text: string }[] = [];
   const drafts: Draft[] = [];
   const sections: SectionDraft[] = [{ path: [], body: [] }];
@@ -199,6 +246,35 @@ export function structure(referential: string, blocks: Block[]): KnowledgeRecord
       }
       open = null;
       sections.push({ path: headingPath(), body: [] });
+      continue;
+    }
+    if (b.kind === "row" && b.header) {
+      // A row of a table read with its header: the header names each cell.
+      const named = tableRow(b.cells, b.header);
+      if (named.evaluation) {
+        const where = headingPath();
+        // What the table is about: the nearest heading that is not the table's own caption
+        // (a CCP's name, or the titre as a whole).
+        const about = [...where]
+          .reverse()
+          .find((h) => !/modalit|organisation de l.epreuve|tableau/.test(fold(h)));
+        drafts.push({
+          match: { code: "", kind: "evaluation", bloc: null, rest: named.evaluation },
+          title: about ? `${named.evaluation} — ${about}` : named.evaluation,
+          statement: named.lines,
+          criteria: [],
+          activities: [],
+          modality: named.duration ? [named.duration] : [],
+          bloc: null,
+          path: where,
+        });
+        open = null;
+        continue;
+      }
+      const text = named.lines.join(" ; ");
+      if (!text) continue;
+      if (open) (open as Draft).statement.push(text);
+      else section().body.push(text);
       continue;
     }
     if (b.kind === "row") {
@@ -316,6 +392,10 @@ export function structure(referential: string, blocks: Block[]): KnowledgeRecord
 
   const records: KnowledgeRecord[] = [];
   const ids = new Set<string>();
+  for (const r of conventions.records) {
+    ids.add(r.id);
+    records.push(r);
+  }
   const unique = (r: KnowledgeRecord) => {
     let id = r.id;
     for (let n = 2; ids.has(id); n++) id = `${r.id}-${n}`;
@@ -323,7 +403,9 @@ export function structure(referential: string, blocks: Block[]): KnowledgeRecord
     r.id = id;
     records.push(r);
   };
-  const codeRecords = new Map<string, KnowledgeRecord>();
+  const codeRecords = new Map<string, KnowledgeRecord>(
+    conventions.records.filter((r) => r.code).map((r) => [r.code!, r]),
+  );
   const blocMembers = new Map<string, string[]>();
   for (const d of drafts) {
     const code = d.match.code && !d.match.code.startsWith("Bloc ") ? d.match.code : null;
@@ -379,7 +461,12 @@ export function structure(referential: string, blocks: Block[]): KnowledgeRecord
     const body = s.body.join("\n").trim();
     if (!body.replace(/[\s….-]/g, "")) continue;
     // The top heading and the section's own: "Option à domicile › 2.1 Voie scolaire".
-    const shown = s.path.length > 2 ? [s.path[0]!, s.path[s.path.length - 1]!] : s.path;
+    // Deeper: the top and the section's own, with the certification unit between when one heads it
+    // ("… › CCP Développer une application sécurisée › Le dossier de projet").
+    const unit = s.path
+      .slice(1, -1)
+      .filter((h) => /^(?:ccp|ccs|bloc|activite type|epreuve|sous-epreuve)\b/.test(fold(h)));
+    const shown = s.path.length > 2 ? [s.path[0]!, ...unit.slice(-1), s.path[s.path.length - 1]!] : s.path;
     const title = shown.length ? shown.join(" › ") : "Introduction";
     unique(makeRecord({ referential, kind: "section", code: null, title, statement: body }));
   }

@@ -1,0 +1,215 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { PACKAGE_ROOT } from "../../config.js";
+import type { KnowledgeDocument } from "../documents.js";
+import { type ParsedDocument, parseDocument } from "../parse-document.js";
+import type { KnowledgeRecord } from "../record.js";
+import type { Block } from "./blocks.js";
+import { readCertificationConventions } from "./certification.js";
+import { type DocumentReading, readDocument, sniffFormat } from "./read-document.js";
+
+// The real published documents of ../shared/documents (REAC and RE of two titres professionnels).
+const FIXTURES = join(PACKAGE_ROOT, "test", "fixtures", "knowledge");
+
+const doc = (bytes: Uint8Array, id: string, file: string): KnowledgeDocument => ({
+  ref: { id, title: id, file, parser: "generic", codeFamilies: [], aliases: [], qualifiers: [] },
+  format: sniffFormat(bytes, file),
+  hash: "h",
+  shipped: false,
+  addedBy: null,
+  addedAt: null,
+  summary: null,
+  bytes: async () => bytes,
+});
+
+async function read(file: string, id: string): Promise<{ parsed: ParsedDocument; reading: DocumentReading }> {
+  const bytes = new Uint8Array(await readFile(join(FIXTURES, file)));
+  const [parsed, reading] = await Promise.all([
+    parseDocument(doc(bytes, id, file), "generic"),
+    readDocument(bytes),
+  ]);
+  return { parsed, reading };
+}
+
+const ofKind = (records: KnowledgeRecord[], kind: KnowledgeRecord["kind"]) =>
+  records.filter((r) => r.kind === kind);
+const byCode = (records: KnowledgeRecord[], code: string) => records.find((r) => r.code === code);
+
+describe("REAC of Concepteur développeur d'applications (50 pages, portrait)", () => {
+  let parsed: ParsedDocument;
+  let reading: DocumentReading;
+  beforeAll(async () => {
+    ({ parsed, reading } = await read("reac-cda-2023.pdf", "cda-reac"));
+  });
+
+  it("has 3 activités types and 11 compétences professionnelles, each under its activité type", () => {
+    const activities = ofKind(parsed.records, "activity");
+    expect(activities.map((a) => a.code)).toEqual(["AT1", "AT2", "AT3"]);
+    expect(activities[1]!.title).toBe(
+      "Concevoir et développer une application sécurisée organisée en couches",
+    );
+    const professional = ofKind(parsed.records, "competency").filter((c) => c.code?.startsWith("CP"));
+    expect(professional).toHaveLength(11);
+    // The vue synoptique: 4 + 4 + 3 compétences.
+    expect(activities.map((a) => a.related)).toEqual([
+      ["CP1", "CP2", "CP3", "CP4"],
+      ["CP5", "CP6", "CP7", "CP8"],
+      ["CP9", "CP10", "CP11"],
+    ]);
+    const cp7 = byCode(parsed.records, "CP7")!;
+    expect(cp7.title).toBe("Concevoir et mettre en place une base de données relationnelle");
+    expect(cp7.bloc).toBe(
+      "Activité type 2 — Concevoir et développer une application sécurisée organisée en couches",
+    );
+    expect(cp7.statement).toContain("compétence 3 de l'activité type 2");
+    expect(parsed.summary.structure).toMatchObject({ activities: 3, competencies: 11, transversal: 3 });
+  });
+
+  it("keeps each fiche's critères de performance one per line, and its savoirs", () => {
+    const cp1 = byCode(parsed.records, "CP1")!;
+    expect(cp1.criteria).toEqual([
+      "Les outils de développement nécessaires sont installés",
+      "Les outils de gestion des versions et de collaboration sont installés",
+      "Les conteneurs implémentent les services requis",
+      "La documentation technique de l’environnement de travail est comprise, en langue française ou anglaise (niveau B1 CECRL pour l’anglais)",
+    ]);
+    expect(cp1.statement).toContain("Savoir-faire et savoirs : Mettre en place et utiliser un environnement");
+  });
+
+  it("reads the glossary as terms, and never takes the English grid's levels for activities or competencies", () => {
+    const glossary = ofKind(parsed.records, "glossary");
+    expect(glossary.find((g) => g.title === "DICP")?.statement).toContain(
+      "disponibilité, intégrité, confidentialité",
+    );
+    expect(glossary.find((g) => g.title === "Fuzzing")?.statement).toContain("données aléatoires");
+    const levels = parsed.records.filter(
+      (r) => r.kind !== "glossary" && r.kind !== "section" && /^[ABC][12]$/.test(r.code ?? ""),
+    );
+    expect(levels).toEqual([]);
+    expect(parsed.records.some((r) => /Introductif|Maîtrise/.test(r.title))).toBe(false);
+  });
+
+  it("drops the footer table on every page but keeps what it says once, and skips blank pages", () => {
+    const all = parsed.records.map((r) => `${r.title} ${r.statement}`).join("\n");
+    expect(all.match(/Code titre : TP-01281/g)).toHaveLength(1);
+    expect(all).not.toMatch(/SIGLE Type de document/);
+    expect(reading.blankPages).toEqual([2, 4, 7, 12, 20, 30, 38]);
+    expect(reading.parts).toEqual([[1, 50]]);
+  });
+});
+
+describe("RE of Concepteur développeur d'applications (42 pages, landscape tables)", () => {
+  let parsed: ParsedDocument;
+  beforeAll(async () => {
+    ({ parsed } = await read("re-cda-2023.pdf", "cda-re"));
+  });
+
+  it("keeps each épreuve's duration in the record of its table row, for the titre and for each CCP", () => {
+    const evaluations = ofKind(parsed.records, "evaluation");
+    const titre = (name: string) =>
+      evaluations.find((e) => e.title.startsWith(name) && /titre professionnel CDA/.test(e.title))!;
+    expect(titre("Entretien technique").statement).toMatch(/^Entretien technique : durée 00 h 45 min\./);
+    expect(titre("Entretien technique").statement).toContain("Le jury questionne le candidat");
+    expect(titre("Questionnaire professionnel").statement).toContain("00 h 30 min");
+    expect(titre("Questionnaire professionnel").statement).toContain("deux questions fermées à choix unique");
+    expect(titre("Entretien final").statement).toContain("00 h 20 min");
+    expect(titre("Durée totale de l’épreuve pour le candidat").statement).toContain("02 h 15 min");
+    const ccp = evaluations.find(
+      (e) =>
+        e.title ===
+        "Durée totale de l’épreuve pour le candidat — CCP Préparer le déploiement d’une application sécurisée",
+    );
+    expect(ccp?.statement).toContain("01 h 10 min");
+  });
+
+  it("reads the rows of a table continued on the next page as one row", () => {
+    const questionnaire = ofKind(parsed.records, "evaluation").find(
+      (e) => e.title === "Questionnaire professionnel — CCP Développer une application sécurisée",
+    )!;
+    expect(questionnaire.statement).toMatch(/rédigeant la réponse en anglais/);
+  });
+
+  it("reads the evaluation grid: upright column headers, rows from the drawn cells, ticks against empty boxes", () => {
+    const grid = ofKind(parsed.records, "section").find((s) => /3\.2\. Critères d’évaluation/.test(s.title))!;
+    const row = grid.statement
+      .split(/\n(?=[A-Z][^\n]*; Critères d’évaluation :)/)
+      .find((r) =>
+        r.startsWith("Installer et configurer son environnement de travail en fonction du projet ;"),
+      )!;
+    expect(row).toContain("Critères d’évaluation : Les outils de développement nécessaires sont installés");
+    // CP1 is evaluated by the entretien technique and the questionnaire, not by the project's presentation.
+    expect(row).toMatch(/Coché \(✓\) : Entretien technique ; Questionnaire professionnel$/);
+  });
+
+  it("titles the sections of each CCP with the CCP, apart from the titre's own", () => {
+    const dossiers = ofKind(parsed.records, "section").filter((s) =>
+      s.title.endsWith("› Le dossier de projet"),
+    );
+    expect(dossiers.map((d) => d.title.replace(/^.* › (?=.* › )/, ""))).toEqual([
+      "REFERENTIEL D’EVALUATION DU TITRE PROFESSIONNEL › Le dossier de projet",
+      "CCP Développer une application sécurisée › Le dossier de projet",
+      "CCP Concevoir et développer une application sécurisée organisée en couches › Le dossier de projet",
+      "CCP Préparer le déploiement d’une application sécurisée › Le dossier de projet",
+    ]);
+    expect(dossiers[0]!.statement).toContain("entre 40 et 60 pages");
+  });
+});
+
+describe("REAC then RE of Développeur web et web mobile in one file", () => {
+  it("takes the page-number reset and the turn to landscape as a second document, each with its footers", async () => {
+    const { parsed, reading } = await read("reac-re-dwwm-2023.pdf", "dwwm");
+    expect(reading.parts).toEqual([
+      [1, 40],
+      [41, 76],
+    ]);
+    const all = parsed.records.map((r) => r.statement).join("\n");
+    expect(all).toContain("Type de document : REAC");
+    expect(all).toContain("Type de document : RE ;");
+    expect(all).not.toMatch(/Date dernier JO Date de mise à jour Page/);
+    expect(ofKind(parsed.records, "activity").map((a) => a.title)).toEqual([
+      "Développer la partie front-end d’une application web ou web mobile sécurisée",
+      "Développer la partie back-end d’une application web ou web mobile sécurisée",
+    ]);
+    expect(parsed.summary.structure).toMatchObject({ activities: 2, competencies: 8 });
+    // A member of an activité type's list that fills its line to the margin is still a line of its own.
+    expect(ofKind(parsed.records, "activity").map((a) => a.related)).toEqual([
+      ["CP1", "CP2", "CP3", "CP4"],
+      ["CP5", "CP6", "CP7", "CP8"],
+    ]);
+    expect(
+      ofKind(parsed.records, "evaluation").find((e) => e.title.startsWith("Entretien technique — 3"))
+        ?.statement,
+    ).toContain("00 h 40 min");
+  });
+});
+
+describe("certification conventions on blocks", () => {
+  it("numbers fiches without a number by position and leaves everything else to the generic reader", () => {
+    const blocks: Block[] = [
+      { kind: "heading", level: 2, text: "Présentation" },
+      { kind: "paragraph", text: "Un texte." },
+      { kind: "heading", level: 3, text: "Fiche compétence professionnelle" },
+      { kind: "heading", level: 2, text: "Accueillir le public" },
+      { kind: "heading", level: 3, text: "Critères de performance" },
+      { kind: "paragraph", text: "L'accueil est courtois" },
+      { kind: "heading", level: 2, text: "Annexes" },
+      { kind: "paragraph", text: "Fin." },
+    ];
+    const r = readCertificationConventions("t", blocks);
+    expect(r.records).toMatchObject([
+      {
+        kind: "competency",
+        code: "CP1",
+        title: "Accueillir le public",
+        criteria: ["L'accueil est courtois"],
+      },
+    ]);
+    expect(r.rest.map((b) => (b.kind === "row" ? "" : b.text))).toEqual([
+      "Présentation",
+      "Un texte.",
+      "Annexes",
+      "Fin.",
+    ]);
+  });
+});

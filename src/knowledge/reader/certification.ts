@@ -1,0 +1,299 @@
+import { fold, squash } from "../../lib/text.js";
+import { type KnowledgeRecord, makeRecord } from "../record.js";
+import type { Block } from "./blocks.js";
+
+/**
+ * The conventions of the French certification documents, read from their
+ * headings rather than from one file's layout. A REAC (Référentiel Emploi
+ * Activités Compétences) of a titre professionnel has "FICHE ACTIVITÉ TYPE N° k"
+ * and "FICHE COMPÉTENCE PROFESSIONNELLE N° k" pages (title, description,
+ * contexte, critères de performance, savoirs), a "FICHE DES COMPÉTENCES
+ * TRANSVERSALES" and glossaries. What they hold becomes activity, competency
+ * and glossary records; every other block is left to the generic structurer.
+ */
+export interface CertificationReading {
+  records: KnowledgeRecord[];
+  /** Blocks no convention claimed, in order. */
+  rest: Block[];
+}
+
+type FicheKind = "activity" | "competency" | "transversal";
+
+const FICHE =
+  /^fiche\s+(?:des\s+)?(activite\s+type|competences?\s+professionnelles?|competences?\s+transversales?)\b(?:.*?n\s*°\s*(\d{1,2}))?/;
+const GLOSSARY = /^(?:glossaire|lexique|abreviations|sigles et acronymes|definitions)\b/;
+// A fiche's own sub-headings: what the text under them is.
+const CRITERIA = /^crit[e]res?\s+(?:de\s+performance|d'evaluation)/;
+const KNOW_HOW = /^savoir|^connaissances?\b/;
+const MEMBERS = /^liste des competences professionnelles/;
+
+interface Fiche {
+  kind: FicheKind;
+  number: number | null;
+  title: string;
+  level: number;
+  statement: string[];
+  criteria: string[];
+  knowHow: string[];
+  members: string[];
+  mode: "statement" | "criteria" | "knowHow" | "members";
+}
+
+const ficheOf = (text: string): { kind: FicheKind; number: number | null } | null => {
+  const m = FICHE.exec(fold(squash(text)));
+  if (!m) return null;
+  const what = m[1]!;
+  const kind: FicheKind = what.startsWith("activite")
+    ? "activity"
+    : what.includes("transversal")
+      ? "transversal"
+      : "competency";
+  return { kind, number: m[2] ? Number(m[2]) : null };
+};
+
+const textOf = (b: Block) => (b.kind === "row" ? b.cells.filter(Boolean).join(" — ") : b.text);
+
+export function readCertificationConventions(referential: string, blocks: Block[]): CertificationReading {
+  const fiches: Fiche[] = [];
+  const glossary: { term: string; definition: string[] }[] = [];
+  const rest: Block[] = [];
+  let fiche: Fiche | null = null;
+  let transversal: { level: number } | null = null;
+  let glossaryLevel: number | null = null;
+  let term: { term: string; definition: string[] } | null = null;
+
+  const closeAll = () => {
+    fiche = null;
+    transversal = null;
+    glossaryLevel = null;
+    term = null;
+  };
+
+  for (let i = 0; i < blocks.length; i++) {
+    const b = blocks[i]!;
+    if (b.kind === "heading") {
+      const f = fold(squash(b.text));
+      const head = ficheOf(b.text);
+      if (head) {
+        closeAll();
+        // The fiche's title is the heading that follows its label.
+        const next = blocks[i + 1];
+        if (head.kind === "transversal") {
+          transversal = { level: next?.kind === "heading" ? next.level : b.level };
+          continue;
+        }
+        if (next?.kind === "heading" && !ficheOf(next.text)) {
+          fiche = {
+            kind: head.kind,
+            number: head.number,
+            title: squash(next.text),
+            level: next.level,
+            statement: [],
+            criteria: [],
+            knowHow: [],
+            members: [],
+            mode: "statement",
+          };
+          fiches.push(fiche);
+          i++;
+          continue;
+        }
+        rest.push(b);
+        continue;
+      }
+      if (GLOSSARY.test(f)) {
+        closeAll();
+        glossaryLevel = b.level;
+        continue;
+      }
+      if (glossaryLevel !== null) {
+        if (b.level > glossaryLevel) {
+          term = { term: squash(b.text), definition: [] };
+          glossary.push(term);
+          continue;
+        }
+        closeAll();
+      }
+      if (transversal) {
+        if (b.level <= transversal.level && !CRITERIA.test(f) && !/^description|^contexte/.test(f)) {
+          if (b.level < transversal.level) closeAll();
+          else {
+            fiche = {
+              kind: "transversal",
+              number: null,
+              title: squash(b.text),
+              level: b.level,
+              statement: [],
+              criteria: [],
+              knowHow: [],
+              members: [],
+              mode: "statement",
+            };
+            fiches.push(fiche);
+            continue;
+          }
+        }
+      }
+      const open = fiche as Fiche | null;
+      if (open) {
+        if (b.level <= open.level && !transversal) {
+          closeAll();
+          rest.push(b);
+          continue;
+        }
+        if (CRITERIA.test(f)) open.mode = "criteria";
+        else if (KNOW_HOW.test(f)) open.mode = "knowHow";
+        else if (MEMBERS.test(f)) open.mode = "members";
+        else {
+          open.mode = "statement";
+          if (!/^description/.test(f)) open.statement.push(`${squash(b.text)} :`);
+        }
+        continue;
+      }
+      rest.push(b);
+      continue;
+    }
+    const openTerm = term as { term: string; definition: string[] } | null;
+    if (glossaryLevel !== null) {
+      // A two-cell row in a glossary is a term and its definition.
+      if (b.kind === "row" && b.cells.filter(Boolean).length === 2) {
+        const [t, d] = b.cells.filter(Boolean) as [string, string];
+        term = { term: squash(t), definition: [d] };
+        glossary.push(term);
+        continue;
+      }
+      if (openTerm) {
+        openTerm.definition.push(textOf(b));
+        continue;
+      }
+      rest.push(b);
+      continue;
+    }
+    const open = fiche as Fiche | null;
+    if (!open) {
+      rest.push(b);
+      continue;
+    }
+    const text = squash(textOf(b));
+    if (!text) continue;
+    if (open.mode === "criteria") open.criteria.push(text);
+    else if (open.mode === "knowHow") open.knowHow.push(text);
+    else if (open.mode === "members") open.members.push(text);
+    else open.statement.push(b.kind === "item" ? `- ${text}` : text);
+  }
+  return { records: toRecords(referential, fiches, glossary), rest };
+}
+
+function toRecords(
+  referential: string,
+  fiches: Fiche[],
+  glossary: { term: string; definition: string[] }[],
+): KnowledgeRecord[] {
+  const records: KnowledgeRecord[] = [];
+  const activities = fiches.filter((f) => f.kind === "activity");
+  // A competency belongs to the activité type whose fiche lists it; its position there makes it citable.
+  const owner = new Map<string, { activity: Fiche; position: number }>();
+  for (const a of activities)
+    a.members.forEach((m, k) => {
+      owner.set(fold(m), { activity: a, position: k + 1 });
+    });
+  const activityLabel = (a: Fiche) => `Activité type ${a.number ?? ""} — ${a.title}`.replace("  ", " ");
+  const seen = new Set<string>();
+  const push = (r: KnowledgeRecord) => {
+    let id = r.id;
+    for (let n = 2; seen.has(id); n++) id = `${r.id}-${n}`;
+    seen.add(id);
+    records.push({ ...r, id });
+  };
+  const competencies = fiches.filter((f) => f.kind === "competency");
+  const codeOf = (title: string) => {
+    const k = competencies.findIndex((c) => fold(c.title) === fold(title));
+    return k < 0 ? null : `CP${competencies[k]!.number ?? k + 1}`;
+  };
+  for (const a of activities) {
+    const members = a.members.map((m, k) => `${k + 1}. ${m}`);
+    const related = a.members.map(codeOf).filter((c): c is string => c !== null);
+    push(
+      makeRecord({
+        referential,
+        kind: "activity",
+        code: a.number !== null ? `AT${a.number}` : null,
+        title: a.title,
+        statement: [
+          `Activité type n° ${a.number ?? "?"} : ${a.title}.`,
+          // Each activité type also says which others the titre has: "quelles sont les activités types ?"
+          // finds any of them.
+          activities.length > 1
+            ? `Les activités types du titre sont : ${activities.map((x) => `${x.number ?? ""}. ${x.title}`).join(" ; ")}.`
+            : "",
+          members.length ? `Compétences professionnelles de l'activité type : ${members.join(" ; ")}.` : "",
+          ...a.statement,
+        ]
+          .filter(Boolean)
+          .join("\n"),
+        related,
+      }),
+    );
+  }
+  if (activities.length) {
+    // The titre at a glance: "quelles sont les activités types ?" is answered by one record.
+    const lines = activities.map(
+      (a) =>
+        `${a.number ?? ""}. ${a.title}${a.members.length ? ` — compétences professionnelles : ${a.members.join(" ; ")}` : ""}`,
+    );
+    push(
+      makeRecord({
+        referential,
+        kind: "section",
+        code: null,
+        title: "Activités types et compétences professionnelles du titre",
+        statement: [`Le titre comporte ${activities.length} activité(s) type(s) :`, ...lines].join("\n"),
+        related: activities.flatMap((a) => (a.number !== null ? [`AT${a.number}`] : [])),
+      }),
+    );
+  }
+  let position = 0;
+  for (const c of competencies) {
+    position++;
+    const own = owner.get(fold(c.title));
+    const n = c.number ?? position;
+    const where = own
+      ? `Compétence professionnelle n° ${n}, compétence ${own.position} de l'activité type ${own.activity.number ?? ""} « ${own.activity.title} ».`
+      : `Compétence professionnelle n° ${n}.`;
+    push(
+      makeRecord({
+        referential,
+        kind: "competency",
+        code: `CP${n}`,
+        title: c.title,
+        bloc: own ? activityLabel(own.activity) : null,
+        statement: [
+          where,
+          ...c.statement,
+          c.knowHow.length ? `Savoir-faire et savoirs : ${c.knowHow.join(" ; ")}` : "",
+        ]
+          .filter(Boolean)
+          .join("\n"),
+        criteria: c.criteria,
+        related: own?.activity.number != null ? [`AT${own.activity.number}`] : [],
+      }),
+    );
+  }
+  for (const t of fiches.filter((f) => f.kind === "transversal"))
+    push(
+      makeRecord({
+        referential,
+        kind: "competency",
+        code: null,
+        title: `Compétence transversale — ${t.title}`,
+        statement: [`Compétence transversale de l'emploi : ${t.title}.`, ...t.statement].join("\n"),
+        criteria: t.criteria,
+      }),
+    );
+  for (const g of glossary) {
+    const definition = squash(g.definition.join("\n")) ? g.definition.join("\n") : "";
+    if (!definition) continue;
+    push(makeRecord({ referential, kind: "glossary", code: null, title: g.term, statement: definition }));
+  }
+  return records;
+}
