@@ -3,10 +3,9 @@ import { type KnowledgeRecord, recordText } from "../knowledge/record.js";
 import { fold, truncate } from "../lib/text.js";
 import type { Logger } from "../log.js";
 import { silentLogger } from "../log.js";
-import { detectLang } from "../retrieval/query.js";
 import type { Retriever, SearchResult } from "../retrieval/retriever.js";
-import { type Intention, readIntention, readSmallTalk } from "../understanding/intent.js";
-import { unindexedTitre } from "../understanding/titre.js";
+import { intentionOf } from "../understanding/intent.js";
+import { type Question, readQuestion } from "../understanding/question.js";
 import { type Composition, citation, composeExtractive } from "./extractive.js";
 import { smallTalkReply } from "./help.js";
 import type { ChatTurn, LlmAnswerer } from "./llm.js";
@@ -68,12 +67,13 @@ const RECALL =
  */
 export async function searchFor(
   deps: AnswerDeps,
-  question: string,
+  asked: string | Question,
   opts: AskOptions = {},
 ): Promise<{ result: SearchResult; carried: boolean }> {
   const history = opts.history ?? [];
   const search = { defaultReferential: opts.defaultReferential };
-  const direct = await deps.retriever.search(question, 5, search);
+  const direct = await deps.retriever.search(asked, 5, search);
+  const question = typeof asked === "string" ? asked : asked.text;
   if (direct.outcome === "unsafe") return { result: direct, carried: false };
   const codes = direct.analysis.codes;
   const previous = history.length ? deps.retriever.analyze(history[history.length - 1]!.question) : null;
@@ -133,7 +133,7 @@ interface Prepared {
   log: Logger;
   t0: number;
   history: ChatTurn[];
-  intention: Intention;
+  intention: Question;
   result: SearchResult | null;
   composed: Composition;
   base: Omit<AnswerDetails, "answer" | "mode" | "latencyMs">;
@@ -144,21 +144,21 @@ async function prepare(deps: AnswerDeps, question: string, opts: AskOptions): Pr
   const t0 = performance.now();
   const log = deps.log ?? silentLogger;
   const history = opts.history ?? [];
-  const smallTalk = readSmallTalk(question);
-  if (smallTalk) {
+  const read = readQuestion(question, deps.retriever.catalog);
+  if (read.smallTalk) {
     // Greetings carry few words: an English one is answered in English.
     const lang =
       /^\W*(?:hello|hi|hey|thanks|thank you|thx|ty|help|what can you do|who are you|how does|bye|good (?:morning|evening|afternoon)|great|perfect|awesome|nice|see you)\b/i.test(
         question,
       )
         ? "en"
-        : detectLang(question);
-    const composed = { text: smallTalkReply(smallTalk, lang), used: [], found: false };
+        : read.lang;
+    const composed = { text: smallTalkReply(read.smallTalk, lang), used: [], found: false };
     return {
       log,
       t0,
       history,
-      intention: readIntention(question),
+      intention: read,
       result: null,
       composed,
       base: {
@@ -173,15 +173,26 @@ async function prepare(deps: AnswerDeps, question: string, opts: AskOptions): Pr
       },
     };
   }
-  const { result, carried } = await searchFor(deps, question, opts);
-  const intention = readIntention(question, {
-    codes: result.analysis.codes,
-    referentials: result.analysis.include.size,
-    blocs: result.analysis.blocs.length,
-  });
+  const { result, carried } = await searchFor(deps, read, opts);
+  // A follow-up searched with its thread's subject is read with that subject's codes and referentials.
+  const { codes, include, blocs } = result.analysis;
+  const sameSubject =
+    codes.join() === read.codes.join() &&
+    include.size === read.include.size &&
+    blocs.length === read.blocs.length;
+  const intention: Question = sameSubject
+    ? read
+    : {
+        ...read,
+        ...intentionOf(read.folded, { codes, referentials: include.size, blocs: blocs.length }),
+        decline: read.decline,
+      };
   const refs = [...result.analysis.include];
   const perReferential =
-    intention.intent === "comparison" && !result.analysis.codes.length && refs.length >= 2 && refs.length <= 3
+    (intention.intent === "comparison" || intention.both) &&
+    !result.analysis.codes.length &&
+    refs.length >= 2 &&
+    refs.length <= 3
       ? await Promise.all(refs.map((ref) => deps.retriever.search(question, 5, { only: [ref] })))
       : undefined;
   const composed = composeExtractive(result, {
@@ -192,7 +203,7 @@ async function prepare(deps: AnswerDeps, question: string, opts: AskOptions): Pr
       : deps.retriever,
     carried,
     perReferential,
-    unindexed: unindexedTitre(question, deps.retriever.catalog),
+    unindexed: read.titre,
   });
   const intent = intention.decline ? "out-of-scope" : composed.found ? intention.intent : "out-of-scope";
   return {

@@ -695,7 +695,7 @@ export function composeExtractive(result: SearchResult, opts: ComposeOptions): C
   const lang = analysis.lang;
   const t = T[lang];
   const none = (text: string): Composition => ({ text, used: [], found: false });
-  if (result.outcome === "unsafe") return none(t.unsafe);
+  if (result.outcome === "unsafe" || intention.decline === "personal-data") return none(t.unsafe);
   if (intention.decline === "do-my-work") return none(t.doMyWork);
   if (intention.decline === "off-topic") return none(t.outOfScope);
   if (opts.unindexed) {
