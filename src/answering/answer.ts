@@ -204,6 +204,7 @@ async function prepare(deps: AnswerDeps, question: string, opts: AskOptions): Pr
     carried,
     perReferential,
     unindexed: read.titre,
+    channelReferential: opts.defaultReferential,
   });
   const intent = intention.decline ? "out-of-scope" : composed.found ? intention.intent : "out-of-scope";
   return {

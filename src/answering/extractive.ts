@@ -45,6 +45,16 @@ const T = {
     countActivities: (ref: string, n: number) => `${ref} décrit ${n} activité${n > 1 ? "s" : ""} :`,
     countCriteria: (code: string, n: number) => `${code} a ${n} critère${n > 1 ? "s" : ""} d'évaluation :`,
     compare: "Les deux, côte à côte :",
+    twoMeanings: (code: string, n: number) =>
+      `Le code ${code} désigne ${n === 2 ? "deux choses" : `${n} choses`} selon le référentiel :`,
+    whichMeant: (code: string, ref: string) =>
+      `Lequel vouliez-vous dire ? Précisez le référentiel (par exemple « ${code} ${ref} »).`,
+    scored: (bloc: string, n: number) =>
+      `${bloc} : ${n} critère${n > 1 ? "s" : ""} noté${n > 1 ? "s" : ""} :`,
+    total: (n: number) => `Total : ${n} points.`,
+    moreItems: (n: number) => `… et ${n} autre${n > 1 ? "s" : ""}`,
+    notFound: (side: string) => `${side} : les documents ne le disent pas.`,
+    partNotFound: (part: string) => `« ${part} » : les documents ne le disent pas.`,
     noCriteria: (code: string) => `Le référentiel ne détaille pas de critères pour ${code}.`,
     noActivities: (code: string) => `Le référentiel ne rattache pas ${code} à une activité.`,
   },
@@ -85,6 +95,15 @@ const T = {
     countActivities: (ref: string, n: number) => `${ref} describes ${n} activit${n > 1 ? "ies" : "y"}:`,
     countCriteria: (code: string, n: number) => `${code} has ${n} assessment criteri${n > 1 ? "a" : "on"}:`,
     compare: "Side by side:",
+    twoMeanings: (code: string, n: number) =>
+      `Code ${code} means ${n === 2 ? "two things" : `${n} things`} depending on the referential:`,
+    whichMeant: (code: string, ref: string) =>
+      `Which one did you mean? Name the referential (for example “${code} ${ref}”).`,
+    scored: (bloc: string, n: number) => `${bloc}: ${n} scored criteri${n > 1 ? "a" : "on"}:`,
+    total: (n: number) => `Total: ${n} points.`,
+    moreItems: (n: number) => `… and ${n} more`,
+    notFound: (side: string) => `${side}: the documents do not say.`,
+    partNotFound: (part: string) => `“${part}”: the documents do not say.`,
     noCriteria: (code: string) => `The referential gives no criteria for ${code}.`,
     noActivities: (code: string) => `The referential links ${code} to no activity.`,
   },
@@ -682,6 +701,8 @@ export interface ComposeOptions {
   unindexed?: string | null;
   /** For a comparison of referentials: the same question searched in each, in the order named. */
   perReferential?: SearchResult[];
+  /** The referential a channel set for itself: a bare code is read in it, not offered in each. */
+  channelReferential?: string;
 }
 
 /**
@@ -735,8 +756,16 @@ export function composeExtractive(result: SearchResult, opts: ComposeOptions): C
     if (h && !chosen.includes(h.record)) chosen.push(h.record);
   }
 
+  const meanings = bareCodeMeanings(result, intention, lookup, opts.channelReferential);
+  if (meanings) return meanings;
+
   let body: { parts: string[]; used: KnowledgeRecord[] } | null = null;
   const aspect = intention.aspect;
+  const scoredBloc = chosen.length ? undefined : namedBloc(analysis, lookup);
+  if (scoredBloc && wantsScores(analysis.text, intention)) {
+    const list = scoredList(scoredBloc, analysis.text, lang, lookup);
+    if (list) return withSources(list.text, list.used, result, lang);
+  }
 
   if (intention.intent === "comparison") {
     const sides = comparisonSides(result, chosen, lookup);
@@ -836,6 +865,108 @@ export function composeExtractive(result: SearchResult, opts: ComposeOptions): C
 }
 
 const COUNT_WORDS = /\b(?:combien|nombre|how many|number of)\b/;
+
+// Slack shows a section of at most 3000 characters: a list longer than that is cut, and says so.
+const SLACK_SECTION = 2800;
+
+/** Lines within Slack's limit, the cut ones counted ("… et 3 autres"). */
+function withinSlack(head: string[], items: string[], tail: string[], lang: Lang): string[] {
+  let size = [...head, ...tail].reduce((n, l) => n + l.length + 1, 0);
+  const kept: string[] = [];
+  for (const item of items) {
+    if (size + item.length + 1 > SLACK_SECTION - 40) break;
+    kept.push(item);
+    size += item.length + 1;
+  }
+  const cut = items.length - kept.length;
+  return [...head, ...kept, ...(cut ? [T[lang].moreItems(cut)] : []), ...tail];
+}
+
+/** "critères du bloc 2 avec les points", "barème", "scoring grid": a bloc's scored criteria asked. */
+function wantsScores(text: string, intention: Intention): boolean {
+  const folded = fold(text);
+  return (
+    intention.aspect === "criteria" ||
+    /\b(?:bareme|grille|grid|notation|scoring|rubric|notes?)\b/.test(folded) ||
+    (intention.aspect === "points" &&
+      /\b(?:criteres?|criteria|criterion|tous|toutes|all|every|each|liste?)\b/.test(folded))
+  );
+}
+
+/**
+ * Every scored criterion of a bloc with its points, then the total and the
+ * pass mark: a referential whose criteria carry points ("B1Cr1 … (4 points)").
+ * "Quels critères valent 4 points ?" keeps those worth that many.
+ */
+function scoredList(
+  bloc: KnowledgeRecord,
+  text: string,
+  lang: Lang,
+  lookup: Lookup,
+): { text: string; used: KnowledgeRecord[] } | null {
+  const criteria = lookup
+    .recordsOf(bloc.referential)
+    .filter((r) => r.kind === "criterion" && r.bloc === bloc.title && r.points !== null);
+  if (!criteria.length) return null;
+  const t = T[lang];
+  const worth = /\b(\d{1,2})\s*(?:points?|pts?)\b/.exec(fold(text))?.[1];
+  const asked = worth && !/\b(?:total|sur 20|\/20)\b/.test(fold(text)) ? Number(worth) : null;
+  const shown =
+    asked !== null && criteria.some((c) => c.points === asked)
+      ? criteria.filter((c) => c.points === asked)
+      : criteria;
+  const total = criteria.reduce((n, c) => n + (c.points ?? 0), 0);
+  const items = shown.map(
+    (c) => `• ${c.code} — ${c.statement.replace(/\s*\(\d+ points?\)\s*$/, "")} (${t.points(c.points!)})`,
+  );
+  const pass = criteria.find((c) => c.modality)?.modality;
+  const lines = withinSlack(
+    [`${heading(bloc)} (${bloc.referential})`, t.scored(bloc.title.split(" — ")[0]!, shown.length)],
+    items,
+    [t.total(total), ...(pass ? [`${t.threshold}${lang === "en" ? ":" : " :"} ${pass}`] : [])],
+    lang,
+  );
+  return { text: lines.join("\n"), used: [bloc, ...shown.slice(0, 2)] };
+}
+
+/**
+ * A code typed alone ("c14 ?") that two referentials define differently:
+ * both meanings, each cited, and the question of which one was meant.
+ */
+function bareCodeMeanings(
+  result: SearchResult,
+  intention: Intention,
+  lookup: Lookup,
+  channelReferential: string | undefined,
+): Composition | null {
+  const { analysis } = result;
+  if (channelReferential || analysis.include.size || analysis.codes.length !== 1 || intention.aspect)
+    return null;
+  if (!["code", "definition", "general"].includes(intention.intent)) return null;
+  const code = analysis.codes[0]!;
+  const rest = fold(analysis.text)
+    .replace(
+      /\b(?:c'est quoi|c quoi|c koi|cest quoi|what is|what's|whats|la|le|l'|the|stp|svp|pls|please|\?|!)\b/g,
+      " ",
+    )
+    .replace(/[^a-z0-9.]+/g, " ")
+    .trim()
+    .split(" ")
+    .filter((w) => w && w !== code.toLowerCase());
+  if (rest.length > 2) return null;
+  const ranked = result.hits.filter((h) => h.record.code === code).map((h) => h.record.referential);
+  const refs = [...new Set([...ranked, ...lookup.referentialsOf(code)])];
+  const sides = refs.map((ref) => lookup.byCode(ref, code)).filter((r): r is KnowledgeRecord => !!r);
+  if (sides.length < 2) return null;
+  const lang = analysis.lang;
+  const t = T[lang];
+  const lines = [
+    t.twoMeanings(code, sides.length),
+    ...sides.map((r) => `• ${codedHeading(r)} : ${clip(r.statement, 260)}`),
+    t.whichMeant(code, sides[0]!.referential),
+  ];
+  return withSources(lines.join("\n"), sides, result, lang);
+}
 
 /** The best evidence of one side of a comparison, from its own search. */
 function evidenceAnswer(
