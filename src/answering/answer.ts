@@ -205,6 +205,7 @@ async function prepare(deps: AnswerDeps, question: string, opts: AskOptions): Pr
     perReferential,
     unindexed: read.titre,
     channelReferential: opts.defaultReferential,
+    parts: intention.parts,
   });
   const intent = intention.decline ? "out-of-scope" : composed.found ? intention.intent : "out-of-scope";
   return {

@@ -4,6 +4,7 @@ import { fold } from "../lib/text.js";
 import type { Lang, QueryAnalysis } from "../retrieval/query.js";
 import type { SearchResult } from "../retrieval/retriever.js";
 import type { Aspect, Intention } from "../understanding/intent.js";
+import type { Part } from "../understanding/question.js";
 import { type Evidence, evidenceOf, holdsUnit, termSet } from "./evidence.js";
 
 const T = {
@@ -323,9 +324,12 @@ function scoreEvidence(
   analysis: QueryAnalysis,
   intention: Intention,
   lookup: Lookup,
+  focus?: Set<string>,
 ): Scored[] {
   const want = new Map<string, number>();
-  for (const { term, weight } of analysis.terms) want.set(term, weight * lookup.idf(term));
+  // One part of the question: its own words lead, the rest of the question is context.
+  for (const { term, weight } of analysis.terms)
+    want.set(term, weight * lookup.idf(term) * (focus && !focus.has(term) ? 0.3 : 1));
   const self = [...want.values()].reduce((s, w) => s + w, 0) || 1;
   const byOrder = new Map(units.map((u) => [`${u.record.id}#${u.order}`, u]));
   const overlap = (text: string) => {
@@ -703,6 +707,8 @@ export interface ComposeOptions {
   perReferential?: SearchResult[];
   /** The referential a channel set for itself: a bare code is read in it, not offered in each. */
   channelReferential?: string;
+  /** What the question asks, split (one part for a simple question). */
+  parts?: Part[];
 }
 
 /**
@@ -711,6 +717,92 @@ export interface ComposeOptions {
  * list), then the detail, then the sources actually used.
  */
 export function composeExtractive(result: SearchResult, opts: ComposeOptions): Composition {
+  const main = composeWhole(result, opts);
+  const parts = opts.parts ?? [];
+  if (!main.found || parts.length < 2 || opts.intention.intent === "comparison") return main;
+  return withParts(main, parts, result, opts);
+}
+
+/**
+ * Every part of a question answered, in the order asked: a part the answer
+ * already covers stays as it is; another gets its own best evidence, or a
+ * clear "the documents do not say" when none holds what it asks.
+ */
+function withParts(
+  main: Composition,
+  parts: Part[],
+  result: SearchResult,
+  opts: ComposeOptions,
+): Composition {
+  const { analysis } = result;
+  const { intention, lookup } = opts;
+  const lang = analysis.lang;
+  const t = T[lang];
+  const cut = main.text.lastIndexOf(`\n\n${t.sources}`);
+  const body = cut >= 0 ? main.text.slice(0, cut) : main.text;
+  const shown = fold(oneLine(body));
+  const pool = evidencePool(result, main.used, lookup);
+  const expansions = new Map(analysis.typedTerms.map((x) => [x.term, [...x.expansions, ...x.typos]]));
+  const bodyTerms = termSet(body);
+  const weightOf = new Map(analysis.terms.map((x) => [x.term, x.weight]));
+  const before: string[] = [];
+  const after: string[] = [];
+  const used = [...main.used];
+  let coveredOne = false;
+  for (const [i, part] of parts.entries()) {
+    const own = [...termSet(part.text)];
+    const focus = new Set([...own, ...own.flatMap((x) => expansions.get(x) ?? [])]);
+    const known = [...focus].filter((x) => lookup.idf(x) > 0);
+    const partIntention: Intention = {
+      ...intention,
+      intent: part.unit
+        ? "numeric"
+        : part.asks.some((a) => a === "who" || a === "when")
+          ? "procedure"
+          : "general",
+      unit: part.unit,
+      counted: null,
+    };
+    const scored = scoreEvidence(pool, analysis, partIntention, lookup, focus);
+    const pick = selectEvidence(scored, partIntention)[0];
+    const holds = (text: string) => !part.unit || holdsUnit(text, part.unit);
+    // A part naming things the documents never mention ("la couleur du stylo") is not answered by context.
+    const relevant =
+      pick &&
+      (!own.length ||
+        (known.length > 0 && pick.units.some((u) => known.some((x) => termSet(u.text).has(x)))));
+    const answered = relevant && pick.units.some((u) => holds(u.text));
+    // The answer as composed speaks to the first part; a number asked is covered only when shown.
+    const covered = part.unit
+      ? holdsUnit(body, part.unit) &&
+        (!answered ||
+          pick.units.filter((u) => holds(u.text)).some((u) => shown.includes(fold(oneLine(u.text)))))
+      : (i === 0 && covers(bodyTerms, known, weightOf, lookup)) ||
+        (answered && pick.units.every((u) => shown.includes(fold(oneLine(u.text))))) ||
+        (!own.length && !answered);
+    if (covered) {
+      coveredOne = true;
+      continue;
+    }
+    const add = answered
+      ? renderPick({ ...pick, units: pick.units.filter((u) => !shown.includes(fold(oneLine(u.text)))) }, lang)
+      : t.partNotFound(part.text.replace(/[?\s]+$/, ""));
+    (coveredOne ? after : before).push(add);
+    if (answered && !used.includes(pick.record)) used.push(pick.record);
+  }
+  if (!before.length && !after.length) return main;
+  return withSources([...before, body, ...after].join("\n\n"), used, result, lang);
+}
+
+/** Whether a text holds the most telling topical word of a part (names of referentials and codes aside). */
+function covers(text: Set<string>, known: string[], weightOf: Map<string, number>, lookup: Lookup): boolean {
+  const topical = known.filter((x) => (weightOf.get(x) ?? 1) >= 0.6);
+  if (!topical.length) return true;
+  const rarest = topical.reduce((a, b) => (lookup.idf(b) > lookup.idf(a) ? b : a));
+  return text.has(rarest);
+}
+
+function composeWhole(result: SearchResult, opts: ComposeOptions): Composition {
   const { analysis } = result;
   const { intention, lookup } = opts;
   const lang = analysis.lang;
