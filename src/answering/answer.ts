@@ -189,10 +189,7 @@ async function prepare(deps: AnswerDeps, question: string, opts: AskOptions): Pr
       };
   const refs = [...result.analysis.include];
   const perReferential =
-    (intention.intent === "comparison" || intention.both) &&
-    !result.analysis.codes.length &&
-    refs.length >= 2 &&
-    refs.length <= 3
+    (intention.intent === "comparison" || intention.both) && refs.length >= 2 && refs.length <= 3
       ? await Promise.all(refs.map((ref) => deps.retriever.search(question, 5, { only: [ref] })))
       : undefined;
   const composed = composeExtractive(result, {
@@ -206,6 +203,7 @@ async function prepare(deps: AnswerDeps, question: string, opts: AskOptions): Pr
     unindexed: read.titre,
     channelReferential: opts.defaultReferential,
     parts: intention.parts,
+    both: intention.both,
   });
   const intent = intention.decline ? "out-of-scope" : composed.found ? intention.intent : "out-of-scope";
   return {

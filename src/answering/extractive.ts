@@ -1,7 +1,7 @@
 import type { Catalog } from "../knowledge/catalog.js";
 import type { KnowledgeRecord } from "../knowledge/record.js";
 import { fold } from "../lib/text.js";
-import type { Lang, QueryAnalysis } from "../retrieval/query.js";
+import { type Lang, namedReferentials, type QueryAnalysis } from "../retrieval/query.js";
 import type { SearchResult } from "../retrieval/retriever.js";
 import type { Aspect, Intention } from "../understanding/intent.js";
 import type { Part } from "../understanding/question.js";
@@ -679,6 +679,13 @@ function comparisonSides(result: SearchResult, chosen: KnowledgeRecord[], lookup
     const sides = within.map((ref) => lookup.byCode(ref, code)).filter((r): r is KnowledgeRecord => !!r);
     if (sides.length >= 2) return sides;
   }
+  if (analysis.codes.length >= 2 && analysis.codes.length === refs.length) {
+    // "c5.1 chef de projet vs c5.2 dev ia": each code in the referential named beside it.
+    const paired = analysis.codes
+      .map((code, i) => lookup.byCode(refs[i]!, code))
+      .filter((r): r is KnowledgeRecord => !!r);
+    if (paired.length === analysis.codes.length) return paired;
+  }
   if (analysis.codes.length >= 2) return chosen.slice(0, 3);
   if (analysis.blocs.length >= 2 || (analysis.blocs.length === 1 && refs.length >= 2)) {
     // "bloc 3 et bloc 4" in one referential, or "bloc 2 dev vs bloc 2 chef de projet" in two.
@@ -709,6 +716,8 @@ export interface ComposeOptions {
   channelReferential?: string;
   /** What the question asks, split (one part for a simple question). */
   parts?: Part[];
+  /** The same thing asked of each referential named ("in both", "de chaque côté"). */
+  both?: boolean;
 }
 
 /**
@@ -719,7 +728,8 @@ export interface ComposeOptions {
 export function composeExtractive(result: SearchResult, opts: ComposeOptions): Composition {
   const main = composeWhole(result, opts);
   const parts = opts.parts ?? [];
-  if (!main.found || parts.length < 2 || opts.intention.intent === "comparison") return main;
+  if (!main.found || parts.length < 2 || opts.intention.intent === "comparison" || opts.perReferential)
+    return main;
   return withParts(main, parts, result, opts);
 }
 
@@ -743,6 +753,7 @@ function withParts(
   const shown = fold(oneLine(body));
   const pool = evidencePool(result, main.used, lookup);
   const expansions = new Map(analysis.typedTerms.map((x) => [x.term, [...x.expansions, ...x.typos]]));
+  const translations = new Map(analysis.typedTerms.map((x) => [x.term, x.expansions]));
   const bodyTerms = termSet(body);
   const weightOf = new Map(analysis.terms.map((x) => [x.term, x.weight]));
   const before: string[] = [];
@@ -752,7 +763,10 @@ function withParts(
   for (const [i, part] of parts.entries()) {
     const own = [...termSet(part.text)];
     const focus = new Set([...own, ...own.flatMap((x) => expansions.get(x) ?? [])]);
-    const known = [...focus].filter((x) => lookup.idf(x) > 0);
+    // Words the corpus knows as typed or translated (a typo's neighbour is a guess: "stylo" is not "style").
+    const known = [...new Set([...own, ...own.flatMap((x) => translations.get(x) ?? [])])].filter(
+      (x) => lookup.idf(x) > 0,
+    );
     const partIntention: Intention = {
       ...intention,
       intent: part.unit
@@ -859,25 +873,54 @@ function composeWhole(result: SearchResult, opts: ComposeOptions): Composition {
     if (list) return withSources(list.text, list.used, result, lang);
   }
 
-  if (intention.intent === "comparison") {
+  const crossing = intention.intent === "comparison" || (opts.both ?? false);
+  if (crossing) {
     const sides = comparisonSides(result, chosen, lookup);
     if (sides.length >= 2)
       body = { parts: [t.compare, ...sides.map((r) => recordAnswer(r, lang, lookup, true))], used: sides };
     else if (opts.perReferential && opts.perReferential.length >= 2) {
-      // Two referentials named, no code: each answers the question on its side.
-      const counting = COUNT_WORDS.test(fold(analysis.text));
+      // Two referentials named: each answers the question on its side, from
+      // the words naming that side ("l'oral du guide vs le mémoire expert").
+      const folded = fold(analysis.text);
+      const counting = COUNT_WORDS.test(folded) && COUNTED.some(([re]) => re.test(folded));
+      // What comes before a colon frames both sides ("on rend quoi : X vs Y").
+      const pieces = folded
+        .replace(/^[^:]*:\s*(?=.*\b(?:vs|versus|contre)\b)/, "")
+        .split(/\s+(?:vs\.?|versus|contre|compare[dr]? (?:a|to|with)|et|and|,|;)\s+/);
+      const expansions = new Map(analysis.typedTerms.map((x) => [x.term, [...x.expansions, ...x.typos]]));
       const parts: string[] = [];
       const used: KnowledgeRecord[] = [];
+      let found = 0;
       for (const side of opts.perReferential) {
-        const sideIntention: Intention = { ...intention, intent: counting ? "count" : "general" };
+        const ref = [...side.analysis.include][0]!;
+        // The words naming the other sides are set aside; the shared ones ("on rend quoi") stay.
+        const others = new Set(
+          pieces
+            .filter((p) => {
+              const named = namedReferentials(p, lookup.catalog).include;
+              return named.size > 0 && !named.has(ref);
+            })
+            .flatMap((p) => [...termSet(p)].flatMap((x) => [x, ...(expansions.get(x) ?? [])])),
+        );
+        const mine = new Set(
+          pieces
+            .filter((p) => namedReferentials(p, lookup.catalog).include.has(ref))
+            .flatMap((p) => [...termSet(p)].flatMap((x) => [x, ...(expansions.get(x) ?? [])])),
+        );
+        const focus = new Set(analysis.terms.map((x) => x.term).filter((x) => mine.has(x) || !others.has(x)));
+        const sideIntention: Intention = {
+          ...intention,
+          intent: counting ? "count" : intention.unit ? "numeric" : "general",
+        };
         const c = counting ? countAnswer(side, [], lookup) : null;
-        const e = c ?? evidenceAnswer(side, [], sideIntention, lookup);
+        const e = c ?? evidenceAnswer(side, [], sideIntention, lookup, focus);
         if (e) {
+          found++;
           parts.push(e.text);
           used.push(...e.used);
-        }
+        } else parts.push(t.notFound(ref));
       }
-      if (parts.length >= 2) body = { parts: [t.compare, ...parts], used };
+      if (found >= 1) body = { parts: [...(found >= 2 ? [t.compare] : []), ...parts], used };
     }
   }
   if (!body && intention.intent === "count") {
@@ -1066,11 +1109,25 @@ function evidenceAnswer(
   chosen: KnowledgeRecord[],
   intention: Intention,
   lookup: Lookup,
+  focus?: Set<string>,
 ): Composition | null {
   if (!result.found || !result.hits.length) return null;
-  const scored = scoreEvidence(evidencePool(result, chosen, lookup), result.analysis, intention, lookup);
+  let pool = evidencePool(result, chosen, lookup);
+  // "Which competency in each?": a coded record answers, not a passage about it.
+  const kind = result.analysis.kind;
+  if (kind === "competency" || kind === "criterion") {
+    const coded = pool.filter((u) => u.record.kind === "competency" || u.record.kind === "criterion");
+    if (coded.length) pool = coded;
+  }
+  const scored = scoreEvidence(pool, result.analysis, intention, lookup, focus);
   const picks = selectEvidence(scored, intention).slice(0, 1);
   if (!picks.length) return null;
+  if (
+    intention.unit &&
+    intention.intent === "numeric" &&
+    !picks[0]!.units.some((u) => holdsUnit(u.text, intention.unit!))
+  )
+    return null;
   return { text: renderPick(picks[0]!, result.analysis.lang), used: [picks[0]!.record], found: true };
 }
 

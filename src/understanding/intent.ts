@@ -132,7 +132,7 @@ const NUMERIC: [Unit, RegExp][] = [
   ["minutes", /\b(?:minutes?|mins?)\b/],
   [
     "duration",
-    /\b(?:duree|dure|durent|combien de temps|how long|temps de (?:presentation|parole|soutenance|l'oral|preparation)|length of the (?:oral|presentation|defen[cs]e)|long is|long does)\b/,
+    /\b(?:duree|dure|durent|combien de temps|how long|temps de (?:presentation|parole|soutenance|l'oral|preparation)|length of the (?:oral|presentation|defen[cs]e)|long is|long does|plus long(?:ue)?|plus court(?:e)?|longer|shorter)\b/,
   ],
   ["hours", /\b(?:heures?|hours?)\b/],
   ["days", /\b(?:jours?|journees?|days?)\b/],
