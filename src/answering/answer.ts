@@ -1,8 +1,9 @@
 import { z } from "zod";
 import { type KnowledgeRecord, recordText } from "../knowledge/record.js";
-import { fold, truncate } from "../lib/text.js";
+import { fold, terms, truncate } from "../lib/text.js";
 import type { Logger } from "../log.js";
 import { silentLogger } from "../log.js";
+import { namedReferentials } from "../retrieval/query.js";
 import type { Retriever, SearchResult } from "../retrieval/retriever.js";
 import { intentionOf } from "../understanding/intent.js";
 import { type Question, readQuestion } from "../understanding/question.js";
@@ -116,6 +117,35 @@ export async function searchFor(
   };
 }
 
+/**
+ * The referentials a cross-referential question sets side by side. A group
+ * named on one side ("le projet simplon vs le mémoire expert") stands for its
+ * member whose words that side uses most.
+ */
+function crossSides(question: Question, include: string[], retriever: Retriever): string[] {
+  if (include.length <= 3) return include;
+  const pieces = question.folded.split(/\s+(?:vs\.?|versus|contre|et|and|,|;)\s+/);
+  const sides: string[] = [];
+  for (const piece of pieces) {
+    const found = namedReferentials(piece, retriever.catalog);
+    const named = [...found.include].filter((r) => include.includes(r));
+    if (!named.length) continue;
+    // The side's own words, its referential's name aside ("simplon" is in the brochure's text too).
+    const words = terms(
+      [...found.spans]
+        .sort((a, b) => b[0] - a[0])
+        .reduce((t, [a, b]) => `${t.slice(0, a)} ${t.slice(b)}`, piece),
+    );
+    const weight = (ref: string) => {
+      const known = retriever.termsOf(ref);
+      return words.reduce((n, w) => n + (known.has(w) ? retriever.idf(w) : 0), 0);
+    };
+    const best = named.reduce((a, b) => (weight(b) > weight(a) ? b : a));
+    if (!sides.includes(best)) sides.push(best);
+  }
+  return sides.length >= 2 ? sides : include;
+}
+
 function toSources(records: KnowledgeRecord[], result: SearchResult): Source[] {
   return records.slice(0, 5).map((r) => {
     const hit = result.hits.find((h) => h.record.id === r.id);
@@ -187,7 +217,7 @@ async function prepare(deps: AnswerDeps, question: string, opts: AskOptions): Pr
         ...intentionOf(read.folded, { codes, referentials: include.size, blocs: blocs.length }),
         decline: read.decline,
       };
-  const refs = [...result.analysis.include];
+  const refs = crossSides(intention, [...result.analysis.include], deps.retriever);
   const perReferential =
     (intention.intent === "comparison" || intention.both) && refs.length >= 2 && refs.length <= 3
       ? await Promise.all(refs.map((ref) => deps.retriever.search(question, 5, { only: [ref] })))
