@@ -124,7 +124,7 @@ export async function searchFor(
  */
 function crossSides(question: Question, include: string[], retriever: Retriever): string[] {
   if (include.length <= 3) return include;
-  const pieces = question.folded.split(/\s+(?:vs\.?|versus|contre|et|and|,|;)\s+/);
+  const pieces = question.folded.split(/\s+(?:vs\.?|versus|contre|et|and|ou|or|,|;)\s+/);
   const sides: string[] = [];
   for (const piece of pieces) {
     const found = namedReferentials(piece, retriever.catalog);

@@ -755,6 +755,7 @@ function withParts(
   const expansions = new Map(analysis.typedTerms.map((x) => [x.term, [...x.expansions, ...x.typos]]));
   const translations = new Map(analysis.typedTerms.map((x) => [x.term, x.expansions]));
   const bodyTerms = termSet(body);
+  const seen = new Set<string>();
   const weightOf = new Map(analysis.terms.map((x) => [x.term, x.weight]));
   const before: string[] = [];
   const after: string[] = [];
@@ -801,6 +802,9 @@ function withParts(
     const add = answered
       ? renderPick({ ...pick, units: pick.units.filter((u) => !shown.includes(fold(oneLine(u.text)))) }, lang)
       : t.partNotFound(part.text.replace(/[?\s]+$/, ""));
+    const fresh = fold(oneLine(add));
+    if (seen.has(fresh)) continue;
+    seen.add(fresh);
     (coveredOne ? after : before).push(add);
     if (answered && !used.includes(pick.record)) used.push(pick.record);
   }
@@ -886,7 +890,7 @@ function composeWhole(result: SearchResult, opts: ComposeOptions): Composition {
       // What comes before a colon frames both sides ("on rend quoi : X vs Y").
       const pieces = folded
         .replace(/^[^:]*:\s*(?=.*\b(?:vs|versus|contre)\b)/, "")
-        .split(/\s+(?:vs\.?|versus|contre|compare[dr]? (?:a|to|with)|et|and|,|;)\s+/);
+        .split(/\s+(?:vs\.?|versus|contre|compare[dr]? (?:a|to|with)|et|and|ou|or|,|;)\s+/);
       const expansions = new Map(analysis.typedTerms.map((x) => [x.term, [...x.expansions, ...x.typos]]));
       const parts: string[] = [];
       const used: KnowledgeRecord[] = [];
