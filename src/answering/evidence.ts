@@ -203,6 +203,7 @@ const UNIT_PATTERNS: Record<Exclude<Unit, "duration" | "count">, RegExp> = {
   ),
   money: /\d[\d\s.,]*\s*(?:€|euros?|k€)|salaires?\s+\w+\s+\d/i,
   percent: /\d+(?:[.,]\d+)?\s*%/,
+  date: /\b(?:19|20)\d\d\b/,
 };
 
 const DURATION = ["minutes", "hours", "days", "months", "years"] as const;

@@ -30,7 +30,8 @@ export type Unit =
   | "points"
   | "people"
   | "money"
-  | "percent";
+  | "percent"
+  | "date";
 
 /** The part of a coded record a question (often a follow-up) is about. */
 export type Aspect =
@@ -128,6 +129,11 @@ const NUMERIC: [Unit, RegExp][] = [
     /\b(?:salaires?|salary|salaries|remuneration|remunere|paye?|pay|paid|earn|earns|gagne|gagner|cout|couts|cost|prix|price|tarifs?|fees?|euros?|€|combien ca coute|how much does it cost)\b/,
   ],
   ["percent", /\b(?:taux|pourcentage|percentage|rate|%|pass rate|success rate)\b/],
+  // "depuis quand ?": a year, not a duration.
+  [
+    "date",
+    /\b(?:depuis quand|since when|depuis quelle annee|en quelle annee|quelle annee|what year|which year|since what year)\b/,
+  ],
   ["pages", /\b(?:pages?|longueur|taille du (?:rapport|memoire))\b/],
   ["minutes", /\b(?:minutes?|mins?)\b/],
   [
@@ -236,7 +242,7 @@ export function intentionOf(
     if (has(HOW_MANY, folded) && u) return "numeric";
     if (u && u !== "days" && u !== "months" && /\b(?:quelle|quel|what|which)\b/.test(folded) && u !== "years")
       return "numeric";
-    if (u === "money" || u === "percent") return "numeric";
+    if (u === "money" || u === "percent" || u === "date") return "numeric";
     if (has(LIST, folded)) return "list";
     if (has(YESNO, folded)) return "yesno";
     if (has(PROCEDURE, folded)) return "procedure";
