@@ -137,7 +137,7 @@ export function codesIn(folded: string, raw: string): string[] {
   }
   const ev = /\b(?:e|epreuve|evaluation)\s?(?:n°|no|#)?\s?(\d)\b(?!\s?[.,]\s?\d)/g;
   for (const m of folded.matchAll(ev)) push(m.index ?? 0, `E${m[1]}`);
-  const cas = /\bcas pratiques?\s?(?:n°|no)?\s?([12])\b/g;
+  const cas = /\b(?:cas pratiques?|cp)\s?(?:n°|no)?\s?([12])\b/g;
   for (const m of folded.matchAll(cas)) push(m.index ?? 0, m[1] === "1" ? "E2" : "E3");
   // "A3" only when typed as a code: a lone "a" is a French verb.
   const act = /\bA\s?(\d)\b(?!\s?[.,]\s?\d)/g;
@@ -360,7 +360,10 @@ export function analyzeQuery(
     kind,
     terms: [...weighted].map(([term, weight]) => ({ term, weight })),
     typedTerms: [...typedTerms.values()],
-    certificationVocabulary: misspeltCertificationWord || CERTIFICATION_WORDS.test(folded),
+    certificationVocabulary:
+      misspeltCertificationWord ||
+      CERTIFICATION_WORDS.test(folded) ||
+      (typeof question !== "string" && question.namesDeliverable),
     unsafe: UNSAFE.some((re) => re.test(folded)),
   };
 }

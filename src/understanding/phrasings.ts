@@ -27,6 +27,7 @@ export const PhrasingsFileSchema = z.object({
     asks: z.record(z.enum(["who", "when", "where", "how-many", "what", "how", "yesno"]), Words),
   }),
   both: Words,
+  deliverables: Words,
 });
 
 export type Ask = "who" | "when" | "where" | "how-many" | "what" | "how" | "yesno";
@@ -44,6 +45,8 @@ export interface Phrasings {
   joins: string[];
   asks: [Ask, RegExp][];
   both: RegExp;
+  /** A deliverable or exam piece named ("veille", "cdo", "synthèse orale"). */
+  deliverable: RegExp;
 }
 
 const literal = (s: string) =>
@@ -83,6 +86,7 @@ export function buildPhrasings(file: z.infer<typeof PhrasingsFileSchema>): Phras
       new RegExp(`(?:^|[^a-z])${word(list)}`),
     ]),
     both: new RegExp(`(?:^|[^a-z])${word(file.both)}`),
+    deliverable: new RegExp(`(?:^|[^a-z])${word(file.deliverables)}`),
   };
 }
 

@@ -71,6 +71,13 @@ describe("readQuestion", () => {
     expect(readQuestion(text, catalog).decline).toBeNull();
   });
 
+  it("notices a deliverable named in shorthand, and reads 'cp1' as cas pratique 1", () => {
+    const q = readQuestion("synthese orale cp1", catalog);
+    expect(q.namesDeliverable).toBe(true);
+    expect(q.codes).toEqual(["E2"]);
+    expect(readQuestion("quel temps fait-il demain ?", catalog).namesDeliverable).toBe(false);
+  });
+
   it("notices the same thing asked of each referential", () => {
     expect(readQuestion("is GDPR assessed in both RNCP37827 and expert IA?", catalog).both).toBe(true);
     expect(readQuestion("c'est quoi la C12 ?", catalog).both).toBe(false);

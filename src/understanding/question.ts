@@ -39,6 +39,8 @@ export interface Question extends Intention {
   parts: Part[];
   /** The same thing asked of each referential named ("in both", "de chaque côté"). */
   both: boolean;
+  /** Names a deliverable or exam piece: about the referentials, however terse. */
+  namesDeliverable: boolean;
 }
 
 const NO_CATALOG = {
@@ -70,6 +72,7 @@ export function readQuestion(raw: string, catalog?: Catalog): Question {
     titre: catalog ? unindexedTitre(text, catalog) : null,
     parts: intention.smallTalk ? [] : partsOf(folded),
     both: phrasings().both.test(folded),
+    namesDeliverable: phrasings().deliverable.test(folded),
   };
 }
 
