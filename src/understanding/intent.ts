@@ -75,10 +75,6 @@ const HELP =
 const FILLER = /\b(?:svp|stp|please|pls|plz|merci|thanks|thx|bonjour|salut|hello|hi|hey|!|\.|,|\?|\s)+/g;
 
 /** Small talk, read before any search: the whole message is a greeting, thanks, help request or farewell. */
-export function readSmallTalk(question: string): SmallTalk | null {
-  return smallTalkOf(fold(squash(question)).replace(/[’]/g, "'"));
-}
-
 export function smallTalkOf(folded: string): SmallTalk | null {
   const bare = folded
     .replace(/<@[a-z0-9]+>/g, " ")
