@@ -95,6 +95,8 @@ function personalData(folded: string, text: string): "personal-data" | null {
  */
 export function partsOf(folded: string): Part[] {
   const p = phrasings();
+  // Most questions ask one thing: no join, no need to read what each side asks.
+  if (!p.joins.some((j) => folded.includes(j))) return [{ text: folded, asks: [], unit: null }];
   let pieces = [folded];
   for (const join of p.joins) pieces = pieces.flatMap((s) => s.split(join));
   const parts: Part[] = [];
