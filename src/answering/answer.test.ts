@@ -113,6 +113,20 @@ describe("extractive answers (no API key)", () => {
     );
   });
 
+  it("says a bloc gives no such figure rather than quoting another thing's", async () => {
+    const a = await answerQuestion(
+      { retriever, llm: null },
+      "combien de temps dure la soutenance du bloc 5 aivancity dev ia ?",
+    );
+    expect(a.found).toBe(false);
+    expect(a.answer).toMatch(/ne donnent pas ce chiffre pour le Bloc 5/);
+    const b = await answerQuestion(
+      { retriever, llm: null },
+      "expert ia bloc 3, l'épreuve théorique dure combien ?",
+    );
+    expect(b.answer).toMatch(/1 heure d’évaluation théorique/);
+  });
+
   it("picks a brochure's figure with its caption", async () => {
     const a = await answerQuestion({ retriever, llm: null }, "combien de promotions l'école IA a lancé ?");
     expect(a.answer).toMatch(/51 promotions|51 PROMOTIONS/);

@@ -29,6 +29,7 @@ const T = {
     money: "de montant (salaire, coût, prix)",
     dates: "de dates pour cette période",
     percent: "de taux ni de pourcentage sur ce point",
+    blocFigure: (bloc: string) => `ce chiffre pour le ${bloc}`,
     doMyWork:
       "Je ne rédige pas les livrables à la place des candidats : le rapport, la veille ou le code doivent être votre travail. Je peux en revanche vous dire ce qui est attendu (« que doit contenir le rapport du chef d'œuvre ? », « combien de pages pour le rapport E3 ? ») ou vérifier la structure de votre rapport (`/rapport`).",
     unknownCode: (codes: string, known: string) =>
@@ -80,6 +81,7 @@ const T = {
     money: "any amount (salary, cost, price)",
     dates: "any dates for that period",
     percent: "any rate or percentage on this",
+    blocFigure: (bloc: string) => `that figure for ${bloc}`,
     doMyWork:
       "I don't write deliverables for candidates: the report, the tech watch or the code must be your own work. I can tell you what is expected (“what must the chef d'œuvre report contain?”, “how many pages for the E3 report?”) or check your report's structure (`/rapport`).",
     unknownCode: (codes: string, known: string) =>
@@ -998,6 +1000,18 @@ function composeWhole(result: SearchResult, opts: ComposeOptions): Composition {
       intention.intent === "numeric" && chosen.length < 2 ? 1 : 3,
     );
     if (!picks.length) return none(t.outOfScope);
+    // A number asked about a bloc that gives none ("la soutenance du bloc 5 dure combien ?"):
+    // a figure found elsewhere in the referential is another thing's.
+    if (bloc && intention.intent === "numeric" && intention.unit && intention.unit !== "count") {
+      const own = (r: KnowledgeRecord) => r === bloc || r.bloc === bloc.title;
+      const unit = intention.unit;
+      const blocHolds = lookup
+        .recordsOf(bloc.referential)
+        .filter(own)
+        .some((r) => evidenceOf(r).some((u) => holdsUnit(u.text, unit)));
+      if (!blocHolds && !picks.some((p) => own(p.record)))
+        return none(t.notStated(t.blocFigure(bloc.title.split(" — ")[0]!)));
+    }
     body = { parts: picks.map((p) => renderPick(p, lang)), used: picks.map((p) => p.record) };
   }
   return finish(body, result, intention, lang);
