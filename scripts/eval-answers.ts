@@ -4,7 +4,8 @@
  * fact-hit (the answer holds every expected fact, accents and case folded),
  * recall@1/@5 of the cited sources, declines and false refusals, per kind.
  * Exits 1 below the thresholds (run by `npm test`).
- * Usage: tsx scripts/eval-answers.ts [--verbose] [--file set.jsonl]
+ * Usage: tsx scripts/eval-answers.ts [--verbose] [--file set.jsonl] [--held-back]
+ *        [--min-fact-hit 0.8] [--min-comparison 0.6]
  */
 import { resolve } from "node:path";
 import { answerQuestion } from "../src/answering/answer.js";
@@ -18,9 +19,11 @@ const held = args.includes("--held-back");
 const THRESHOLDS = held
   ? { factHit: 0.7, comparison: 0.5, procedure: 0.5, declines: 1.0, falseRefusals: 1 }
   : { factHit: 0.85, comparison: 0.75, procedure: 0.75, declines: 0.8, falseRefusals: 0 };
-// A set may be gated at its own fact-hit (the second tuning set, harder, is newer).
+// A set may be gated at its own fact-hit or comparison rate (the later tuning sets are harder).
 const minArg = args.indexOf("--min-fact-hit");
 if (minArg >= 0) THRESHOLDS.factHit = Number(args[minArg + 1]);
+const minComparison = args.indexOf("--min-comparison");
+if (minComparison >= 0) THRESHOLDS.comparison = Number(args[minComparison + 1]);
 
 interface Expected {
   referential: string | null;

@@ -56,11 +56,80 @@ describe("extractive answers (no API key)", () => {
     expect(a.answer).toMatch(/Sources: simplon-dev-ia-guide · E3/);
   });
 
-  it("says a clashing code is defined elsewhere too", async () => {
+  it("gives both meanings of a bare code two referentials define, each cited, and asks which", async () => {
     const a = await answerQuestion({ retriever, llm: null }, "C8 ?");
+    expect(a.sources.map((s) => `${s.referential} ${s.code}`)).toEqual([
+      "rncp37827 C8",
+      "simplon-dev-ia-guide C8",
+    ]);
+    expect(a.answer).toMatch(/Le code C8 désigne deux choses/);
+    expect(a.answer).toMatch(/C8 — Paramétrer un service d'intelligence artificielle\* \(rncp37827/);
+    expect(a.answer).toMatch(/C8 — Modifier les paramètres et composants .*\(simplon-dev-ia-guide\)/);
+    expect(a.answer).toMatch(/Lequel vouliez-vous dire \?/);
+    expect(a.alsoIn).toEqual([{ code: "C8", referentials: ["simplon-dev-ia-guide"] }]);
+  });
+
+  it("reads a bare code in the channel's own referential, saying it is defined elsewhere too", async () => {
+    const a = await answerQuestion({ retriever, llm: null }, "C8 ?", { defaultReferential: "rncp37827" });
     expect(a.sources[0]).toMatchObject({ referential: "rncp37827", code: "C8" });
     expect(a.answer).toMatch(/Le code C8 existe aussi dans : simplon-dev-ia-guide/);
-    expect(a.alsoIn).toEqual([{ code: "C8", referentials: ["simplon-dev-ia-guide"] }]);
+  });
+
+  it("answers each part of a question in the order asked, and says which part the documents do not cover", async () => {
+    const a = await answerQuestion(
+      { retriever, llm: null },
+      "expert ia mémoire : combien de jours de préparation et combien de pages max ?",
+    );
+    expect(a.answer).toMatch(/3 jours de préparation[\s\S]*50 pages/);
+    const b = await answerQuestion(
+      { retriever, llm: null },
+      "qui signe la grille d'évaluation et c'est quoi la couleur du stylo ?",
+    );
+    expect(b.answer).toMatch(/signée par les membres du jury/);
+    expect(b.answer).toMatch(/« c'est quoi la couleur du stylo » : les documents ne le disent pas/);
+  });
+
+  it("lists a bloc's scored criteria whole, with points, total and pass mark", async () => {
+    const a = await answerQuestion(
+      { retriever, llm: null },
+      "expert ia bloc 1 : tous les critères avec leurs points",
+    );
+    for (const n of [1, 2, 3, 4, 5, 6, 7]) expect(a.answer).toMatch(new RegExp(`• B1Cr${n} — `));
+    expect(a.answer).toMatch(/B1Cr5 — Les phases de test et de recette .*\(4 points\)/);
+    expect(a.answer).toMatch(/Total : 20 points\./);
+    expect(a.answer).toMatch(/validé à partir de 10 points \/ 20 points/);
+  });
+
+  it("answers the same question in each referential named, with each side's code", async () => {
+    const a = await answerQuestion(
+      { retriever, llm: null },
+      "la protection des données est évaluée dans aivancity dev ia et dans chef de projet ia ? quelle compétence de chaque côté ?",
+    );
+    expect(a.answer).toMatch(
+      /C4\.5 — Définir une politique de protection de données individuelles\* \(aivancity-dev-ia/,
+    );
+    expect(a.answer).toMatch(
+      /C4\.1 — Définir une politique de protection de données\* \(aivancity-chef-projet-ia/,
+    );
+  });
+
+  it("says a bloc gives no such figure rather than quoting another thing's", async () => {
+    const a = await answerQuestion(
+      { retriever, llm: null },
+      "combien de temps dure la soutenance du bloc 5 aivancity dev ia ?",
+    );
+    expect(a.found).toBe(false);
+    expect(a.answer).toMatch(/ne donnent pas ce chiffre pour le Bloc 5/);
+    const b = await answerQuestion(
+      { retriever, llm: null },
+      "expert ia bloc 3, l'épreuve théorique dure combien ?",
+    );
+    expect(b.answer).toMatch(/1 heure d’évaluation théorique/);
+  });
+
+  it("picks a brochure's figure with its caption", async () => {
+    const a = await answerQuestion({ retriever, llm: null }, "combien de promotions l'école IA a lancé ?");
+    expect(a.answer).toMatch(/51 promotions|51 PROMOTIONS/);
   });
 
   it("declines out-of-scope questions and says what it covers", async () => {

@@ -1,12 +1,12 @@
 import { z } from "zod";
 import { type KnowledgeRecord, recordText } from "../knowledge/record.js";
-import { fold, truncate } from "../lib/text.js";
+import { fold, terms, truncate } from "../lib/text.js";
 import type { Logger } from "../log.js";
 import { silentLogger } from "../log.js";
-import { detectLang } from "../retrieval/query.js";
+import { namedReferentials } from "../retrieval/query.js";
 import type { Retriever, SearchResult } from "../retrieval/retriever.js";
-import { type Intention, readIntention, readSmallTalk } from "../understanding/intent.js";
-import { unindexedTitre } from "../understanding/titre.js";
+import { intentionOf } from "../understanding/intent.js";
+import { type Question, readQuestion } from "../understanding/question.js";
 import { type Composition, citation, composeExtractive } from "./extractive.js";
 import { smallTalkReply } from "./help.js";
 import type { ChatTurn, LlmAnswerer } from "./llm.js";
@@ -68,12 +68,13 @@ const RECALL =
  */
 export async function searchFor(
   deps: AnswerDeps,
-  question: string,
+  asked: string | Question,
   opts: AskOptions = {},
 ): Promise<{ result: SearchResult; carried: boolean }> {
   const history = opts.history ?? [];
   const search = { defaultReferential: opts.defaultReferential };
-  const direct = await deps.retriever.search(question, 5, search);
+  const direct = await deps.retriever.search(asked, 5, search);
+  const question = typeof asked === "string" ? asked : asked.text;
   if (direct.outcome === "unsafe") return { result: direct, carried: false };
   const codes = direct.analysis.codes;
   const previous = history.length ? deps.retriever.analyze(history[history.length - 1]!.question) : null;
@@ -116,6 +117,35 @@ export async function searchFor(
   };
 }
 
+/**
+ * The referentials a cross-referential question sets side by side. A group
+ * named on one side ("le projet simplon vs le mémoire expert") stands for its
+ * member whose words that side uses most.
+ */
+function crossSides(question: Question, include: string[], retriever: Retriever): string[] {
+  if (include.length <= 3) return include;
+  const pieces = question.folded.split(/\s+(?:vs\.?|versus|contre|et|and|ou|or|,|;)\s+/);
+  const sides: string[] = [];
+  for (const piece of pieces) {
+    const found = namedReferentials(piece, retriever.catalog);
+    const named = [...found.include].filter((r) => include.includes(r));
+    if (!named.length) continue;
+    // The side's own words, its referential's name aside ("simplon" is in the brochure's text too).
+    const words = terms(
+      [...found.spans]
+        .sort((a, b) => b[0] - a[0])
+        .reduce((t, [a, b]) => `${t.slice(0, a)} ${t.slice(b)}`, piece),
+    );
+    const weight = (ref: string) => {
+      const known = retriever.termsOf(ref);
+      return words.reduce((n, w) => n + (known.has(w) ? retriever.idf(w) : 0), 0);
+    };
+    const best = named.reduce((a, b) => (weight(b) > weight(a) ? b : a));
+    if (!sides.includes(best)) sides.push(best);
+  }
+  return sides.length >= 2 ? sides : include;
+}
+
 function toSources(records: KnowledgeRecord[], result: SearchResult): Source[] {
   return records.slice(0, 5).map((r) => {
     const hit = result.hits.find((h) => h.record.id === r.id);
@@ -133,7 +163,7 @@ interface Prepared {
   log: Logger;
   t0: number;
   history: ChatTurn[];
-  intention: Intention;
+  intention: Question;
   result: SearchResult | null;
   composed: Composition;
   base: Omit<AnswerDetails, "answer" | "mode" | "latencyMs">;
@@ -144,21 +174,21 @@ async function prepare(deps: AnswerDeps, question: string, opts: AskOptions): Pr
   const t0 = performance.now();
   const log = deps.log ?? silentLogger;
   const history = opts.history ?? [];
-  const smallTalk = readSmallTalk(question);
-  if (smallTalk) {
+  const read = readQuestion(question, deps.retriever.catalog);
+  if (read.smallTalk) {
     // Greetings carry few words: an English one is answered in English.
     const lang =
       /^\W*(?:hello|hi|hey|thanks|thank you|thx|ty|help|what can you do|who are you|how does|bye|good (?:morning|evening|afternoon)|great|perfect|awesome|nice|see you)\b/i.test(
         question,
       )
         ? "en"
-        : detectLang(question);
-    const composed = { text: smallTalkReply(smallTalk, lang), used: [], found: false };
+        : read.lang;
+    const composed = { text: smallTalkReply(read.smallTalk, lang), used: [], found: false };
     return {
       log,
       t0,
       history,
-      intention: readIntention(question),
+      intention: read,
       result: null,
       composed,
       base: {
@@ -173,15 +203,23 @@ async function prepare(deps: AnswerDeps, question: string, opts: AskOptions): Pr
       },
     };
   }
-  const { result, carried } = await searchFor(deps, question, opts);
-  const intention = readIntention(question, {
-    codes: result.analysis.codes,
-    referentials: result.analysis.include.size,
-    blocs: result.analysis.blocs.length,
-  });
-  const refs = [...result.analysis.include];
+  const { result, carried } = await searchFor(deps, read, opts);
+  // A follow-up searched with its thread's subject is read with that subject's codes and referentials.
+  const { codes, include, blocs } = result.analysis;
+  const sameSubject =
+    codes.join() === read.codes.join() &&
+    include.size === read.include.size &&
+    blocs.length === read.blocs.length;
+  const intention: Question = sameSubject
+    ? read
+    : {
+        ...read,
+        ...intentionOf(read.folded, { codes, referentials: include.size, blocs: blocs.length }),
+        decline: read.decline,
+      };
+  const refs = crossSides(intention, [...result.analysis.include], deps.retriever);
   const perReferential =
-    intention.intent === "comparison" && !result.analysis.codes.length && refs.length >= 2 && refs.length <= 3
+    (intention.intent === "comparison" || intention.both) && refs.length >= 2 && refs.length <= 3
       ? await Promise.all(refs.map((ref) => deps.retriever.search(question, 5, { only: [ref] })))
       : undefined;
   const composed = composeExtractive(result, {
@@ -192,7 +230,10 @@ async function prepare(deps: AnswerDeps, question: string, opts: AskOptions): Pr
       : deps.retriever,
     carried,
     perReferential,
-    unindexed: unindexedTitre(question, deps.retriever.catalog),
+    unindexed: read.titre,
+    channelReferential: opts.defaultReferential,
+    parts: intention.parts,
+    both: intention.both,
   });
   const intent = intention.decline ? "out-of-scope" : composed.found ? intention.intent : "out-of-scope";
   return {

@@ -60,7 +60,34 @@ function unwrap(text: string): string[] {
     if (wrapped) out[out.length - 1] = `${prev} ${line.trim()}`;
     else out.push(line);
   }
-  return out;
+  return withCaptions(out);
+}
+
+const FIGURE = /^[+~≈]?\d[\d.,]*\s*(?:%|€)?$/;
+const CAPTION = (line: string) => /^\p{Lu}/u.test(line.trim()) && !/\p{Ll}/u.test(line);
+
+/**
+ * A brochure's figures stand over their captions ("31%" / "DE FEMMES DANS
+ * LES FORMATIONS"); extraction leaves the figure alone or at the end of the
+ * line before. A figure and its caption are one statement.
+ */
+function withCaptions(lines: string[]): string[] {
+  const out = [...lines];
+  for (let i = 0; i + 1 < out.length; i++) {
+    if (!CAPTION(out[i + 1]!)) continue;
+    const line = out[i]!.trim();
+    if (FIGURE.test(line)) {
+      out[i + 1] = `${line} ${out[i + 1]!.trim()}`;
+      out[i] = "";
+      continue;
+    }
+    const trailing = /^(.*\S)\s+([+~≈]?\d[\d.,]*\s*(?:%|€)?)$/.exec(line);
+    if (trailing && (!/\d$/.test(trailing[1]!) || trailing[2]!.endsWith("%"))) {
+      out[i] = trailing[1]!;
+      out[i + 1] = `${trailing[2]} ${out[i + 1]!.trim()}`;
+    }
+  }
+  return out.filter((l) => l.trim());
 }
 
 /** Sentences of one line of prose, not cut after "cf." or a code ("C17."). */
@@ -176,6 +203,7 @@ const UNIT_PATTERNS: Record<Exclude<Unit, "duration" | "count">, RegExp> = {
   ),
   money: /\d[\d\s.,]*\s*(?:€|euros?|k€)|salaires?\s+\w+\s+\d/i,
   percent: /\d+(?:[.,]\d+)?\s*%/,
+  date: /\b(?:19|20)\d\d\b/,
 };
 
 const DURATION = ["minutes", "hours", "days", "months", "years"] as const;

@@ -1,9 +1,10 @@
 import type { Catalog } from "../knowledge/catalog.js";
 import type { KnowledgeRecord } from "../knowledge/record.js";
 import { fold } from "../lib/text.js";
-import type { Lang, QueryAnalysis } from "../retrieval/query.js";
+import { type Lang, namedReferentials, type QueryAnalysis } from "../retrieval/query.js";
 import type { SearchResult } from "../retrieval/retriever.js";
 import type { Aspect, Intention } from "../understanding/intent.js";
+import type { Part } from "../understanding/question.js";
 import { indexedTitres } from "../understanding/titre.js";
 import { type Evidence, evidenceOf, holdsUnit, termSet } from "./evidence.js";
 
@@ -29,6 +30,7 @@ const T = {
     money: "de montant (salaire, coût, prix)",
     dates: "de dates pour cette période",
     percent: "de taux ni de pourcentage sur ce point",
+    blocFigure: (bloc: string) => `ce chiffre pour le ${bloc}`,
     doMyWork:
       "Je ne rédige pas les livrables à la place des candidats : le rapport, la veille ou le code doivent être votre travail. Je peux en revanche vous dire ce qui est attendu (« que doit contenir le rapport du chef d'œuvre ? », « combien de pages pour le rapport E3 ? ») ou vérifier la structure de votre rapport (`/rapport`).",
     unknownCode: (codes: string, known: string) =>
@@ -46,6 +48,16 @@ const T = {
     countActivities: (ref: string, n: number) => `${ref} décrit ${n} activité${n > 1 ? "s" : ""} :`,
     countCriteria: (code: string, n: number) => `${code} a ${n} critère${n > 1 ? "s" : ""} d'évaluation :`,
     compare: "Les deux, côte à côte :",
+    twoMeanings: (code: string, n: number) =>
+      `Le code ${code} désigne ${n === 2 ? "deux choses" : `${n} choses`} selon le référentiel :`,
+    whichMeant: (code: string, ref: string) =>
+      `Lequel vouliez-vous dire ? Précisez le référentiel (par exemple « ${code} ${ref} »).`,
+    scored: (bloc: string, n: number) =>
+      `${bloc} : ${n} critère${n > 1 ? "s" : ""} noté${n > 1 ? "s" : ""} :`,
+    total: (n: number) => `Total : ${n} points.`,
+    moreItems: (n: number) => `… et ${n} autre${n > 1 ? "s" : ""}`,
+    notFound: (side: string) => `${side} : les documents ne le disent pas.`,
+    partNotFound: (part: string) => `« ${part} » : les documents ne le disent pas.`,
     noCriteria: (code: string) => `Le référentiel ne détaille pas de critères pour ${code}.`,
     noActivities: (code: string) => `Le référentiel ne rattache pas ${code} à une activité.`,
   },
@@ -70,6 +82,7 @@ const T = {
     money: "any amount (salary, cost, price)",
     dates: "any dates for that period",
     percent: "any rate or percentage on this",
+    blocFigure: (bloc: string) => `that figure for ${bloc}`,
     doMyWork:
       "I don't write deliverables for candidates: the report, the tech watch or the code must be your own work. I can tell you what is expected (“what must the chef d'œuvre report contain?”, “how many pages for the E3 report?”) or check your report's structure (`/rapport`).",
     unknownCode: (codes: string, known: string) =>
@@ -86,6 +99,15 @@ const T = {
     countActivities: (ref: string, n: number) => `${ref} describes ${n} activit${n > 1 ? "ies" : "y"}:`,
     countCriteria: (code: string, n: number) => `${code} has ${n} assessment criteri${n > 1 ? "a" : "on"}:`,
     compare: "Side by side:",
+    twoMeanings: (code: string, n: number) =>
+      `Code ${code} means ${n === 2 ? "two things" : `${n} things`} depending on the referential:`,
+    whichMeant: (code: string, ref: string) =>
+      `Which one did you mean? Name the referential (for example “${code} ${ref}”).`,
+    scored: (bloc: string, n: number) => `${bloc}: ${n} scored criteri${n > 1 ? "a" : "on"}:`,
+    total: (n: number) => `Total: ${n} points.`,
+    moreItems: (n: number) => `… and ${n} more`,
+    notFound: (side: string) => `${side}: the documents do not say.`,
+    partNotFound: (part: string) => `“${part}”: the documents do not say.`,
     noCriteria: (code: string) => `The referential gives no criteria for ${code}.`,
     noActivities: (code: string) => `The referential links ${code} to no activity.`,
   },
@@ -308,9 +330,12 @@ function scoreEvidence(
   analysis: QueryAnalysis,
   intention: Intention,
   lookup: Lookup,
+  focus?: Set<string>,
 ): Scored[] {
   const want = new Map<string, number>();
-  for (const { term, weight } of analysis.terms) want.set(term, weight * lookup.idf(term));
+  // One part of the question: its own words lead, the rest of the question is context.
+  for (const { term, weight } of analysis.terms)
+    want.set(term, weight * lookup.idf(term) * (focus && !focus.has(term) ? 0.3 : 1));
   const self = [...want.values()].reduce((s, w) => s + w, 0) || 1;
   const byOrder = new Map(units.map((u) => [`${u.record.id}#${u.order}`, u]));
   const overlap = (text: string) => {
@@ -660,6 +685,13 @@ function comparisonSides(result: SearchResult, chosen: KnowledgeRecord[], lookup
     const sides = within.map((ref) => lookup.byCode(ref, code)).filter((r): r is KnowledgeRecord => !!r);
     if (sides.length >= 2) return sides;
   }
+  if (analysis.codes.length >= 2 && analysis.codes.length === refs.length) {
+    // "c5.1 chef de projet vs c5.2 dev ia": each code in the referential named beside it.
+    const paired = analysis.codes
+      .map((code, i) => lookup.byCode(refs[i]!, code))
+      .filter((r): r is KnowledgeRecord => !!r);
+    if (paired.length === analysis.codes.length) return paired;
+  }
   if (analysis.codes.length >= 2) return chosen.slice(0, 3);
   if (analysis.blocs.length >= 2 || (analysis.blocs.length === 1 && refs.length >= 2)) {
     // "bloc 3 et bloc 4" in one referential, or "bloc 2 dev vs bloc 2 chef de projet" in two.
@@ -686,6 +718,12 @@ export interface ComposeOptions {
   unindexed?: string | null;
   /** For a comparison of referentials: the same question searched in each, in the order named. */
   perReferential?: SearchResult[];
+  /** The referential a channel set for itself: a bare code is read in it, not offered in each. */
+  channelReferential?: string;
+  /** What the question asks, split (one part for a simple question). */
+  parts?: Part[];
+  /** The same thing asked of each referential named ("in both", "de chaque côté"). */
+  both?: boolean;
 }
 
 /**
@@ -694,12 +732,107 @@ export interface ComposeOptions {
  * list), then the detail, then the sources actually used.
  */
 export function composeExtractive(result: SearchResult, opts: ComposeOptions): Composition {
+  const main = composeWhole(result, opts);
+  const parts = opts.parts ?? [];
+  if (!main.found || parts.length < 2 || opts.intention.intent === "comparison" || opts.perReferential)
+    return main;
+  return withParts(main, parts, result, opts);
+}
+
+/**
+ * Every part of a question answered, in the order asked: a part the answer
+ * already covers stays as it is; another gets its own best evidence, or a
+ * clear "the documents do not say" when none holds what it asks.
+ */
+function withParts(
+  main: Composition,
+  parts: Part[],
+  result: SearchResult,
+  opts: ComposeOptions,
+): Composition {
+  const { analysis } = result;
+  const { intention, lookup } = opts;
+  const lang = analysis.lang;
+  const t = T[lang];
+  const cut = main.text.lastIndexOf(`\n\n${t.sources}`);
+  const body = cut >= 0 ? main.text.slice(0, cut) : main.text;
+  const shown = fold(oneLine(body));
+  const pool = evidencePool(result, main.used, lookup);
+  const expansions = new Map(analysis.typedTerms.map((x) => [x.term, [...x.expansions, ...x.typos]]));
+  const translations = new Map(analysis.typedTerms.map((x) => [x.term, x.expansions]));
+  const bodyTerms = termSet(body);
+  const seen = new Set<string>();
+  const weightOf = new Map(analysis.terms.map((x) => [x.term, x.weight]));
+  const before: string[] = [];
+  const after: string[] = [];
+  const used = [...main.used];
+  let coveredOne = false;
+  for (const [i, part] of parts.entries()) {
+    const own = [...termSet(part.text)];
+    const focus = new Set([...own, ...own.flatMap((x) => expansions.get(x) ?? [])]);
+    // Words the corpus knows as typed or translated (a typo's neighbour is a guess: "stylo" is not "style").
+    const known = [...new Set([...own, ...own.flatMap((x) => translations.get(x) ?? [])])].filter(
+      (x) => lookup.idf(x) > 0,
+    );
+    const partIntention: Intention = {
+      ...intention,
+      intent: part.unit
+        ? "numeric"
+        : part.asks.some((a) => a === "who" || a === "when")
+          ? "procedure"
+          : "general",
+      unit: part.unit,
+      counted: null,
+    };
+    const scored = scoreEvidence(pool, analysis, partIntention, lookup, focus);
+    const pick = selectEvidence(scored, partIntention)[0];
+    const holds = (text: string) => !part.unit || holdsUnit(text, part.unit);
+    // A part naming things the documents never mention ("la couleur du stylo") is not answered by context.
+    const relevant =
+      pick &&
+      (!own.length ||
+        (known.length > 0 && pick.units.some((u) => known.some((x) => termSet(u.text).has(x)))));
+    const answered = relevant && pick.units.some((u) => holds(u.text));
+    // The answer as composed speaks to the first part; a number asked is covered only when shown.
+    const covered = part.unit
+      ? holdsUnit(body, part.unit) &&
+        (!answered ||
+          pick.units.filter((u) => holds(u.text)).some((u) => shown.includes(fold(oneLine(u.text)))))
+      : (i === 0 && covers(bodyTerms, known, weightOf, lookup)) ||
+        (answered && pick.units.every((u) => shown.includes(fold(oneLine(u.text))))) ||
+        (!own.length && !answered);
+    if (covered) {
+      coveredOne = true;
+      continue;
+    }
+    const add = answered
+      ? renderPick({ ...pick, units: pick.units.filter((u) => !shown.includes(fold(oneLine(u.text)))) }, lang)
+      : t.partNotFound(part.text.replace(/[?\s]+$/, ""));
+    const fresh = fold(oneLine(add));
+    if (seen.has(fresh)) continue;
+    seen.add(fresh);
+    (coveredOne ? after : before).push(add);
+    if (answered && !used.includes(pick.record)) used.push(pick.record);
+  }
+  if (!before.length && !after.length) return main;
+  return withSources([...before, body, ...after].join("\n\n"), used, result, lang);
+}
+
+/** Whether a text holds the most telling topical word of a part (names of referentials and codes aside). */
+function covers(text: Set<string>, known: string[], weightOf: Map<string, number>, lookup: Lookup): boolean {
+  const topical = known.filter((x) => (weightOf.get(x) ?? 1) >= 0.6);
+  if (!topical.length) return true;
+  const rarest = topical.reduce((a, b) => (lookup.idf(b) > lookup.idf(a) ? b : a));
+  return text.has(rarest);
+}
+
+function composeWhole(result: SearchResult, opts: ComposeOptions): Composition {
   const { analysis } = result;
   const { intention, lookup } = opts;
   const lang = analysis.lang;
   const t = T[lang];
   const none = (text: string): Composition => ({ text, used: [], found: false });
-  if (result.outcome === "unsafe") return none(t.unsafe);
+  if (result.outcome === "unsafe" || intention.decline === "personal-data") return none(t.unsafe);
   if (intention.decline === "do-my-work") return none(t.doMyWork);
   if (intention.decline === "off-topic") return none(t.outOfScope);
   if (opts.unindexed) {
@@ -754,28 +887,65 @@ export function composeExtractive(result: SearchResult, opts: ComposeOptions): C
     if (found && !chosen.includes(found)) chosen.push(found);
   }
 
+  const meanings = bareCodeMeanings(result, intention, lookup, opts.channelReferential);
+  if (meanings) return meanings;
+
   let body: { parts: string[]; used: KnowledgeRecord[] } | null = null;
   const aspect = intention.aspect;
+  const scoredBloc = chosen.length ? undefined : namedBloc(analysis, lookup);
+  if (scoredBloc && wantsScores(analysis.text, intention)) {
+    const list = scoredList(scoredBloc, analysis.text, lang, lookup);
+    if (list) return withSources(list.text, list.used, result, lang);
+  }
 
-  if (intention.intent === "comparison") {
+  const crossing = intention.intent === "comparison" || (opts.both ?? false);
+  if (crossing) {
     const sides = comparisonSides(result, chosen, lookup);
     if (sides.length >= 2)
       body = { parts: [t.compare, ...sides.map((r) => recordAnswer(r, lang, lookup, true))], used: sides };
     else if (opts.perReferential && opts.perReferential.length >= 2) {
-      // Two referentials named, no code: each answers the question on its side.
-      const counting = COUNT_WORDS.test(fold(analysis.text));
+      // Two referentials named: each answers the question on its side, from
+      // the words naming that side ("l'oral du guide vs le mémoire expert").
+      const folded = fold(analysis.text);
+      const counting = COUNT_WORDS.test(folded) && COUNTED.some(([re]) => re.test(folded));
+      // What comes before a colon frames both sides ("on rend quoi : X vs Y").
+      const pieces = folded
+        .replace(/^[^:]*:\s*(?=.*\b(?:vs|versus|contre)\b)/, "")
+        .split(/\s+(?:vs\.?|versus|contre|compare[dr]? (?:a|to|with)|et|and|ou|or|,|;)\s+/);
+      const expansions = new Map(analysis.typedTerms.map((x) => [x.term, [...x.expansions, ...x.typos]]));
       const parts: string[] = [];
       const used: KnowledgeRecord[] = [];
+      let found = 0;
       for (const side of opts.perReferential) {
-        const sideIntention: Intention = { ...intention, intent: counting ? "count" : "general" };
+        const ref = [...side.analysis.include][0]!;
+        // The words naming the other sides are set aside; the shared ones ("on rend quoi") stay.
+        const others = new Set(
+          pieces
+            .filter((p) => {
+              const named = namedReferentials(p, lookup.catalog).include;
+              return named.size > 0 && !named.has(ref);
+            })
+            .flatMap((p) => [...termSet(p)].flatMap((x) => [x, ...(expansions.get(x) ?? [])])),
+        );
+        const mine = new Set(
+          pieces
+            .filter((p) => namedReferentials(p, lookup.catalog).include.has(ref))
+            .flatMap((p) => [...termSet(p)].flatMap((x) => [x, ...(expansions.get(x) ?? [])])),
+        );
+        const focus = new Set(analysis.terms.map((x) => x.term).filter((x) => mine.has(x) || !others.has(x)));
+        const sideIntention: Intention = {
+          ...intention,
+          intent: counting ? "count" : intention.unit ? "numeric" : "general",
+        };
         const c = counting ? countAnswer(side, [], lookup) : null;
-        const e = c ?? evidenceAnswer(side, [], sideIntention, lookup);
+        const e = c ?? evidenceAnswer(side, [], sideIntention, lookup, focus);
         if (e) {
+          found++;
           parts.push(e.text);
           used.push(...e.used);
-        }
+        } else parts.push(t.notFound(ref));
       }
-      if (parts.length >= 2) body = { parts: [t.compare, ...parts], used };
+      if (found >= 1) body = { parts: [...(found >= 2 ? [t.compare] : []), ...parts], used };
     }
   }
   if (!body && intention.intent === "count") {
@@ -849,6 +1019,18 @@ export function composeExtractive(result: SearchResult, opts: ComposeOptions): C
       intention.intent === "numeric" && chosen.length < 2 ? 1 : 3,
     );
     if (!picks.length) return none(t.outOfScope);
+    // A number asked about a bloc that gives none ("la soutenance du bloc 5 dure combien ?"):
+    // a figure found elsewhere in the referential is another thing's.
+    if (bloc && intention.intent === "numeric" && intention.unit && intention.unit !== "count") {
+      const own = (r: KnowledgeRecord) => r === bloc || r.bloc === bloc.title;
+      const unit = intention.unit;
+      const blocHolds = lookup
+        .recordsOf(bloc.referential)
+        .filter(own)
+        .some((r) => evidenceOf(r).some((u) => holdsUnit(u.text, unit)));
+      if (!blocHolds && !picks.some((p) => own(p.record)))
+        return none(t.notStated(t.blocFigure(bloc.title.split(" — ")[0]!)));
+    }
     body = { parts: picks.map((p) => renderPick(p, lang)), used: picks.map((p) => p.record) };
   }
   return finish(body, result, intention, lang);
@@ -856,17 +1038,133 @@ export function composeExtractive(result: SearchResult, opts: ComposeOptions): C
 
 const COUNT_WORDS = /\b(?:combien|nombre|how many|number of)\b/;
 
+// Slack shows a section of at most 3000 characters: a list longer than that is cut, and says so.
+const SLACK_SECTION = 2800;
+
+/** Lines within Slack's limit, the cut ones counted ("… et 3 autres"). */
+function withinSlack(head: string[], items: string[], tail: string[], lang: Lang): string[] {
+  let size = [...head, ...tail].reduce((n, l) => n + l.length + 1, 0);
+  const kept: string[] = [];
+  for (const item of items) {
+    if (size + item.length + 1 > SLACK_SECTION - 40) break;
+    kept.push(item);
+    size += item.length + 1;
+  }
+  const cut = items.length - kept.length;
+  return [...head, ...kept, ...(cut ? [T[lang].moreItems(cut)] : []), ...tail];
+}
+
+/** "critères du bloc 2 avec les points", "barème", "scoring grid": a bloc's scored criteria asked. */
+function wantsScores(text: string, intention: Intention): boolean {
+  const folded = fold(text);
+  return (
+    intention.aspect === "criteria" ||
+    /\b(?:bareme|grille|grid|notation|scoring|rubric|notes?)\b/.test(folded) ||
+    (intention.aspect === "points" &&
+      /\b(?:criteres?|criteria|criterion|tous|toutes|all|every|each|liste?)\b/.test(folded))
+  );
+}
+
+/**
+ * Every scored criterion of a bloc with its points, then the total and the
+ * pass mark: a referential whose criteria carry points ("B1Cr1 … (4 points)").
+ * "Quels critères valent 4 points ?" keeps those worth that many.
+ */
+function scoredList(
+  bloc: KnowledgeRecord,
+  text: string,
+  lang: Lang,
+  lookup: Lookup,
+): { text: string; used: KnowledgeRecord[] } | null {
+  const criteria = lookup
+    .recordsOf(bloc.referential)
+    .filter((r) => r.kind === "criterion" && r.bloc === bloc.title && r.points !== null);
+  if (!criteria.length) return null;
+  const t = T[lang];
+  const worth = /\b(\d{1,2})\s*(?:points?|pts?)\b/.exec(fold(text))?.[1];
+  const asked = worth && !/\b(?:total|sur 20|\/20)\b/.test(fold(text)) ? Number(worth) : null;
+  const shown =
+    asked !== null && criteria.some((c) => c.points === asked)
+      ? criteria.filter((c) => c.points === asked)
+      : criteria;
+  const total = criteria.reduce((n, c) => n + (c.points ?? 0), 0);
+  const items = shown.map(
+    (c) => `• ${c.code} — ${c.statement.replace(/\s*\(\d+ points?\)\s*$/, "")} (${t.points(c.points!)})`,
+  );
+  const pass = criteria.find((c) => c.modality)?.modality;
+  const lines = withinSlack(
+    [`${heading(bloc)} (${bloc.referential})`, t.scored(bloc.title.split(" — ")[0]!, shown.length)],
+    items,
+    [t.total(total), ...(pass ? [`${t.threshold}${lang === "en" ? ":" : " :"} ${pass}`] : [])],
+    lang,
+  );
+  return { text: lines.join("\n"), used: [bloc, ...shown.slice(0, 2)] };
+}
+
+/**
+ * A code typed alone ("c14 ?") that two referentials define differently:
+ * both meanings, each cited, and the question of which one was meant.
+ */
+function bareCodeMeanings(
+  result: SearchResult,
+  intention: Intention,
+  lookup: Lookup,
+  channelReferential: string | undefined,
+): Composition | null {
+  const { analysis } = result;
+  if (channelReferential || analysis.include.size || analysis.codes.length !== 1 || intention.aspect)
+    return null;
+  if (!["code", "definition", "general"].includes(intention.intent)) return null;
+  const code = analysis.codes[0]!;
+  const rest = fold(analysis.text)
+    .replace(
+      /\b(?:c'est quoi|c quoi|c koi|cest quoi|what is|what's|whats|la|le|l'|the|stp|svp|pls|please|\?|!)\b/g,
+      " ",
+    )
+    .replace(/[^a-z0-9.]+/g, " ")
+    .trim()
+    .split(" ")
+    .filter((w) => w && w !== code.toLowerCase());
+  if (rest.length > 2) return null;
+  const ranked = result.hits.filter((h) => h.record.code === code).map((h) => h.record.referential);
+  const refs = [...new Set([...ranked, ...lookup.referentialsOf(code)])];
+  const sides = refs.map((ref) => lookup.byCode(ref, code)).filter((r): r is KnowledgeRecord => !!r);
+  if (sides.length < 2) return null;
+  const lang = analysis.lang;
+  const t = T[lang];
+  const lines = [
+    t.twoMeanings(code, sides.length),
+    ...sides.map((r) => `• ${codedHeading(r)} : ${clip(r.statement, 260)}`),
+    t.whichMeant(code, sides[0]!.referential),
+  ];
+  return withSources(lines.join("\n"), sides, result, lang);
+}
+
 /** The best evidence of one side of a comparison, from its own search. */
 function evidenceAnswer(
   result: SearchResult,
   chosen: KnowledgeRecord[],
   intention: Intention,
   lookup: Lookup,
+  focus?: Set<string>,
 ): Composition | null {
   if (!result.found || !result.hits.length) return null;
-  const scored = scoreEvidence(evidencePool(result, chosen, lookup), result.analysis, intention, lookup);
+  let pool = evidencePool(result, chosen, lookup);
+  // "Which competency in each?": a coded record answers, not a passage about it.
+  const kind = result.analysis.kind;
+  if (kind === "competency" || kind === "criterion") {
+    const coded = pool.filter((u) => u.record.kind === "competency" || u.record.kind === "criterion");
+    if (coded.length) pool = coded;
+  }
+  const scored = scoreEvidence(pool, result.analysis, intention, lookup, focus);
   const picks = selectEvidence(scored, intention).slice(0, 1);
   if (!picks.length) return null;
+  if (
+    intention.unit &&
+    intention.intent === "numeric" &&
+    !picks[0]!.units.some((u) => holdsUnit(u.text, intention.unit!))
+  )
+    return null;
   return { text: renderPick(picks[0]!, result.analysis.lang), used: [picks[0]!.record], found: true };
 }
 

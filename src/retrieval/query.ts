@@ -1,6 +1,7 @@
 import type { Catalog } from "../knowledge/catalog.js";
 import { otherDocTypes } from "../knowledge/titres.js";
 import { fold, isMisspeltStopword, isStopword, squash, stem, terms, words } from "../lib/text.js";
+import type { Question } from "../understanding/question.js";
 import {
   CERTIFICATION_WORDS,
   EMPTY_LEXICON,
@@ -117,7 +118,8 @@ const UNSAFE = [
 const NEGATION =
   /\b(?:pas|sauf|hors|excepte|except|excluding|exclude|not|without|sans|autre que|other than|non|ni)\s+(?:(?:le|la|les|du|de|des|l'|d'|dans|chez|pour|au|aux|en|un|une|the|in|from|for|a|an|celui|celle|ceux|referentiel|referential)\s+)*$/;
 
-function codeMatches(folded: string, raw: string): string[] {
+/** Canonical codes a question names, in order ("c 12" → C12, "cas pratique 1" → E2). */
+export function codesIn(folded: string, raw: string): string[] {
   const found: { at: number; code: string }[] = [];
   const push = (at: number, code: string) => {
     if (!found.some((f) => f.code === code)) found.push({ at, code });
@@ -136,7 +138,7 @@ function codeMatches(folded: string, raw: string): string[] {
   }
   const ev = /\b(?:e|epreuve|evaluation)\s?(?:n°|no|#)?\s?(\d)\b(?!\s?[.,]\s?\d)/g;
   for (const m of folded.matchAll(ev)) push(m.index ?? 0, `E${m[1]}`);
-  const cas = /\bcas pratiques?\s?(?:n°|no)?\s?([12])\b/g;
+  const cas = /\b(?:cas pratiques?|cp)\s?(?:n°|no)?\s?([12])\b/g;
   for (const m of folded.matchAll(cas)) push(m.index ?? 0, m[1] === "1" ? "E2" : "E3");
   // "A3" only when typed as a code: a lone "a" is a French verb.
   const act = /\bA\s?(\d)\b(?!\s?[.,]\s?\d)/g;
@@ -182,14 +184,16 @@ function referentialNames(catalog: Catalog): ReferentialName[] {
   return names;
 }
 
-export function analyzeQuery(
-  question: string,
+/**
+ * The referentials a question names (longest name first) and those it
+ * excludes ("pas aivancity"), with where the names are in the folded text.
+ */
+export function namedReferentials(
+  folded: string,
   catalog: Catalog,
-  vocabulary: Vocabulary = OPEN_VOCABULARY,
-  lexicon: Lexicon = EMPTY_LEXICON,
-): QueryAnalysis {
-  const text = squash(question);
-  const folded = fold(text);
+  /** The question as typed: the kinds of document are named in capitals (RE, RC). */
+  text: string = folded,
+): { include: Set<string>; exclude: Set<string>; spans: [number, number][] } {
   const include = new Set<string>();
   const exclude = new Set<string>();
 
@@ -241,9 +245,32 @@ export function analyzeQuery(
   for (const id of exclude) include.delete(id);
   // "dans le REAC du titre CDA": of the titre's documents, the one of that kind (a document named itself stays).
   for (const id of otherDocTypes(include, text, catalog)) if (!named.has(id)) include.delete(id);
+  return { include, exclude, spans: taken };
+}
 
-  const codes = codeMatches(folded, text);
-  const blocs = [...folded.matchAll(/\b(?:bloc|block)\s?(?:n°|no)?\s?(\d)\b/g)].map((m) => Number(m[1]));
+/**
+ * What only the search needs from a question: its weighted terms (typed,
+ * translated, typo-corrected), the topical words for the scope check, the
+ * record kind hinted, and whether it is unsafe. The rest is the Question's.
+ */
+export function analyzeQuery(
+  question: string | Question,
+  catalog: Catalog,
+  vocabulary: Vocabulary = OPEN_VOCABULARY,
+  lexicon: Lexicon = EMPTY_LEXICON,
+): QueryAnalysis {
+  const text = typeof question === "string" ? squash(question) : question.text;
+  const folded = typeof question === "string" ? fold(text) : question.folded;
+  const {
+    include,
+    exclude,
+    spans: taken,
+  } = typeof question === "string" ? namedReferentials(folded, catalog, text) : question.named;
+  const codes = typeof question === "string" ? codesIn(folded, text) : [...question.codes];
+  const blocs =
+    typeof question === "string"
+      ? [...folded.matchAll(/\b(?:bloc|block)\s?(?:n°|no)?\s?(\d)\b/g)].map((m) => Number(m[1]))
+      : question.blocs;
   const kind = KIND_HINTS.find((k) => k.pattern.test(folded))?.kind ?? null;
 
   // Words that only name a referential or a code say nothing about the topic.
@@ -259,7 +286,7 @@ export function analyzeQuery(
     .replace(/\b(titres?) pro\b/g, "$1")
     // "comment ça se passe" frames the question; "passer le titre" does not.
     .replace(/\b(?:ca |cela )?se pass(?:e|ent)\b/g, " ");
-  const lang = detectLang(text);
+  const lang = typeof question === "string" ? detectLang(text) : question.lang;
   const ws = words(topical);
   const content = (w: string) => !isStopword(w) && (w.length > 1 || /\d/.test(w)) && !/^\d+$/.test(w);
   // "human-machine" is also read joined: keep that form only when the corpus knows it.
@@ -345,13 +372,16 @@ export function analyzeQuery(
     text,
     lang,
     codes,
-    include,
-    exclude,
+    include: new Set(include),
+    exclude: new Set(exclude),
     blocs,
     kind,
     terms: [...weighted].map(([term, weight]) => ({ term, weight })),
     typedTerms: [...typedTerms.values()],
-    certificationVocabulary: misspeltCertificationWord || CERTIFICATION_WORDS.test(folded),
+    certificationVocabulary:
+      misspeltCertificationWord ||
+      CERTIFICATION_WORDS.test(folded) ||
+      (typeof question !== "string" && question.namesDeliverable),
     unsafe: UNSAFE.some((re) => re.test(folded)),
   };
 }

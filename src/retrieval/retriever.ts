@@ -3,6 +3,7 @@ import type { Embeddings } from "@langchain/core/embeddings";
 import type { Catalog } from "../knowledge/catalog.js";
 import { type KnowledgeRecord, recordText } from "../knowledge/record.js";
 import { fold, terms } from "../lib/text.js";
+import type { Question } from "../understanding/question.js";
 import { Bm25Index } from "./bm25.js";
 import type { Lexicon } from "./lexicon.js";
 import { LocalHashEmbeddings } from "./local-embedder.js";
@@ -165,9 +166,10 @@ export class Retriever {
   }
 
   /** Reads a question as the search does (codes, referentials, weighted terms). */
-  analyze(question: string): QueryAnalysis {
+  analyze(question: string | Question): QueryAnalysis {
     const analysis = analyzeQuery(question, this.catalog, this.bm25, this.options.lexicon);
-    for (const code of this.corpusCodes?.(fold(question)) ?? []) {
+    for (const code of this.corpusCodes?.(typeof question === "string" ? fold(question) : question.folded) ??
+      []) {
       // "C1.1.1" was read as C1.1 by the analysis: the longer code the corpus knows wins.
       analysis.codes = analysis.codes.filter((c) => !code.startsWith(`${c}.`));
       if (!analysis.codes.includes(code)) analysis.codes.push(code);
@@ -184,7 +186,7 @@ export class Retriever {
    * Slack channel may have its own).
    */
   async search(
-    question: string,
+    question: string | Question,
     k = 5,
     opts: { defaultReferential?: string; only?: string[] } = {},
   ): Promise<SearchResult> {

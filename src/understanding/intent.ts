@@ -1,4 +1,5 @@
 import { fold, squash, terms } from "../lib/text.js";
+import { phrasings } from "./phrasings.js";
 
 /**
  * What a question asks for, read before any retrieval: the answer's shape
@@ -29,7 +30,8 @@ export type Unit =
   | "points"
   | "people"
   | "money"
-  | "percent";
+  | "percent"
+  | "date";
 
 /** The part of a coded record a question (often a follow-up) is about. */
 export type Aspect =
@@ -44,7 +46,7 @@ export type Aspect =
 export type SmallTalk = "empty" | "greeting" | "thanks" | "help" | "bye";
 
 /** Requests the bot declines whatever the corpus holds. */
-export type Decline = "off-topic" | "do-my-work";
+export type Decline = "off-topic" | "do-my-work" | "personal-data";
 
 export interface Intention {
   intent: Intent;
@@ -73,11 +75,7 @@ const HELP =
 const FILLER = /\b(?:svp|stp|please|pls|plz|merci|thanks|thx|bonjour|salut|hello|hi|hey|!|\.|,|\?|\s)+/g;
 
 /** Small talk, read before any search: the whole message is a greeting, thanks, help request or farewell. */
-export function readSmallTalk(question: string): SmallTalk | null {
-  return smallTalkOf(fold(squash(question)).replace(/[’]/g, "'"));
-}
-
-function smallTalkOf(folded: string): SmallTalk | null {
+export function smallTalkOf(folded: string): SmallTalk | null {
   const bare = folded
     .replace(/<@[a-z0-9]+>/g, " ")
     .replace(/:[a-z0-9_+-]+:/g, " ")
@@ -114,20 +112,11 @@ const OFF_TOPIC = [
 ];
 
 // Writing the candidate's deliverable is not what the bot is for; asking how
-// to write it ("comment rédiger la conclusion ?") is.
-const WORK = `(?:rapport|report|memoire|thesis|dissertation|chef d'oeuvre|cdo|projet|project|livrable|deliverable|veille|synthese|synthesis|summary|resume|conclusion|introduction|lettre|letter|cv|devoir|homework|essay|dissert)`;
-const OWNER = String.raw`(?:\s+(?:moi|me|pour moi|for me|a ma place|a votre place|le|la|les|l'|un|une|my|mon|ma|mes|the|a|an|entire|whole|complete|tout|toute|entier|entiere))*`;
-const DO_MY_WORK = [
-  // "écris mon rapport", "rédige-moi la synthèse", "write my weekly veille synthesis".
-  new RegExp(
-    String.raw`(?:^|[^a-z])(?:ecris|ecrivez|redige|redigez|genere|generez|fais|faites|produis|write|draft|generate|produce|do|make)(?:-moi)?${OWNER}(?:\s+[a-z']+){0,2}?\s+${WORK}\b`,
-  ),
-  // "peux-tu écrire mon rapport", "can you write my thesis".
-  new RegExp(
-    String.raw`\b(?:peux[- ]tu|pouvez[- ]vous|tu peux|vous pouvez|pourrais[- ]tu|can you|could you|would you|will you|please)\s+(?:m'|me\s+)?(?:ecrire|rediger|generer|faire|produire|write|draft|generate|do|make)${OWNER}(?:\s+[a-z']+){0,2}?\s+${WORK}\b`,
-  ),
-];
-const HOW_TO = /\b(?:comment|how (?:do|to|should|can)|conseils?|tips?|advice)\b/;
+// to write it ("comment rédiger la conclusion ?") is. The phrasings are data.
+function asksForWork(folded: string): boolean {
+  const p = phrasings();
+  return p.doWork.test(folded) && !p.howTo.test(folded);
+}
 
 const NUMERIC: [Unit, RegExp][] = [
   // Money and rates first: "paid per month" asks for an amount, not a duration.
@@ -136,11 +125,16 @@ const NUMERIC: [Unit, RegExp][] = [
     /\b(?:salaires?|salary|salaries|remuneration|remunere|paye?|pay|paid|earn|earns|gagne|gagner|cout|couts|cost|prix|price|tarifs?|fees?|euros?|€|combien ca coute|how much does it cost)\b/,
   ],
   ["percent", /\b(?:taux|pourcentage|percentage|rate|%|pass rate|success rate)\b/],
+  // "depuis quand ?": a year, not a duration.
+  [
+    "date",
+    /\b(?:depuis quand|since when|depuis quelle annee|en quelle annee|quelle annee|what year|which year|since what year)\b/,
+  ],
   ["pages", /\b(?:pages?|longueur|taille du (?:rapport|memoire))\b/],
   ["minutes", /\b(?:minutes?|mins?)\b/],
   [
     "duration",
-    /\b(?:duree|dure|durent|combien de temps|how long|temps de (?:presentation|parole|soutenance|l'oral|preparation)|length of the (?:oral|presentation|defen[cs]e)|long is|long does)\b/,
+    /\b(?:duree|dure|durent|combien de temps|how long|temps de (?:presentation|parole|soutenance|l'oral|preparation)|length of the (?:oral|presentation|defen[cs]e)|long is|long does|plus long(?:ue)?|plus court(?:e)?|longer|shorter)\b/,
   ],
   ["hours", /\b(?:heures?|hours?)\b/],
   ["days", /\b(?:jours?|journees?|days?)\b/],
@@ -194,17 +188,34 @@ export function readIntention(
   question: string,
   found: { codes: string[]; referentials: number; blocs?: number } = { codes: [], referentials: 0 },
 ): Intention {
-  const folded = fold(squash(question)).replace(/[’]/g, "'");
+  return intentionOf(foldQuestion(question), found);
+}
+
+/** The one folding every reading of a question works on. */
+export function foldQuestion(question: string): string {
+  return fold(squash(question)).replace(/[’]/g, "'");
+}
+
+/** The unit a (part of a) question wants its number in, if any. */
+export function unitOf(folded: string): Unit | null {
+  if (has(PEOPLE, folded)) return "people";
+  for (const [u, re] of NUMERIC) if (re.test(folded)) return u;
+  return null;
+}
+
+export function intentionOf(
+  folded: string,
+  found: { codes: string[]; referentials: number; blocs?: number },
+): Intention {
   const smallTalk = smallTalkOf(folded);
   const base = { unit: null, aspect: null, decline: null, elliptic: false, counted: null } as const;
   if (smallTalk) return { ...base, intent: "smalltalk", smallTalk };
 
-  const decline: Decline | null =
-    DO_MY_WORK.some((re) => re.test(folded)) && !HOW_TO.test(folded)
-      ? "do-my-work"
-      : OFF_TOPIC.some((re) => re.test(folded))
-        ? "off-topic"
-        : null;
+  const decline: Decline | null = asksForWork(folded)
+    ? "do-my-work"
+    : OFF_TOPIC.some((re) => re.test(folded))
+      ? "off-topic"
+      : null;
   const aspect = ASPECTS.find(([, re]) => re.test(folded))?.[0] ?? null;
   const wordCount = folded.split(/\s+/).filter(Boolean).length;
   const elliptic =
@@ -213,11 +224,7 @@ export function readIntention(
       folded,
     );
 
-  const unit = (): Unit | null => {
-    if (has(PEOPLE, folded)) return "people";
-    for (const [u, re] of NUMERIC) if (re.test(folded)) return u;
-    return null;
-  };
+  const unit = () => unitOf(folded);
   const intent = ((): Intent => {
     const twoThings =
       found.codes.length >= 2 ||
@@ -231,7 +238,7 @@ export function readIntention(
     if (has(HOW_MANY, folded) && u) return "numeric";
     if (u && u !== "days" && u !== "months" && /\b(?:quelle|quel|what|which)\b/.test(folded) && u !== "years")
       return "numeric";
-    if (u === "money" || u === "percent") return "numeric";
+    if (u === "money" || u === "percent" || u === "date") return "numeric";
     if (has(LIST, folded)) return "list";
     if (has(YESNO, folded)) return "yesno";
     if (has(PROCEDURE, folded)) return "procedure";
