@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
-import { cp, mkdir, readFile, rename, rm } from "node:fs/promises";
+import { cpSync, existsSync, readFileSync } from "node:fs";
+import { mkdir, readFile, rename, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { PGlite } from "@electric-sql/pglite";
@@ -66,7 +66,9 @@ export async function seedFromTemplate(dir: string): Promise<boolean> {
   const staging = `${dir}.seed-${process.pid}`;
   await rm(staging, { recursive: true, force: true });
   await mkdir(dirname(dir), { recursive: true });
-  await cp(CLUSTER_TEMPLATE, staging, { recursive: true });
+  // cpSync, not fs/promises' cp: the cluster is ~1,100 small files, which the promise version
+  // copies one await at a time (about 0.9 s against 0.15 s), and nothing else runs yet.
+  cpSync(CLUSTER_TEMPLATE, staging, { recursive: true });
   await rm(dir, { recursive: true, force: true });
   await rename(staging, dir);
   return true;
