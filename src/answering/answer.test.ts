@@ -87,6 +87,14 @@ describe("extractive answers (no API key)", () => {
     );
     expect(b.answer).toMatch(/signée par les membres du jury/);
     expect(b.answer).toMatch(/« c'est quoi la couleur du stylo » : les documents ne le disent pas/);
+    // A part asked in other words than the passage's ("transmet" / "communiquées") is answered, not denied.
+    const c = await answerQuestion(
+      { retriever, llm: null },
+      "Qui signe la grille, et à qui on la transmet ?",
+    );
+    expect(c.answer).toMatch(/signée par les membres du jury/);
+    expect(c.answer).toMatch(/responsable de session/);
+    expect(c.answer).not.toMatch(/ne le disent pas/);
   });
 
   it("lists a bloc's scored criteria whole, with points, total and pass mark", async () => {
