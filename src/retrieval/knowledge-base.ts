@@ -131,6 +131,12 @@ function withAliases(ref: Referential): Referential {
     /^(?:le |la |les |l')?(?:referentiels?|guides?|livrets?|mode d'emploi|dossiers?|reglements?|fiches?|annexes?|programmes?|brochures?|documents?|titre professionnel|certification)\b/;
   for (const part of ref.title.split(/\s+[—–-]\s+|\s*[:|]\s+/)) {
     const significant = fold(part)
+      // A sigle in brackets is already a name; "REAC et RE", "Référentiel …" name the kind of document.
+      .replace(/\([^)]*\)/g, " ")
+      .replace(
+        /^(?:(?:reac|rec|re|rc|referentiels?|guide|livret|et|de|d'|du|des|emploi|activites|competences|evaluation|certification)[\s,]+)+/,
+        "",
+      )
       .replace(/[^a-z' ]/g, " ")
       .split(/\s+/)
       .map((w) => w.replace(/^[a-z]'/, ""))
