@@ -181,6 +181,19 @@ describe("REAC then RE of Développeur web et web mobile in one file", () => {
       ofKind(parsed.records, "evaluation").find((e) => e.title.startsWith("Entretien technique — 3"))
         ?.statement,
     ).toContain("00 h 40 min");
+    // Its first column is shaded line by line (boxes no taller than a line): a wrapped label or a
+    // wrapped cell of another column stays in its row, whose detail is read whole.
+    const evaluations = ofKind(parsed.records, "evaluation").filter((e) => e.title.endsWith("DWWM"));
+    expect(evaluations.map((e) => e.title.split(" — ")[0])).toEqual([
+      "Présentation d'un projet réalisé en amont de la session",
+      "Entretien technique",
+      "Questionnaire professionnel",
+      "Questionnement à partir de production(s)",
+      "Entretien final",
+      "Durée totale de l’épreuve pour le candidat",
+    ]);
+    expect(evaluations[1]?.statement).toContain("Un questionnement complémentaire lui permet");
+    expect(evaluations[2]?.statement).toContain("deux questions fermées à choix unique");
   });
 });
 
