@@ -97,6 +97,14 @@ describe("REAC of Concepteur développeur d'applications (50 pages, portrait)", 
     expect(reading.blankPages).toEqual([2, 4, 7, 12, 20, 30, 38]);
     expect(reading.parts).toEqual([[1, 50]]);
   });
+
+  it("reads lines printed one per item under a lead-in ending with a colon as that list's items", () => {
+    const jobs = parsed.records.find((r) => r.title.includes("types d’emplois accessibles"));
+    expect(jobs?.statement).toContain(
+      "Les types d’emplois accessibles sont les suivants :\n- Concepteur développeur, concepteur d'applications informatiques.",
+    );
+    expect(jobs?.statement).toContain("\n- Analyste programmeur informatique.");
+  });
 });
 
 describe("RE of Concepteur développeur d'applications (42 pages, landscape tables)", () => {

@@ -61,9 +61,13 @@ function flowBlocks(
   let lastY: number | null = null;
   let lastSize = 0;
   let lastEnd = 0;
+  // Under a lead-in ending with a colon ("Les types d'emplois accessibles sont les suivants :"), lines
+  // printed one per item without bullets are the items of its list, until a gap or a heading.
+  let listed = false;
   const flush = () => {
     const text = squash(para.join(" ").replace(/(\p{L})- (\p{Ll})/gu, "$1$2"));
     if (text) out.push({ kind, text: kind === "item" ? stripBullet(text) : text });
+    if (text) listed = kind === "paragraph" ? /:$/.test(text) : listed;
     para = [];
     kind = "paragraph";
   };
@@ -71,6 +75,7 @@ function flowBlocks(
     const level = headingLevel(l);
     if (level > 0) {
       flush();
+      listed = false;
       // A title set on two lines ("RÉFÉRENTIEL D'ÉVALUATION DES CERTIFICATS / DE COMPÉTENCES PROFESSIONNELLES")
       // is one heading.
       // Also a short label over its name ("CCP" / "Développer une application sécurisée"), and capitals
@@ -101,8 +106,11 @@ function flowBlocks(
       gap > Math.max(l.size, lastSize) * 1.8 ||
       endedShort
     ) {
+      const apart = gap > Math.max(l.size, lastSize) * 1.8;
       flush();
+      if (apart) listed = false;
       if (isBullet(l.text)) kind = "item";
+      else if (listed && endedShort && !apart) kind = "item";
     }
     para.push(l.text);
     lastY = l.y;
