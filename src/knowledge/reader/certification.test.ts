@@ -64,6 +64,22 @@ describe("REAC of Concepteur développeur d'applications (50 pages, portrait)", 
     );
     expect(cp7.statement).toContain("compétence 3 de l'activité type 2");
     expect(parsed.summary.structure).toMatchObject({ activities: 3, competencies: 11, transversal: 3 });
+    // Lists stated one item per line under their lead-in: a list question is answered with every item.
+    expect(activities[2]!.statement).toContain(
+      "Ses compétences professionnelles (« Préparer le déploiement d’une application sécurisée ») :\n1. Préparer et exécuter les plans de tests d’une application ;\n2.",
+    );
+    expect(activities[0]!.statement).toContain(
+      "Les activités types du titre sont :\n- Développer une application sécurisée ;\n- ",
+    );
+    const transversal = ofKind(parsed.records, "competency").filter((c) => c.code === null);
+    expect(transversal.map((c) => c.statement.split("\n").slice(1, 5))).toEqual(
+      Array(3).fill([
+        "Les compétences transversales de l'emploi sont :",
+        "- Communiquer en français et en anglais ;",
+        "- Mettre en oeuvre une démarche de résolution de problème ;",
+        "- Apprendre en continu.",
+      ]),
+    );
   });
 
   it("keeps each fiche's critères de performance one per line, and its savoirs", () => {
