@@ -166,6 +166,16 @@ describe("RE of Concepteur développeur d'applications (42 pages, landscape tabl
     expect(row).toMatch(/Coché \(✓\) : Entretien technique ; Questionnaire professionnel$/);
   });
 
+  it("reads a glossary term whose definition opens with a bold lead-in as that term, named in its definition", () => {
+    const glossary = ofKind(parsed.records, "glossary").find((g) => g.title.startsWith("Entretien final"))!;
+    expect(glossary.title).toBe("Entretien final");
+    expect(glossary.statement).toMatch(
+      /^Entretien final : Il permet au jury de s’assurer que le candidat possède : la compréhension et la vision globale/,
+    );
+    const protocol = ofKind(parsed.records, "section").find((s) => /4\.2\. Protocole/.test(s.title))!;
+    expect(protocol.statement).not.toContain("4.3.");
+  });
+
   it("titles the sections of each CCP with the CCP, apart from the titre's own", () => {
     const dossiers = ofKind(parsed.records, "section").filter((s) =>
       s.title.endsWith("› Le dossier de projet"),

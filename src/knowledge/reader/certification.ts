@@ -306,7 +306,10 @@ function toRecords(
   for (const g of glossary) {
     const definition = squash(g.definition.join("\n")) ? g.definition.join("\n") : "";
     if (!definition) continue;
-    push(makeRecord({ referential, kind: "glossary", code: null, title: g.term, statement: definition }));
+    // The definition names its term ("DICP : Indicateurs de sécurité…"): a sentence of it answers
+    // "que signifie DICP ?" on its own.
+    const named = fold(definition).startsWith(fold(g.term)) ? definition : `${g.term} : ${definition}`;
+    push(makeRecord({ referential, kind: "glossary", code: null, title: g.term, statement: named }));
   }
   return records;
 }
