@@ -304,7 +304,9 @@ export class Retriever {
       const r = this.records[i]!;
       if (analysis.kind && r.kind === analysis.kind) e.score *= 1.35;
       const head = this.titleHeads[i];
-      if (head && asked.includes(` ${head} `)) e.score *= 1.4;
+      // A glossary defines the word in general: named, it answers only when a definition is asked.
+      if (head && asked.includes(` ${head} `) && (r.kind !== "glossary" || analysis.kind === "glossary"))
+        e.score *= 1.4;
       if (!namesUnit && this.ofUnit[i]) e.score *= 0.7;
       if (asksDuration && r.modality && /\d\s*h\b|\bmin\b/.test(r.modality)) e.score *= 1.25;
       const bloc = this.foldedBlocs[i];
