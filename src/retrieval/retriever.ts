@@ -87,7 +87,7 @@ export function titleHead(r: KnowledgeRecord): string | null {
     .replace(/^\d+(?:\.\d+)*\.?\s+/, "")
     .replace(/[^\p{L}\p{N}/]+/gu, " ")
     .trim();
-  if (!head || head.length > 60) return null;
+  if (!head || head.length > 120) return null;
   const words = head.split(" ").length;
   if (words >= 2) return head;
   return /^[A-Z][A-Z0-9/]{2,}$/.test(raw) ? head : null;

@@ -8,6 +8,7 @@ import type { KnowledgeRecord } from "../record.js";
 import type { Block } from "./blocks.js";
 import { readCertificationConventions } from "./certification.js";
 import { type DocumentReading, readDocument, sniffFormat } from "./read-document.js";
+import { structure } from "./structure.js";
 
 // The real published documents of ../shared/documents (REAC and RE of two titres professionnels).
 const FIXTURES = join(PACKAGE_ROOT, "test", "fixtures", "knowledge");
@@ -257,6 +258,48 @@ describe("certification conventions on blocks", () => {
       "Un texte.",
       "Annexes",
       "Fin.",
+    ]);
+  });
+});
+
+describe("the rubrics of a titre's RNCP fiche", () => {
+  it("heads what follows each rubric printed as body text, and each numbered capacity its competences", () => {
+    const blocks: Block[] = [
+      { kind: "heading", level: 1, text: "Résumé du référentiel d’emploi" },
+      { kind: "paragraph", text: "Le secrétaire comptable assure des travaux variés." },
+      { kind: "paragraph", text: "Capacités attestées et descriptif des composantes de la certification" },
+      { kind: "item", text: "1. Assurer les travaux courants de secrétariat" },
+      { kind: "paragraph", text: "Produire des documents professionnels courants." },
+      { kind: "paragraph", text: "Accueillir un visiteur." },
+      { kind: "item", text: "2. Réaliser les travaux courants de paie" },
+      { kind: "paragraph", text: "Produire les bulletins de paie." },
+      {
+        kind: "paragraph",
+        text: "Secteurs d’activité ou types d’emploi accessibles par le détenteur du titre",
+      },
+      { kind: "paragraph", text: "Les types d’emplois accessibles sont les suivants :" },
+      { kind: "paragraph", text: "-secrétaire comptable ;" },
+      { kind: "paragraph", text: "-secrétaire facturier (e)." },
+    ];
+    const sections = structure("sc", blocks).filter((r) => r.kind === "section");
+    expect(sections.map((s) => [s.title, s.statement])).toEqual([
+      ["Résumé du référentiel d’emploi", "Le secrétaire comptable assure des travaux variés."],
+      [
+        "Capacités attestées et descriptif des composantes de la certification",
+        "Les capacités attestées par le titre sont : Assurer les travaux courants de secrétariat ; Réaliser les travaux courants de paie.",
+      ],
+      [
+        "Capacités attestées et descriptif des composantes de la certification › 1. Assurer les travaux courants de secrétariat",
+        "Produire des documents professionnels courants.\nAccueillir un visiteur.",
+      ],
+      [
+        "Capacités attestées et descriptif des composantes de la certification › 2. Réaliser les travaux courants de paie",
+        "Produire les bulletins de paie.",
+      ],
+      [
+        "Secteurs d’activité ou types d’emploi accessibles par le détenteur du titre",
+        "Les types d’emplois accessibles sont les suivants :\n- secrétaire comptable ;\n- secrétaire facturier (e).",
+      ],
     ]);
   });
 });
