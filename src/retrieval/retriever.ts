@@ -74,6 +74,10 @@ function corpusCodeMatcher(codes: Iterable<string>): ((folded: string) => string
       .filter(Boolean);
 }
 
+/** A date as French documents print it: "18 décembre 2008", "1er mars 2013", "24/05/2023". */
+const DATE =
+  /\b(?:\d{1,2}(?:er)?\s+(?:janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|novembre|décembre|decembre)\s+\d{4}|\d{1,2}\/\d{1,2}\/\d{4})\b/i;
+
 const UNIT = /\b(?:ccp|certificats? de competences? professionnelles?)\b/;
 
 /**
@@ -300,6 +304,7 @@ export class Retriever {
     const asksDuration = /\b(?:combien de temps|duree|dure|durent|how long|last|lasts|duration)\b/.test(
       asked,
     );
+    const asksDate = /\b(?:quand|quelle date|a quelle date|since when|when|what date|which date)\b/.test(asked);
     for (const [i, e] of fused) {
       const r = this.records[i]!;
       if (analysis.kind && r.kind === analysis.kind) e.score *= 1.35;
@@ -309,6 +314,7 @@ export class Retriever {
         e.score *= 1.4;
       if (!namesUnit && this.ofUnit[i]) e.score *= 0.7;
       if (asksDuration && r.modality && /\d\s*h\b|\bmin\b/.test(r.modality)) e.score *= 1.25;
+      if (asksDate && DATE.test(r.statement)) e.score *= 1.25;
       const bloc = this.foldedBlocs[i];
       if (analysis.blocs.length && bloc && analysis.blocs.some((b) => bloc.startsWith(`bloc ${b}`)))
         e.score *= r.kind === "bloc" ? 1.6 : 1.2;
