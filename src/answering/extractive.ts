@@ -445,7 +445,8 @@ function selectEvidence(scored: Scored[], intention: Intention): Pick[] {
   // épreuve's row of an RE table (its duration, how it goes, what it evaluates): one whole.
   for (const id of records) {
     const units = scored.filter((u) => u.record.id === id);
-    const row = units[0]?.record.kind === "evaluation" && units.reduce((s, u) => s + u.text.length, 0) <= 1500;
+    const row =
+      units[0]?.record.kind === "evaluation" && units.reduce((s, u) => s + u.text.length, 0) <= 1500;
     if (row || (units.length <= 4 && units.reduce((s, u) => s + u.text.length, 0) <= 900))
       for (const u of units) chosen.set(key(u), u);
   }

@@ -304,7 +304,9 @@ export class Retriever {
     const asksDuration = /\b(?:combien de temps|duree|dure|durent|how long|last|lasts|duration)\b/.test(
       asked,
     );
-    const asksDate = /\b(?:quand|quelle date|a quelle date|since when|when|what date|which date)\b/.test(asked);
+    const asksDate = /\b(?:quand|quelle date|a quelle date|since when|when|what date|which date)\b/.test(
+      asked,
+    );
     for (const [i, e] of fused) {
       const r = this.records[i]!;
       if (analysis.kind && r.kind === analysis.kind) e.score *= 1.35;

@@ -75,7 +75,9 @@ function flowBlocks(
     // A sentence set in bold that introduces a list ("Il permet au jury de s'assurer que le candidat
     // possède :") is the start of its paragraph, not a heading.
     const leadIn =
-      /:\s*$/.test(l.text) && !/^\s*\d+(?:\.\d+)*\.?\s/.test(l.text) && l.text.trim().split(/\s+/).length >= 7;
+      /:\s*$/.test(l.text) &&
+      !/^\s*\d+(?:\.\d+)*\.?\s/.test(l.text) &&
+      l.text.trim().split(/\s+/).length >= 7;
     const level = leadIn ? 0 : headingLevel(l);
     if (level > 0) {
       flush();
