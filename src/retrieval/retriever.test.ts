@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { tempDir, testConfig } from "../../test/helpers/temp.js";
+import { KNOWLEDGE_DIR, tempDir, testConfig } from "../../test/helpers/temp.js";
+import { CatalogSchema } from "../knowledge/catalog.js";
+import { makeRecord } from "../knowledge/record.js";
 import { type KnowledgeBase, openKnowledgeBase } from "./knowledge-base.js";
+import { loadLexicon } from "./lexicon.js";
+import { LocalHashEmbeddings } from "./local-embedder.js";
+import { Retriever } from "./retriever.js";
 
 let kb: KnowledgeBase;
 let dir: Awaited<ReturnType<typeof tempDir>>;
@@ -95,5 +100,77 @@ describe("retrieval", () => {
     const scores = r.hits.map((h) => h.score);
     expect(scores.every((s) => s >= 0 && s <= 1)).toBe(true);
     expect([...scores].sort((a, b) => b - a)).toEqual(scores);
+  });
+});
+
+describe("ranking a referential's épreuves", () => {
+  // An RE restates each épreuve of the titre for each of its CCP, with other durations.
+  const re = "re-titre";
+  const evaluation = (title: string, modality: string, statement: string) =>
+    makeRecord({ referential: re, kind: "evaluation", code: null, title, modality, statement });
+  const records = [
+    evaluation(
+      "Entretien technique — Dispositif d'évaluation du titre professionnel",
+      "00 h 45 min",
+      "Entretien technique : durée 00 h 45 min. Le jury questionne le candidat sur son dossier de projet.",
+    ),
+    evaluation(
+      "Entretien final — Dispositif d'évaluation du titre professionnel",
+      "00 h 20 min",
+      "Entretien final : durée 00 h 20 min. Échange avec le candidat sur le dossier professionnel.",
+    ),
+    evaluation(
+      "Entretien technique — CCP Développer une application",
+      "00 h 30 min",
+      "Entretien technique : durée 00 h 30 min. Le jury questionne le candidat.",
+    ),
+    makeRecord({
+      referential: re,
+      kind: "section",
+      code: null,
+      title:
+        "Référentiel d'évaluation des certificats de compétences professionnelles › CCP Développer une application › Le dossier de projet",
+      statement: "Le dossier de projet comporte entre 15 et 30 pages.",
+    }),
+    makeRecord({
+      referential: re,
+      kind: "section",
+      code: null,
+      title: "Référentiel d'évaluation du titre professionnel › Le dossier de projet",
+      statement: "Le dossier de projet comporte entre 40 et 60 pages.",
+    }),
+  ];
+  let retriever: Retriever;
+  beforeAll(async () => {
+    const catalog = CatalogSchema.parse({
+      referentials: [{ id: re, title: "RE du titre", file: "re.pdf", parser: "generic", codeFamilies: [] }],
+    });
+    const lexicon = await loadLexicon(KNOWLEDGE_DIR);
+    retriever = new Retriever(
+      catalog,
+      records,
+      async () => {
+        throw new Error("the hashing embedder's ranking is not fused");
+      },
+      new LocalHashEmbeddings(),
+      { defaultReferential: re, lexicon },
+    );
+  });
+  const first = async (q: string) => (await retriever.search(q)).hits[0]?.record.title;
+
+  it("takes the épreuve the question names, in French or English, over its neighbours", async () => {
+    expect(await first("Combien de temps dure l'entretien technique ?")).toMatch(
+      /^Entretien technique — Dispositif/,
+    );
+    expect(await first("How long does the technical interview last?")).toMatch(
+      /^Entretien technique — Dispositif/,
+    );
+  });
+
+  it("answers with the titre's own passage unless the question names a CCP", async () => {
+    expect(await first("Combien de pages pour le dossier de projet ?")).toMatch(/titre professionnel ›/);
+    expect(
+      await first("Combien de pages pour le dossier de projet du CCP Développer une application ?"),
+    ).toMatch(/CCP Développer une application › Le dossier/);
   });
 });

@@ -75,6 +75,29 @@ function corpusCodeMatcher(codes: Iterable<string>): ((folded: string) => string
       .filter(Boolean);
 }
 
+/** A date as French documents print it: "18 décembre 2008", "1er mars 2013", "24/05/2023". */
+const DATE =
+  /\b(?:\d{1,2}(?:er)?\s+(?:janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|novembre|décembre|decembre)\s+\d{4}|\d{1,2}\/\d{1,2}\/\d{4})\b/i;
+
+const UNIT = /\b(?:ccp|certificats? de competences? professionnelles?)\b/;
+
+/**
+ * The name a question would quote a record by: an épreuve's title before what it belongs to
+ * ("Entretien technique — CCP …"), a section's last heading, a glossary term. Two words at least, or
+ * one acronym ("DICP"): single common words name too many records.
+ */
+export function titleHead(r: KnowledgeRecord): string | null {
+  const raw = (r.title.split(" — ")[0] ?? "").split(" › ").pop()!.trim();
+  const head = fold(raw)
+    .replace(/^\d+(?:\.\d+)*\.?\s+/, "")
+    .replace(/[^\p{L}\p{N}/]+/gu, " ")
+    .trim();
+  if (!head || head.length > 120) return null;
+  const words = head.split(" ").length;
+  if (words >= 2) return head;
+  return /^[A-Z][A-Z0-9/]{2,}$/.test(raw) ? head : null;
+}
+
 /** What BM25 indexes of a record: code and title weigh more than the rest. */
 export function bm25Doc(r: KnowledgeRecord): { id: string; title: string; body: string } {
   return { id: r.id, title: `${r.code ?? ""} ${r.title}`, body: recordText(r) };
@@ -93,6 +116,10 @@ export class Retriever {
   /** Folded once: bloc questions compare them for every record. */
   private readonly foldedTitles: string[];
   private readonly foldedBlocs: (string | null)[];
+  /** What a question names a record by (its épreuve, its heading, its term), folded; null if too vague. */
+  private readonly titleHeads: (string | null)[];
+  /** Records of a certificate of the titre (CCP): its épreuves, its dossier de projet. */
+  private readonly ofUnit: boolean[];
   private readonly rrfK: number;
   private readonly vectorWeight: number;
   private readonly minCoverage: number;
@@ -115,6 +142,21 @@ export class Retriever {
     this.indexOf = new Map(records.map((r, i) => [r.id, i]));
     this.foldedTitles = records.map((r) => fold(r.title));
     this.foldedBlocs = records.map((r) => (r.bloc ? fold(r.bloc) : null));
+    // A heading that repeats the document's own name or an alias ("École IA" in the École IA brochure)
+    // is named by every question about that document: it tells nothing.
+    const names = new Map(
+      catalog.referentials.map((c) => [
+        c.id,
+        ` ${[c.title, ...c.aliases, c.identity?.job ?? ""]
+          .map((n) => fold(n).replace(/[^\p{L}\p{N}/]+/gu, " "))
+          .join(" ")} `,
+      ]),
+    );
+    this.titleHeads = records.map((r) => {
+      const head = titleHead(r);
+      return head && !names.get(r.referential)?.includes(` ${head} `) ? head : null;
+    });
+    this.ofUnit = records.map((r) => UNIT.test(fold(`${r.title} ${r.bloc ?? ""}`)));
     this.codes = new Map();
     for (const r of records) {
       if (!r.code) continue;
@@ -251,9 +293,32 @@ export class Retriever {
         }
       }
     }
+    // The question's words, and what its two-word phrases translate to ("technical interview" names the
+    // "Entretien technique").
+    const words = ` ${fold(analysis.text).replace(/[^\p{L}\p{N}/]+/gu, " ")} `;
+    const phrases = Object.entries(this.options.lexicon?.expansions ?? {}).filter(
+      ([k]) => k.includes(" ") && words.includes(` ${k} `),
+    );
+    const asked = `${words}${phrases.map(([, v]) => `${v} `).join("")}`;
+    // A certificate of the titre (CCP, bloc) restates the titre's épreuves with its own durations and
+    // page counts: unless the question names one, the titre's own passage answers.
+    const namesUnit = /\b(?:ccp|certificats? de competences?|bloc|blocs|block|module)\b/.test(asked);
+    const asksDuration = /\b(?:combien de temps|duree|dure|durent|how long|last|lasts|duration)\b/.test(
+      asked,
+    );
+    const asksDate = /\b(?:quand|quelle date|a quelle date|since when|when|what date|which date)\b/.test(
+      asked,
+    );
     for (const [i, e] of fused) {
       const r = this.records[i]!;
       if (analysis.kind && r.kind === analysis.kind) e.score *= 1.35;
+      const head = this.titleHeads[i];
+      // A glossary defines the word in general: named, it answers only when a definition is asked.
+      if (head && asked.includes(` ${head} `) && (r.kind !== "glossary" || analysis.kind === "glossary"))
+        e.score *= 1.4;
+      if (!namesUnit && this.ofUnit[i]) e.score *= 0.7;
+      if (asksDuration && r.modality && /\d\s*h\b|\bmin\b/.test(r.modality)) e.score *= 1.25;
+      if (asksDate && DATE.test(r.statement)) e.score *= 1.25;
       const bloc = this.foldedBlocs[i];
       if (analysis.blocs.length && bloc && analysis.blocs.some((b) => bloc.startsWith(`bloc ${b}`)))
         e.score *= r.kind === "bloc" ? 1.6 : 1.2;

@@ -8,6 +8,7 @@ import type { KnowledgeRecord } from "../record.js";
 import type { Block } from "./blocks.js";
 import { readCertificationConventions } from "./certification.js";
 import { type DocumentReading, readDocument, sniffFormat } from "./read-document.js";
+import { structure } from "./structure.js";
 
 // The real published documents of ../shared/documents (REAC and RE of two titres professionnels).
 const FIXTURES = join(PACKAGE_ROOT, "test", "fixtures", "knowledge");
@@ -64,6 +65,22 @@ describe("REAC of Concepteur développeur d'applications (50 pages, portrait)", 
     );
     expect(cp7.statement).toContain("compétence 3 de l'activité type 2");
     expect(parsed.summary.structure).toMatchObject({ activities: 3, competencies: 11, transversal: 3 });
+    // Lists stated one item per line under their lead-in: a list question is answered with every item.
+    expect(activities[2]!.statement).toContain(
+      "Ses compétences professionnelles (« Préparer le déploiement d’une application sécurisée ») :\n1. Préparer et exécuter les plans de tests d’une application ;\n2.",
+    );
+    expect(activities[0]!.statement).toContain(
+      "Les activités types du titre sont :\n- Développer une application sécurisée ;\n- ",
+    );
+    const transversal = ofKind(parsed.records, "competency").filter((c) => c.code === null);
+    expect(transversal.map((c) => c.statement.split("\n").slice(1, 5))).toEqual(
+      Array(3).fill([
+        "Les compétences transversales de l'emploi sont :",
+        "- Communiquer en français et en anglais ;",
+        "- Mettre en oeuvre une démarche de résolution de problème ;",
+        "- Apprendre en continu.",
+      ]),
+    );
   });
 
   it("keeps each fiche's critères de performance one per line, and its savoirs", () => {
@@ -96,6 +113,14 @@ describe("REAC of Concepteur développeur d'applications (50 pages, portrait)", 
     expect(all).not.toMatch(/SIGLE Type de document/);
     expect(reading.blankPages).toEqual([2, 4, 7, 12, 20, 30, 38]);
     expect(reading.parts).toEqual([[1, 50]]);
+  });
+
+  it("reads lines printed one per item under a lead-in ending with a colon as that list's items", () => {
+    const jobs = parsed.records.find((r) => r.title.includes("types d’emplois accessibles"));
+    expect(jobs?.statement).toContain(
+      "Les types d’emplois accessibles sont les suivants :\n- Concepteur développeur, concepteur d'applications informatiques.",
+    );
+    expect(jobs?.statement).toContain("\n- Analyste programmeur informatique.");
   });
 });
 
@@ -142,6 +167,16 @@ describe("RE of Concepteur développeur d'applications (42 pages, landscape tabl
     expect(row).toMatch(/Coché \(✓\) : Entretien technique ; Questionnaire professionnel$/);
   });
 
+  it("reads a glossary term whose definition opens with a bold lead-in as that term, named in its definition", () => {
+    const glossary = ofKind(parsed.records, "glossary").find((g) => g.title.startsWith("Entretien final"))!;
+    expect(glossary.title).toBe("Entretien final");
+    expect(glossary.statement).toMatch(
+      /^Entretien final : Il permet au jury de s’assurer que le candidat possède : la compréhension et la vision globale/,
+    );
+    const protocol = ofKind(parsed.records, "section").find((s) => /4\.2\. Protocole/.test(s.title))!;
+    expect(protocol.statement).not.toContain("4.3.");
+  });
+
   it("titles the sections of each CCP with the CCP, apart from the titre's own", () => {
     const dossiers = ofKind(parsed.records, "section").filter((s) =>
       s.title.endsWith("› Le dossier de projet"),
@@ -181,6 +216,19 @@ describe("REAC then RE of Développeur web et web mobile in one file", () => {
       ofKind(parsed.records, "evaluation").find((e) => e.title.startsWith("Entretien technique — 3"))
         ?.statement,
     ).toContain("00 h 40 min");
+    // Its first column is shaded line by line (boxes no taller than a line): a wrapped label or a
+    // wrapped cell of another column stays in its row, whose detail is read whole.
+    const evaluations = ofKind(parsed.records, "evaluation").filter((e) => e.title.endsWith("DWWM"));
+    expect(evaluations.map((e) => e.title.split(" — ")[0])).toEqual([
+      "Présentation d'un projet réalisé en amont de la session",
+      "Entretien technique",
+      "Questionnaire professionnel",
+      "Questionnement à partir de production(s)",
+      "Entretien final",
+      "Durée totale de l’épreuve pour le candidat",
+    ]);
+    expect(evaluations[1]?.statement).toContain("Un questionnement complémentaire lui permet");
+    expect(evaluations[2]?.statement).toContain("deux questions fermées à choix unique");
   });
 });
 
@@ -210,6 +258,48 @@ describe("certification conventions on blocks", () => {
       "Un texte.",
       "Annexes",
       "Fin.",
+    ]);
+  });
+});
+
+describe("the rubrics of a titre's RNCP fiche", () => {
+  it("heads what follows each rubric printed as body text, and each numbered capacity its competences", () => {
+    const blocks: Block[] = [
+      { kind: "heading", level: 1, text: "Résumé du référentiel d’emploi" },
+      { kind: "paragraph", text: "Le secrétaire comptable assure des travaux variés." },
+      { kind: "paragraph", text: "Capacités attestées et descriptif des composantes de la certification" },
+      { kind: "item", text: "1. Assurer les travaux courants de secrétariat" },
+      { kind: "paragraph", text: "Produire des documents professionnels courants." },
+      { kind: "paragraph", text: "Accueillir un visiteur." },
+      { kind: "item", text: "2. Réaliser les travaux courants de paie" },
+      { kind: "paragraph", text: "Produire les bulletins de paie." },
+      {
+        kind: "paragraph",
+        text: "Secteurs d’activité ou types d’emploi accessibles par le détenteur du titre",
+      },
+      { kind: "paragraph", text: "Les types d’emplois accessibles sont les suivants :" },
+      { kind: "paragraph", text: "-secrétaire comptable ;" },
+      { kind: "paragraph", text: "-secrétaire facturier (e)." },
+    ];
+    const sections = structure("sc", blocks).filter((r) => r.kind === "section");
+    expect(sections.map((s) => [s.title, s.statement])).toEqual([
+      ["Résumé du référentiel d’emploi", "Le secrétaire comptable assure des travaux variés."],
+      [
+        "Capacités attestées et descriptif des composantes de la certification",
+        "Les capacités attestées par le titre sont : Assurer les travaux courants de secrétariat ; Réaliser les travaux courants de paie.",
+      ],
+      [
+        "Capacités attestées et descriptif des composantes de la certification › 1. Assurer les travaux courants de secrétariat",
+        "Produire des documents professionnels courants.\nAccueillir un visiteur.",
+      ],
+      [
+        "Capacités attestées et descriptif des composantes de la certification › 2. Réaliser les travaux courants de paie",
+        "Produire les bulletins de paie.",
+      ],
+      [
+        "Secteurs d’activité ou types d’emploi accessibles par le détenteur du titre",
+        "Les types d’emplois accessibles sont les suivants :\n- secrétaire comptable ;\n- secrétaire facturier (e).",
+      ],
     ]);
   });
 });

@@ -222,11 +222,14 @@ function toRecords(
         statement: [
           `Activité type n° ${a.number ?? "?"} : ${a.title}.`,
           // Each activité type also says which others the titre has: "quelles sont les activités types ?"
-          // finds any of them.
+          // finds any of them. One line per item under its lead-in: a list question takes the whole list.
           activities.length > 1
-            ? `Les activités types du titre sont : ${activities.map((x) => `${x.number ?? ""}. ${x.title}`).join(" ; ")}.`
+            ? `Les activités types du titre sont :\n${activities.map((x) => `- ${x.title}`).join(" ;\n")}.`
             : "",
-          members.length ? `Compétences professionnelles de l'activité type : ${members.join(" ; ")}.` : "",
+          // The lead-in names the activité type: it is what a question about its competencies quotes.
+          members.length
+            ? `Ses compétences professionnelles (« ${a.title} ») :\n${members.join(" ;\n")}.`
+            : "",
           ...a.statement,
         ]
           .filter(Boolean)
@@ -279,21 +282,34 @@ function toRecords(
       }),
     );
   }
-  for (const t of fiches.filter((f) => f.kind === "transversal"))
+  const transversal = fiches.filter((f) => f.kind === "transversal");
+  for (const t of transversal)
     push(
       makeRecord({
         referential,
         kind: "competency",
         code: null,
         title: `Compétence transversale — ${t.title}`,
-        statement: [`Compétence transversale de l'emploi : ${t.title}.`, ...t.statement].join("\n"),
+        statement: [
+          `Compétence transversale de l'emploi : ${t.title}.`,
+          // As for activités types: "quelles sont les compétences transversales ?" finds any of them.
+          transversal.length > 1
+            ? `Les compétences transversales de l'emploi sont :\n${transversal.map((x) => `- ${x.title}`).join(" ;\n")}.`
+            : "",
+          ...t.statement,
+        ]
+          .filter(Boolean)
+          .join("\n"),
         criteria: t.criteria,
       }),
     );
   for (const g of glossary) {
     const definition = squash(g.definition.join("\n")) ? g.definition.join("\n") : "";
     if (!definition) continue;
-    push(makeRecord({ referential, kind: "glossary", code: null, title: g.term, statement: definition }));
+    // The definition names its term ("DICP : Indicateurs de sécurité…"): a sentence of it answers
+    // "que signifie DICP ?" on its own.
+    const named = fold(definition).startsWith(fold(g.term)) ? definition : `${g.term} : ${definition}`;
+    push(makeRecord({ referential, kind: "glossary", code: null, title: g.term, statement: named }));
   }
   return records;
 }

@@ -61,16 +61,27 @@ function flowBlocks(
   let lastY: number | null = null;
   let lastSize = 0;
   let lastEnd = 0;
+  // Under a lead-in ending with a colon ("Les types d'emplois accessibles sont les suivants :"), lines
+  // printed one per item without bullets are the items of its list, until a gap or a heading.
+  let listed = false;
   const flush = () => {
     const text = squash(para.join(" ").replace(/(\p{L})- (\p{Ll})/gu, "$1$2"));
     if (text) out.push({ kind, text: kind === "item" ? stripBullet(text) : text });
+    if (text) listed = kind === "paragraph" ? /:$/.test(text) : listed;
     para = [];
     kind = "paragraph";
   };
   for (const l of lines) {
-    const level = headingLevel(l);
+    // A sentence set in bold that introduces a list ("Il permet au jury de s'assurer que le candidat
+    // possède :") is the start of its paragraph, not a heading.
+    const leadIn =
+      /:\s*$/.test(l.text) &&
+      !/^\s*\d+(?:\.\d+)*\.?\s/.test(l.text) &&
+      l.text.trim().split(/\s+/).length >= 7;
+    const level = leadIn ? 0 : headingLevel(l);
     if (level > 0) {
       flush();
+      listed = false;
       // A title set on two lines ("RÉFÉRENTIEL D'ÉVALUATION DES CERTIFICATS / DE COMPÉTENCES PROFESSIONNELLES")
       // is one heading.
       // Also a short label over its name ("CCP" / "Développer une application sécurisée"), and capitals
@@ -101,8 +112,11 @@ function flowBlocks(
       gap > Math.max(l.size, lastSize) * 1.8 ||
       endedShort
     ) {
+      const apart = gap > Math.max(l.size, lastSize) * 1.8;
       flush();
+      if (apart) listed = false;
       if (isBullet(l.text)) kind = "item";
+      else if (listed && endedShort && !apart) kind = "item";
     }
     para.push(l.text);
     lastY = l.y;
@@ -274,14 +288,40 @@ function uprightHeaders(header: PdfLine, page: PdfPage, used: Set<PdfSegment>): 
   }));
 }
 
-/** The row a line belongs to: the smallest drawn box holding its baseline at the first column. */
-function rowBox(l: PdfLine, firstX: number, boxes: PdfBox[]): PdfBox | null {
+/**
+ * The drawn box a line sits in at x: the smallest holding the middle of its lowercase letters (a
+ * baseline sits just above its cell's bottom rule, so the baseline itself may touch the cell below).
+ */
+function boxAt(l: PdfLine, x: number, boxes: PdfBox[]): PdfBox | null {
+  const y = l.y + l.size * 0.3;
   let best: PdfBox | null = null;
   for (const b of boxes) {
-    if (b.x0 - 2 > firstX || b.x1 + 2 < firstX || b.y0 - 1 > l.y || b.y1 + 1 < l.y) continue;
+    if (b.x0 - 2 > x || b.x1 + 2 < x || b.y0 > y || b.y1 < y) continue;
     if (!best || (b.x1 - b.x0) * (b.y1 - b.y0) < (best.x1 - best.x0) * (best.y1 - best.y0)) best = b;
   }
   return best;
+}
+
+/**
+ * The boxes a line sits in, one per column. A row opens where most columns' boxes change: a first
+ * column shaded line by line (a label's box no taller than its text) or a cell spanning several rows
+ * does not cut or join rows on its own.
+ */
+function rowBoxes(l: PdfLine, xs: number[], boxes: PdfBox[]): (PdfBox | null)[] {
+  return xs.map((x) => boxAt(l, x, boxes));
+}
+
+function opensRow(now: (PdfBox | null)[], last: (PdfBox | null)[] | null): boolean | null {
+  if (!last) return true;
+  let changed = 0;
+  let same = 0;
+  now.forEach((b, k) => {
+    const a = last[k];
+    if (!b || !a) return;
+    if (a === b) same++;
+    else changed++;
+  });
+  return changed + same === 0 ? null : changed > same;
 }
 
 function splitTables(lines: PdfLine[], page: PdfPage, used: Set<PdfSegment>): Chunk[] {
@@ -373,9 +413,11 @@ function splitTables(lines: PdfLine[], page: PdfPage, used: Set<PdfSegment>): Ch
     // Drawn cells, when the page has them, say where rows begin and end: a first column's text set in
     // the middle of its row keeps the lines above it.
     const firstX = Math.min(...body.flatMap((l) => l.segments.map((s) => s.x0))) + 1;
-    let lastBox: PdfBox | null = null;
+    const columnXs = [firstX, ...edges.map((e) => e + 2)];
+    let lastBoxes: (PdfBox | null)[] | null = null;
     for (const l of body) {
-      const box = page.boxes?.length ? rowBox(l, firstX, page.boxes) : null;
+      const boxes = page.boxes?.length ? rowBoxes(l, columnXs, page.boxes) : null;
+      const byBoxes = boxes ? opensRow(boxes, lastBoxes) : null;
       const cells: string[] = Array.from({ length: width }, () => "");
       for (const s of l.segments) {
         const c = col(s.x0 + 1);
@@ -384,10 +426,9 @@ function splitTables(lines: PdfLine[], page: PdfPage, used: Set<PdfSegment>): Ch
       const hasFirst = cells[0] !== "";
       const gap = lastY === null ? 0 : lastY - l.y;
       const spanning = l.segments.length === 1 && col(l.segments[0]!.x1 - 2) > col(l.segments[0]!.x0);
-      const opens = box
-        ? box !== lastBox
-        : gap > l.size * 1.9 || (hasFirst && !lastHadFirst && row !== null && row[0] !== "");
-      lastBox = box;
+      const opens =
+        byBoxes ?? (gap > l.size * 1.9 || (hasFirst && !lastHadFirst && row !== null && row[0] !== ""));
+      lastBoxes = boxes;
       if (!row || spanning || opens) {
         row = Array.from({ length: width }, () => "");
         rows.push(row);

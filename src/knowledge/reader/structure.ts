@@ -144,6 +144,76 @@ const lines = (s: string) =>
     .filter(Boolean);
 
 /**
+ * The rubrics of a titre's RNCP fiche and of the REAC's first pages, printed in the body's own type
+ * ("Capacités attestées et descriptif des composantes de la certification", "Secteurs d'activité ou
+ * types d'emploi accessibles par le détenteur du titre", "Liens avec d'autres certifications"): each
+ * heads what follows it. A line that is only such a rubric becomes a heading, at the level of a rubric
+ * already read as one (else the shallowest heading's level).
+ */
+const RUBRIC =
+  /^(?:intitule|resume du referentiel d'emploi(?: ou elements de competence acquis)?|capacites attestees(?: et descriptif des composantes de la certification)?|descriptif des composantes de la certification|secteurs? d'activites? (?:ou|et) types? d'emplois? accessibles(?: par le detenteur du titre)?|codes? rome|reglementation (?:d'activites?|de l'activite)|equivalences avec d'autres certifications|liens avec d'autres certifications|modalites d'acces a cette certification|validite des composantes acquises|autorite responsable de la certification|bases legales(?: et reglementaires)?|pour plus d'informations)(?: \(le cas echeant\))?\s*:?$/;
+
+const NUMBERED = /^\d{1,2}[.)]?\s+\p{Lu}/u;
+
+function rubricHeadings(source: Block[]): Block[] {
+  // A dash glued to its item ("-secrétaire comptable ;") is still a list item.
+  const blocks = source.map(
+    (b): Block =>
+      b.kind === "paragraph" && /^-\p{L}/u.test(b.text) ? { kind: "item", text: b.text.slice(1).trim() } : b,
+  );
+  const isRubric = (text: string) => text.length <= 120 && RUBRIC.test(fold(squash(text)));
+  const headings = blocks.filter((b): b is Block & { kind: "heading" } => b.kind === "heading");
+  if (!blocks.some((b) => (b.kind === "paragraph" || b.kind === "heading") && isRubric(b.text)))
+    return blocks;
+  const level =
+    headings.find((h) => isRubric(h.text))?.level ??
+    (headings.length ? Math.min(...headings.map((h) => h.level)) : 1);
+  // Under "Capacités attestées", a numbered capacity followed by its competences, one per line, heads
+  // them ("quelles compétences composent la capacité 2 ?" finds them under it); the rubric lists them.
+  const capacity = (i: number) => {
+    const b = blocks[i]!;
+    const next = blocks[i + 1];
+    return (
+      (b.kind === "item" || b.kind === "paragraph") &&
+      NUMBERED.test(b.text) &&
+      next?.kind === "paragraph" &&
+      !/^\d/.test(next.text)
+    );
+  };
+  const out: Block[] = [];
+  let capacities = false;
+  for (const [i, b] of blocks.entries()) {
+    if ((b.kind === "paragraph" || b.kind === "heading") && isRubric(b.text)) {
+      out.push({ kind: "heading", level, text: b.text });
+      capacities = /^(?:capacites attestees|descriptif des composantes)/.test(fold(b.text));
+      if (capacities) {
+        const listed: string[] = [];
+        for (let k = i + 1; k < blocks.length; k++) {
+          const x = blocks[k]!;
+          if (x.kind === "row" || isRubric(x.text)) break;
+          // Capacities already set as headings of their own (a .docx's styles) are listed too.
+          if (x.kind === "heading" && !NUMBERED.test(x.text)) break;
+          if (x.kind === "heading" || capacity(k)) listed.push(x.text);
+        }
+        if (listed.length >= 2) {
+          // One sentence: a question quoting one capacity finds that capacity's own list first.
+          out.push({
+            kind: "paragraph",
+            text: `Les capacités attestées par le titre sont : ${listed.map((t) => t.replace(/^\d{1,2}[.)]?\s+/, "")).join(" ; ")}.`,
+          });
+        }
+      }
+      continue;
+    }
+    if (b.kind === "heading" && !NUMBERED.test(b.text)) capacities = false;
+    out.push(
+      capacities && capacity(i) && "text" in b ? { kind: "heading", level: level + 1, text: b.text } : b,
+    );
+  }
+  return out;
+}
+
+/**
  * The generic structurer: blocks in reading order to records of today's
  * kinds. Codes open records wherever they stand (heading, paragraph, item,
  * first cell of a row); lists and criteria columns after a competency are its
@@ -151,7 +221,8 @@ const lines = (s: string) =>
  * numbered by position); every heading's own text is a section record titled
  * with its heading path.
  */
-export function structure(referential: string, input: Block[]): KnowledgeRecord[] {
+export function structure(referential: string, source: Block[]): KnowledgeRecord[] {
+  const input = rubricHeadings(source);
   // The certification documents' fiches and glossaries first; the generic reading takes the rest.
   const conventions = readCertificationConventions(referential, input);
   const blocks = conventions.rest;
