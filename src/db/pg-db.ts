@@ -87,6 +87,13 @@ export async function openPgDb(url: string, log: Logger): Promise<Db> {
   // pool drops it and the next query opens a fresh connection. Without a
   // listener the process would crash.
   pool.on("error", (e) => log.warn("db connection lost", { error: e, code: (e as { code?: string }).code }));
+  // The pool listens to its idle clients only. A server's goodbye (57P01 on a restart) can also
+  // reach a client being released broken, between two listeners: an unhandled 'error' that kills
+  // the process (seen in the PostgreSQL-restart fault test). Every client keeps a listener of its
+  // own; the loss itself is reported by the query it failed or by the pool above.
+  pool.on("connect", (client) => {
+    client.on("error", () => {});
+  });
 
   const run = async <T extends Row>(
     c: pg.Pool | pg.PoolClient,
