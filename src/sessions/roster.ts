@@ -1,3 +1,4 @@
+import { parse } from "csv-parse/sync";
 import { CertibotError } from "../errors.js";
 import { fold, squash } from "../lib/text.js";
 import { nameKey } from "./store.js";
@@ -50,30 +51,14 @@ export function parseRole(text: string): Role | null {
 const EMAIL = /^[^\s@,;]+@[^\s@,;]+\.[^\s@,;]+$/;
 const MAX_ROWS = 500;
 
-/** Splits one CSV line: quoted fields ("a ""b"""), the given separator. */
+/** One CSV line's fields (csv-parse: quotes, doubled quotes, the given separator); null when a quote is left open. */
 function splitLine(line: string, sep: string): string[] | null {
-  const out: string[] = [];
-  let cur = "";
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i]!;
-    if (quoted) {
-      if (c === '"' && line[i + 1] === '"') {
-        cur += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else cur += c;
-    } else if (c === '"' && cur.trim() === "") {
-      quoted = true;
-      cur = "";
-    } else if (c === sep) {
-      out.push(cur);
-      cur = "";
-    } else cur += c;
+  try {
+    const [fields] = parse(line, { delimiter: sep, trim: true, relax_quotes: true }) as string[][];
+    return (fields ?? [""]).map((f) => squash(f));
+  } catch {
+    return null;
   }
-  if (quoted) return null;
-  out.push(cur);
-  return out.map((f) => squash(f));
 }
 
 /**

@@ -198,6 +198,7 @@ describe("roster", () => {
     expect(rosterError("")).toMatch(/vide/);
     expect(rosterError("nom,prenom\n")).toMatch(/Aucune personne/);
     expect(rosterError("nom,prenom\nA,B,C\n")).toMatch(/ligne 2 : 3 colonnes au lieu de 2/);
+    expect(rosterError('nom,prenom\n"Dupont,Marc\n')).toMatch(/ligne 2 : guillemet non fermé/);
     expect(rosterError("nom,prenom\n\uFFFD,B\n")).toMatch(/UTF-8/);
   });
 
