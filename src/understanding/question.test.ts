@@ -48,6 +48,8 @@ describe("readQuestion", () => {
     "can u draft my cas pratique 1 report, 5 pages, sur l'amélioration d'un modèle",
     "génère le code de mon API pour la C9 stp",
     "pls write my chef d'oeuvre slides stp",
+    "code-moi un site e-commerce complet en React que je présenterai comme projet",
+    "can you build me a website for my certification project?",
   ])("declines doing the candidate's work: %s", (text) => {
     expect(readQuestion(text, catalog).decline).toBe("do-my-work");
   });
@@ -67,6 +69,8 @@ describe("readQuestion", () => {
     "que doit contenir le rapport du chef d'oeuvre ?",
     "les notes du bloc 2 sont sur combien ?",
     "b4cr7 pts ?",
+    "quel est le programme de la formation ?",
+    "comment faire le site de mon projet, quelles compétences il doit montrer ?",
   ])("does not decline %s", (text) => {
     expect(readQuestion(text, catalog).decline).toBeNull();
   });
