@@ -39,6 +39,18 @@ interface Fiche {
   mode: "statement" | "criteria" | "knowHow" | "members";
 }
 
+const newFiche = (kind: FicheKind, number: number | null, title: string, level: number): Fiche => ({
+  kind,
+  number,
+  title,
+  level,
+  statement: [],
+  criteria: [],
+  knowHow: [],
+  members: [],
+  mode: "statement",
+});
+
 const ficheOf = (text: string): { kind: FicheKind; number: number | null } | null => {
   const m = FICHE.exec(fold(squash(text)));
   if (!m) return null;
@@ -83,17 +95,7 @@ export function readCertificationConventions(referential: string, blocks: Block[
           continue;
         }
         if (next?.kind === "heading" && !ficheOf(next.text)) {
-          fiche = {
-            kind: head.kind,
-            number: head.number,
-            title: squash(next.text),
-            level: next.level,
-            statement: [],
-            criteria: [],
-            knowHow: [],
-            members: [],
-            mode: "statement",
-          };
+          fiche = newFiche(head.kind, head.number, squash(next.text), next.level);
           fiches.push(fiche);
           i++;
           continue;
@@ -118,17 +120,7 @@ export function readCertificationConventions(referential: string, blocks: Block[
         if (b.level <= transversal.level && !CRITERIA.test(f) && !/^description|^contexte/.test(f)) {
           if (b.level < transversal.level) closeAll();
           else {
-            fiche = {
-              kind: "transversal",
-              number: null,
-              title: squash(b.text),
-              level: b.level,
-              statement: [],
-              criteria: [],
-              knowHow: [],
-              members: [],
-              mode: "statement",
-            };
+            fiche = newFiche("transversal", null, squash(b.text), b.level);
             fiches.push(fiche);
             continue;
           }
