@@ -919,22 +919,15 @@ function composeWhole(result: SearchResult, opts: ComposeOptions): Composition {
       const parts: string[] = [];
       const used: KnowledgeRecord[] = [];
       let found = 0;
+      // Each piece's referentials, read once for all the sides.
+      const named = pieces.map((p) => ({ p, refs: namedReferentials(p, lookup.catalog).include }));
+      const wordsOf = (ps: typeof named) =>
+        new Set(ps.flatMap(({ p }) => [...termSet(p)].flatMap((x) => [x, ...(expansions.get(x) ?? [])])));
       for (const side of opts.perReferential) {
         const ref = [...side.analysis.include][0]!;
         // The words naming the other sides are set aside; the shared ones ("on rend quoi") stay.
-        const others = new Set(
-          pieces
-            .filter((p) => {
-              const named = namedReferentials(p, lookup.catalog).include;
-              return named.size > 0 && !named.has(ref);
-            })
-            .flatMap((p) => [...termSet(p)].flatMap((x) => [x, ...(expansions.get(x) ?? [])])),
-        );
-        const mine = new Set(
-          pieces
-            .filter((p) => namedReferentials(p, lookup.catalog).include.has(ref))
-            .flatMap((p) => [...termSet(p)].flatMap((x) => [x, ...(expansions.get(x) ?? [])])),
-        );
+        const others = wordsOf(named.filter(({ refs }) => refs.size > 0 && !refs.has(ref)));
+        const mine = wordsOf(named.filter(({ refs }) => refs.has(ref)));
         const focus = new Set(analysis.terms.map((x) => x.term).filter((x) => mine.has(x) || !others.has(x)));
         const sideIntention: Intention = {
           ...intention,
