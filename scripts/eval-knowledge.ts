@@ -19,10 +19,10 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PACKAGE_ROOT } from "../src/config.js";
-import { fold, squash } from "../src/lib/text.js";
+import { fold } from "../src/lib/text.js";
 import { buildGuidePdf } from "../test/helpers/knowledge-documents.js";
 import { runMain } from "../test/helpers/run-main.js";
-import { readJsonl } from "./eval-common.js";
+import { type CliAnswer, PII, type RealQuestion, readJsonl, scoreRealSet } from "./eval-common.js";
 
 interface Question {
   q: string;
@@ -31,24 +31,7 @@ interface Question {
   facts?: string[];
   found?: boolean;
 }
-interface Answer {
-  answer: string;
-  found: boolean;
-  sources: { referential: string; code: string | null; title: string }[];
-}
-
-/** A question of the real documents' sets (../shared/documents/README.md). */
-interface RealQuestion {
-  id: string;
-  question: string;
-  type: string;
-  expect: { referential: string; code: string | null }[];
-  facts: string[][];
-}
-
-/** The sets' fact rule: NFKD without accents, lower case, ’ as ', whitespace collapsed. */
-const factFold = (s: string) =>
-  s.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase().replace(/[’‘]/g, "'").replace(/\s+/g, " ").trim();
+type Answer = CliAnswer;
 
 /** Failing thresholds of the real documents, just under what the reader reaches. */
 const REAL_MIN = { recall5: 0.95, facts: 0.7 };
@@ -58,7 +41,6 @@ const FIXTURES = join(PACKAGE_ROOT, "test", "fixtures", "knowledge");
 const dataDir = mkdtempSync(join(tmpdir(), "certibot-eval-knowledge-"));
 const realDir = mkdtempSync(join(tmpdir(), "certibot-eval-knowledge-real-"));
 const env = { CERTIBOT_DATA_DIR: dataDir, CERTIBOT_LOG_LEVEL: "error", OPENAI_API_KEY: "" };
-const PII = /[\w.+-]+@[\w-]+\.[\w.]+|(?:\+33\s?|0)[1-9](?:[\s.-]?\d{2}){4}/;
 
 try {
   writeFileSync(join(dataDir, "referentiel-cda.pdf"), await buildGuidePdf());
@@ -109,55 +91,21 @@ try {
     console.log(verbose ? add.stdout.trim() : add.stdout.trim().split("\n").slice(-1)[0]);
   }
   for (const set of ["qa-cda.jsonl", "qa-dwwm.jsonl"]) {
-    const qs = readJsonl(join(FIXTURES, set)) as RealQuestion[];
-    const byDoc = new Map<string, { n: number; r5: number; facts: number }>();
-    let oos = 0;
-    let declines = 0;
-    let pii = 0;
-    for (const q of qs) {
-      const r = await runMain(["ask", "--json", q.question], realEnv);
-      const a = JSON.parse(r.stdout) as Answer;
-      if (PII.test(a.answer) || a.sources.some((s) => PII.test(s.title))) pii++;
-      if (q.type === "out_of_scope") {
-        oos++;
-        if (!a.found) declines++;
-        else if (verbose) console.log(`  not declined ${q.id}: ${q.question}`);
-        continue;
-      }
-      const top5 = a.sources.slice(0, 5);
-      const hit = q.expect.some((e) => top5.some((s) => s.referential === e.referential));
-      const answer = factFold(a.answer);
-      const held = q.facts.every((group) => group.some((f) => answer.includes(factFold(f))));
-      // Counted under its first expected document: that is where the question was written from.
-      const doc = q.expect[0]!.referential;
-      const c = byDoc.get(doc) ?? { n: 0, r5: 0, facts: 0 };
-      c.n++;
-      if (hit) c.r5++;
-      if (held) c.facts++;
-      byDoc.set(doc, c);
-      if (verbose && (!hit || !held))
-        console.log(
-          `  ${q.id}${hit ? "" : " MISS"}${held ? "" : " facts missing"}: ${q.question}\n    → ${a.sources
-            .slice(0, 5)
-            .map((s) => `${s.referential}·${s.code ?? s.title.slice(0, 50)}`)
-            .join(" | ")}\n    answer: ${squash(a.answer).slice(0, 300)}`,
-        );
-    }
-    let n = 0;
-    let r5 = 0;
-    let f = 0;
-    for (const [doc, c] of byDoc) {
-      n += c.n;
-      r5 += c.r5;
-      f += c.facts;
+    const score = await scoreRealSet(
+      readJsonl<RealQuestion>(join(FIXTURES, set)),
+      async (q) => JSON.parse((await runMain(["ask", "--json", q], realEnv)).stdout) as Answer,
+      verbose,
+    );
+    for (const [doc, c] of score.byDoc)
       console.log(
         `  ${doc}: ${c.n} questions — recall@5 ${(c.r5 / c.n).toFixed(3)}, facts ${(c.facts / c.n).toFixed(3)}`,
       );
-    }
+    const r5 = score.recall5 / score.inScope;
+    const f = score.facts / score.inScope;
     console.log(
-      `${set}: ${qs.length} questions — recall@5 ${(r5 / n).toFixed(3)}, facts ${(f / n).toFixed(3)}, declined ${declines}/${oos}, personal data printed ${pii}`,
+      `${set}: ${score.inScope + score.oos} questions — recall@5 ${r5.toFixed(3)}, facts ${f.toFixed(3)}, declined ${score.declines}/${score.oos}, personal data printed ${score.pii}`,
     );
-    if (r5 / n < REAL_MIN.recall5 || f / n < REAL_MIN.facts || pii > 0) failed = true;
+    if (r5 < REAL_MIN.recall5 || f < REAL_MIN.facts || score.pii > 0) failed = true;
   }
   for (const d of documents) {
     const qs = readJsonl(join(FIXTURES, d.questions)) as Question[];
