@@ -222,6 +222,21 @@ async function prepare(deps: AnswerDeps, question: string, opts: AskOptions): Pr
     (intention.intent === "comparison" || intention.both) && refs.length >= 2 && refs.length <= 3
       ? await Promise.all(refs.map((ref) => deps.retriever.search(question, 5, { only: [ref] })))
       : undefined;
+  // Each part of a question searched on its own: the passage answering "et il lit mon dossier
+  // avant ?" is rarely among the hits of the whole question.
+  const only = result.analysis.include.size
+    ? [...result.analysis.include]
+    : result.hits[0]
+      ? [result.hits[0].record.referential]
+      : [];
+  // What the whole question is about (its codes, its blocs) stays the subject of each part.
+  const subject = [...result.analysis.codes, ...result.analysis.blocs.map((b) => `bloc ${b}`)].join(" ");
+  const partResults =
+    intention.parts.length >= 2 && !perReferential && intention.intent !== "comparison" && only.length
+      ? await Promise.all(
+          intention.parts.map((p) => deps.retriever.search(`${subject} ${p.text}`, 3, { only })),
+        )
+      : undefined;
   const composed = composeExtractive(result, {
     intention,
     // A channel's own referential (a session's titre) is the default for blocs named alone too.
@@ -233,6 +248,7 @@ async function prepare(deps: AnswerDeps, question: string, opts: AskOptions): Pr
     unindexed: read.titre,
     channelReferential: opts.defaultReferential,
     parts: intention.parts,
+    partResults,
     both: intention.both,
   });
   const intent = intention.decline ? "out-of-scope" : composed.found ? intention.intent : "out-of-scope";

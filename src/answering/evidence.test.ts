@@ -7,6 +7,10 @@ describe("evidence units", () => {
     expect(
       splitSentences("Réaliser un projet (cf. Cahier des charges) avant la fin. C17. Concevoir une veille."),
     ).toEqual(["Réaliser un projet (cf. Cahier des charges) avant la fin.", "C17. Concevoir une veille."]);
+    // A numbered paragraph keeps its number: "4.1." alone says nothing.
+    expect(splitSentences("4.1. Durée totale de présence du jury : 01 h 30 min")).toEqual([
+      "4.1. Durée totale de présence du jury : 01 h 30 min",
+    ]);
   });
 
   it("keeps list items with their lead-in and reads inline numbered lists as items", () => {

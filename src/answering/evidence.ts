@@ -106,7 +106,7 @@ export function splitSentences(line: string): string[] {
   const merged: string[] = [];
   for (const s of out) {
     const prev = merged[merged.length - 1];
-    if (prev !== undefined && (/^[a-zà-öø-ÿ(]/.test(s) || /^\d{1,2}\.$/.test(prev)))
+    if (prev !== undefined && (/^[a-zà-öø-ÿ(]/.test(s) || /^\d{1,2}(?:\.\d{1,2})*\.$/.test(prev)))
       merged[merged.length - 1] = `${prev} ${s}`;
     else merged.push(s);
   }

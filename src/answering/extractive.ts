@@ -3,7 +3,7 @@ import type { KnowledgeRecord } from "../knowledge/record.js";
 import { fold } from "../lib/text.js";
 import { type Lang, namedReferentials, type QueryAnalysis } from "../retrieval/query.js";
 import type { SearchResult } from "../retrieval/retriever.js";
-import type { Aspect, Intention } from "../understanding/intent.js";
+import { type Aspect, asksDefinition, type Intention } from "../understanding/intent.js";
 import type { Part } from "../understanding/question.js";
 import { indexedTitres } from "../understanding/titre.js";
 import { type Evidence, evidenceOf, holdsUnit, termSet } from "./evidence.js";
@@ -142,7 +142,9 @@ export function citation(r: KnowledgeRecord): string {
 }
 
 function heading(r: KnowledgeRecord): string {
-  return r.code ? `*${r.code} — ${r.title}*` : `*${r.title}*`;
+  // A heading printed with its colon ("4.2. Protocole d'intervention du jury :") is followed by ours.
+  const title = r.title.replace(/\s*:\s*$/, "");
+  return r.code ? `*${r.code} — ${title}*` : `*${title}*`;
 }
 
 function codedHeading(r: KnowledgeRecord): string {
@@ -384,6 +386,7 @@ function scoreEvidence(
     if ((intention.intent === "procedure" || intention.intent === "yesno") && RULE.test(context))
       score += 0.1;
     if (intention.intent === "list" && (u.depth > 0 || /:\s*$/.test(u.text))) score += 0.1;
+    if (intention.intent === "definition" && u.record.kind === "glossary") score += 0.3;
     // A form to fill in ("Date d'examen : … / … / …") states no rule, unless its fields are what is asked.
     if (intention.intent !== "list" && (u.text.match(/…|_{2,}/g)?.length ?? 0) >= 3) score -= 0.3;
     // A heading-like fragment says little; a long run-on (a flattened table) dilutes what it holds.
@@ -725,6 +728,8 @@ export interface ComposeOptions {
   channelReferential?: string;
   /** What the question asks, split (one part for a simple question). */
   parts?: Part[];
+  /** Each part searched on its own, in the order of `parts`. */
+  partResults?: SearchResult[];
   /** The same thing asked of each referential named ("in both", "de chaque côté"). */
   both?: boolean;
 }
@@ -777,17 +782,26 @@ function withParts(
     const known = [...new Set([...own, ...own.flatMap((x) => translations.get(x) ?? [])])].filter(
       (x) => lookup.idf(x) > 0,
     );
+    // "à quoi sert l'entretien final" asks its purpose: the glossary's definition, not its timetable.
+    const defines = !part.unit && asksDefinition(part.text);
     const partIntention: Intention = {
       ...intention,
       intent: part.unit
         ? "numeric"
-        : part.asks.some((a) => a === "who" || a === "when")
-          ? "procedure"
-          : "general",
+        : defines
+          ? "definition"
+          : part.asks.some((a) => a === "who" || a === "when")
+            ? "procedure"
+            : "general",
       unit: part.unit,
       counted: null,
     };
-    const scored = scoreEvidence(pool, analysis, partIntention, lookup, focus);
+    const scored = partEvidence(
+      pool,
+      opts.partResults?.[i],
+      (units) => scoreEvidence(units, analysis, partIntention, lookup, focus),
+      lookup,
+    );
     const pick = selectEvidence(scored, partIntention)[0];
     const holds = (text: string) => !part.unit || holdsUnit(text, part.unit);
     // A part naming things the documents never mention ("la couleur du stylo") is not answered by context.
@@ -796,12 +810,15 @@ function withParts(
       (!own.length ||
         (known.length > 0 && pick.units.some((u) => known.some((x) => termSet(u.text).has(x)))));
     const answered = relevant && pick.units.some((u) => holds(u.text));
+    // The term asked about has its own definition: the answer must show it, not only name the term.
+    const glossed =
+      defines && answered && pick.record.kind === "glossary" && part.text.includes(fold(pick.record.title));
     // The answer as composed speaks to the first part; a number asked is covered only when shown.
     const covered = part.unit
       ? holdsUnit(body, part.unit) &&
         (!answered ||
           pick.units.filter((u) => holds(u.text)).some((u) => shown.includes(fold(oneLine(u.text)))))
-      : (i === 0 && covers(bodyTerms, known, weightOf, lookup)) ||
+      : (i === 0 && !glossed && covers(bodyTerms, known, weightOf, lookup)) ||
         (answered && pick.units.every((u) => shown.includes(fold(oneLine(u.text))))) ||
         (!own.length && !answered);
     if (covered) {
@@ -819,6 +836,30 @@ function withParts(
   }
   if (!before.length && !after.length) return main;
   return withSources([...before, body, ...after].join("\n\n"), used, result, lang);
+}
+
+/**
+ * A part's evidence: the question's own, and the passages the part's own
+ * search found, taken only when clearly better (the whole question's hits
+ * are the better guess of what is asked about).
+ */
+function partEvidence(
+  pool: Evidence[],
+  own: SearchResult | undefined,
+  score: (units: Evidence[]) => Scored[],
+  lookup: Lookup,
+): Scored[] {
+  const base = score(pool);
+  if (!own?.found) return base;
+  const have = new Set(pool.map((u) => u.record.id));
+  // Ranked after the question's own hits: they win on what they say, not on their rank.
+  const extra = own.hits
+    .slice(0, 2)
+    .flatMap((h, rank) => (have.has(h.record.id) ? [] : withSubsections(h.record, 5 + rank, lookup)));
+  if (!extra.length) return base;
+  const all = score([...pool, ...extra]);
+  const best = (units: Scored[]) => Math.max(0, ...units.map((u) => u.score));
+  return best(all.filter((u) => !have.has(u.record.id))) > best(base) * 1.1 ? all : base;
 }
 
 /** Whether a text holds the most telling topical word of a part (names of referentials and codes aside). */
@@ -856,10 +897,11 @@ function composeWhole(result: SearchResult, opts: ComposeOptions): Composition {
     )
   ) {
     const name = levelOf.identity?.job ?? levelOf.certification ?? levelOf.title;
+    const label = levelOf.identity?.levelLabel;
     const text =
       lang === "en"
-        ? `${name}${levelOf.rncp ? ` (${levelOf.rncp})` : ""} is a level ${levelOf.level} titre (niveau ${levelOf.level}).`
-        : `${name}${levelOf.rncp ? ` (${levelOf.rncp})` : ""} est un titre de niveau ${levelOf.level} (Niveau ${levelOf.level}).`;
+        ? `${name}${levelOf.rncp ? ` (${levelOf.rncp})` : ""} is a level ${label ?? levelOf.level} titre (niveau ${label ? `${label}, level ${levelOf.level} of the 2019 national framework` : levelOf.level}).`
+        : `${name}${levelOf.rncp ? ` (${levelOf.rncp})` : ""} est un titre de niveau ${label ?? levelOf.level} (Niveau ${label ? `${label}, niveau ${levelOf.level} du cadre national de 2019` : levelOf.level}).`;
     // The titre's identity passage (knowledge add) says the level; else the document's first passage.
     const records = lookup.recordsOf(levelOf.id);
     const rec = records.find((r) => r.id === `${levelOf.id}:identite-du-titre`) ?? records[0];

@@ -32,6 +32,7 @@ describe("readIdentity", () => {
       sigle: "CDA",
       job: "Concepteur développeur d’applications",
       level: 6,
+      levelLabel: null,
       docTypes: ["REAC"],
       version: "04",
       date: "24/05/2023",
@@ -67,6 +68,26 @@ describe("readIdentity", () => {
       version: "04",
       date: "24/05/2023",
     });
+  });
+
+  it("reads a Roman level of the 1969 nomenclature with its 2019 equivalent", () => {
+    const id = readIdentity({
+      id: "tssr",
+      title: "REAC TSSR",
+      head: [
+        "RÉFÉRENTIEL EMPLOI ACTIVITÉS COMPÉTENCES DU TITRE PROFESSIONNEL",
+        "Technicien supérieur systèmes et réseaux",
+        "Niveau III",
+      ],
+    });
+    expect(id).toMatchObject({ level: 5, levelLabel: "III" });
+    expect(describeIdentity(id)).toContain("niveau III (niveau 5 du cadre national de 2019)");
+    expect(readIdentity({ id: "x", head: ["Titre professionnel de niveau V"] })).toMatchObject({
+      level: 3,
+      levelLabel: "V",
+    });
+    // A level printed in figures has no Roman label.
+    expect(readIdentity({ id: "y", head: ["Niveau 6"] })).toMatchObject({ level: 6, levelLabel: null });
   });
 
   it("takes the RNCP number from the title, the id, then the cover, and --rncp over all", () => {

@@ -21,7 +21,10 @@ export const TitreIdentitySchema = z.object({
   sigle: z.string().nullable().default(null),
   /** The titre's intitulé: "Concepteur développeur d'applications". */
   job: z.string().nullable().default(null),
+  /** The level in the 2019 national framework (1–8); a Roman level as printed is converted. */
   level: z.number().int().nullable().default(null),
+  /** The level as printed when it is of the 1969 nomenclature ("III"), beside its 2019 equivalent. */
+  levelLabel: z.string().nullable().default(null),
   /** A file may hold several documents (the REAC and the RE of one titre). */
   docTypes: z.array(z.enum(DOC_TYPES)).default([]),
   /** Millésime or version as printed ("04", "2023", "2.1"). */
@@ -53,6 +56,24 @@ const FOOTER_ROW =
 /** The same table when its header and values are read cell by cell: "SIGLE Type de document DWWM REAC". */
 const FOOTER_SPLIT = /\bSIGLE\s+Type de document\s+([A-Z][A-Z0-9]{1,7})\s+(REAC|RE|RC)\b/;
 const FOOTER_VALUES = /\bTP\s*-\s*(\d{5})\s+(\d{1,2})\s+(\d{2}\/\d{2}\/\d{4})(?:\s+(\d{2}\/\d{2}\/\d{4}))?/;
+/**
+ * The 1969 nomenclature's levels (printed on documents before 2019: "Niveau III")
+ * and their equivalents in the 2019 national framework (décret n° 2019-14).
+ */
+const ROMAN_LEVELS: Record<string, number> = { V: 3, IV: 4, III: 5, II: 6, I: 7 };
+
+/** "niveau III (niveau 5 du cadre national de 2019)", or "niveau 6". */
+export function levelText(
+  identity: Pick<TitreIdentity, "level" | "levelLabel">,
+  lang: "fr" | "en" = "fr",
+): string {
+  if (!identity.level) return "";
+  if (!identity.levelLabel) return lang === "en" ? `level ${identity.level}` : `niveau ${identity.level}`;
+  return lang === "en"
+    ? `level ${identity.levelLabel} (level ${identity.level} of the 2019 national framework)`
+    : `niveau ${identity.levelLabel} (niveau ${identity.level} du cadre national de 2019)`;
+}
+
 /** Upper-case words that are not a titre's sigle. */
 const NOT_SIGLE =
   /^(?:RNCP|REAC|RE|REV|RC|TP|CCP|CCS|CQP|SIGLE|PDF|DOCX|NSF|ROME|JO|VAE|ECF|DP|QCM|BTS|BAC|CAP|BUT|MSP|RGPD|FR|EN|IA|AI|PRO|ET|DE|DU|LE|LA|LES|DES)$/;
@@ -239,10 +260,16 @@ export function readIdentity(input: IdentityInput): TitreIdentity {
       }
     }
 
-  const levelText =
-    head.map((l) => /^niveau\s*:?\s*([1-8])\b/i.exec(l)?.[1]).find(Boolean) ??
-    head.map((l) => /\bniveau\s*:\s*([1-8])\b/i.exec(l)?.[1]).find(Boolean);
-  const level = levelText ? Number(levelText) : null;
+  const printedLevel =
+    head.map((l) => /^niveau\s*:?\s*([1-8]|I{1,3}|IV|V)\b/i.exec(l)?.[1]).find(Boolean) ??
+    head
+      .map((l) => /\bniveau\s*(?:de qualification\s*)?:\s*([1-8]|I{1,3}|IV|V)\b/i.exec(l)?.[1])
+      .find(Boolean) ??
+    head
+      .map((l) => /\btitre (?:professionnel )?(?:de )?niveau\s+([1-8]|I{1,3}|IV|V)\b/i.exec(l)?.[1])
+      .find(Boolean);
+  const roman = printedLevel && /^[IV]+$/i.test(printedLevel) ? printedLevel.toUpperCase() : null;
+  const level = roman ? (ROMAN_LEVELS[roman] ?? null) : printedLevel ? Number(printedLevel) : null;
 
   const versionFooter = footers.find((f) => f.version);
   const versionHead = [title, ...head.slice(0, 30)]
@@ -261,6 +288,7 @@ export function readIdentity(input: IdentityInput): TitreIdentity {
     sigle: sigle ?? null,
     job: cleanJob(jobFromHead(head) ?? (title ? jobFromTitle(title) : null)),
     level,
+    levelLabel: roman,
     docTypes: [...docTypes],
     version: versionFooter?.version ?? versionHead ?? null,
     date: versionFooter?.date ?? dateHead ?? null,
@@ -296,7 +324,7 @@ export function describeIdentity(identity: TitreIdentity): string {
     identity.job,
     identity.rncp,
     identity.tp,
-    identity.level ? `niveau ${identity.level}` : null,
+    identity.level ? levelText(identity) : null,
     [
       identity.docTypes.join(" + "),
       identity.version ? `version ${identity.version}` : "",
@@ -337,7 +365,7 @@ export function identityRecord(referential: string, identity: TitreIdentity): Kn
     identity.sigle ? `Sigle du titre : ${identity.sigle}.` : null,
     identity.tp ? `Code du titre professionnel : ${identity.tp}.` : null,
     identity.rncp ? `Numéro RNCP : ${identity.rncp} (fiche ${identity.rncp} du répertoire national).` : null,
-    identity.level ? `Niveau ${identity.level}.` : null,
+    identity.level ? `${levelText(identity).replace(/^n/, "N")}.` : null,
     identity.docTypes.length
       ? `Document : ${identity.docTypes.map((t) => DOC_TYPE_NAMES[t]).join(" et ")}${identity.version ? `, millésime ${identity.version}` : ""}${identity.date ? `, mis à jour le ${identity.date}` : ""}.`
       : null,

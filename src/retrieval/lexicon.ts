@@ -100,7 +100,8 @@ export const KIND_HINTS: { pattern: RegExp; kind: string }[] = [
   { pattern: /\b(activites?|activity|activities)\b/, kind: "activity" },
   { pattern: /\b(blocs?|blocks?)\b/, kind: "bloc" },
   {
-    pattern: /\b(glossaire|glossary|definition|c'est quoi un|what is an?|veut dire|signifie|means)\b/,
+    pattern:
+      /\b(glossaire|glossary|definition|c'est quoi un|what is an?|veut dire|signifie|means|a quoi sert|a quoi servent|what is the purpose|purpose of|what is .+ for)\b/,
     kind: "glossary",
   },
 ];

@@ -163,8 +163,11 @@ const PROCEDURE =
   /\b(?:comment|how|qui|who|quand|when|que se passe|what happens|what if|et si|si (?:je|on|un|une|le|la|l')\b.*\b(?:echoue|rate|loupe|fail|absent|valide pas)|procedure|process|etapes?|steps?|deroule(?:ment)?|se passe|passer|doit|doivent|dois|faut-il|faut|must|should|have to|has to|need to|a qui|to whom|envoyer|send|remettre|rendre|submit|transmettre|partager|share|conserver|keep|garder|signer|sign|renseigner|remplir|fill|organiser|organise|compose|composition|constitue|made up)\b/;
 const YESNO =
   /^(?:est-ce que|est ce que|est-ce qu|peut-on|peut on|puis-je|puis je|dois-je|dois je|faut-il|a-t-on|y a-t-il|ya t il|is it|is there|are there|can i|can we|can a|can the|do i|do we|does the|must i|should i|is the|are the|am i|le (?:formateur|jury)\b.*\bpeut|un (?:formateur|candidat)\b.*\bpeut)\b/;
+/** Whether a question (or one part of it) asks what a thing is or is for. */
+export const asksDefinition = (folded: string): boolean => DEFINITION.test(folded);
+
 const DEFINITION =
-  /\b(?:c'est quoi|cest quoi|qu'est-ce que|qu'est ce que|quest ce que|que veut dire|veut dire|signifie|definition|define|what is an?|what does .* mean|what's an?|meaning of|ca veut dire)\b/;
+  /\b(?:c'est quoi|cest quoi|qu'est-ce que|qu'est ce que|quest ce que|que veut dire|veut dire|signifie|definition|define|what is an?|what does .* mean|what's an?|meaning of|ca veut dire|a quoi sert|a quoi servent|purpose of|what is .+ for)\b/;
 
 const ASPECTS: [Aspect, RegExp][] = [
   ["criteria", /\b(?:criteres?|criteria|criterion|critere d'evaluation|indicateurs?)\b/],

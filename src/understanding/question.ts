@@ -97,17 +97,27 @@ export function partsOf(folded: string): Part[] {
   const p = phrasings();
   // Most questions ask one thing: no join, no need to read what each side asks.
   if (!p.joins.some((j) => folded.includes(j))) return [{ text: folded, asks: [], unit: null }];
-  let pieces = [folded];
-  for (const join of p.joins) pieces = pieces.flatMap((s) => s.split(join));
+  // A question mark ends a question: what follows is asked of its own ("…en tout ? et il lit mon
+  // dossier avant ou pendant ?"), even without a question word; the other joins split only where
+  // each side asks something.
   const parts: Part[] = [];
-  for (const piece of pieces.map((s) => s.trim()).filter(Boolean)) {
-    const asks = p.asks.filter(([, re]) => re.test(piece)).map(([a]) => a);
-    const last = parts[parts.length - 1];
-    if (!asks.length && last) {
-      last.text = `${last.text} ${piece}`;
-      continue;
+  for (const sentence of folded.split(/\?\s+/)) {
+    let pieces = [sentence];
+    for (const join of p.joins) pieces = pieces.flatMap((s) => s.split(join));
+    let first = true;
+    for (const piece of pieces.map((s) => s.trim()).filter(Boolean)) {
+      const asks = p.asks.filter(([, re]) => re.test(piece)).map(([a]) => a);
+      const last = parts[parts.length - 1];
+      // "Et pour le DWWM ?" asks the same again of another titre: not a question of its own.
+      const own =
+        first && parts.length > 0 && piece.split(/\s+/).length >= 4 && !phrasings().both.test(piece);
+      first = false;
+      if (!asks.length && last && !own) {
+        last.text = `${last.text} ${piece}`;
+        continue;
+      }
+      parts.push({ text: piece, asks, unit: null });
     }
-    parts.push({ text: piece, asks, unit: null });
   }
   // A first piece that only names the subject ("cas pratique 2 :") is context, not a part.
   if (parts.length > 1 && !parts[0]!.asks.length) {

@@ -4,7 +4,7 @@ import { openMigratedDb } from "../../db/db.js";
 import { CertibotError } from "../../errors.js";
 import { addKnowledgeDocument, removeKnowledgeDocument } from "../../knowledge/admin.js";
 import { type DocumentSummary, seedShippedDocuments, storedDocuments } from "../../knowledge/documents.js";
-import { describeIdentity } from "../../knowledge/identity.js";
+import { describeIdentity, levelText } from "../../knowledge/identity.js";
 import { parseDocument } from "../../knowledge/parse-document.js";
 import { MASK } from "../../knowledge/reader/personal-data.js";
 import { identityOf, titresOf } from "../../knowledge/titres.js";
@@ -231,7 +231,7 @@ async function show(id: string, ctx: CliContext, json: boolean, allRecords = fal
       ["code du titre professionnel", identity.tp],
       ["sigle", identity.sigle],
       ["intitulé", identity.job],
-      ["niveau", identity.level],
+      ["niveau", identity.level ? levelText(identity).replace(/^niveau /, "") : null],
       ["type de document", identity.docTypes.join(" + ")],
       ["version (millésime)", identity.version],
       ["date", identity.date],

@@ -173,6 +173,8 @@ describe("RE of Concepteur développeur d'applications (42 pages, landscape tabl
     expect(glossary.statement).toMatch(
       /^Entretien final : Il permet au jury de s’assurer que le candidat possède : la compréhension et la vision globale/,
     );
+    // The closing "Reproduction interdite" page is not the last term's definition.
+    expect(glossary.statement).not.toMatch(/122-4|Reproduction interdite/);
     const protocol = ofKind(parsed.records, "section").find((s) => /4\.2\. Protocole/.test(s.title))!;
     expect(protocol.statement).not.toContain("4.3.");
   });

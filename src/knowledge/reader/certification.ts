@@ -22,6 +22,7 @@ type FicheKind = "activity" | "competency" | "transversal";
 const FICHE =
   /^fiche\s+(?:des\s+)?(activite\s+type|competences?\s+professionnelles?|competences?\s+transversales?)\b(?:.*?n\s*°\s*(\d{1,2}))?/;
 const GLOSSARY = /^(?:glossaire|lexique|abreviations|sigles et acronymes|definitions)\b/;
+const LEGAL_NOTICE = /^(?:reproduction interdite|article l\.? ?122-4)\b/;
 // A fiche's own sub-headings: what the text under them is.
 const CRITERIA = /^crit[e]res?\s+(?:de\s+performance|d'evaluation)/;
 const KNOW_HOW = /^savoir|^connaissances?\b/;
@@ -83,6 +84,12 @@ export function readCertificationConventions(referential: string, blocks: Block[
 
   for (let i = 0; i < blocks.length; i++) {
     const b = blocks[i]!;
+    // The ministry's closing page ("Reproduction interdite", article L 122-4) ends the last fiche or glossary.
+    if (LEGAL_NOTICE.test(fold(squash(textOf(b))))) {
+      closeAll();
+      rest.push(b);
+      continue;
+    }
     if (b.kind === "heading") {
       const f = fold(squash(b.text));
       const head = ficheOf(b.text);
