@@ -141,6 +141,9 @@ export function citation(r: KnowledgeRecord): string {
   return `${r.referential} · ${r.code ?? r.title}`;
 }
 
+/** A record longer than what one answer shows: its sentences are chosen, not its first lines. */
+const LONG_RECORD = 900;
+
 function heading(r: KnowledgeRecord): string {
   // A heading printed with its colon ("4.2. Protocole d'intervention du jury :") is followed by ours.
   const title = r.title.replace(/\s*:\s*$/, "");
@@ -1018,9 +1021,11 @@ function composeWhole(result: SearchResult, opts: ComposeOptions): Composition {
     !(opts.carried && intention.intent === "general") &&
     // A guide section named by its code ("cas pratique 1 (E2)") is long prose: a question about
     // a rule in it gets the sentences that state the rule, not its first 900 characters.
+    // So is an épreuve's whole chapter ("7. Épreuve E4" with its dépôt, its soutenance, its marking).
     !(
-      chosen.every((r) => r.kind === "section") &&
-      ["procedure", "yesno", "general"].includes(intention.intent)
+      chosen.every((r) => r.kind === "section" || r.statement.length > LONG_RECORD) &&
+      (["procedure", "yesno", "general"].includes(intention.intent) ||
+        (intention.intent === "code" && analysis.text.split(/\s+/).length >= 6))
     )
   ) {
     const compact = chosen.length > 1;

@@ -60,22 +60,21 @@ export async function parseDocument(doc: KnowledgeDocument, mode: ParserMode): P
     .map((b) => (b as { text: string }).text);
   const specific = mode === "specific" ? SPECIFIC[doc.ref.parser] : undefined;
   let records: KnowledgeRecord[];
-  if (specific) {
-    records = specific(doc.ref.id, new TextDecoder().decode(bytes));
-    const m = reading.masker;
-    for (const r of records) {
-      r.title = m.mask(r.title);
-      r.statement = m.mask(r.statement);
-      r.criteria = r.criteria.map((c) => m.mask(c));
-      r.activities = r.activities.map((c) => m.mask(c));
-      r.modality = r.modality === null ? null : m.mask(r.modality);
-    }
-    reading.masked = m.counts;
-  } else {
-    records = structure(doc.ref.id, reading.blocks);
-  }
+  if (specific) records = specific(doc.ref.id, new TextDecoder().decode(bytes));
+  else records = structure(doc.ref.id, reading.blocks);
   const structured = records.some((r) => r.code) || headings.length > 0;
   if (!records.length || !structured) records = plainSections(doc.ref.id, reading.blocks);
+  // The blocks were masked one by one; a number a layout cut over two lines ("Tél. 01 40 /
+  // 69 37 12") is whole again in its record, and a layout-specific parser reads the raw text.
+  const m = reading.masker;
+  for (const r of records) {
+    r.title = m.mask(r.title);
+    r.statement = m.mask(r.statement);
+    r.criteria = r.criteria.map((c) => m.mask(c));
+    r.activities = r.activities.map((c) => m.mask(c));
+    r.modality = r.modality === null ? null : m.mask(r.modality);
+  }
+  reading.masked = m.counts;
   // An added document's titre identity (read by `knowledge add`) is a passage too.
   const identity = !specific && doc.ref.identity ? identityRecord(doc.ref.id, doc.ref.identity) : null;
   if (identity) records.push(identity);

@@ -70,6 +70,7 @@ describe("readIntention", () => {
   it("declines off-topic requests and writing the candidate's work", () => {
     expect(intentOf("quel temps fait-il à Paris ?").decline).toBe("off-topic");
     expect(intentOf("what's the weather like tomorrow").decline).toBe("off-topic");
+    expect(intentOf("quel temps fera-t-il à Lyon le jour de ma soutenance ?").decline).toBe("off-topic");
     expect(intentOf("écris mon rapport à ma place").decline).toBe("do-my-work");
     expect(intentOf("write my report for me").decline).toBe("do-my-work");
     expect(intentOf("que doit contenir le rapport ?").decline).toBeNull();

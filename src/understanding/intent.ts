@@ -106,7 +106,7 @@ export function smallTalkOf(folded: string): SmallTalk | null {
 // same question ("météo" is not one) would have been kept in scope by the
 // retriever's coverage check, so these are strict.
 const OFF_TOPIC = [
-  /\b(?:meteo|weather|temperature|il fait (?:beau|chaud|froid)|quel temps fait|va-t-il pleuvoir|pleuvoir|rain(?:ing)?|forecast)\b/,
+  /\b(?:meteo|weather|temperature|il fait (?:beau|chaud|froid)|quel temps fait|quel temps fera|quel temps va|va-t-il pleuvoir|pleuvoir|rain(?:ing)?|forecast)\b/,
   /\b(?:recette|recipe|cuisine|cooking|restaurant|film|movie|serie|netflix|musique|music|chanson|song|football|foot|match|score du|horoscope|blague|joke|bourse|stock market|bitcoin|crypto)\b/,
   /\b(?:capitale de|capital of|president de la republique|president of|prime minister|premier ministre|who won|qui a gagne)\b/,
 ];

@@ -18,6 +18,8 @@ export const PhrasingsFileSchema = z.object({
     requests: Words,
     fillers: Words,
     owners: Words,
+    /** "à ma place": whatever is to be produced, asked of the bot in the candidate's stead. */
+    insteadOf: Words.default([]),
     works: Words,
     how: Words,
   }),
@@ -69,7 +71,7 @@ export function buildPhrasings(file: z.infer<typeof PhrasingsFileSchema>): Phras
   const clauseStart = `(?:^|[.?!,;:]\\s*|\\b(?:${alt(work.requests)})\\s+(?:m'|me\\s+|moi\\s+)?)`;
   return {
     doWork: new RegExp(
-      `${clauseStart}\\s*(?:(?:${alt(work.requests)})\\s+)*(?:m'|me\\s+)?${verb}${filler}{0,3}${target}`,
+      `${clauseStart}\\s*(?:(?:${alt(work.requests)})\\s+)*(?:m'|me\\s+)?${verb}(?:${filler}{0,3}${target}${work.insteadOf.length ? `|[^.?!;]{0,120}${word(work.insteadOf)}` : ""})`,
     ),
     howTo: new RegExp(`(?:^|[^a-z])${word(work.how)}`),
     personalOfRole: new RegExp(

@@ -50,6 +50,7 @@ describe("readQuestion", () => {
     "pls write my chef d'oeuvre slides stp",
     "code-moi un site e-commerce complet en React que je présenterai comme projet",
     "can you build me a website for my certification project?",
+    "Écris-moi les exemples de pratique professionnelle de mon DP à ma place",
   ])("declines doing the candidate's work: %s", (text) => {
     expect(readQuestion(text, catalog).decline).toBe("do-my-work");
   });
@@ -67,6 +68,7 @@ describe("readQuestion", () => {
     "comment rédiger l'introduction du rapport ?",
     "do I have to present my project to the jury?",
     "que doit contenir le rapport du chef d'oeuvre ?",
+    "comment écrire les exemples de pratique professionnelle à ma place de stagiaire ?",
     "les notes du bloc 2 sont sur combien ?",
     "b4cr7 pts ?",
     "quel est le programme de la formation ?",

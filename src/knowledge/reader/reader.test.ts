@@ -153,6 +153,18 @@ describe("DOCX and Markdown", () => {
     expect(parsed.summary.structured).toBe(false);
     expect(parsed.records.every((r) => r.kind === "section" && r.title.startsWith("Passage"))).toBe(true);
   });
+
+  it("masks a phone number the layout cut over two lines", async () => {
+    const md = new TextEncoder().encode(
+      "# Guide\n\n## Contact\n\nPôle certification – Tél.\n\n01 40\n\n69 37 12 – du lundi au vendredi de 9 h à 12 h 30.\n",
+    );
+    const parsed = await parseDocument(doc(md, "guide.md"), "generic");
+    const contact = parsed.records.find((r) => r.title === "Contact")!;
+    expect(contact.statement).toContain("du lundi au vendredi de 9 h à 12 h 30");
+    expect(contact.statement).not.toMatch(/69 37 12/);
+    expect(contact.statement).toContain(MASK);
+    expect(parsed.summary.masked.phones).toBe(1);
+  });
 });
 
 describe("unreadable input gets one clear reason", () => {

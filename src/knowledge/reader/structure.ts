@@ -297,8 +297,11 @@ export function structure(referential: string, source: Block[]): KnowledgeRecord
       // A heading citing its code after the title: "Cas pratique 2 (réf. E3)".
       const cited = /\((?:r[ée]f\.?|code)\s*:?\s*([A-Z]{1,4}\d{1,2}(?:\.\d{1,2})?)\)/i.exec(b.text);
       const citedMatch = cited ? matchCode(cited[1]!.toUpperCase()) : null;
+      // A numbered heading ("7. Épreuve E4 – Mémoire", "II – Bloc 2") names its code after its number.
+      const unnumbered = b.text.replace(/^(?:\d{1,2}(?:\.\d{1,2})*|[IVX]{1,4}|[A-H])\s*[.)–-]\s*(?=\S)/u, "");
       const match =
         matchCode(b.text) ??
+        (unnumbered !== b.text ? matchCode(unnumbered) : null) ??
         (citedMatch ? { ...citedMatch, rest: squash(b.text.replace(cited![0], "")) } : null);
       if (open && b.level <= openLevel) open = null;
       if (match) {
@@ -313,6 +316,12 @@ export function structure(referential: string, source: Block[]): KnowledgeRecord
         continue;
       }
       if (open && /modalit|evaluation/.test(fold(b.text)) && (open as Draft).match.kind === "competency") {
+        continue;
+      }
+      // An épreuve's chapter ("7. Épreuve E4" › "7.4 Dépôt", "7.6 Évaluation") is one record: asked
+      // by its code, the épreuve answers with its deadline and its marking, not only its first lines.
+      if (open && (open as Draft).match.kind === "evaluation" && b.level > openLevel) {
+        (open as Draft).statement.push(`${squash(b.text).replace(/\s*:$/, "")} :`);
         continue;
       }
       open = null;
