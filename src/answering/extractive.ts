@@ -656,16 +656,24 @@ function countAnswer(result: SearchResult, chosen: KnowledgeRecord[], lookup: Lo
   }
   const of = (kind: string) => records.filter((r) => r.kind === kind);
   if (what === "competency") {
-    const comps = of("competency");
+    // A REAC's transversal competencies are counted only when asked for: its titre's are professional.
+    const transversal = (r: KnowledgeRecord) => /^comp[ée]tence transversale/i.test(r.title);
+    const asksTransversal = /\btransversa/.test(folded);
+    const comps = of("competency").filter((r) => transversal(r) === asksTransversal);
     if (!comps.length) return null;
+    const activities = blocs.length ? [] : of("activity").filter((a) => a.related.length);
     const lines = [t.countCompetencies(ref, comps.length, blocs.length)];
-    for (const b of blocs)
+    for (const b of [...blocs, ...activities])
       lines.push(
-        `• ${b.title} : ${relatedCompetencies(b, lookup)
+        `• ${b.kind === "activity" && b.code ? `${b.code} — ` : ""}${b.title} : ${relatedCompetencies(
+          b,
+          lookup,
+        )
           .map((c) => c.code)
           .join(", ")}`,
       );
-    return { text: lines.join("\n"), used: blocs.length ? blocs : comps.slice(0, 1), found: true };
+    const used = blocs.length ? blocs : activities.length ? activities : comps.slice(0, 1);
+    return { text: lines.join("\n"), used, found: true };
   }
   const list = of(what);
   if (!list.length) return null;

@@ -86,6 +86,9 @@ describe("readIdentity", () => {
       level: 3,
       levelLabel: "V",
     });
+    expect(
+      readIdentity({ id: "z", head: ["Technicien supérieur systèmes et réseaux Niveau III"] }),
+    ).toMatchObject({ level: 5, levelLabel: "III", job: null });
     // A level printed in figures has no Roman label.
     expect(readIdentity({ id: "y", head: ["Niveau 6"] })).toMatchObject({ level: 6, levelLabel: null });
   });

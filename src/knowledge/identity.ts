@@ -137,8 +137,11 @@ function jobFromTitle(title: string): string | null {
       /^(?:(?:REAC|REV?\d?|RC)(?:\s+et\s+(?:REAC|RE|RC))?\s+|r[ée]f[ée]rentiels?\s+(?:d['’]\s*)?(?:emploi[^A-Z]*comp[ée]tences|[ée]valuation|de\s+comp[ée]tences|de\s+certification)?\s*|guide\s+(?:du|de la|des)\s+\w+\s*|livret\s+(?:du|de la|des|d['’])?\s*\w*\s*)+/i,
       "",
     );
-    p = p.replace(/^(?:du |de la |des |de |d['’])?titre\s+(?:professionnel|pro)\s+/i, "").trim();
-    if (p.length >= 4 && /\p{L}{3}/u.test(p) && !NOT_JOB.test(fold(p))) candidates.push(p);
+    // "Livret d'accueil stagiaire TP Secrétaire assistant(e)": the titre is what "TP" names, first.
+    const marked = /^(?:.*?\s)?(?:titre\s+(?:professionnel|pro)|TP)\s+(?=\p{Lu})/iu.exec(p);
+    p = (marked ? p.slice(marked[0].length) : p).trim();
+    if (p.length >= 4 && /\p{L}{3}/u.test(p) && !NOT_JOB.test(fold(p)))
+      marked ? candidates.unshift(p) : candidates.push(p);
   }
   // A part naming no job is a school or a date ("Guide du candidat 2024 — École Vauban"): no job.
   return candidates.find(hasJobWord) ?? null;
@@ -181,6 +184,9 @@ function cleanJob(job: string | null): string | null {
     job
       .replace(/\s*\((?:e|ne|ve|le|elle|euse|rice|trice|[eè]re|s)\)/gi, "")
       .replace(/^titre professionnel\s+/i, "")
+      // The diploma's kind and the level printed after the name are not the name.
+      .replace(/^(?:bachelor|mast[eè]re|master|licence(?: pro(?:fessionnelle)?)?|bts|but)\s+(?=\p{Lu})/iu, "")
+      .replace(/\s+[-–—]?\s*niveau\s+(?:[1-8]|I{1,3}|IV|V)\b.*$/i, "")
       .replace(/[.;:,]+$/, ""),
   );
   return cleaned.length >= 3 ? cleaned : null;
@@ -267,6 +273,11 @@ export function readIdentity(input: IdentityInput): TitreIdentity {
       .find(Boolean) ??
     head
       .map((l) => /\btitre (?:professionnel )?(?:de )?niveau\s+([1-8]|I{1,3}|IV|V)\b/i.exec(l)?.[1])
+      .find(Boolean) ??
+    // The cover's name line ending with its level: "Technicien supérieur systèmes et réseaux Niveau III".
+    head
+      .slice(0, 12)
+      .map((l) => /\bNiveau\s+([1-8]|I{1,3}|IV|V)\s*(?:\(|$)/.exec(l)?.[1])
       .find(Boolean);
   const roman = printedLevel && /^[IV]+$/i.test(printedLevel) ? printedLevel.toUpperCase() : null;
   const level = roman ? (ROMAN_LEVELS[roman] ?? null) : printedLevel ? Number(printedLevel) : null;

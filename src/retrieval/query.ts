@@ -108,7 +108,7 @@ const UNSAFE = [
   // Bulk dumps.
   /\b(affiche|donne|montre|imprime|print|dump|show|give|export|copie|recopie|liste|sors|extrais|extract|output|paste|colle)\b.{0,30}\b(tout|toutes|tous|entier|entiere|integral|integralite|all|every|entire|whole|full|complet|complete)\b.{0,30}\b(documents?|referentiels?|referentials?|fichiers?|files?|base|index|corpus|texte|text|contenu|content|donnees|records?|entries|enregistrements|fiches)\b/,
   // Personal data: the application file held a CV and letters; sessions hold names and results.
-  /\b(cv|curriculum|lettres? de recommandation|recommendation letters?|letters? of recommendation|adresse perso|adresse personnelle|personal address|home address|domicile|numero de telephone|phone number|email perso|date de naissance|donnees personnelles d[eu]s?|personal data of|personal information of|salaire de|notes? d[eu]s? (?:candidat|apprenant|eleve)|grades? of)\b/,
+  /\b(cv|curriculum|lettres? de recommandation|recommendation letters?|letters? of recommendation|adresse perso|adresse personnelle|personal address|home address|adresse (?:du |de son |de sa |de leur )?domicile|numero de telephone|phone number|email perso|date de naissance|donnees personnelles d[eu]s?|personal data of|personal information of|salaire de|notes? d[eu]s? (?:candidat|apprenant|eleve)|grades? of)\b/,
   /\b(liste|lister|donne|affiche|montre|give|list|show|tell|send|envoie|what(?:'s| is| are)?|quel(?:le)?s? (?:est|sont))\b.{0,30}\b(noms?|prenoms?|names?|e-?mails?|adresses?|address(?:es)?|telephones?|phones?|numeros?)\b.{0,40}\b(candidats?|apprenants?|eleves?|students?|candidates?|learners?|jury|jures?|jurors?|formateurs?|trainers?|tuteurs?|responsables?|members|membres)\b/,
   /\b(notes?|grades?|results?|resultats?|scores?|marks?)\b.{0,40}\b((?:autres?|other)\s+(?:candidats?|apprenants?|eleves?|students?|candidates?|learners?|personnes|people)|classmates?|camarades?|collegues?)\b/,
   /\b(liste|list|qui sont|who are)\b.{0,20}\b(candidats?|apprenants?|eleves?|students?|candidates?|learners?)\b.{0,30}\b(failed|passed|admis|refuses?|echoue|recales?|reussi|promo|promotion|session)\b/,
@@ -143,8 +143,10 @@ export function codesIn(folded: string, raw: string): string[] {
   // "A3" only when typed as a code: a lone "a" is a French verb.
   const act = /\bA\s?(\d)\b(?!\s?[.,]\s?\d)/g;
   for (const m of raw.matchAll(act)) push(m.index ?? 0, `A${m[1]}`);
-  const actWord = /\b(?:activite|activity)\s?(?:n°|no|#)?\s?(\d)\b(?!\s?[.,]\s?\d)/g;
-  for (const m of folded.matchAll(actWord)) push(m.index ?? 0, `A${m[1]}`);
+  const actWord = /\b(?:activite|activity)(\s?types?)?\s?(?:n°|no|#)?\s?(\d)\b(?!\s?[.,]\s?\d)/g;
+  for (const m of folded.matchAll(actWord)) push(m.index ?? 0, `${m[1] ? "AT" : "A"}${m[2]}`);
+  // "AT2" typed as a REAC numbers it.
+  for (const m of raw.matchAll(/\bAT\s?(\d)\b/g)) push(m.index ?? 0, `AT${m[1]}`);
   return found.sort((a, b) => a.at - b.at).map((f) => f.code);
 }
 

@@ -216,6 +216,15 @@ export class Retriever {
       analysis.codes = analysis.codes.filter((c) => !code.startsWith(`${c}.`));
       if (!analysis.codes.includes(code)) analysis.codes.push(code);
     }
+    // "activité type 2": a REAC numbers its activités types AT1, AT2…; other referentials A1, A2….
+    analysis.codes = [
+      ...new Set(
+        analysis.codes.map((c) => {
+          const n = /^AT(\d+)$/.exec(c)?.[1];
+          return n && !this.codes.has(c) && this.codes.has(`A${n}`) ? `A${n}` : c;
+        }),
+      ),
+    ];
     return analysis;
   }
 

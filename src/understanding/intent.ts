@@ -219,7 +219,13 @@ export function intentionOf(
     : OFF_TOPIC.some((re) => re.test(folded))
       ? "off-topic"
       : null;
-  const aspect = ASPECTS.find(([, re]) => re.test(folded))?.[0] ?? null;
+  const first = ASPECTS.find(([, re]) => re.test(folded))?.[0] ?? null;
+  // "les compétences de l'activité type 2" asks for competencies, "les activités de la C3" for activities.
+  const at = (a: Aspect) => ASPECTS.find(([x]) => x === a)![1].exec(folded)?.index ?? -1;
+  const aspect =
+    first === "activities" && at("competencies") >= 0 && at("competencies") < at("activities")
+      ? "competencies"
+      : first;
   const wordCount = folded.split(/\s+/).filter(Boolean).length;
   const elliptic =
     wordCount <= 8 &&

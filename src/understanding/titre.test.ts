@@ -112,6 +112,19 @@ describe("declining a titre that is not indexed", () => {
     expect(unindexedTitre(q, catalog)).toBeNull();
   });
 
+  it("takes the initials of an indexed titre's name for that titre, though its documents never print them", () => {
+    const withLivret = withTitreNames({
+      referentials: [
+        ...catalog.referentials,
+        added("livret-sa", "Livret d'accueil stagiaire — Titre professionnel Secrétaire assistant(e)"),
+      ],
+      groups: catalog.groups,
+    });
+    expect(unindexedTitre("Combien d'heures dure la formation SA au total ?", withLivret)).toBeNull();
+    // Without it, "SA" names a titre the bot does not hold.
+    expect(unindexedTitre("Combien d'heures dure la formation SA au total ?", catalog)).toBe("SA");
+  });
+
   it("declines only by code while a document's titre could not be read", () => {
     const withAnonymous = withTitreNames({
       referentials: [...catalog.referentials, added("notes-2024", "Notes 2024")],

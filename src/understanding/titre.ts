@@ -41,6 +41,8 @@ interface Known {
   words: Set<string>[];
   rncp: Set<string>;
   tp: Set<string>;
+  /** The initials of each titre's name ("Secrétaire assistant(e)" → "sa"): how a sigle never printed is typed. */
+  initials: Set<string>;
   /** A document whose titre could not be read: any name may be its titre's. */
   anonymous: boolean;
 }
@@ -68,6 +70,12 @@ function known(catalog: Catalog): Known {
     }),
     rncp: new Set(titres.flatMap((t) => (t.identity.rncp ? [t.identity.rncp.replace(/\D/g, "")] : []))),
     tp: new Set(titres.flatMap((t) => (t.identity.tp ? [t.identity.tp.replace(/\D/g, "")] : []))),
+    initials: new Set(
+      titres.flatMap((t) => {
+        const words = split(fold(t.identity.job ?? "")).filter((w) => w.length > 1);
+        return words.length >= 2 ? [words.map((w) => w[0]).join("")] : [];
+      }),
+    ),
     anonymous: titres.some((t) => !t.identity.job && !t.identity.sigle && !t.identity.tp && !t.identity.rncp),
   };
   KNOWN.set(catalog, k);
@@ -125,7 +133,7 @@ function nameAfter(rest: string, k: Known): string | null {
   if (!first) return null;
   // A sigle: "le titre DWWM".
   if (/^[A-Z][A-Z0-9]{1,7}$/.test(first.raw) && !NOT_SIGLE.test(first.raw))
-    return k.names.includes(first.word) ? null : first.raw;
+    return k.names.includes(first.word) || k.initials.has(first.word) ? null : first.raw;
   const jobLike = content.slice(0, 2).some((t) => isJobWord(t.word));
   if (!jobLike) return null;
   // Every word of the name is a word of one indexed titre's names: that titre, named in short.

@@ -91,7 +91,9 @@ describe("REAC of Concepteur développeur d'applications (50 pages, portrait)", 
       "Les conteneurs implémentent les services requis",
       "La documentation technique de l’environnement de travail est comprise, en langue française ou anglaise (niveau B1 CECRL pour l’anglais)",
     ]);
-    expect(cp1.statement).toContain("Savoir-faire et savoirs : Mettre en place et utiliser un environnement");
+    expect(cp1.statement).toContain(
+      "Savoir-faire et savoirs :\n- Mettre en place et utiliser un environnement",
+    );
   });
 
   it("reads the glossary as terms, and never takes the English grid's levels for activities or competencies", () => {

@@ -66,7 +66,55 @@ const ficheOf = (text: string): { kind: FicheKind; number: number | null } | nul
 
 const textOf = (b: Block) => (b.kind === "row" ? b.cells.filter(Boolean).join(" — ") : b.text);
 
-export function readCertificationConventions(referential: string, blocks: Block[]): CertificationReading {
+// The rubrics of a fiche, when printed as body text rather than as headings.
+const RUBRIC =
+  /^(?:\d{1,2}\s*[.)]\s*)?(?:description de la competence|processus de mise en oeuvre|contexte(?:\(s\)|s)? professionnel|criteres? de performance|savoir-faire|savoirs|connaissances|liste des competences professionnelles|definition, description|definition de l'activite|description de l'activite|reglementation|conditions d'exercice|competences transversales de l'activite|informations complementaires|designation, description et composantes)/;
+const titleLike = (b: Block | undefined): b is Block & { kind: "paragraph" } =>
+  b?.kind === "paragraph" && b.text.length <= 200 && /^\p{Lu}/u.test(b.text) && !/[.:;,]\s*$/.test(b.text);
+
+/**
+ * Fiches whose title and rubrics are printed as body text (a bold line, not a
+ * heading of the outline): the title after the fiche's label, and the rubrics
+ * within it, are read as the headings they stand for.
+ */
+function promoteFicheHeadings(blocks: Block[]): Block[] {
+  const out: (Block | null)[] = [...blocks];
+  let label: number | null = null;
+  let afterDesignation = false;
+  for (let i = 0; i < out.length; i++) {
+    const b = out[i];
+    if (!b) continue;
+    if (b.kind === "heading") {
+      const head = ficheOf(b.text);
+      label = head ? b.level : b.level <= (label ?? 0) ? null : label;
+      afterDesignation = false;
+      if (head && head.kind !== "transversal" && titleLike(out[i + 1] ?? undefined)) {
+        out[i + 1] = { kind: "heading", level: b.level + 1, text: (out[i + 1] as { text: string }).text };
+        i++;
+      }
+      continue;
+    }
+    if (label === null || b.kind === "row") continue;
+    const f = fold(squash(b.text));
+    if (b.text.length < 160 && RUBRIC.test(f)) {
+      afterDesignation = /^designation/.test(f);
+      // The label before each transversal competence names no content of its own.
+      out[i] = afterDesignation
+        ? null
+        : { kind: "heading", level: label + 2, text: b.text.replace(/^\d{1,2}\s*[.)]\s*/, "") };
+      continue;
+    }
+    // A transversal competence's name follows its "Désignation, description et composantes".
+    if (afterDesignation && titleLike(b)) out[i] = { kind: "heading", level: label + 1, text: b.text };
+    afterDesignation = false;
+  }
+  return out.filter((b): b is Block => b !== null);
+}
+
+export function readCertificationConventions(referential: string, source: Block[]): CertificationReading {
+  const blocks = source.some((b) => b.kind === "heading" && ficheOf(b.text))
+    ? promoteFicheHeadings(source)
+    : source;
   const fiches: Fiche[] = [];
   const glossary: { term: string; definition: string[] }[] = [];
   const rest: Block[] = [];
@@ -157,7 +205,26 @@ export function readCertificationConventions(referential: string, blocks: Block[
       // A two-cell row in a glossary is a term and its definition.
       if (b.kind === "row" && b.cells.filter(Boolean).length === 2) {
         const [t, d] = b.cells.filter(Boolean) as [string, string];
+        // The table's own header ("Terme | Définition") defines nothing.
+        if (
+          /^(?:termes?|mots?|sigles?|abreviations?|acronymes?)$/.test(fold(t)) &&
+          /^(?:definitions?|significations?)$/.test(fold(d))
+        )
+          continue;
         term = { term: squash(t), definition: [d] };
+        glossary.push(term);
+        continue;
+      }
+      // A term printed as a short line of its own, its definition in the paragraph after it.
+      const next = blocks[i + 1];
+      if (
+        titleLike(b) &&
+        b.text.length <= 80 &&
+        next?.kind === "paragraph" &&
+        next.text.length > b.text.length &&
+        (!openTerm || openTerm.definition.length > 0)
+      ) {
+        term = { term: squash(b.text), definition: [] };
         glossary.push(term);
         continue;
       }
@@ -272,7 +339,7 @@ function toRecords(
         statement: [
           where,
           ...c.statement,
-          c.knowHow.length ? `Savoir-faire et savoirs : ${c.knowHow.join(" ; ")}` : "",
+          c.knowHow.length ? `Savoir-faire et savoirs :\n${c.knowHow.map((k) => `- ${k}`).join("\n")}` : "",
         ]
           .filter(Boolean)
           .join("\n"),

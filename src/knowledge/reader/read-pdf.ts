@@ -152,6 +152,7 @@ function gutterBlocks(
   let right: PdfLine[] = [];
   let lastY: number | null = null;
   let lastSize = 0;
+  let lastHadLeft = true;
   const flushBand = () => {
     if (left.length && right.length) {
       const l = cellText({ lines: left });
@@ -179,13 +180,20 @@ function gutterBlocks(
     }
     const ls = l.segments.filter((s) => s.x1 <= gutter + 2);
     const rs = l.segments.filter((s) => s.x1 > gutter + 2);
-    // A new row: a wide gap on both sides, or a code opening the left cell of a grid.
-    const opensRow = ls.length > 0 && CODE_START.test(ls[0]!.text) && left.length > 0;
+    // A new row: a wide gap on both sides, a code opening the left cell of a grid, or both cells
+    // starting again on one line after the left one ended or after a cell's padding (a glossary's
+    // "Terme | Définition" rows).
+    const opensRow =
+      left.length > 0 &&
+      ls.length > 0 &&
+      (CODE_START.test(ls[0]!.text) ||
+        (rs.length > 0 && right.length > 0 && (!lastHadLeft || gap > Math.max(l.size, lastSize) * 1.45)));
     if (gap > Math.max(l.size, lastSize) * 1.9 || opensRow) flushBand();
     if (ls.length) left.push(part(l, ls));
     if (rs.length) right.push(part(l, rs));
     lastY = l.y;
     lastSize = l.size;
+    lastHadLeft = ls.length > 0;
   }
   flushBand();
   void page;
