@@ -298,13 +298,26 @@ function aspectAnswer(r: KnowledgeRecord, aspect: Aspect, lang: Lang, lookup: Lo
         );
       return lines.length > 1 ? lines.join("\n") : null;
     }
-    case "activities":
+    case "activities": {
+      if (r.kind === "bloc") {
+        // A référentiel de certification's bloc groups its activities (A1.1…) beside its competencies.
+        const acts = lookup
+          .recordsOf(r.referential)
+          .filter((a) => a.kind === "activity" && a.bloc === r.title);
+        const unique = acts.filter(
+          (a, i) => acts.findIndex((b) => (b.code ?? b.title) === (a.code ?? a.title)) === i,
+        );
+        return unique.length
+          ? [`${head} :`, ...unique.map((a) => `• ${a.code ? `${a.code} — ` : ""}${a.title}`)].join("\n")
+          : null;
+      }
       if (r.kind !== "competency") return null;
       // A titre professionnel's competency belongs to an activité type, read as its bloc.
       if (!r.activities.length && r.bloc && /^activit/i.test(r.bloc)) return `${head}\n${r.bloc}`;
       return r.activities.length
         ? `${head}\n${t.activity} : ${r.activities.join(" ; ")}`
         : `${head}\n${t.noActivities(r.code ?? "")}`;
+    }
     case "competencies": {
       const comps = relatedCompetencies(r, lookup);
       if (!comps.length || (r.kind !== "evaluation" && r.kind !== "bloc" && r.kind !== "activity"))
@@ -624,7 +637,16 @@ function countAnswer(result: SearchResult, chosen: KnowledgeRecord[], lookup: Lo
   const folded = fold(analysis.text);
   const what = COUNTED.find(([re]) => re.test(folded))?.[1];
   if (!what) return null;
-  const ref = [...analysis.include][0] ?? chosen[0]?.referential ?? lookup.defaultReferential;
+  // Named, else the one the question's own words found (none of the default's passages among the
+  // best: "les activités types du titre pro dev web"), else the default referential.
+  const top = result.hits[0];
+  const found =
+    top &&
+    top.score >= 0.9 &&
+    !result.hits.slice(0, 3).some((h) => h.record.referential === lookup.defaultReferential)
+      ? top.record.referential
+      : undefined;
+  const ref = [...analysis.include][0] ?? chosen[0]?.referential ?? found ?? lookup.defaultReferential;
   const records = lookup.recordsOf(ref);
   const blocs = records.filter((r) => r.kind === "bloc");
   // A bloc named: its competencies.
@@ -675,7 +697,18 @@ function countAnswer(result: SearchResult, chosen: KnowledgeRecord[], lookup: Lo
     const used = blocs.length ? blocs : activities.length ? activities : comps.slice(0, 1);
     return { text: lines.join("\n"), used, found: true };
   }
-  const list = of(what);
+  // The same bloc or épreuve met on several pages of a document is one item.
+  const seen = new Set<string>();
+  const blocNamed = analysis.blocs.length
+    ? blocs.find((b) => fold(b.title).startsWith(`bloc ${analysis.blocs[0]} `))
+    : undefined;
+  const list = of(what).filter((r) => {
+    if (blocNamed && what !== "bloc" && r.bloc !== blocNamed.title) return false;
+    const key = what === "bloc" ? (/^Bloc \d+/.exec(r.title)?.[0] ?? r.title) : (r.code ?? r.title);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
   if (!list.length) return null;
   const head =
     what === "bloc"
@@ -1013,8 +1046,12 @@ function composeWhole(result: SearchResult, opts: ComposeOptions): Composition {
   ) {
     // "bloc 3 : les compétences ?", "et comment il est évalué ?" about a bloc.
     const wanted: Aspect =
-      aspect === "criteria" || aspect === "evaluation" || aspect === "points" ? aspect : "competencies";
-    const text = aspectAnswer(bloc, wanted === "points" ? "evaluation" : wanted, lang, lookup);
+      aspect === "criteria" || aspect === "evaluation" || aspect === "points" || aspect === "activities"
+        ? aspect
+        : "competencies";
+    const text =
+      aspectAnswer(bloc, wanted === "points" ? "evaluation" : wanted, lang, lookup) ??
+      (wanted === "activities" ? aspectAnswer(bloc, "competencies", lang, lookup) : null);
     if (text) body = { parts: [text], used: [bloc] };
   }
   if (!body && chosen.length && aspect && (intention.intent !== "numeric" || aspect === "points")) {

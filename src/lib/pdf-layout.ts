@@ -40,6 +40,11 @@ export interface PdfPage {
    * on pages whose lines look like a table's (three runs or more on one line, away from the edges).
    */
   boxes?: PdfBox[];
+  /**
+   * Horizontal rules the page strokes (a table's row borders, as LibreOffice and Word draw them), read
+   * with `boxes`.
+   */
+  rules?: PdfRule[];
   /** Text turned a quarter, each run as the strip it covers (y: its top), left out of `lines`. */
   rotated?: PdfSegment[];
 }
@@ -49,6 +54,12 @@ export interface PdfBox {
   y0: number;
   x1: number;
   y1: number;
+}
+
+export interface PdfRule {
+  x0: number;
+  x1: number;
+  y: number;
 }
 
 export interface PdfLayout {
@@ -182,14 +193,18 @@ export async function readPdfLayout(bytes: Uint8Array, signal?: AbortSignal): Pr
       const lines = toLines(p, segments);
       // Only where a table may be: a line of three runs or more away from the page's edges (footer
       // tables stand there on every page, and reading a page's drawing costs about as much as its text).
-      const tabular = lines.some((l) => l.segments.length >= 3 && l.y > height * 0.12 && l.y < height * 0.88);
-      const boxes = tabular ? await pageBoxes(page, width, height) : undefined;
+      // A table continued from the page before may have two columns of text on this one.
+      const inside = lines.filter((l) => l.y > height * 0.12 && l.y < height * 0.88);
+      const tabular =
+        inside.some((l) => l.segments.length >= 3) ||
+        inside.filter((l) => l.segments.length >= 2).length >= 3;
+      const drawn = tabular ? await pageDrawing(page, width, height) : undefined;
       pages.push({
         number: p,
         width,
         height,
         lines,
-        ...(boxes ? { boxes } : {}),
+        ...(drawn ? { boxes: drawn.boxes, rules: drawn.rules } : {}),
         ...(rotated.length ? { rotated } : {}),
       });
       page.cleanup();
@@ -209,10 +224,15 @@ type PdfPageProxy = Awaited<ReturnType<PdfDocument["getPage"]>>;
  * gives it with the path) through the current transformation matrix. Word and LibreOffice draw a
  * table's cells this way; whole-page frames and hairlines are left out.
  */
-async function pageBoxes(page: PdfPageProxy, width: number, height: number): Promise<PdfBox[]> {
+async function pageDrawing(
+  page: PdfPageProxy,
+  width: number,
+  height: number,
+): Promise<{ boxes: PdfBox[]; rules: PdfRule[] }> {
   const { OPS } = await pdfjs();
   const ops = await page.getOperatorList();
   const boxes: PdfBox[] = [];
+  const rules: PdfRule[] = [];
   let ctm = [1, 0, 0, 1, 0, 0];
   const stack: number[][] = [];
   for (let i = 0; i < ops.fnArray.length; i++) {
@@ -241,9 +261,10 @@ async function pageBoxes(page: PdfPageProxy, width: number, height: number): Pro
       const w = box.x1 - box.x0;
       const h = box.y1 - box.y0;
       if (w >= 6 && h >= 6 && (w < width * 0.95 || h < height * 0.9)) boxes.push(box);
+      else if (w >= 6 && h < 2.5) rules.push({ x0: box.x0, x1: box.x1, y: (box.y0 + box.y1) / 2 });
     }
   }
-  return boxes;
+  return { boxes, rules };
 }
 
 function toLines(page: number, segments: PdfSegment[]): PdfLine[] {

@@ -176,7 +176,8 @@ function referentialNames(catalog: Catalog): ReferentialName[] {
   names = phrases.map(({ phrase, ids, group }) => ({
     // "titre rncp" names the shipped RNCP referential, but not in "le titre RNCP 12345": a number makes it another titre.
     re: new RegExp(
-      `(?:^|[^a-z0-9])(${phrase.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")})(?=$|[^a-z0-9])${/\brncp$/.test(phrase) ? "(?!\\s*[-:]?\\s*\\d)" : ""}`,
+      // "RNCP32136BC01" names the titre RNCP32136 (and its bloc 1).
+      `(?:^|[^a-z0-9])(${phrase.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")})(?=$|[^a-z0-9]${/\d$/.test(phrase) ? "|bc\\d" : ""})${/\brncp$/.test(phrase) ? "(?!\\s*[-:]?\\s*\\d)" : ""}`,
       "g",
     ),
     ids,

@@ -151,6 +151,9 @@ const PEOPLE =
   /\b(?:combien de|how many|nombre de|minimum de|au moins)\s+(?:\w+\s+)?(?:professionnels?|professionals?|membres?|members?|jures?|jurors?|personnes?|people|persons?|examinateurs?|examiners?|evaluateurs?|assessors?)\b/;
 const COUNT_ITEMS =
   /\b(?:combien|cb|nombre|nb|how many|number of)\s+(?:de\s+|d')?(?:\w+\s+)?\(?(?:competences?|competencies|skills?|blocs?|blocks?|criteres?|criteria|activites?|activities|epreuves?|evaluations?|exams?|assessments?|parties|parts|sections|cas pratiques?)\b/;
+// "Quels sont les blocs du titre ?": the items listed, as a count lists them.
+const LIST_ITEMS =
+  /\b(?:(?:quels|quelles) sont les|liste (?:des|les)|what are the|list the)\s+(?:\w+\s+)?(?:blocs?(?: de competences)?|blocks?|activites? types?|epreuves?|exams?|assessments?)\b(?!\s*(?:n°\s*)?\d)/;
 // "combien de parties", "how many members": the word counted.
 const COUNTED_WORD =
   /\b(?:combien|nombre|nb|how many|number of)\s+(?:de\s+|d'|of\s+)?(?:(?:the|les|des)\s+)?([a-z]{3,})/;
@@ -242,7 +245,7 @@ export function intentionOf(
       / entre .+ et /.test(folded);
     if (has(COMPARISON, folded) && (twoThings || /\b(?:vs|versus)\b/.test(folded))) return "comparison";
     if (has(COMPARISON, folded) && found.codes.length === 1 && found.referentials >= 1) return "comparison";
-    if (has(COUNT_ITEMS, folded)) return "count";
+    if (has(COUNT_ITEMS, folded) || has(LIST_ITEMS, folded)) return "count";
     const u = unit();
     if (has(HOW_MANY, folded) && u) return "numeric";
     if (u && u !== "days" && u !== "months" && /\b(?:quelle|quel|what|which)\b/.test(folded) && u !== "years")

@@ -10,6 +10,7 @@ import {
 } from "../../lib/pdf-layout.js";
 import { fold, squash } from "../../lib/text.js";
 import { type Block, isBullet, type ReadDocument, stripBullet } from "./blocks.js";
+import { readGrid } from "./pdf-grid.js";
 
 /**
  * A vertical gutter of a page: an x no segment crosses, with text on both
@@ -218,7 +219,13 @@ type Chunk = { kind: "flow"; lines: PdfLine[] } | { kind: "table"; table: PdfTab
 function headerCandidate(l: PdfLine): boolean {
   return (
     l.segments.length >= 3 &&
-    l.segments.every((s) => s.text.length <= 60 && /\p{L}/u.test(s.text) && !/[.;]$/.test(s.text))
+    // A header cell ends without a period, unless it is an abbreviation ("Coef.", "Nb.").
+    l.segments.every(
+      (s) =>
+        s.text.length <= 60 &&
+        /\p{L}/u.test(s.text) &&
+        (!/[.;]$/.test(s.text) || /^\p{L}{1,5}\.$/u.test(s.text)),
+    )
   );
 }
 
@@ -423,9 +430,19 @@ function splitTables(lines: PdfLine[], page: PdfPage, used: Set<PdfSegment>): Ch
     const firstX = Math.min(...body.flatMap((l) => l.segments.map((s) => s.x0))) + 1;
     const columnXs = [firstX, ...edges.map((e) => e + 2)];
     let lastBoxes: (PdfBox | null)[] | null = null;
+    // Stroked row borders (LibreOffice, Word) say it surest: a row opens below each rule.
+    const top = line.y + line.size * 2;
+    const bottom = Math.min(...body.map((l) => l.y)) - line.size;
+    const rowRules = (page.rules ?? []).filter(
+      (r) => r.x0 <= firstX + 3 && r.x1 >= firstX + 20 && r.y < top && r.y > bottom,
+    );
     for (const l of body) {
       const boxes = page.boxes?.length ? rowBoxes(l, columnXs, page.boxes) : null;
-      const byBoxes = boxes ? opensRow(boxes, lastBoxes) : null;
+      const byRules =
+        rowRules.length >= 2
+          ? lastY === null || rowRules.some((r) => r.y < lastY! - 0.5 && r.y > l.y + 0.5)
+          : null;
+      const byBoxes = byRules ?? (boxes ? opensRow(boxes, lastBoxes) : null);
       const cells: string[] = Array.from({ length: width }, () => "");
       for (const s of l.segments) {
         const c = col(s.x0 + 1);
@@ -647,7 +664,20 @@ export function pdfBlocks(layout: PdfLayout): ReadDocument {
       edgeByWidth.get(Math.round(page.width)) ??
       Math.max(0, ...lines.map((l) => l.segments[l.segments.length - 1]!.x1));
     const used = new Set<PdfSegment>();
-    for (const chunk of splitTables(lines, page, used)) {
+    // A grid with merged cells is read cell by cell; the page's other lines as usual, around it.
+    const grid = readGrid(page, lines);
+    const chunks = grid
+      ? [
+          ...splitTables(grid.before, page, used),
+          { kind: "grid" as const, blocks: grid.blocks },
+          ...splitTables(grid.after, page, used),
+        ]
+      : splitTables(lines, page, used);
+    for (const chunk of chunks) {
+      if (chunk.kind === "grid") {
+        if (!continueGrid(blocks, chunk.blocks)) tables++;
+        continue;
+      }
       if (chunk.kind === "table") {
         const { header, rows } = chunk.table;
         // A table continued on the next page repeats its header; a first row without its first cell
@@ -697,6 +727,43 @@ export function pdfBlocks(layout: PdfLayout): ReadDocument {
     droppedRunning: dropped,
     dropped: [...droppedText],
   };
+}
+
+/**
+ * A grid continued from the page before: its repeated header is dropped, the row the page break cut
+ * (no code opening it) joins the last one, and the cells merged over the break (the activity, the
+ * modalities) are the last row's. True when the grid continued one.
+ */
+function continueGrid(blocks: Block[], grid: Block[]): boolean {
+  const header = grid[0]?.kind === "row" ? grid[0].cells : null;
+  const last = blocks[blocks.length - 1];
+  const previousHeader = [...blocks]
+    .reverse()
+    .find((b) => b.kind === "row" && b.cells.join("|") === header?.join("|"));
+  if (!header || last?.kind !== "row" || !previousHeader || last === previousHeader) {
+    blocks.push(...grid);
+    return false;
+  }
+  let previous = last;
+  for (const [k, b] of grid.slice(1).entries()) {
+    if (b.kind !== "row") {
+      blocks.push(...grid.slice(k + 1));
+      return true;
+    }
+    if (k === 0 && !b.cells[0] && !CODE_START.test(b.cells[1] ?? "")) {
+      previous.cells = previous.cells.map((c, i) => {
+        const more = b.cells[i] ?? "";
+        return !more ? c : !c ? more : /^\p{Ll}/u.test(more) ? `${c} ${more}` : `${c}\n${more}`;
+      });
+      continue;
+    }
+    const cells = b.cells.map((c, i) =>
+      c || !(i === 0 || /modalit/i.test(header[i] ?? "")) ? c : (previous.cells[i] ?? ""),
+    );
+    previous = { kind: "row", cells };
+    blocks.push(previous);
+  }
+  return true;
 }
 
 /** A paragraph cut by a page break continues on the next page: joined when it does not end a sentence. */

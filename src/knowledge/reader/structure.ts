@@ -23,7 +23,9 @@ export function matchCode(text: string): CodeMatch | null {
   const t = text.trim();
   const sep = String.raw`\s*(?:[-–—:.)/]\s*|\s+|$)`;
   const m = (re: RegExp) => new RegExp(`^(?:${re.source})${sep}`, "iu").exec(t);
-  const rest = (r: RegExpExecArray) => squash(t.slice(r[0].length));
+  // Lines kept: a cell's first line is its title, the items under it its detail.
+  const rest = (r: RegExpExecArray) =>
+    t.slice(r[0].length).split("\n").map(squash).filter(Boolean).join("\n");
   let r = m(/(RNCP\s?\d{4,6})\s?(BC)\s?(\d{1,2})/);
   if (r)
     return {
@@ -110,9 +112,15 @@ function tableRow(
     lines.push(h && i > 0 ? `${h} : ${c}` : c);
   });
   if (ticked.length) lines.push(`Coché (✓) : ${ticked.join(" ; ")}`);
-  const label = cells[0] || (cells.find(Boolean) ?? "");
+  // The épreuve is named in the first column, or in the second after its bloc ("Bloc | Épreuve | Durée").
+  const at = /modalit|epreuve|evaluation/.test(first)
+    ? 0
+    : /^(?:modalites?|epreuves?)\b/.test(fold(header[1] ?? "")) && !/crit/.test(fold(header[1] ?? ""))
+      ? 1
+      : -1;
+  const label = cells[Math.max(at, 0)] || (cells.find(Boolean) ?? "");
   const isEvaluation =
-    /modalit|epreuve|evaluation/.test(first) &&
+    at >= 0 &&
     Boolean(label) &&
     // A line across the table ("Autres modalités d'évaluation le cas échéant :") is a note, not an épreuve.
     cells.filter(Boolean).length >= 2;
@@ -123,7 +131,7 @@ function tableRow(
   const labelAt = cells.indexOf(label);
   const named = cells
     .map((c, i) => ({ h: header[i] ?? "", c }))
-    .filter(({ c }, i) => c && i > 0 && i !== labelAt && c !== duration);
+    .filter(({ c }, i) => c && (i > 0 || labelAt > 0) && i !== labelAt && c !== duration);
   const detail = named.filter(({ h }) => !/comp[ée]tence/i.test(h));
   const evaluated = named.filter(({ h }) => /comp[ée]tence/i.test(h));
   const out = [duration ? `${title} : durée ${duration}.` : `${title}.`];
@@ -338,9 +346,13 @@ export function structure(referential: string, source: Block[]): KnowledgeRecord
         const about = [...where]
           .reverse()
           .find((h) => !/modalit|organisation de l.epreuve|tableau/.test(fold(h)));
+        // "E1 – Étude de cas écrite": the épreuve's code, when its name opens with one.
+        const coded = matchCode(named.evaluation);
+        const code = coded?.kind === "evaluation" && coded.rest ? coded.code : "";
+        const name = code ? coded!.rest : named.evaluation;
         drafts.push({
-          match: { code: "", kind: "evaluation", bloc: null, rest: named.evaluation },
-          title: about ? `${named.evaluation} — ${about}` : named.evaluation,
+          match: { code, kind: "evaluation", bloc: null, rest: name },
+          title: about && !code ? `${name} — ${about}` : name,
           statement: named.lines,
           criteria: [],
           activities: [],
