@@ -14,6 +14,9 @@
  * answered, or on personal data printed. Facts are reported against the
  * issue's 0.75: they depend on the reader's structure and on the answer's
  * composition, measured by eval:knowledge.
+ * The five imitations of the held-out kinds (test/fixtures/knowledge/imitations: two REACs, an RC in
+ * landscape tables, a school's guide, a training organisation's booklet) are asked too; they fail the
+ * run under recall@5 0.7 (the 0.9 target is reported), on an answered decline or on personal data.
  * Usage: npx tsx scripts/eval-titres.ts [--verbose] [--no-shared]
  */
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
@@ -27,8 +30,19 @@ const verbose = process.argv.includes("--verbose");
 const FIXTURES = join(PACKAGE_ROOT, "test", "fixtures", "knowledge");
 const SHARED = join(PACKAGE_ROOT, "..", "shared", "documents");
 const withShared = !process.argv.includes("--no-shared") && existsSync(join(SHARED, "reac-cda-2023.pdf"));
-const dataDir = mkdtempSync(join(tmpdir(), "certibot-eval-titres-"));
-const env = { CERTIBOT_DATA_DIR: dataDir, CERTIBOT_LOG_LEVEL: "error", OPENAI_API_KEY: "" };
+
+const IMITATIONS = join(FIXTURES, "imitations");
+/** Documents of the held-out kinds, made by one of us as their authors make them (imitations/README.md). */
+const imitations = [
+  ["reac-tssr-2018", "REAC Technicien supérieur systèmes et réseaux (TSSR) 2018"],
+  ["reac-adva-2013", "REAC Assistant(e) de vie aux familles (ADVF) 2013"],
+  [
+    "rc-guc",
+    "Référentiel de certification Gestionnaire d'unité commerciale (GUC) RNCP32136 – CCI France 2019",
+  ],
+  ["guide-cpd", "Guide du candidat Bachelor Chef de projet digital (RNCP36155) – ESDN 2024-2025"],
+  ["livret-sa", "Livret d'accueil stagiaire TP Secrétaire assistant(e) – Forma'Sud Montpellier 2025"],
+] as const;
 
 const documents = [
   {
@@ -75,33 +89,64 @@ const sets = [
     : []),
 ];
 
+interface Round {
+  documents: { id: string; title: string; file: string }[];
+  sets: { name: string; file: string; imitation?: boolean }[];
+}
+
+/**
+ * Each round in a data dir of its own, beside the shipped six, as an operator adds them: the
+ * imitations' out-of-scope questions name titres the other round indexes (and the other way round).
+ */
+const rounds: Round[] = [
+  {
+    documents: imitations.map(([id, title]) => ({ id, title, file: join(IMITATIONS, `${id}.pdf`) })),
+    sets: imitations.map(([id]) => ({
+      name: id,
+      file: join(IMITATIONS, `${id}.questions.jsonl`),
+      imitation: true,
+    })),
+  },
+  { documents, sets },
+];
+
+const dataDirs: string[] = [];
 try {
-  for (const d of documents) {
-    const add = await runMain(["knowledge", "add", "--id", d.id, "--title", d.title, d.file], env);
-    if (add.code !== 0 && add.code !== 2) throw new Error(`knowledge add ${d.id} failed: ${add.stderr}`);
-    const lines = add.stdout.trim().split("\n");
-    console.log(`${d.id}: ${lines[1]?.trim()} ; ${lines[lines.length - 1]?.trim()}`);
-  }
   let failed = false;
-  for (const set of sets) {
-    const score = await scoreRealSet(
-      readJsonl<RealQuestion>(set.file),
-      async (q) => JSON.parse((await runMain(["ask", "--json", q], env)).stdout) as CliAnswer,
-      verbose,
-    );
-    const { inScope, facts, declines, oos, pii } = score;
-    const r5 = inScope ? score.recall5 / inScope : 1;
-    const f = inScope ? facts / inScope : 1;
-    console.log(
-      `${set.name}: ${inScope + oos} questions — recall@5 ${r5.toFixed(3)}, facts ${f.toFixed(3)} (${facts}/${inScope}), declined ${declines}/${oos}, personal data printed ${pii}`,
-    );
-    if (f < 0.75) console.log(`  facts below the 0.75 target for ${set.name}`);
-    if (r5 < 0.9 || declines < oos || pii > 0) failed = true;
+  for (const round of rounds) {
+    const dataDir = mkdtempSync(join(tmpdir(), "certibot-eval-titres-"));
+    dataDirs.push(dataDir);
+    const env = { CERTIBOT_DATA_DIR: dataDir, CERTIBOT_LOG_LEVEL: "error", OPENAI_API_KEY: "" };
+    for (const d of round.documents) {
+      const add = await runMain(["knowledge", "add", "--id", d.id, "--title", d.title, d.file], env);
+      if (add.code !== 0 && add.code !== 2) throw new Error(`knowledge add ${d.id} failed: ${add.stderr}`);
+      const lines = add.stdout.trim().split("\n");
+      console.log(`${d.id}: ${lines[1]?.trim()} ; ${lines[lines.length - 1]?.trim()}`);
+    }
+    for (const set of round.sets) {
+      const score = await scoreRealSet(
+        readJsonl<RealQuestion>(set.file),
+        async (q) => JSON.parse((await runMain(["ask", "--json", q], env)).stdout) as CliAnswer,
+        verbose,
+      );
+      const { inScope, facts, declines, oos, pii } = score;
+      const r5 = inScope ? score.recall5 / inScope : 1;
+      const f = inScope ? facts / inScope : 1;
+      console.log(
+        `${set.name}: ${inScope + oos} questions — recall@5 ${r5.toFixed(3)}, facts ${f.toFixed(3)} (${facts}/${inScope}), declined ${declines}/${oos}, personal data printed ${pii}`,
+      );
+      if (f < 0.75) console.log(`  facts below the 0.75 target for ${set.name}`);
+      // The imitations measure work still open (the issue's 0.9 recall@5): below it they are reported,
+      // and they fail only under the floor measured when they were added, or on a decline or personal data.
+      const minRecall = set.imitation ? 0.7 : 0.9;
+      if (r5 < 0.9 && set.imitation) console.log(`  recall@5 below the 0.9 target for ${set.name}`);
+      if (r5 < minRecall || declines < oos || pii > 0) failed = true;
+    }
   }
   if (failed) {
     console.log("eval:titres FAILED");
     process.exitCode = 1;
   } else console.log("eval:titres passed");
 } finally {
-  rmSync(dataDir, { recursive: true, force: true });
+  for (const d of dataDirs) rmSync(d, { recursive: true, force: true });
 }

@@ -215,6 +215,12 @@ export function readCertificationConventions(referential: string, source: Block[
         glossary.push(term);
         continue;
       }
+      // A glossary table's header read as a line ("Terme Définition") names no term.
+      if (
+        b.kind === "paragraph" &&
+        /^(?:termes?|mots?|sigles?)\s+(?:definitions?|significations?)$/.test(fold(squash(b.text)))
+      )
+        continue;
       // A term printed as a short line of its own, its definition in the paragraph after it.
       const next = blocks[i + 1];
       if (

@@ -52,7 +52,7 @@ export function matchCode(text: string): CodeMatch | null {
   r = /^([CAE])(\d{1,2}(?:\.\d{1,2}){0,2})(?:\s*(?:[-–—:.)/]\s*|\s+)|$)/u.exec(t);
   if (r) {
     const kind = r[1] === "C" ? "competency" : r[1] === "A" ? "activity" : "evaluation";
-    return { code: `${r[1]}${r[2]}`, kind, bloc: null, rest: squash(t.slice(r[0].length)) };
+    return { code: `${r[1]}${r[2]}`, kind, bloc: null, rest: rest(r) };
   }
   return null;
 }
@@ -398,8 +398,11 @@ export function structure(referential: string, source: Block[]): KnowledgeRecord
         let d: Draft | null = null;
         for (const part of parts) {
           const m = matchCode(part);
-          if (m) d = startDraft(m, part);
-          else if (d) d.statement.push(squash(part));
+          if (m) {
+            d = startDraft(m, part);
+            // The activity its row opens with is the competency's ("A3.2 — Organisation du travail").
+            if (match.kind === "activity") d.activities.push(`${match.code} — ${firstSentence(match.rest)}`);
+          } else if (d) d.statement.push(squash(part));
         }
         if (d)
           cells.forEach((c, i) => {

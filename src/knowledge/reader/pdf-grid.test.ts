@@ -1,0 +1,118 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { PACKAGE_ROOT } from "../../config.js";
+import type { KnowledgeDocument } from "../documents.js";
+import { type ParsedDocument, parseDocument } from "../parse-document.js";
+import { sniffFormat } from "./read-document.js";
+
+// Documents of the held-out kinds, made with LibreOffice as their authors make them (imitations/README.md).
+const IMITATIONS = join(PACKAGE_ROOT, "test", "fixtures", "knowledge", "imitations");
+
+async function parse(id: string): Promise<ParsedDocument> {
+  const bytes = new Uint8Array(await readFile(join(IMITATIONS, `${id}.pdf`)));
+  const doc: KnowledgeDocument = {
+    ref: {
+      id,
+      title: id,
+      file: `${id}.pdf`,
+      parser: "generic",
+      codeFamilies: [],
+      aliases: [],
+      qualifiers: [],
+    },
+    format: sniffFormat(bytes, `${id}.pdf`),
+    hash: "h",
+    shipped: false,
+    addedBy: null,
+    addedAt: null,
+    summary: null,
+    bytes: async () => bytes,
+  };
+  return parseDocument(doc, "generic");
+}
+
+describe("a référentiel de certification in landscape four-column grids with merged cells", () => {
+  let parsed: ParsedDocument;
+  beforeAll(async () => {
+    parsed = await parse("rc-guc");
+  });
+  const byCode = (code: string) => parsed.records.find((r) => r.code === code);
+
+  it("reads each competency with its own criteria, its activity's merged cell and its bloc's modalities", () => {
+    const c33 = byCode("C3.3")!;
+    expect(c33.kind).toBe("competency");
+    expect(c33.title).toMatch(/^Établir les plannings de l'équipe/);
+    expect(c33.criteria).toEqual([
+      "Le planning couvre les besoins de l'activité (pics de fréquentation)",
+      "Les règles relatives au temps de travail et aux repos sont respectées",
+      "Le planning est communiqué dans les délais",
+    ]);
+    expect(c33.activities).toEqual(["A3.2 — Organisation du travail de l'équipe"]);
+    expect(c33.modality).toContain("Épreuve E5 – Étude de cas écrite : organisation du travail");
+    expect(c33.bloc).toBe("Bloc 3 — Manager l'équipe de l'unité commerciale (RNCP32136BC03)");
+    // 27 competencies in 4 blocs, none made of the repeated header's text.
+    const competencies = parsed.records.filter((r) => r.kind === "competency");
+    expect(competencies.filter((r) => /^C\d\.\d$/.test(r.code ?? ""))).toHaveLength(24);
+    expect(competencies.some((r) => /RÉFÉRENTIEL/.test(r.title))).toBe(false);
+  });
+
+  it("joins the row a page break cut, and gives the merged cells to the rows after it", () => {
+    const c16 = byCode("C1.6")!;
+    expect(c16.criteria.join(" ")).toContain("La réclamation est tracée et fait l'objet d'un suivi");
+    expect(byCode("C1.7")!.modality).toContain("Épreuve E2 – Mise en situation professionnelle reconstituée");
+  });
+
+  it("reads the synthesis table's épreuves, named in its second column, as coded records with their duration", () => {
+    const e2 = byCode("E2")!;
+    expect(e2.kind).toBe("evaluation");
+    expect(e2.title).toBe("Mise en situation : entretien de vente");
+    expect(e2.modality).toBe("20 min + 20 min (préparation 20 min)");
+    expect(e2.statement).toContain("Bloc : BC01");
+    expect(e2.statement).toContain("Coef. : 2");
+  });
+});
+
+describe("a REAC whose fiche titles and rubrics are body text, with a two-column glossary table", () => {
+  let parsed: ParsedDocument;
+  beforeAll(async () => {
+    parsed = await parse("reac-tssr-2018");
+  });
+
+  it("reads 3 activités types and 15 compétences professionnelles with their critères", () => {
+    expect(parsed.records.filter((r) => r.kind === "activity").map((r) => r.code)).toEqual([
+      "AT1",
+      "AT2",
+      "AT3",
+    ]);
+    const cps = parsed.records.filter((r) => r.kind === "competency" && /^CP\d+$/.test(r.code ?? ""));
+    expect(cps).toHaveLength(15);
+    expect(cps.every((c) => c.criteria.length > 0)).toBe(true);
+    expect(parsed.records.find((r) => r.code === "AT2")!.related).toEqual([
+      "CP5",
+      "CP6",
+      "CP7",
+      "CP8",
+      "CP9",
+    ]);
+  });
+
+  it("reads each row of the glossary table as a term, never its header", () => {
+    const glossary = parsed.records.filter((r) => r.kind === "glossary");
+    expect(glossary.find((g) => g.title === "SLA")?.statement).toMatch(/^SLA : Service Level Agreement/);
+    expect(glossary.find((g) => g.title === "DMZ")?.statement).toMatch(/Zone démilitarisée/);
+    expect(glossary.some((g) => /^Terme/.test(g.title))).toBe(false);
+  });
+});
+
+describe("a training organisation's booklet", () => {
+  it("reads the exam table's rows, cut by their stroked borders, with their durations", async () => {
+    const parsed = await parse("livret-sa");
+    const evaluations = parsed.records.filter((r) => r.kind === "evaluation");
+    expect(evaluations.map((e) => e.modality)).toEqual(
+      expect.arrayContaining(["03 h 30 min", "00 h 30 min", "00 h 20 min"]),
+    );
+    const msp = evaluations.find((e) => e.title.startsWith("Mise en situation professionnelle"))!;
+    expect(msp.statement).toContain("commerciales et RH : durée 03 h 30 min");
+  });
+});
