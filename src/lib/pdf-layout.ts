@@ -45,6 +45,8 @@ export interface PdfPage {
    * with `boxes`.
    */
   rules?: PdfRule[];
+  /** Vertical rules (a table's column borders), read with `boxes`. */
+  columns?: PdfColumnRule[];
   /** Text turned a quarter, each run as the strip it covers (y: its top), left out of `lines`. */
   rotated?: PdfSegment[];
 }
@@ -60,6 +62,12 @@ export interface PdfRule {
   x0: number;
   x1: number;
   y: number;
+}
+
+export interface PdfColumnRule {
+  x: number;
+  y0: number;
+  y1: number;
 }
 
 export interface PdfLayout {
@@ -204,7 +212,7 @@ export async function readPdfLayout(bytes: Uint8Array, signal?: AbortSignal): Pr
         width,
         height,
         lines,
-        ...(drawn ? { boxes: drawn.boxes, rules: drawn.rules } : {}),
+        ...(drawn ? { boxes: drawn.boxes, rules: drawn.rules, columns: drawn.columns } : {}),
         ...(rotated.length ? { rotated } : {}),
       });
       page.cleanup();
@@ -228,11 +236,12 @@ async function pageDrawing(
   page: PdfPageProxy,
   width: number,
   height: number,
-): Promise<{ boxes: PdfBox[]; rules: PdfRule[] }> {
+): Promise<{ boxes: PdfBox[]; rules: PdfRule[]; columns: PdfColumnRule[] }> {
   const { OPS } = await pdfjs();
   const ops = await page.getOperatorList();
   const boxes: PdfBox[] = [];
   const rules: PdfRule[] = [];
+  const columns: PdfColumnRule[] = [];
   let ctm = [1, 0, 0, 1, 0, 0];
   const stack: number[][] = [];
   for (let i = 0; i < ops.fnArray.length; i++) {
@@ -262,9 +271,10 @@ async function pageDrawing(
       const h = box.y1 - box.y0;
       if (w >= 6 && h >= 6 && (w < width * 0.95 || h < height * 0.9)) boxes.push(box);
       else if (w >= 6 && h < 2.5) rules.push({ x0: box.x0, x1: box.x1, y: (box.y0 + box.y1) / 2 });
+      else if (h >= 6 && w < 2.5) columns.push({ x: (box.x0 + box.x1) / 2, y0: box.y0, y1: box.y1 });
     }
   }
-  return { boxes, rules };
+  return { boxes, rules, columns };
 }
 
 function toLines(page: number, segments: PdfSegment[]): PdfLine[] {

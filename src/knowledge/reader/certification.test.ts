@@ -160,9 +160,9 @@ describe("RE of Concepteur développeur d'applications (42 pages, landscape tabl
   it("reads the evaluation grid: upright column headers, rows from the drawn cells, ticks against empty boxes", () => {
     const grid = ofKind(parsed.records, "section").find((s) => /3\.2\. Critères d’évaluation/.test(s.title))!;
     const row = grid.statement
-      .split(/\n(?=[A-Z][^\n]*; Critères d’évaluation :)/)
+      .split(/\n(?=[A-Z][^\n]* · Critères d’évaluation :)/)
       .find((r) =>
-        r.startsWith("Installer et configurer son environnement de travail en fonction du projet ;"),
+        r.startsWith("Installer et configurer son environnement de travail en fonction du projet ·"),
       )!;
     expect(row).toContain("Critères d’évaluation : Les outils de développement nécessaires sont installés");
     // CP1 is evaluated by the entretien technique and the questionnaire, not by the project's presentation.

@@ -21,7 +21,8 @@ type FicheKind = "activity" | "competency" | "transversal";
 
 const FICHE =
   /^fiche\s+(?:des\s+)?(activite\s+type|competences?\s+professionnelles?|competences?\s+transversales?)\b(?:.*?n\s*°\s*(\d{1,2}))?/;
-const GLOSSARY = /^(?:glossaire|lexique|abreviations|sigles et acronymes|definitions)\b/;
+const GLOSSARY =
+  /^(?:\d{1,2}(?:\.\d{1,2})*\.?\s+)?(?:glossaire|lexique|abreviations|sigles et acronymes|definitions)\b/;
 const LEGAL_NOTICE = /^(?:reproduction interdite|article l\.? ?122-4)\b/;
 // A fiche's own sub-headings: what the text under them is.
 const CRITERIA = /^crit[e]res?\s+(?:de\s+performance|d'evaluation)/;

@@ -184,11 +184,16 @@ function gutterBlocks(
     // A new row: a wide gap on both sides, a code opening the left cell of a grid, or both cells
     // starting again on one line after the left one ended or after a cell's padding (a glossary's
     // "Terme | Définition" rows).
+    // A stroked border across the gutter between this line and the last one ends a row.
+    const ruled =
+      lastY !== null &&
+      (page.rules ?? []).some((r) => r.x0 < gutter && r.x1 > gutter && r.y < lastY! - 0.5 && r.y > l.y + 0.5);
     const opensRow =
-      left.length > 0 &&
-      ls.length > 0 &&
-      (CODE_START.test(ls[0]!.text) ||
-        (rs.length > 0 && right.length > 0 && (!lastHadLeft || gap > Math.max(l.size, lastSize) * 1.45)));
+      ruled ||
+      (left.length > 0 &&
+        ls.length > 0 &&
+        (CODE_START.test(ls[0]!.text) ||
+          (rs.length > 0 && right.length > 0 && (!lastHadLeft || gap > Math.max(l.size, lastSize) * 1.45))));
     if (gap > Math.max(l.size, lastSize) * 1.9 || opensRow) flushBand();
     if (ls.length) left.push(part(l, ls));
     if (rs.length) right.push(part(l, rs));
@@ -197,7 +202,6 @@ function gutterBlocks(
     lastHadLeft = ls.length > 0;
   }
   flushBand();
-  void page;
 }
 
 /**
@@ -399,7 +403,9 @@ function splitTables(lines: PdfLine[], page: PdfPage, used: Set<PdfSegment>): Ch
       }
       return body;
     };
-    const edges = columnEdges(header, within(rough)) ?? rough;
+    // Drawn column borders crossing the header, when the table has them, are its columns.
+    const drawn = drawnEdges(page, header);
+    const edges = drawn ?? columnEdges(header, within(rough)) ?? rough;
     const col = (x: number) => edges.filter((e) => x >= e).length;
     const body = within(edges);
     if (body.filter((l) => l.segments.length >= 2).length < 2) {
@@ -488,6 +494,21 @@ function splitTables(lines: PdfLine[], page: PdfPage, used: Set<PdfSegment>): Ch
   }
   if (flow.length) chunks.push({ kind: "flow", lines: flow });
   return chunks;
+}
+
+/**
+ * The column borders a table draws across its header line, inner ones only (its frame's two sides
+ * are not edges between columns), when there are as many columns as the header has cells or fewer.
+ */
+function drawnEdges(page: PdfPage, header: PdfLine): number[] | null {
+  const y = header.y + header.size * 0.3;
+  const xs = [
+    ...new Set((page.columns ?? []).filter((c) => c.y0 <= y && c.y1 >= y).map((c) => Math.round(c.x))),
+  ].sort((a, b) => a - b);
+  const left = Math.min(...header.segments.map((s) => s.x0));
+  const right = Math.max(...header.segments.map((s) => s.x1));
+  const inner = xs.filter((x, i) => x > left && x < right && (i === 0 || x - xs[i - 1]! > 4));
+  return inner.length >= 2 && inner.length < header.segments.length + 1 ? inner : null;
 }
 
 /** A line set larger than the table's header: a heading after the table, not a row of it. */

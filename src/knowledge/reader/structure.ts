@@ -363,7 +363,9 @@ export function structure(referential: string, source: Block[]): KnowledgeRecord
         open = null;
         continue;
       }
-      const text = named.lines.join(" ; ");
+      // A row is one line of its section: the lines inside its cells ("M. Julien / MARTINEZ") join.
+      // Cells apart with a middle dot: a semicolon would end the row's sentence in the middle.
+      const text = named.lines.map((l) => l.replace(/\s*\n\s*/g, " ")).join(" · ");
       if (!text) continue;
       if (open) (open as Draft).statement.push(text);
       else section().body.push(text);
