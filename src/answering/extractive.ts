@@ -349,11 +349,13 @@ function scoreEvidence(
   intention: Intention,
   lookup: Lookup,
   focus?: Set<string>,
+  /** How much the words outside the focus count: context for a side, less for one part of several. */
+  context = 0.3,
 ): Scored[] {
   const want = new Map<string, number>();
   // One part of the question: its own words lead, the rest of the question is context.
   for (const { term, weight } of analysis.terms)
-    want.set(term, weight * lookup.idf(term) * (focus && !focus.has(term) ? 0.3 : 1));
+    want.set(term, weight * lookup.idf(term) * (focus && !focus.has(term) ? context : 1));
   const self = [...want.values()].reduce((s, w) => s + w, 0) || 1;
   const byOrder = new Map(units.map((u) => [`${u.record.id}#${u.order}`, u]));
   const overlap = (text: string) => {
@@ -843,7 +845,8 @@ function withParts(
     const scored = partEvidence(
       pool,
       opts.partResults?.[i],
-      (units) => scoreEvidence(units, analysis, partIntention, lookup, focus),
+      // The other parts' words name other things ("…et l'entretien final"): they count for little here.
+      (units) => scoreEvidence(units, analysis, partIntention, lookup, focus, 0.15),
       lookup,
     );
     const pick = selectEvidence(scored, partIntention)[0];

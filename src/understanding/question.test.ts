@@ -33,6 +33,25 @@ describe("readQuestion", () => {
     expect(readQuestion("quelle différence entre C1 et C2 ?", catalog).parts).toHaveLength(1);
   });
 
+  it("asks the same of a second thing named after « et », and of a question after a question mark", () => {
+    const q = readQuestion(
+      "Combien de temps dure la mise en situation professionnelle et l'entretien final ?",
+      catalog,
+    );
+    expect(q.parts.map((p) => [p.text, p.unit])).toEqual([
+      ["combien de temps dure la mise en situation professionnelle", "duration"],
+      ["l'entretien final ?", "duration"],
+    ]);
+    // Codes joined by « et » stay one thing compared or asked together.
+    expect(readQuestion("combien de pages pour C1 et C2 ?", catalog).parts).toHaveLength(1);
+    expect(
+      readQuestion(
+        "le jury il est là combien de temps ? et il lit mon dossier avant ma présentation ?",
+        catalog,
+      ).parts,
+    ).toHaveLength(2);
+  });
+
   it("gives each part the unit it wants", () => {
     const q = readQuestion(
       "expert ia mémoire : combien de jours de préparation et combien de pages max ?",

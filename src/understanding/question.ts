@@ -101,22 +101,51 @@ export function partsOf(folded: string): Part[] {
   // dossier avant ou pendant ?"), even without a question word; the other joins split only where
   // each side asks something.
   const parts: Part[] = [];
+  const inherits = new Set<Part>();
   for (const sentence of folded.split(/\?\s+/)) {
-    let pieces = [sentence];
-    for (const join of p.joins) pieces = pieces.flatMap((s) => s.split(join));
+    // Each piece with the join before it ("et", a comma…).
+    const pieces: { piece: string; join: string }[] = [];
+    let rest = sentence;
+    let join = "";
+    for (;;) {
+      let at = -1;
+      let found = "";
+      for (const j of p.joins) {
+        const k = rest.indexOf(j);
+        if (k >= 0 && (at < 0 || k < at)) {
+          at = k;
+          found = j;
+        }
+      }
+      if (at < 0) break;
+      pieces.push({ piece: rest.slice(0, at).trim(), join });
+      join = found;
+      rest = rest.slice(at + found.length);
+    }
+    pieces.push({ piece: rest.trim(), join });
     let first = true;
-    for (const piece of pieces.map((s) => s.trim()).filter(Boolean)) {
+    for (const { piece, join } of pieces.filter((x) => x.piece)) {
       const asks = p.asks.filter(([, re]) => re.test(piece)).map(([a]) => a);
       const last = parts[parts.length - 1];
       // "Et pour le DWWM ?" asks the same again of another titre: not a question of its own.
       const own =
         first && parts.length > 0 && piece.split(/\s+/).length >= 4 && !phrasings().both.test(piece);
       first = false;
-      if (!asks.length && last && !own) {
-        last.text = `${last.text} ${piece}`;
+      // "combien dure la mise en situation et l'entretien final": the same asked of a second thing
+      // after "et" (a thing of several words, not a code: "C1 et C2" is one comparison).
+      const again =
+        !asks.length &&
+        last?.asks.length &&
+        join === " et " &&
+        piece.split(/\s+/).length >= 2 &&
+        !/\b[a-z]{1,3}\d/.test(piece) &&
+        /^(?:l'|le |la |les |du |de la |des |d')/.test(piece);
+      if (!asks.length && last && !own && !again) {
+        last.text = `${last.text}${join && join !== "? " ? join : " "}${piece}`;
         continue;
       }
-      parts.push({ text: piece, asks, unit: null });
+      parts.push({ text: piece, asks: again ? [...last!.asks] : asks, unit: null });
+      if (again) inherits.add(parts[parts.length - 1]!);
     }
   }
   // A first piece that only names the subject ("cas pratique 2 :") is context, not a part.
@@ -125,6 +154,10 @@ export function partsOf(folded: string): Part[] {
     next!.text = `${subject!.text} ${next!.text}`;
     parts.shift();
   }
-  for (const part of parts) part.unit = part.asks.includes("how-many") ? unitOf(part.text) : null;
+  parts.forEach((part, k) => {
+    part.unit = part.asks.includes("how-many") ? unitOf(part.text) : null;
+    // "…et l'entretien final": the unit asked of the thing before.
+    if (!part.unit && inherits.has(part)) part.unit = parts[k - 1]?.unit ?? null;
+  });
   return parts;
 }
