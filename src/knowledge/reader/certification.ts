@@ -87,6 +87,11 @@ function promoteFicheHeadings(blocks: Block[]): Block[] {
     if (!b) continue;
     if (b.kind === "heading") {
       const head = ficheOf(b.text);
+      // A fiche's rubric read as a heading elsewhere ("Réglementation d'activités") stays inside the fiche.
+      if (!head && label !== null && RUBRIC.test(fold(squash(b.text)))) {
+        out[i] = { ...b, level: label + 2 };
+        continue;
+      }
       label = head ? b.level : b.level <= (label ?? 0) ? null : label;
       afterDesignation = false;
       if (head && head.kind !== "transversal" && titleLike(out[i + 1] ?? undefined)) {
@@ -98,6 +103,15 @@ function promoteFicheHeadings(blocks: Block[]): Block[] {
     if (label === null || b.kind === "row") continue;
     const f = fold(squash(b.text));
     if (b.text.length < 160 && RUBRIC.test(f)) {
+      // A competency's name before its "Description de la compétence" opens a fiche of its own,
+      // even when its label was printed as a running line on every such page (and so dropped).
+      const prev = out[i - 1];
+      if (/^description de la competence/.test(f) && titleLike(prev ?? undefined)) {
+        const level = label;
+        out[i - 1] = { kind: "heading", level: level + 1, text: (prev as { text: string }).text };
+        out.splice(i - 1, 0, { kind: "heading", level, text: "FICHE COMPÉTENCE PROFESSIONNELLE" });
+        i++;
+      }
       afterDesignation = /^designation/.test(f);
       // The label before each transversal competence names no content of its own.
       out[i] = afterDesignation
@@ -113,9 +127,20 @@ function promoteFicheHeadings(blocks: Block[]): Block[] {
 }
 
 export function readCertificationConventions(referential: string, source: Block[]): CertificationReading {
-  const blocks = source.some((b) => b.kind === "heading" && ficheOf(b.text))
-    ? promoteFicheHeadings(source)
-    : source;
+  // A fiche's label missing from the outline (a bookmarked document that did not bookmark every fiche)
+  // is a heading all the same, at the level of the labels that are.
+  const labelLevel =
+    source.flatMap((b) => (b.kind === "heading" && ficheOf(b.text) ? [b.level] : []))[0] ?? 1;
+  // Printed in capitals as labels are ("FICHE COMPÉTENCE PROFESSIONNELLE"), not a sommaire's line.
+  const labelled = source.map(
+    (b): Block =>
+      b.kind === "paragraph" && b.text.length <= 90 && /^FICHE\s/.test(b.text) && ficheOf(b.text)
+        ? { kind: "heading", level: labelLevel, text: b.text }
+        : b,
+  );
+  const blocks = labelled.some((b) => b.kind === "heading" && ficheOf(b.text))
+    ? promoteFicheHeadings(labelled)
+    : labelled;
   const fiches: Fiche[] = [];
   const glossary: { term: string; definition: string[] }[] = [];
   const rest: Block[] = [];

@@ -105,6 +105,19 @@ describe("a REAC whose fiche titles and rubrics are body text, with a two-column
   });
 });
 
+describe("a 2013 REAC whose competency fiches carry their label only as a running line", () => {
+  it("reads each competency from its name before « Description de la compétence », numbered by position", async () => {
+    const parsed = await parse("reac-adva-2013");
+    const cps = parsed.records.filter((r) => r.kind === "competency" && /^CP\d+$/.test(r.code ?? ""));
+    expect(cps).toHaveLength(12);
+    const toilette = cps.find((c) => c.title.startsWith("Aider la personne à faire sa toilette"))!;
+    expect(toilette.bloc).toBe(
+      "Activité type 2 — Accompagner la personne dans les actes essentiels du quotidien",
+    );
+    expect(toilette.criteria.join(" ")).toMatch(/intimité|pudeur/);
+  });
+});
+
 describe("a training organisation's booklet", () => {
   it("reads the exam table's rows, cut by their stroked borders, with their durations", async () => {
     const parsed = await parse("livret-sa");
