@@ -323,6 +323,13 @@ describe("answers that hold the fact asked (the issue's examples, offline)", () 
     expect((await ask("écris mon rapport de chef d'oeuvre")).answer).toMatch(/ne rédige pas les livrables/);
   });
 
+  it("tells the titre's level from a language's level asked of it", async () => {
+    expect((await ask("le titre RNCP 37827 c'est quel niveau ?")).answer).toMatch(/titre de niveau 6/);
+    expect((await ask("what level of English does the RNCP 37827 titre require?")).answer).not.toMatch(
+      /is a level 6 titre/,
+    );
+  });
+
   it("does not decline a terse question typed without accents or apostrophes", async () => {
     const a = await ask("cdo combien de pages");
     expect(a.found).toBe(true);

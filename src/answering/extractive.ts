@@ -941,7 +941,9 @@ function composeWhole(result: SearchResult, opts: ComposeOptions): Composition {
     levelOf &&
     /\b(?:quel niveau|niveau du titre|niveau rncp|what level|which level|level of)\b/.test(
       fold(analysis.text),
-    )
+    ) &&
+    // "what level of English": a language's level (CECRL), not the titre's.
+    !/\b(?:anglais|english|langue|language|cecrl|cefr|francais|french)\b/.test(fold(analysis.text))
   ) {
     const name = levelOf.identity?.job ?? levelOf.certification ?? levelOf.title;
     const label = levelOf.identity?.levelLabel;
@@ -978,6 +980,35 @@ function composeWhole(result: SearchResult, opts: ComposeOptions): Composition {
         .find(named);
     if (found && !chosen.includes(found)) chosen.push(found);
   }
+
+  // "C'est quoi un critère de performance ?": the glossary's term the question names, whole (the
+  // longest one named), rather than a passage that merely uses the words.
+  if (!chosen.length && intention.intent === "definition") {
+    const asked = ` ${fold(analysis.text).replace(/[^a-z0-9' ]+/g, " ")} `;
+    const term = result.hits
+      .map((h) => h.record)
+      .filter((r) => r.kind === "glossary" && r.title.length >= 3)
+      .filter((r) =>
+        asked.includes(
+          ` ${fold(r.title)
+            .replace(/[^a-z0-9' ]+/g, " ")
+            .trim()} `,
+        ),
+      )
+      .sort((a, b) => b.title.length - a.title.length)[0];
+    if (term) chosen.push(term);
+  }
+  // "sécuriser les accès internet, c quoi les critères": the competency the question names by its
+  // words, when it is the best hit and holds criteria.
+  const top = result.hits[0]?.record;
+  if (
+    !chosen.length &&
+    intention.aspect === "criteria" &&
+    top?.kind === "competency" &&
+    top.criteria.length &&
+    (result.hits[0]?.score ?? 0) >= 0.9
+  )
+    chosen.push(top);
 
   const meanings = bareCodeMeanings(result, intention, lookup, opts.channelReferential);
   if (meanings) return meanings;
