@@ -865,7 +865,11 @@ function withParts(
       ? holdsUnit(body, part.unit) &&
         (!answered ||
           pick.units.filter((u) => holds(u.text)).some((u) => shown.includes(fold(oneLine(u.text)))))
-      : (i === 0 && !glossed && covers(bodyTerms, known, weightOf, lookup)) ||
+      : (i === 0 &&
+          !glossed &&
+          covers(bodyTerms, known, weightOf, lookup) &&
+          // "Quand a lieu l'entretien ?": the answer names a moment, not only the entretien.
+          (!part.asks.includes("when") || WHEN_SAID.test(body))) ||
         (answered && pick.units.every((u) => shown.includes(fold(oneLine(u.text))))) ||
         (!own.length && !answered);
     if (covered) {
@@ -908,6 +912,10 @@ function partEvidence(
   const best = (units: Scored[]) => Math.max(0, ...units.map((u) => u.score));
   return best(all.filter((u) => !have.has(u.record.id))) > best(base) * 1.1 ? all : base;
 }
+
+/** A moment said: a date, or when in the sequence ("à l'issue de", "avant", "lors de"); not a duration. */
+const WHEN_SAID =
+  /\b(?:\d{1,2}(?:er)? (?:janvier|fevrier|février|mars|avril|mai|juin|juillet|aout|août|septembre|octobre|novembre|decembre|décembre)|\d{1,2}\/\d{1,2}|avant|(?<!d['’])(?:après|apres)|à l'issue|a l'issue|lors de|pendant|au plus tard|au moins \d+ (?:jours|semaines|mois)|before|after|during|by)\b/i;
 
 /** Whether a text holds the most telling topical word of a part (names of referentials and codes aside). */
 function covers(text: Set<string>, known: string[], weightOf: Map<string, number>, lookup: Lookup): boolean {
