@@ -346,7 +346,7 @@ interface Scored extends Evidence {
 function scoreEvidence(
   units: Evidence[],
   analysis: QueryAnalysis,
-  intention: Intention,
+  intention: Intention & { asksWhen?: boolean },
   lookup: Lookup,
   focus?: Set<string>,
   /** How much the words outside the focus count: context for a side, less for one part of several. */
@@ -405,6 +405,8 @@ function scoreEvidence(
       score += 0.1;
     if (intention.intent === "list" && (u.depth > 0 || /:\s*$/.test(u.text))) score += 0.1;
     if (intention.intent === "definition" && u.record.kind === "glossary") score += 0.3;
+    // "Quand a lieu l'entretien ?": the sentence that says a moment.
+    if (intention.asksWhen && WHEN_SAID.test(u.text)) score += 0.3;
     // A form to fill in ("Date d'examen : … / … / …") states no rule, unless its fields are what is asked.
     if (intention.intent !== "list" && (u.text.match(/…|_{2,}/g)?.length ?? 0) >= 3) score -= 0.3;
     // A heading-like fragment says little; a long run-on (a flattened table) dilutes what it holds.
@@ -830,8 +832,9 @@ function withParts(
     );
     // "à quoi sert l'entretien final" asks its purpose: the glossary's definition, not its timetable.
     const defines = !part.unit && asksDefinition(part.text);
-    const partIntention: Intention = {
+    const partIntention: Intention & { asksWhen?: boolean } = {
       ...intention,
+      asksWhen: part.asks.includes("when"),
       intent: part.unit
         ? "numeric"
         : defines
@@ -890,9 +893,8 @@ function withParts(
 }
 
 /**
- * A part's evidence: the question's own, and the passages the part's own
- * search found, taken only when clearly better (the whole question's hits
- * are the better guess of what is asked about).
+ * A part's evidence: the question's passages and the two best of the part's own search, ranked as
+ * that search ranks them (the whole question's order favours what the other parts ask about).
  */
 function partEvidence(
   pool: Evidence[],
@@ -900,17 +902,13 @@ function partEvidence(
   score: (units: Evidence[]) => Scored[],
   lookup: Lookup,
 ): Scored[] {
-  const base = score(pool);
-  if (!own?.found) return base;
+  if (!own?.found) return score(pool);
+  const rankOf = new Map(own.hits.map((h, k) => [h.record.id, k]));
   const have = new Set(pool.map((u) => u.record.id));
-  // Ranked after the question's own hits: they win on what they say, not on their rank.
   const extra = own.hits
     .slice(0, 2)
-    .flatMap((h, rank) => (have.has(h.record.id) ? [] : withSubsections(h.record, 5 + rank, lookup)));
-  if (!extra.length) return base;
-  const all = score([...pool, ...extra]);
-  const best = (units: Scored[]) => Math.max(0, ...units.map((u) => u.score));
-  return best(all.filter((u) => !have.has(u.record.id))) > best(base) * 1.1 ? all : base;
+    .flatMap((h) => (have.has(h.record.id) ? [] : withSubsections(h.record, 0, lookup)));
+  return score([...pool, ...extra].map((u) => ({ ...u, rank: rankOf.get(u.record.id) ?? 5 })));
 }
 
 /** A moment said: a date, or when in the sequence ("à l'issue de", "avant", "lors de"); not a duration. */
