@@ -245,7 +245,7 @@ async function prepare(deps: AnswerDeps, question: string, opts: AskOptions): Pr
       : deps.retriever,
     carried,
     perReferential,
-    unindexed: read.titre,
+    unindexed: mentionedSigle(read.titre, deps.retriever) ? null : read.titre,
     channelReferential: opts.defaultReferential,
     parts: intention.parts,
     partResults,
@@ -270,6 +270,16 @@ async function prepare(deps: AnswerDeps, question: string, opts: AskOptions): Pr
       smallTalk: false,
     },
   };
+}
+
+/**
+ * A sigle the indexed documents print ("J'ai un BTS MCO" when a référentiel lists the BTS MCO among
+ * its équivalences): the question is about what they say of it, not about a titre to decline.
+ */
+function mentionedSigle(titre: string | null, retriever: AnswerDeps["retriever"]): boolean {
+  if (!titre || !/^[A-Z][A-Z0-9]{1,7}$/.test(titre)) return false;
+  const terms = retriever.analyze(titre).terms;
+  return terms.length > 0 && terms.every((t) => retriever.idf(t.term) > 0);
 }
 
 /** Records the model reads: those the answer is built from first, then the other hits. */

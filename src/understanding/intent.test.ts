@@ -67,6 +67,11 @@ describe("readIntention", () => {
       expect(intentOf(q).intent, q).not.toBe("smalltalk");
   });
 
+  it("reads a rate's definition asked as a definition, not as a percentage wanted", () => {
+    expect(intentOf("definition taux de transformation").intent).toBe("definition");
+    expect(intentOf("quel est le taux de réussite ?").intent).toBe("numeric");
+  });
+
   it("declines off-topic requests and writing the candidate's work", () => {
     expect(intentOf("quel temps fait-il à Paris ?").decline).toBe("off-topic");
     expect(intentOf("what's the weather like tomorrow").decline).toBe("off-topic");

@@ -250,7 +250,11 @@ export function intentionOf(
     if (has(HOW_MANY, folded) && u) return "numeric";
     if (u && u !== "days" && u !== "months" && /\b(?:quelle|quel|what|which)\b/.test(folded) && u !== "years")
       return "numeric";
-    if (u === "money" || u === "percent" || u === "date") return "numeric";
+    if (u === "money" || u === "percent" || u === "date")
+      // "définition taux de transformation": a term defined, not a rate asked.
+      return has(DEFINITION, folded) && !found.codes.length && !has(HOW_MANY, folded)
+        ? "definition"
+        : "numeric";
     if (has(LIST, folded)) return "list";
     if (has(YESNO, folded)) return "yesno";
     if (has(PROCEDURE, folded)) return "procedure";

@@ -154,6 +154,12 @@ function gutterBlocks(
   let lastY: number | null = null;
   let lastSize = 0;
   let lastHadLeft = true;
+  const gaps = lines
+    .slice(1)
+    .map((l, k) => lines[k]!.y - l.y)
+    .filter((g) => g > 0)
+    .sort((a, b) => a - b);
+  const typical = gaps.length >= 4 ? gaps[Math.floor(gaps.length / 2)]! : 0;
   const flushBand = () => {
     if (left.length && right.length) {
       const l = cellText({ lines: left });
@@ -194,7 +200,10 @@ function gutterBlocks(
         ls.length > 0 &&
         (CODE_START.test(ls[0]!.text) ||
           (rs.length > 0 && right.length > 0 && (!lastHadLeft || gap > Math.max(l.size, lastSize) * 1.45))));
-    if (gap > Math.max(l.size, lastSize) * 1.9 || opensRow) flushBand();
+    // Cells whose lines interleave (a term centred beside its two-line definition) sit closer than
+    // the page's lines do; a gap twice the usual one between them is a row's end.
+    if (gap > Math.max(l.size, lastSize) * 1.9 || (typical > 0 && gap > typical * 2.2) || opensRow)
+      flushBand();
     if (ls.length) left.push(part(l, ls));
     if (rs.length) right.push(part(l, rs));
     lastY = l.y;
