@@ -93,6 +93,18 @@ describe("readIdentity", () => {
     expect(readIdentity({ id: "y", head: ["Niveau 6"] })).toMatchObject({ level: 6, levelLabel: null });
   });
 
+  it("never takes a titre professionnel code printed once in the body for the document's own", () => {
+    const id = readIdentity({
+      id: "rc-guc",
+      title: "Référentiel de certification GUC",
+      lines: [
+        "Les titulaires du titre professionnel « Manager d'unité marchande » (TP-01318) sont dispensés de l'épreuve E5.",
+      ],
+    });
+    expect(id.tp).toBeNull();
+    expect(readIdentity({ id: "x", lines: ["TP-01281 p. 1", "TP-01281 p. 2"] }).tp).toBe("TP-01281");
+  });
+
   it("takes the RNCP number from the title, the id, then the cover, and --rncp over all", () => {
     expect(
       readIdentity({ id: "guide", title: "Guide du candidat — Data engineer (RNCP 12345)" }),

@@ -83,10 +83,11 @@ export const normalizeRncp = (raw: string): string | null => {
   return n ? `RNCP${n}` : null;
 };
 
-const mostFrequent = (values: string[]): string | null => {
+const mostFrequent = (values: string[], atLeast = 1): string | null => {
   const counts = new Map<string, number>();
   for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
-  return [...counts].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;
+  const [top] = [...counts].sort((a, b) => b[1] - a[1]);
+  return top && top[1] >= atLeast ? top[0] : null;
 };
 
 const allMatches = (re: RegExp, texts: string[]) =>
@@ -234,7 +235,9 @@ export function readIdentity(input: IdentityInput): TitreIdentity {
     allMatches(TP, [title])[0] ??
     mostFrequent(footers.flatMap((f) => (f.tp ? [f.tp] : []))) ??
     allMatches(TP, head)[0] ??
-    mostFrequent(allMatches(TP, lines));
+    // Printed once in the body, a code is another titre's ("dispensés de l'épreuve E5 : titulaires du
+    // TP-01318"); a document's own code is on its cover or on every page.
+    mostFrequent(allMatches(TP, lines), 2);
 
   const sigleLine = head
     .map(

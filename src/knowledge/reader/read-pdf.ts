@@ -159,8 +159,12 @@ function gutterBlocks(
     .map((l, k) => lines[k]!.y - l.y)
     .filter((g) => g > 0)
     .sort((a, b) => a - b);
-  const typical = gaps.length >= 4 ? gaps[Math.floor(gaps.length / 2)]! : 0;
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const typical = gaps.length >= 4 ? median(gaps) : 0;
+  // The gaps between the lines of the band being read: its own spacing says where its rows end.
+  let bandGaps: number[] = [];
   const flushBand = () => {
+    bandGaps = [];
     if (left.length && right.length) {
       const l = cellText({ lines: left });
       const r = cellText({ lines: right });
@@ -176,15 +180,22 @@ function gutterBlocks(
     segments: segs,
     text: segs.map((s) => s.text).join(" "),
   });
+  // Lines across the gutter in a row (a paragraph over both columns) flow together.
+  let across: PdfLine[] = [];
+  const flushAcross = () => {
+    if (across.length) flowBlocks(across, headingLevel, out);
+    across = [];
+  };
   for (const l of lines) {
     const crossing = l.segments.some((s) => s.x0 < gutter - 2 && s.x1 > gutter + 2);
     const gap = lastY === null ? 0 : lastY - l.y;
     if (crossing) {
       flushBand();
-      flowBlocks([l], headingLevel, out);
+      across.push(l);
       lastY = l.y;
       continue;
     }
+    flushAcross();
     const ls = l.segments.filter((s) => s.x1 <= gutter + 2);
     const rs = l.segments.filter((s) => s.x1 > gutter + 2);
     // A new row: a wide gap on both sides, a code opening the left cell of a grid, or both cells
@@ -202,8 +213,9 @@ function gutterBlocks(
           (rs.length > 0 && right.length > 0 && (!lastHadLeft || gap > Math.max(l.size, lastSize) * 1.45))));
     // Cells whose lines interleave (a term centred beside its two-line definition) sit closer than
     // the page's lines do; a gap twice the usual one between them is a row's end.
-    if (gap > Math.max(l.size, lastSize) * 1.9 || (typical > 0 && gap > typical * 2.2) || opensRow)
-      flushBand();
+    const usual = bandGaps.length >= 3 ? median(bandGaps) : typical;
+    if (gap > Math.max(l.size, lastSize) * 1.9 || (usual > 0 && gap > usual * 2.2) || opensRow) flushBand();
+    else if (left.length || right.length) bandGaps.push(gap);
     if (ls.length) left.push(part(l, ls));
     if (rs.length) right.push(part(l, rs));
     lastY = l.y;
@@ -211,6 +223,7 @@ function gutterBlocks(
     lastHadLeft = ls.length > 0;
   }
   flushBand();
+  flushAcross();
 }
 
 /**
