@@ -128,4 +128,14 @@ describe("a training organisation's booklet", () => {
     const msp = evaluations.find((e) => e.title.startsWith("Mise en situation professionnelle"))!;
     expect(msp.statement).toContain("commerciales et RH : durée 03 h 30 min");
   });
+
+  it("reads a table whose header leaves the rows' labels' cell empty, and a glossary whose terms sit beside two-line definitions", async () => {
+    const parsed = await parse("livret-sa");
+    const pfmp = parsed.records.find((r) => r.title.startsWith("5. La période en entreprise"))!;
+    expect(pfmp.statement).toContain(
+      "Dates · PFMP n° 1 : du lundi 10 mars au vendredi 28 mars 2025 · PFMP n° 2 : du lundi 19 mai au vendredi 6 juin 2025",
+    );
+    const ecf = parsed.records.find((r) => r.kind === "glossary" && r.title === "ECF")!;
+    expect(ecf.statement).toMatch(/^ECF : Évaluation en cours de formation/);
+  });
 });

@@ -370,7 +370,9 @@ function splitTables(lines: PdfLine[], page: PdfPage, used: Set<PdfSegment>): Ch
   let flow: PdfLine[] = [];
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
-    if (!headerCandidate(line)) {
+    // A header of two cells over a drawn table of three columns or more (its first header cell left
+    // empty above the rows' labels: "| PFMP n° 1 | PFMP n° 2").
+    if (!headerCandidate(line) && !(line.segments.length === 2 && labelledColumns(page, line))) {
       flow.push(line);
       continue;
     }
@@ -527,10 +529,25 @@ function drawnEdges(page: PdfPage, header: PdfLine): number[] | null {
   const xs = [
     ...new Set((page.columns ?? []).filter((c) => c.y0 <= y && c.y1 >= y).map((c) => Math.round(c.x))),
   ].sort((a, b) => a - b);
+  const unique = xs.filter((x, i) => i === 0 || x - xs[i - 1]! > 4);
+  // A header over all but the rows' labels: every border but the frame's two sides.
+  if (header.segments.length === 2 && labelledColumns(page, header)) return unique.slice(1, -1);
   const left = Math.min(...header.segments.map((s) => s.x0));
   const right = Math.max(...header.segments.map((s) => s.x1));
-  const inner = xs.filter((x, i) => x > left && x < right && (i === 0 || x - xs[i - 1]! > 4));
+  const inner = unique.filter((x) => x > left && x < right);
   return inner.length >= 2 && inner.length < header.segments.length + 1 ? inner : null;
+}
+
+/** A short two-cell line whose drawn table has one more column, on the left: its rows' labels. */
+function labelledColumns(page: PdfPage, line: PdfLine): boolean {
+  if (!line.segments.every((s) => s.text.length <= 40 && /\p{L}/u.test(s.text))) return false;
+  const y = line.y + line.size * 0.3;
+  const xs = [
+    ...new Set((page.columns ?? []).filter((c) => c.y0 <= y && c.y1 >= y).map((c) => Math.round(c.x))),
+  ].sort((a, b) => a - b);
+  const left = Math.min(...line.segments.map((s) => s.x0));
+  // Three columns: the frame's two sides and two borders between them, one before the first cell.
+  return xs.length === 4 && xs.filter((x) => x < left).length === 2;
 }
 
 /** A line set larger than the table's header: a heading after the table, not a row of it. */
