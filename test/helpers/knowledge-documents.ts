@@ -10,6 +10,8 @@ import {
   TextRun,
 } from "docx";
 import { PDFDocument, type PDFFont, type PDFPage, StandardFonts } from "pdf-lib";
+import type { KnowledgeDocument } from "../../src/knowledge/documents.js";
+import { sniffFormat } from "../../src/knowledge/reader/read-document.js";
 
 /**
  * A 10-page referential of another titre, built as a real PDF: headings set
@@ -337,4 +339,18 @@ export async function buildGuideDocx(): Promise<Uint8Array> {
     ],
   });
   return new Uint8Array(await Packer.toBuffer(doc));
+}
+
+/** A document as `knowledge add` stores it (generic reader), for the reader's tests. */
+export function addedDocument(bytes: Uint8Array, file: string, id = "t"): KnowledgeDocument {
+  return {
+    ref: { id, title: id, file, parser: "generic", codeFamilies: [], aliases: [], qualifiers: [] },
+    format: sniffFormat(bytes, file),
+    hash: "h",
+    shipped: false,
+    addedBy: null,
+    addedAt: null,
+    summary: null,
+    bytes: async () => bytes,
+  };
 }

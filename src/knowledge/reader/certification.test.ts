@@ -1,28 +1,19 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { addedDocument } from "../../../test/helpers/knowledge-documents.js";
 import { PACKAGE_ROOT } from "../../config.js";
-import type { KnowledgeDocument } from "../documents.js";
 import { type ParsedDocument, parseDocument } from "../parse-document.js";
 import type { KnowledgeRecord } from "../record.js";
 import type { Block } from "./blocks.js";
 import { readCertificationConventions } from "./certification.js";
-import { type DocumentReading, readDocument, sniffFormat } from "./read-document.js";
+import { type DocumentReading, readDocument } from "./read-document.js";
 import { structure } from "./structure.js";
 
 // The real published documents of ../shared/documents (REAC and RE of two titres professionnels).
 const FIXTURES = join(PACKAGE_ROOT, "test", "fixtures", "knowledge");
 
-const doc = (bytes: Uint8Array, id: string, file: string): KnowledgeDocument => ({
-  ref: { id, title: id, file, parser: "generic", codeFamilies: [], aliases: [], qualifiers: [] },
-  format: sniffFormat(bytes, file),
-  hash: "h",
-  shipped: false,
-  addedBy: null,
-  addedAt: null,
-  summary: null,
-  bytes: async () => bytes,
-});
+const doc = (bytes: Uint8Array, id: string, file: string) => addedDocument(bytes, file, id);
 
 async function read(file: string, id: string): Promise<{ parsed: ParsedDocument; reading: DocumentReading }> {
   const bytes = new Uint8Array(await readFile(join(FIXTURES, file)));

@@ -1,35 +1,16 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { addedDocument } from "../../../test/helpers/knowledge-documents.js";
 import { PACKAGE_ROOT } from "../../config.js";
-import type { KnowledgeDocument } from "../documents.js";
 import { type ParsedDocument, parseDocument } from "../parse-document.js";
-import { sniffFormat } from "./read-document.js";
 
 // Documents of the held-out kinds, made with LibreOffice as their authors make them (imitations/README.md).
 const IMITATIONS = join(PACKAGE_ROOT, "test", "fixtures", "knowledge", "imitations");
 
 async function parse(id: string): Promise<ParsedDocument> {
   const bytes = new Uint8Array(await readFile(join(IMITATIONS, `${id}.pdf`)));
-  const doc: KnowledgeDocument = {
-    ref: {
-      id,
-      title: id,
-      file: `${id}.pdf`,
-      parser: "generic",
-      codeFamilies: [],
-      aliases: [],
-      qualifiers: [],
-    },
-    format: sniffFormat(bytes, `${id}.pdf`),
-    hash: "h",
-    shipped: false,
-    addedBy: null,
-    addedAt: null,
-    summary: null,
-    bytes: async () => bytes,
-  };
-  return parseDocument(doc, "generic");
+  return parseDocument(addedDocument(bytes, `${id}.pdf`, id), "generic");
 }
 
 describe("a référentiel de certification in landscape four-column grids with merged cells", () => {

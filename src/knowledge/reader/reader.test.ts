@@ -1,7 +1,11 @@
 import { PDFDocument, rgb } from "pdf-lib";
 import { beforeAll, describe, expect, it } from "vitest";
-import { buildGuideDocx, buildGuidePdf, GUIDE } from "../../../test/helpers/knowledge-documents.js";
-import type { KnowledgeDocument } from "../documents.js";
+import {
+  addedDocument,
+  buildGuideDocx,
+  buildGuidePdf,
+  GUIDE,
+} from "../../../test/helpers/knowledge-documents.js";
 import { parseDocument } from "../parse-document.js";
 import { recordText } from "../record.js";
 import { MASK } from "./personal-data.js";
@@ -9,16 +13,7 @@ import { readDocument, sniffFormat } from "./read-document.js";
 import { textBlocks } from "./read-text.js";
 import { matchCode, structure } from "./structure.js";
 
-const doc = (bytes: Uint8Array, file: string): KnowledgeDocument => ({
-  ref: { id: "t", title: "T", file, parser: "generic", codeFamilies: [], aliases: [], qualifiers: [] },
-  format: sniffFormat(bytes, file),
-  hash: "h",
-  shipped: false,
-  addedBy: null,
-  addedAt: null,
-  summary: null,
-  bytes: async () => bytes,
-});
+const doc = (bytes: Uint8Array, file: string) => addedDocument(bytes, file);
 
 describe("code families", () => {
   it.each([
