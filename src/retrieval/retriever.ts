@@ -272,7 +272,10 @@ export class Retriever {
       if (!candidates.length) continue;
       const ranked = this.rankCodeCandidates(candidates, contentScores, analysis, defaultReferential);
       codeHits.push(...ranked.filter((r) => !codeHits.includes(r)));
-      const others = this.referentialsOf(code).filter((id) => id !== ranked[0]!.referential);
+      // Named, the referential is the one meant: the code's other meanings are not worth a note.
+      const others = analysis.include.size
+        ? []
+        : this.referentialsOf(code).filter((id) => id !== ranked[0]!.referential);
       if (others.length) alsoIn.push({ code, referentials: others });
     }
 

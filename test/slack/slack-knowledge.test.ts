@@ -108,7 +108,7 @@ describeEachBackend("Slack: /certibot knowledge and documents added by DM upload
     expect(reply).toMatch(
       /✅ \*cda-campus\* — Concepteur développeur d'applications — Campus Numérique est indexé/,
     );
-    expect(reply).toMatch(/Titre : Concepteur développeur d'applications · RNCP37873\./);
+    expect(reply).toMatch(/Titre : Concepteur développeur d'applications · RNCP37873 · niveau 6\./);
     expect(reply).toMatch(/11 competency/);
     expect(reply).toMatch(/Coordonnées masquées : 2 téléphone\(s\), 1 e-mail\(s\)/);
 
