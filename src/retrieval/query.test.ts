@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { KNOWLEDGE_DIR } from "../../test/helpers/temp.js";
 import { type Catalog, loadCatalog } from "../knowledge/catalog.js";
 import { loadLexicon } from "./lexicon.js";
-import { analyzeQuery, detectLang } from "./query.js";
+import { analyzeQuery, blocsIn, detectLang } from "./query.js";
 
 let catalog: Catalog;
 beforeAll(async () => {
@@ -50,6 +50,14 @@ describe("referential hints", () => {
     const a = analyzeQuery(q, catalog);
     expect([...a.include].sort()).toEqual([...include].sort());
     expect([...a.exclude].sort()).toEqual([...exclude].sort());
+  });
+});
+
+describe("blocs named", () => {
+  it("reads a bloc by its number or by the end of its France Compétences code", () => {
+    expect(blocsIn("quels critères pour le bloc 2 ?")).toEqual([2]);
+    expect(blocsIn("how is the bc02 block grade calculated")).toEqual([2]);
+    expect(blocsIn("le bloc n°3 et le block 4")).toEqual([3, 4]);
   });
 });
 

@@ -118,6 +118,11 @@ const UNSAFE = [
 const NEGATION =
   /\b(?:pas|sauf|hors|excepte|except|excluding|exclude|not|without|sans|autre que|other than|non|ni)\s+(?:(?:le|la|les|du|de|des|l'|d'|dans|chez|pour|au|aux|en|un|une|the|in|from|for|a|an|celui|celle|ceux|referentiel|referential)\s+)*$/;
 
+/** Bloc numbers a question names: "bloc 2", "block 3", "BC02" (a France Compétences bloc code's end). */
+export function blocsIn(folded: string): number[] {
+  return [...folded.matchAll(/\b(?:(?:bloc|block)\s?(?:n°|no)?\s?|bc\s?0?)(\d)\b/g)].map((m) => Number(m[1]));
+}
+
 /** Canonical codes a question names, in order ("c 12" → C12, "cas pratique 1" → E2). */
 export function codesIn(folded: string, raw: string): string[] {
   const found: { at: number; code: string }[] = [];
@@ -270,10 +275,7 @@ export function analyzeQuery(
     spans: taken,
   } = typeof question === "string" ? namedReferentials(folded, catalog, text) : question.named;
   const codes = typeof question === "string" ? codesIn(folded, text) : [...question.codes];
-  const blocs =
-    typeof question === "string"
-      ? [...folded.matchAll(/\b(?:bloc|block)\s?(?:n°|no)?\s?(\d)\b/g)].map((m) => Number(m[1]))
-      : question.blocs;
+  const blocs = typeof question === "string" ? blocsIn(folded) : question.blocs;
   const kind = KIND_HINTS.find((k) => k.pattern.test(folded))?.kind ?? null;
 
   // Words that only name a referential or a code say nothing about the topic.

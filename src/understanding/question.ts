@@ -1,6 +1,6 @@
 import type { Catalog } from "../knowledge/catalog.js";
 import { fold, squash } from "../lib/text.js";
-import { codesIn, detectLang, type Lang, namedReferentials } from "../retrieval/query.js";
+import { blocsIn, codesIn, detectLang, type Lang, namedReferentials } from "../retrieval/query.js";
 import { foldQuestion, type Intention, intentionOf, type Unit, unitOf } from "./intent.js";
 import { type Ask, phrasings } from "./phrasings.js";
 import { unindexedTitre } from "./titre.js";
@@ -54,7 +54,7 @@ export function readQuestion(raw: string, catalog?: Catalog): Question {
   const text = squash(raw);
   const folded = foldQuestion(text);
   const codes = codesIn(folded, text);
-  const blocs = [...folded.matchAll(/\b(?:bloc|block)\s?(?:n°|no)?\s?(\d)\b/g)].map((m) => Number(m[1]));
+  const blocs = blocsIn(folded);
   const named = catalog ? namedReferentials(folded, catalog, text) : NO_CATALOG;
   const intention = intentionOf(folded, { codes, referentials: named.include.size, blocs: blocs.length });
   const decline = intention.decline ?? (intention.smallTalk ? null : personalData(folded, text));

@@ -18,6 +18,7 @@ const doc = (bytes: Uint8Array, file: string) => addedDocument(bytes, file);
 describe("code families", () => {
   it.each([
     ["C1 Analyser le besoin", "C1", "competency"],
+    ["BC02 – Planifier et piloter un projet digital", "Bloc 2", "bloc"],
     ["C1.2 - Maquetter", "C1.2", "competency"],
     ["C1.1.1 : Organiser l'accueil", "C1.1.1", "competency"],
     ["B2C4 Déployer", "B2C4", "competency"],

@@ -42,6 +42,9 @@ export function matchCode(text: string): CodeMatch | null {
   if (r) return { code: `CP${Number(r[1])}`, kind: "competency", bloc: null, rest: rest(r) };
   r = m(/(?:sous-)?(?:é|e)preuve\s+(?:n°\s*)?(E?\d{1,2})/);
   if (r) return { code: `E${r[1]!.replace(/^E/i, "")}`, kind: "evaluation", bloc: null, rest: rest(r) };
+  // "BC02": a bloc named by the last part of its France Compétences code.
+  r = m(/BC\s?(\d{1,2})/);
+  if (r) return { code: `Bloc ${Number(r[1])}`, kind: "bloc", bloc: Number(r[1]), rest: rest(r) };
   r = m(/bloc\s+(?:de\s+comp(?:é|e)tences?\s+)?(?:n°\s*)?(\d{1,2})/);
   if (r) return { code: `Bloc ${Number(r[1])}`, kind: "bloc", bloc: Number(r[1]), rest: rest(r) };
   r = m(/comp(?:é|e)tence\s+(?:n°\s*)?(\d{1,2}(?:\.\d{1,2}){0,2})/);
