@@ -852,7 +852,20 @@ function withParts(
       (units) => scoreEvidence(units, analysis, partIntention, lookup, focus, 0.15),
       lookup,
     );
-    const pick = selectEvidence(scored, partIntention)[0];
+    // "Quand a lieu l'entretien ?" is answered by a sentence that says a moment, when one is near enough.
+    const moments = partIntention.asksWhen
+      ? scored.filter((u) => WHEN_SAID.test(u.text) && known.some((x) => termSet(u.text).has(x)))
+      : [];
+    const best = Math.max(0, ...scored.map((u) => u.score));
+    const top = scored.find((u) => u.score === best);
+    const candidates =
+      top &&
+      !WHEN_SAID.test(top.text) &&
+      moments.length &&
+      Math.max(...moments.map((u) => u.score)) >= best * 0.6
+        ? moments
+        : scored;
+    const pick = selectEvidence(candidates, partIntention)[0];
     const holds = (text: string) => !part.unit || holdsUnit(text, part.unit);
     // A part naming things the documents never mention ("la couleur du stylo") is not answered by context.
     const relevant =
@@ -913,7 +926,7 @@ function partEvidence(
 
 /** A moment said: a date, or when in the sequence ("à l'issue de", "avant", "lors de"); not a duration. */
 const WHEN_SAID =
-  /\b(?:\d{1,2}(?:er)? (?:janvier|fevrier|février|mars|avril|mai|juin|juillet|aout|août|septembre|octobre|novembre|decembre|décembre)|\d{1,2}\/\d{1,2}|avant|(?<!d['’])(?:après|apres)|à l'issue|a l'issue|lors de|pendant|au plus tard|au moins \d+ (?:jours|semaines|mois)|before|after|during|by)\b/i;
+  /(?<![\p{L}\p{N}])(?:\d{1,2}(?:er)? (?:janvier|fevrier|février|mars|avril|mai|juin|juillet|aout|août|septembre|octobre|novembre|decembre|décembre)|\d{1,2}\/\d{1,2}|avant|(?<!d['’])(?:après|apres)|[àa] l['’]issue|lors de|pendant|au plus tard|au moins \d+ (?:jours|semaines|mois)|before|after|during|by)(?![\p{L}\p{N}])/iu;
 
 /** Whether a text holds the most telling topical word of a part (names of referentials and codes aside). */
 function covers(text: Set<string>, known: string[], weightOf: Map<string, number>, lookup: Lookup): boolean {
