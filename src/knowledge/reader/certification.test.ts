@@ -224,6 +224,10 @@ describe("REAC then RE of Développeur web et web mobile in one file", () => {
     ]);
     expect(evaluations[1]?.statement).toContain("Un questionnement complémentaire lui permet");
     expect(evaluations[2]?.statement).toContain("deux questions fermées à choix unique");
+    // An item's last words wrapped onto a line of their own are not a heading ("… y compris pour la" /
+    // "sécurité :"): the item is whole, and what it lists stays in its section.
+    expect(all).toContain("les arguments qui ont conduit à ses choix, y compris pour la sécurité :");
+    expect(ofKind(parsed.records, "section").some((r) => /› sécurité/.test(r.title))).toBe(false);
   });
 });
 

@@ -831,10 +831,13 @@ function mergeSplitParagraphs(blocks: Block[]): Block[] {
   const out: Block[] = [];
   for (const b of blocks) {
     const prev = out[out.length - 1];
+    // A line set apart from its sentence (a page break, or its last words taken for a heading:
+    // "… y compris pour la" / "sécurité :") goes on with the paragraph or item it ends.
     if (
       prev &&
-      b.kind === "paragraph" &&
-      prev.kind === "paragraph" &&
+      (b.kind === "paragraph" || b.kind === "heading") &&
+      (prev.kind === "paragraph" || prev.kind === "item") &&
+      (b.kind === "heading" || prev.kind === "paragraph") &&
       !/[.:;!?»)]$/.test(prev.text) &&
       /^\p{Ll}/u.test(b.text)
     ) {
