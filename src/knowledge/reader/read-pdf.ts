@@ -5,6 +5,7 @@ import {
   type PdfLayout,
   type PdfLine,
   type PdfPage,
+  type PdfRule,
   type PdfSegment,
   runningLines,
 } from "../../lib/pdf-layout.js";
@@ -157,8 +158,7 @@ function gutterBlocks(
   const gaps = lines
     .slice(1)
     .map((l, k) => lines[k]!.y - l.y)
-    .filter((g) => g > 0)
-    .sort((a, b) => a - b);
+    .filter((g) => g > 0);
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   const typical = gaps.length >= 4 ? median(gaps) : 0;
   // The gaps between the lines of the band being read: its own spacing says where its rows end.
@@ -204,7 +204,11 @@ function gutterBlocks(
     // A stroked border across the gutter between this line and the last one ends a row.
     const ruled =
       lastY !== null &&
-      (page.rules ?? []).some((r) => r.x0 < gutter && r.x1 > gutter && r.y < lastY! - 0.5 && r.y > l.y + 0.5);
+      ruleBetween(
+        (page.rules ?? []).filter((r) => r.x0 < gutter && r.x1 > gutter),
+        lastY,
+        l.y,
+      );
     const opensRow =
       ruled ||
       (left.length > 0 &&
@@ -372,7 +376,10 @@ function splitTables(lines: PdfLine[], page: PdfPage, used: Set<PdfSegment>): Ch
     const line = lines[i]!;
     // A header of two cells over a drawn table of three columns or more (its first header cell left
     // empty above the rows' labels: "| PFMP n° 1 | PFMP n° 2").
-    if (!headerCandidate(line) && !(line.segments.length === 2 && labelledColumns(page, line))) {
+    if (
+      !headerCandidate(line) &&
+      !(line.segments.length === 2 && labelledColumns(line, bordersAcross(page, line)))
+    ) {
       flow.push(line);
       continue;
     }
@@ -468,10 +475,7 @@ function splitTables(lines: PdfLine[], page: PdfPage, used: Set<PdfSegment>): Ch
     );
     for (const l of body) {
       const boxes = page.boxes?.length ? rowBoxes(l, columnXs, page.boxes) : null;
-      const byRules =
-        rowRules.length >= 2
-          ? lastY === null || rowRules.some((r) => r.y < lastY! - 0.5 && r.y > l.y + 0.5)
-          : null;
+      const byRules = rowRules.length >= 2 ? lastY === null || ruleBetween(rowRules, lastY, l.y) : null;
       const byBoxes = byRules ?? (boxes ? opensRow(boxes, lastBoxes) : null);
       const cells: string[] = Array.from({ length: width }, () => "");
       for (const s of l.segments) {
@@ -525,26 +529,32 @@ function splitTables(lines: PdfLine[], page: PdfPage, used: Set<PdfSegment>): Ch
  * are not edges between columns), when there are as many columns as the header has cells or fewer.
  */
 function drawnEdges(page: PdfPage, header: PdfLine): number[] | null {
-  const y = header.y + header.size * 0.3;
-  const xs = [
-    ...new Set((page.columns ?? []).filter((c) => c.y0 <= y && c.y1 >= y).map((c) => Math.round(c.x))),
-  ].sort((a, b) => a - b);
+  const xs = bordersAcross(page, header);
   const unique = xs.filter((x, i) => i === 0 || x - xs[i - 1]! > 4);
   // A header over all but the rows' labels: every border but the frame's two sides.
-  if (header.segments.length === 2 && labelledColumns(page, header)) return unique.slice(1, -1);
+  if (header.segments.length === 2 && labelledColumns(header, xs)) return unique.slice(1, -1);
   const left = Math.min(...header.segments.map((s) => s.x0));
   const right = Math.max(...header.segments.map((s) => s.x1));
   const inner = unique.filter((x) => x > left && x < right);
   return inner.length >= 2 && inner.length < header.segments.length + 1 ? inner : null;
 }
 
-/** A short two-cell line whose drawn table has one more column, on the left: its rows' labels. */
-function labelledColumns(page: PdfPage, line: PdfLine): boolean {
-  if (!line.segments.every((s) => s.text.length <= 40 && /\p{L}/u.test(s.text))) return false;
+/** The x of the column borders a page draws across a line, left to right. */
+function bordersAcross(page: PdfPage, line: PdfLine): number[] {
   const y = line.y + line.size * 0.3;
-  const xs = [
+  return [
     ...new Set((page.columns ?? []).filter((c) => c.y0 <= y && c.y1 >= y).map((c) => Math.round(c.x))),
   ].sort((a, b) => a - b);
+}
+
+/** Whether one of these rules runs between two baselines (a row's border). */
+function ruleBetween(rules: PdfRule[], above: number, below: number): boolean {
+  return rules.some((r) => r.y < above - 0.5 && r.y > below + 0.5);
+}
+
+/** A short two-cell line whose drawn table has one more column, on the left: its rows' labels. */
+function labelledColumns(line: PdfLine, xs: number[]): boolean {
+  if (!line.segments.every((s) => s.text.length <= 40 && /\p{L}/u.test(s.text))) return false;
   const left = Math.min(...line.segments.map((s) => s.x0));
   // Three columns: the frame's two sides and two borders between them, one before the first cell.
   return xs.length === 4 && xs.filter((x) => x < left).length === 2;
