@@ -1,4 +1,5 @@
 import type { Catalog } from "../knowledge/catalog.js";
+import { isTransversalCompetency } from "../knowledge/reader/certification.js";
 import type { KnowledgeRecord } from "../knowledge/record.js";
 import { fold } from "../lib/text.js";
 import { type Lang, namedReferentials, type QueryAnalysis } from "../retrieval/query.js";
@@ -683,9 +684,8 @@ function countAnswer(result: SearchResult, chosen: KnowledgeRecord[], lookup: Lo
   const of = (kind: string) => records.filter((r) => r.kind === kind);
   if (what === "competency") {
     // A REAC's transversal competencies are counted only when asked for: its titre's are professional.
-    const transversal = (r: KnowledgeRecord) => /^comp[ée]tence transversale/i.test(r.title);
     const asksTransversal = /\btransversa/.test(folded);
-    const comps = of("competency").filter((r) => transversal(r) === asksTransversal);
+    const comps = of("competency").filter((r) => isTransversalCompetency(r) === asksTransversal);
     if (!comps.length) return null;
     const activities = blocs.length ? [] : of("activity").filter((a) => a.related.length);
     const lines = [t.countCompetencies(ref, comps.length, blocs.length)];
@@ -885,7 +885,7 @@ function withParts(
           !glossed &&
           covers(bodyTerms, known, weightOf, lookup) &&
           // "Quand a lieu l'entretien ?": the answer names a moment, not only the entretien.
-          (!part.asks.includes("when") || WHEN_SAID.test(body))) ||
+          (!partIntention.asksWhen || WHEN_SAID.test(body))) ||
         (answered && pick.units.every((u) => shown.includes(fold(oneLine(u.text))))) ||
         (!own.length && !answered);
     if (covered) {

@@ -6,6 +6,7 @@ import { parseExpertInterleaved } from "./parse-expert.js";
 import { parseMarkdownSections } from "./parse-markdown.js";
 import { parseRncpTable } from "./parse-rncp.js";
 import type { Block } from "./reader/blocks.js";
+import { isTransversalCompetency } from "./reader/certification.js";
 import { readDocument } from "./reader/read-document.js";
 import { structure } from "./reader/structure.js";
 import { type KnowledgeRecord, KnowledgeRecordSchema, makeRecord } from "./record.js";
@@ -98,12 +99,8 @@ export async function parseDocument(doc: KnowledgeDocument, mode: ParserMode): P
       blankPages: reading.blankPages,
       structure: {
         activities: records.filter((r) => r.kind === "activity").length,
-        competencies: records.filter(
-          (r) => r.kind === "competency" && !/^comp[ée]tence transversale/i.test(r.title),
-        ).length,
-        transversal: records.filter(
-          (r) => r.kind === "competency" && /^comp[ée]tence transversale/i.test(r.title),
-        ).length,
+        competencies: records.filter((r) => r.kind === "competency" && !isTransversalCompetency(r)).length,
+        transversal: records.filter(isTransversalCompetency).length,
         criteria: records.reduce((n, r) => n + r.criteria.length, 0),
         evaluations: records.filter((r) => r.kind === "evaluation").length,
         glossary: records.filter((r) => r.kind === "glossary").length,

@@ -19,6 +19,11 @@ export interface CertificationReading {
 
 type FicheKind = "activity" | "competency" | "transversal";
 
+/** How a REAC's transversal competency is titled: counted apart from the titre's professional ones. */
+const TRANSVERSAL = "Compétence transversale";
+export const isTransversalCompetency = (r: Pick<KnowledgeRecord, "kind" | "title">): boolean =>
+  r.kind === "competency" && r.title.startsWith(TRANSVERSAL);
+
 const FICHE =
   /^fiche\s+(?:des\s+)?(activite\s+type|competences?\s+professionnelles?|competences?\s+transversales?)\b(?:.*?n\s*°\s*(\d{1,2}))?/;
 const GLOSSARY =
@@ -387,7 +392,7 @@ function toRecords(
         referential,
         kind: "competency",
         code: null,
-        title: `Compétence transversale — ${t.title}`,
+        title: `${TRANSVERSAL} — ${t.title}`,
         statement: [
           `Compétence transversale de l'emploi : ${t.title}.`,
           // As for activités types: "quelles sont les compétences transversales ?" finds any of them.
