@@ -45,6 +45,8 @@ export interface Phrasings {
   personalOfName: RegExp;
   notNames: Set<string>;
   joins: string[];
+  /** The joins as one pattern, captured: splitting with it keeps each join before its piece. */
+  joinSplit: RegExp;
   asks: [Ask, RegExp][];
   both: RegExp;
   /** A deliverable or exam piece named ("veille", "cdo", "synthèse orale"). */
@@ -83,6 +85,9 @@ export function buildPhrasings(file: z.infer<typeof PhrasingsFileSchema>): Phras
     ),
     notNames: new Set(personal.notNames.map(fold)),
     joins: parts.joins.map(fold),
+    joinSplit: new RegExp(
+      `(${parts.joins.map((j) => fold(j).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|")})`,
+    ),
     asks: Object.entries(parts.asks).map(([ask, list]) => [
       ask as Ask,
       new RegExp(`(?:^|[^a-z])${word(list)}`),

@@ -103,26 +103,11 @@ export function partsOf(folded: string): Part[] {
   const parts: Part[] = [];
   const inherits = new Set<Part>();
   for (const sentence of folded.split(/\?\s+/)) {
-    // Each piece with the join before it ("et", a comma…).
-    const pieces: { piece: string; join: string }[] = [];
-    let rest = sentence;
-    let join = "";
-    for (;;) {
-      let at = -1;
-      let found = "";
-      for (const j of p.joins) {
-        const k = rest.indexOf(j);
-        if (k >= 0 && (at < 0 || k < at)) {
-          at = k;
-          found = j;
-        }
-      }
-      if (at < 0) break;
-      pieces.push({ piece: rest.slice(0, at).trim(), join });
-      join = found;
-      rest = rest.slice(at + found.length);
-    }
-    pieces.push({ piece: rest.trim(), join });
+    // Each piece with the join before it ("et", a comma…): the split keeps the joins between pieces.
+    const split = sentence.split(p.joinSplit);
+    const pieces = split
+      .filter((_, k) => k % 2 === 0)
+      .map((piece, k) => ({ piece: piece.trim(), join: k ? split[2 * k - 1]! : "" }));
     let first = true;
     for (const { piece, join } of pieces.filter((x) => x.piece)) {
       const asks = p.asks.filter(([, re]) => re.test(piece)).map(([a]) => a);
