@@ -507,6 +507,7 @@ export function structure(referential: string, source: Block[]): KnowledgeRecord
     conventions.records.filter((r) => r.code).map((r) => [r.code!, r]),
   );
   const blocMembers = new Map<string, string[]>();
+  const blocRecords = new Map<string, KnowledgeRecord>();
   for (const d of drafts) {
     const code = d.match.code && !d.match.code.startsWith("Bloc ") ? d.match.code : null;
     const statement = squash(d.statement.join("\n")) ? d.statement.join("\n") : d.title;
@@ -524,6 +525,13 @@ export function structure(referential: string, source: Block[]): KnowledgeRecord
       kind === "bloc"
         ? squash(`Bloc ${d.match.bloc ?? ""} — ${d.title}`).replace(/^Bloc\s+—/, "Bloc —")
         : d.title;
+    // A bloc's title printed again over its grid on the next page is the same bloc.
+    const sameBloc = kind === "bloc" ? blocRecords.get(title) : undefined;
+    if (sameBloc) {
+      if (statement !== d.title && !sameBloc.statement.includes(statement))
+        sameBloc.statement = `${sameBloc.statement}\n${statement}`.trim();
+      continue;
+    }
     const rec = makeRecord({
       referential,
       kind,
@@ -537,6 +545,7 @@ export function structure(referential: string, source: Block[]): KnowledgeRecord
     });
     if (!code) rec.id = `${referential}:${kind}-${rec.id.split(":")[1]!.replace(/^[a-z]+-/, "")}`;
     if (code) codeRecords.set(code, rec);
+    if (kind === "bloc") blocRecords.set(title, rec);
     if (d.bloc)
       blocMembers.set(d.bloc, [...(blocMembers.get(d.bloc) ?? []), code ? `${code} — ${d.title}` : d.title]);
     unique(rec);
