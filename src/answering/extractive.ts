@@ -981,7 +981,10 @@ function composeWhole(result: SearchResult, opts: ComposeOptions): Composition {
   }
   const codeHits = result.hits.filter((h) => h.via.includes("code"));
   const chosen: KnowledgeRecord[] = [];
-  for (const code of analysis.codes) {
+  // The search put a passage before the coded records when the code only says where ("malade le jour
+  // de l'épreuve E3"): that passage answers, not the épreuve's description.
+  const codeIsSubject = result.hits[0]?.via.includes("code") ?? false;
+  for (const code of codeIsSubject ? analysis.codes : []) {
     const h = codeHits.find((x) => x.record.code === code);
     if (h && !chosen.includes(h.record)) chosen.push(h.record);
   }

@@ -265,13 +265,23 @@ export class Retriever {
     if (analysis.codes.length && unknownCodes.length === analysis.codes.length)
       return empty("unknown-code", unknownCodes);
     const contentScores = this.bm25.score(analysis.terms, (i) => allowed(this.records[i]!));
+    const keywordRank = [...contentScores].sort((a, b) => b[1] - a[1]).map(([i]) => i);
+    // The passage the question's words point to, whatever its code: "malade le jour de l'épreuve E3" is
+    // the guide's absence rule, and tells which referential's E3 is meant.
+    const topical = keywordRank[0];
     const codeHits: KnowledgeRecord[] = [];
     const alsoIn: SearchResult["alsoIn"] = [];
     for (const code of analysis.codes) {
       const candidates = (this.codes.get(code) ?? []).filter(allowed);
       if (!candidates.length) continue;
-      const ranked = this.rankCodeCandidates(candidates, contentScores, analysis, defaultReferential);
-      codeHits.push(...ranked.filter((r) => !codeHits.includes(r)));
+      let ranked = this.rankCodeCandidates(candidates, contentScores, analysis, defaultReferential);
+      const about = topical === undefined ? undefined : this.records[topical]!;
+      const own = about && ranked.find((r) => r.referential === about.referential);
+      if (own && own !== ranked[0] && this.absentFrom(topical!, ranked[0]!.referential, analysis) >= 2.5)
+        ranked = [own, ...ranked.filter((r) => r !== own)];
+      // A code several referentials define: its first two meanings; the others only crowd out the passages
+      // the rest of the question points to (the note « existe aussi dans » names them).
+      codeHits.push(...ranked.slice(0, analysis.include.size ? ranked.length : 2).filter((r) => !codeHits.includes(r)));
       // Named, the referential is the one meant: the code's other meanings are not worth a note.
       const others = analysis.include.size
         ? []
@@ -280,7 +290,6 @@ export class Retriever {
     }
 
     // 2. Keyword and vector rankings, fused.
-    const keywordRank = [...contentScores].sort((a, b) => b[1] - a[1]).map(([i]) => i);
     const vectorRank = this.vectorWeight > 0 ? await this.vectorRank(analysis.text, allowed) : [];
 
     const fused = new Map<number, { score: number; via: Set<Hit["via"][number]> }>();
@@ -356,6 +365,21 @@ export class Retriever {
     }
 
     const hits: Hit[] = [];
+    // The code names where, the other words what: when the coded record lacks what the rest of the question
+    // asks and a passage of the same referential holds it, that passage answers first.
+    if (topical !== undefined && codeHits.length && !analysis.include.size) {
+      const about = this.records[topical]!;
+      const first = this.indexOf.get(codeHits[0]!.id)!;
+      if (
+        about.referential === codeHits[0]!.referential &&
+        this.referentialsOf(codeHits[0]!.code!).length > 1 &&
+        !codeHits.includes(about) &&
+        this.distinctWeight(topical, first, analysis) >= 2.5
+      ) {
+        const e = fused.get(topical);
+        hits.push({ record: about, score: 1, via: e ? [...e.via] : ["keyword"] });
+      }
+    }
     for (const r of codeHits) {
       const e = fused.get(this.indexOf.get(r.id)!);
       hits.push({ record: r, score: 1, via: ["code", ...(e ? [...e.via] : [])] });
@@ -404,18 +428,8 @@ export class Retriever {
     const sorted = [...candidates].sort((a, b) => score(b) - score(a));
     const preferred = candidates.find((r) => r.referential === defaultReferential);
     if (!preferred) return sorted;
-    // Weight of the question's words found in a candidate but not in the default one.
-    const distinct = (r: KnowledgeRecord) => {
-      const i = this.indexOf.get(r.id)!;
-      const p = this.indexOf.get(preferred.id)!;
-      let w = 0;
-      for (const typed of analysis.typedTerms) {
-        const forms = this.forms(typed).map((f) => f.form);
-        if (forms.some((t) => this.bm25.contains(i, t)) && !forms.some((t) => this.bm25.contains(p, t)))
-          w += Math.max(...forms.map((t) => this.bm25.idf(t)));
-      }
-      return w;
-    };
+    const distinct = (r: KnowledgeRecord) =>
+      this.distinctWeight(this.indexOf.get(r.id)!, this.indexOf.get(preferred.id)!, analysis);
     // A numbered title the question quotes ("cas pratique 1" is the guide's "Cas pratique 1 (ref. E2)").
     const folded = fold(analysis.text);
     const quoted = candidates.find((r) => {
@@ -430,6 +444,37 @@ export class Retriever {
     if (challenger)
       return [challenger, preferred, ...sorted.filter((r) => r !== preferred && r !== challenger)];
     return [preferred, ...sorted.filter((r) => r !== preferred)];
+  }
+
+  /** Weight (IDF) of the question's words record `i` holds and record `p` does not. */
+  private distinctWeight(i: number, p: number, analysis: QueryAnalysis): number {
+    let w = 0;
+    for (const typed of analysis.typedTerms) {
+      const forms = this.forms(typed).map((f) => f.form);
+      if (forms.some((t) => this.bm25.contains(i, t)) && !forms.some((t) => this.bm25.contains(p, t)))
+        w += Math.max(...forms.map((t) => this.bm25.idf(t)));
+    }
+    return w;
+  }
+
+  /**
+   * Weight (IDF) of the question's words record `i` holds and no record of `referential` does; 0 unless two
+   * words at least are missing there (one may only be the other document's vocabulary, two are a topic).
+   */
+  private absentFrom(i: number, referential: string, analysis: QueryAnalysis): number {
+    const vocabulary = this.termsOf(referential);
+    let w = 0;
+    let words = 0;
+    for (const typed of analysis.typedTerms) {
+      // Form by form: « malade » reaches « absence » (which any règlement has) and « médical » (which it may not).
+      const lacking = this.forms(typed)
+        .map((f) => f.form)
+        .filter((t) => this.bm25.contains(i, t) && !vocabulary.has(t));
+      if (!lacking.length) continue;
+      w += Math.max(...lacking.map((t) => this.bm25.idf(t)));
+      words++;
+    }
+    return words >= 2 ? w : 0;
   }
 
   /**

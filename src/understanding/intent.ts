@@ -199,7 +199,7 @@ export function readIntention(
 
 /** The one folding every reading of a question works on. */
 export function foldQuestion(question: string): string {
-  return fold(squash(question)).replace(/[’]/g, "'");
+  return phrasings().unabbreviate(fold(squash(question)).replace(/[’]/g, "'"));
 }
 
 /** The unit a (part of a) question wants its number in, if any. */

@@ -30,6 +30,8 @@ export const PhrasingsFileSchema = z.object({
   }),
   both: Words,
   deliverables: Words,
+  /** Chat shorthand and the words it stands for ("qd" → "quand"). */
+  shorthand: z.record(z.string().regex(/^[a-z0-9]+$/), z.string().min(1)).default({}),
 });
 
 export type Ask = "who" | "when" | "where" | "how-many" | "what" | "how" | "yesno";
@@ -51,6 +53,8 @@ export interface Phrasings {
   both: RegExp;
   /** A deliverable or exam piece named ("veille", "cdo", "synthèse orale"). */
   deliverable: RegExp;
+  /** Folded text with its chat shorthand written out. */
+  unabbreviate: (folded: string) => string;
 }
 
 const literal = (s: string) =>
@@ -94,7 +98,17 @@ export function buildPhrasings(file: z.infer<typeof PhrasingsFileSchema>): Phras
     ]),
     both: new RegExp(`(?:^|[^a-z])${word(file.both)}`),
     deliverable: new RegExp(`(?:^|[^a-z])${word(file.deliverables)}`),
+    unabbreviate: unabbreviator(file.shorthand),
   };
+}
+
+function unabbreviator(shorthand: Record<string, string>): (folded: string) => string {
+  const keys = Object.keys(shorthand);
+  if (!keys.length) return (folded) => folded;
+  // An apostrophe or hyphen beside it makes it part of another word ("qu'u", "peut-u").
+  const re = new RegExp(`(?<![\\p{L}\\p{N}'-])(${keys.join("|")})(?![\\p{L}\\p{N}'-])`, "gu");
+  const full = new Map(Object.entries(shorthand).map(([k, v]) => [k, fold(v)]));
+  return (folded) => folded.replace(re, (k) => full.get(k)!);
 }
 
 let cached: Phrasings | undefined;
