@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { KNOWLEDGE_DIR, tempDir, testConfig } from "../../test/helpers/temp.js";
 import { CatalogSchema } from "../knowledge/catalog.js";
-import { makeRecord } from "../knowledge/record.js";
+import { type KnowledgeRecord, makeRecord } from "../knowledge/record.js";
 import { type KnowledgeBase, openKnowledgeBase } from "./knowledge-base.js";
 import { loadLexicon } from "./lexicon.js";
 import { LocalHashEmbeddings } from "./local-embedder.js";
@@ -172,5 +172,88 @@ describe("ranking a referential's épreuves", () => {
     expect(
       await first("Combien de pages pour le dossier de projet du CCP Développer une application ?"),
     ).toMatch(/CCP Développer une application › Le dossier/);
+  });
+});
+
+describe("a code two referentials define, asked about something only one of them says", () => {
+  const rec = (
+    referential: string,
+    kind: KnowledgeRecord["kind"],
+    code: string | null,
+    title: string,
+    statement: string,
+  ) => makeRecord({ referential, kind, code, title, statement });
+  const records = [
+    rec(
+      "titre-a",
+      "evaluation",
+      "E3",
+      "Mise en situation",
+      "Le candidat réalise un service à partir d'un modèle fourni.",
+    ),
+    rec(
+      "titre-a",
+      "section",
+      null,
+      "Déroulement",
+      "Le jury pose des questions pendant la mise en situation.",
+    ),
+    rec(
+      "guide-b",
+      "evaluation",
+      "E3",
+      "Cas pratique de production web",
+      "Cas pratique de 4 heures sur poste informatique.",
+    ),
+    rec(
+      "guide-b",
+      "section",
+      null,
+      "Absence justifiée",
+      "En cas d'absence pour maladie, le certificat médical est transmis sous 48 heures ; le candidat passe l'épreuve à la session de rattrapage.",
+    ),
+    // The rest of two documents: words rare enough to tell passages apart.
+    ...[
+      "Compétences du bloc 1",
+      "Compétences du bloc 2",
+      "Le jury",
+      "Les livrables",
+      "Le calendrier",
+    ].flatMap((title) => [
+      rec("titre-a", "section", null, title, `${title} : ce que le référentiel attend du candidat.`),
+      rec("guide-b", "section", null, title, `${title} : ce que le guide précise pour la session.`),
+    ]),
+  ];
+  let retriever: Retriever;
+  beforeAll(async () => {
+    const catalog = CatalogSchema.parse({
+      referentials: [
+        { id: "titre-a", title: "Titre A", file: "a.pdf", parser: "generic", codeFamilies: [] },
+        { id: "guide-b", title: "Guide B", file: "b.pdf", parser: "generic", codeFamilies: [] },
+      ],
+    });
+    retriever = new Retriever(
+      catalog,
+      records,
+      async () => {
+        throw new Error("the hashing embedder's ranking is not fused");
+      },
+      new LocalHashEmbeddings(),
+      { defaultReferential: "titre-a", lexicon: await loadLexicon(KNOWLEDGE_DIR) },
+    );
+  });
+
+  it("answers from the referential that speaks of it, that passage first", async () => {
+    const r = await retriever.search("si je suis malade le jour de l'épreuve E3 je fais quoi ?");
+    expect(r.hits[0]?.record.title).toBe("Absence justifiée");
+    expect(r.hits[1]?.record.referential).toBe("guide-b");
+    expect(r.hits[1]?.record.code).toBe("E3");
+  });
+
+  it("keeps the default referential's meaning when the rest of the question fits both", async () => {
+    const r = await retriever.search("que demande l'épreuve E3 ?");
+    expect(r.hits[0]?.record.referential).toBe("titre-a");
+    expect(r.hits[0]?.via).toContain("code");
+    expect(r.alsoIn).toEqual([{ code: "E3", referentials: ["guide-b"] }]);
   });
 });

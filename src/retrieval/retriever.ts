@@ -79,6 +79,9 @@ function corpusCodeMatcher(codes: Iterable<string>): ((folded: string) => string
 const DATE =
   /\b(?:\d{1,2}(?:er)?\s+(?:janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|novembre|décembre|decembre)\s+\d{4}|\d{1,2}\/\d{1,2}\/\d{4})\b/i;
 
+/** Weight of the coordination factor (share of the question's words a passage holds) in its score. */
+const COORDINATION = 0.2;
+
 const UNIT = /\b(?:ccp|certificats? de competences? professionnelles?)\b/;
 
 /**
@@ -281,7 +284,9 @@ export class Retriever {
         ranked = [own, ...ranked.filter((r) => r !== own)];
       // A code several referentials define: its first two meanings; the others only crowd out the passages
       // the rest of the question points to (the note « existe aussi dans » names them).
-      codeHits.push(...ranked.slice(0, analysis.include.size ? ranked.length : 2).filter((r) => !codeHits.includes(r)));
+      codeHits.push(
+        ...ranked.slice(0, analysis.include.size ? ranked.length : 2).filter((r) => !codeHits.includes(r)),
+      );
       // Named, the referential is the one meant: the code's other meanings are not worth a note.
       const others = analysis.include.size
         ? []
@@ -348,6 +353,14 @@ export class Retriever {
       if (opts.defaultReferential && !analysis.include.size && r.referential === opts.defaultReferential)
         e.score *= 1.6;
     }
+    // Coordination: a passage holding more of the question's words, weighed by rarity, goes up (« règles
+    // de mise en page du mémoire : pages, police, marges » is the passage that says all three). Measured:
+    // 0.2 raised gold recall@1 0.924 → 0.932 and lost nothing on the answer sets; 0.4 lost on dev.
+    const weighed = this.weighedWords(analysis);
+    const shares = new Map([...fused.keys()].map((i) => [i, this.share(weighed, i)]));
+    const most = Math.max(0, ...shares.values());
+    if (most > 0)
+      for (const [i, e] of fused) e.score *= 1 - COORDINATION + (COORDINATION * shares.get(i)!) / most;
     const maxScore = (1 + this.vectorWeight) / (this.rrfK + 1);
     const ordered = [...fused].sort((a, b) => b[1].score - a[1].score);
 
@@ -485,8 +498,16 @@ export class Retriever {
    */
   private coverage(analysis: QueryAnalysis, top: number[]): number {
     if (!analysis.typedTerms.length || !top.length) return 0;
+    const words = this.weighedWords(analysis);
+    return Math.max(...top.map((doc) => this.share(words, doc)));
+  }
+
+  /** The question's typed words with their corpus forms, IDF and credit. */
+  private weighedWords(
+    analysis: QueryAnalysis,
+  ): { forms: { form: string; exact: boolean }[]; idf: number; credit: number }[] {
     const maxIdf = Math.log(1 + this.bm25.size);
-    const words = analysis.typedTerms.map((typed) => {
+    return analysis.typedTerms.map((typed) => {
       const forms = this.forms(typed);
       // An unknown word weighs twice the rarest word: it is probably the topic, and the corpus lacks it.
       const idf = forms.length ? Math.max(...forms.map((f) => this.bm25.idf(f.form))) : 2 * maxIdf;
@@ -494,15 +515,16 @@ export class Retriever {
       const credit = forms.some((f) => f.exact) ? 1 : 0.5;
       return { forms, idf, credit };
     });
+  }
+
+  /** IDF-weighted share of the words one record holds. */
+  private share(words: ReturnType<Retriever["weighedWords"]>, doc: number): number {
     const total = words.reduce((s, w) => s + w.idf, 0);
-    let best = 0;
-    for (const doc of top) {
-      let known = 0;
-      for (const w of words)
-        if (w.forms.some((f) => this.bm25.contains(doc, f.form))) known += w.idf * w.credit;
-      best = Math.max(best, known / total);
-    }
-    return best;
+    if (!total) return 0;
+    let known = 0;
+    for (const w of words)
+      if (w.forms.some((f) => this.bm25.contains(doc, f.form))) known += w.idf * w.credit;
+    return known / total;
   }
 
   /** Corpus terms standing for a typed word: itself and its translations, else its typo corrections. */

@@ -96,6 +96,13 @@ describe("readQuestion", () => {
     expect(readQuestion(text, catalog).decline).toBeNull();
   });
 
+  it("reads chat shorthand as the words it stands for, and only as whole words", () => {
+    expect(readQuestion("le parchemin arrive qd ?").folded).toBe("le parchemin arrive quand ?");
+    expect(readQuestion("c ds quel doc pr le bloc 2").folded).toBe("c dans quel doc pour le bloc 2");
+    expect(readQuestion("qd-même, le pdf ?").folded).toBe("qd-meme, le pdf ?");
+    expect(readQuestion("Je peux passer l'examen si j'oublie mon dossier pro ?").namesDeliverable).toBe(true);
+  });
+
   it("notices a deliverable named in shorthand, and reads 'cp1' as cas pratique 1", () => {
     const q = readQuestion("synthese orale cp1", catalog);
     expect(q.namesDeliverable).toBe(true);
