@@ -205,7 +205,8 @@ export async function readPdfLayout(bytes: Uint8Array, signal?: AbortSignal): Pr
       const inside = lines.filter((l) => l.y > height * 0.12 && l.y < height * 0.88);
       const tabular =
         inside.some((l) => l.segments.length >= 3) ||
-        inside.filter((l) => l.segments.length >= 2).length >= 3;
+        inside.filter((l) => l.segments.length >= 2).length >= 3 ||
+        staggered(inside) >= 3;
       const drawn = tabular ? await pageDrawing(page, width, height) : undefined;
       pages.push({
         number: p,
@@ -223,6 +224,24 @@ export async function readPdfLayout(bytes: Uint8Array, signal?: AbortSignal): Pr
     signal?.removeEventListener("abort", onAbort);
     await doc.destroy();
   }
+}
+
+/**
+ * Pairs of neighbouring one-run lines side by side rather than one under the other: the cells of a
+ * two-column table whose baselines do not line up (a cell's text set top, the other's list set with its
+ * own spacing), each cell's line a few points above or below its neighbour's.
+ */
+export function staggered(lines: PdfLine[]): number {
+  let n = 0;
+  for (let i = 0; i + 1 < lines.length; i++) {
+    const a = lines[i]!;
+    const b = lines[i + 1]!;
+    if (a.segments.length !== 1 || b.segments.length !== 1) continue;
+    const [sa, sb] = [a.segments[0]!, b.segments[0]!];
+    const apart = sa.x1 < sb.x0 - 4 || sb.x1 < sa.x0 - 4;
+    if (apart && Math.abs(a.y - b.y) < Math.max(a.size, b.size) * 0.75) n++;
+  }
+  return n;
 }
 
 type PdfPageProxy = Awaited<ReturnType<PdfDocument["getPage"]>>;

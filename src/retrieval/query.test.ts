@@ -28,6 +28,8 @@ describe("code recognition", () => {
     ["épreuve 2", ["E2"]],
     ["cas pratique 2", ["E3"]],
     ["A3 ?", ["A3"]],
+    ["les compétences du CCP 1 ?", ["AT1"]],
+    ["activité type 2", ["AT2"]],
     ["il y a 2 jurys ?", []],
     ["différence entre C1 et C2", ["C1", "C2"]],
   ])("%s → %j", (q, expected) => {

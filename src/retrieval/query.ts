@@ -150,6 +150,8 @@ export function codesIn(folded: string, raw: string): string[] {
   for (const m of raw.matchAll(act)) push(m.index ?? 0, `A${m[1]}`);
   const actWord = /\b(?:activite|activity)(\s?types?)?\s?(?:n°|no|#)?\s?(\d)\b(?!\s?[.,]\s?\d)/g;
   for (const m of folded.matchAll(actWord)) push(m.index ?? 0, `${m[1] ? "AT" : "A"}${m[2]}`);
+  // "le CCP 1" of a titre professionnel certifies its activité type 1.
+  for (const m of folded.matchAll(/\bccp\s?(?:n°|no)?\s?(\d)\b/g)) push(m.index ?? 0, `AT${m[1]}`);
   // "AT2" typed as a REAC numbers it.
   for (const m of raw.matchAll(/\bAT\s?(\d)\b/g)) push(m.index ?? 0, `AT${m[1]}`);
   return found.sort((a, b) => a.at - b.at).map((f) => f.code);

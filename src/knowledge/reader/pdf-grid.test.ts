@@ -120,3 +120,26 @@ describe("a training organisation's booklet", () => {
     expect(ecf.statement).toMatch(/^ECF : Évaluation en cours de formation/);
   });
 });
+
+describe("a training organisation's booklet whose two-column table sets its cells on baselines of their own", () => {
+  let parsed: ParsedDocument;
+  beforeAll(async () => {
+    parsed = await parse("livret-sa");
+  });
+
+  it("reads each CCP's row as its activité type, with the competencies beside it", () => {
+    const activities = parsed.records.filter((r) => r.kind === "activity");
+    expect(activities.map((r) => [r.code, r.title])).toEqual([
+      ["AT1", "Assurer les travaux courants de secrétariat et assister une équipe"],
+      [
+        "AT2",
+        "Traiter les opérations administratives liées à la gestion commerciale et aux ressources humaines",
+      ],
+    ]);
+    const at1 = activities[0]!.statement;
+    expect(at1).toContain("Produire des documents professionnels courants");
+    expect(at1).toContain("Planifier et organiser les activités de l'équipe");
+    // The left cell's wrapped lines are not spread among the competencies.
+    expect(at1).not.toMatch(/Assurer les\s+►|travaux courants\s+►/);
+  });
+});

@@ -8,6 +8,7 @@ import {
   type PdfRule,
   type PdfSegment,
   runningLines,
+  staggered,
 } from "../../lib/pdf-layout.js";
 import { fold, squash } from "../../lib/text.js";
 import { type Block, isBullet, type ReadDocument, stripBullet } from "./blocks.js";
@@ -378,7 +379,9 @@ function splitTables(lines: PdfLine[], page: PdfPage, used: Set<PdfSegment>): Ch
     // empty above the rows' labels: "| PFMP n° 1 | PFMP n° 2").
     if (
       !headerCandidate(line) &&
-      !(line.segments.length === 2 && labelledColumns(line, bordersAcross(page, line)))
+      !(line.segments.length === 2 && labelledColumns(line, bordersAcross(page, line))) &&
+      // The header over a drawn table's rows joined from staggered cells.
+      !(line.segments.length >= 2 && JOINED_ROWS.has(lines[i + 1]!))
     ) {
       flow.push(line);
       continue;
@@ -537,6 +540,64 @@ function drawnEdges(page: PdfPage, header: PdfLine): number[] | null {
   const right = Math.max(...header.segments.map((s) => s.x1));
   const inner = unique.filter((x) => x > left && x < right);
   return inner.length >= 2 && inner.length < header.segments.length + 1 ? inner : null;
+}
+
+/**
+ * The rows of a drawn table whose cells' baselines do not line up, one line each: between two row
+ * borders, each column's runs joined into one cell, so that the row reads as a table row rather than
+ * as its columns' lines interleaved (« CCP 1 » / « ► Produire des documents… » / « Assurer les » …).
+ * Only bands whose lines are staggered are joined: a table whose rows are lines reads well already.
+ */
+const JOINED_ROWS = new WeakSet<PdfLine>();
+
+function drawnRows(page: PdfPage, lines: PdfLine[]): PdfLine[] {
+  const rules = page.rules ?? [];
+  const borders = page.columns ?? [];
+  if (rules.length < 2 || borders.length < 3) return lines;
+  const ys = [...new Set(rules.map((r) => Math.round(r.y)))].sort((a, b) => b - a);
+  const mid = (l: PdfLine) => l.y + l.size * 0.3;
+  let out = lines;
+  for (let k = 0; k + 1 < ys.length; k++) {
+    const [top, bottom] = [ys[k]!, ys[k + 1]!];
+    if (top - bottom < 6) continue;
+    const xs = [
+      ...new Set(borders.filter((c) => c.y0 <= bottom + 2 && c.y1 >= top - 2).map((c) => Math.round(c.x))),
+    ].sort((a, b) => a - b);
+    if (xs.length < 3) continue;
+    const band = out.filter((l) => mid(l) < top && mid(l) > bottom);
+    const inside = band.every((l) =>
+      l.segments.every((s) => s.x0 >= xs[0]! - 2 && s.x1 <= xs[xs.length - 1]! + 2),
+    );
+    if (band.length < 2 || !inside || staggered(band) < 1) continue;
+    const columnOf = (s: PdfSegment) => xs.findIndex((_, c) => c + 1 < xs.length && s.x0 < xs[c + 1]! - 1);
+    const cells = new Map<number, PdfSegment[]>();
+    for (const l of band)
+      for (const s of l.segments) cells.set(columnOf(s), [...(cells.get(columnOf(s)) ?? []), s]);
+    if (cells.size < 2) continue;
+    const segments = [...cells.entries()]
+      .sort((a, b) => a[0] - b[0])
+      .map(([, segs]) => ({
+        ...segs[0]!,
+        x0: Math.min(...segs.map((s) => s.x0)),
+        x1: Math.max(...segs.map((s) => s.x1)),
+        // A cell's list keeps its items apart.
+        text: segs
+          .map((s, n) => (n && isBullet(s.text) ? "\n" : n ? " " : "") + squash(s.text))
+          .join("")
+          .replace(/(\p{L})- (\p{Ll})/gu, "$1$2"),
+      }));
+    const first = band[0]!;
+    const row: PdfLine = {
+      ...first,
+      size: Math.max(...band.map((l) => l.size)),
+      font: band.every((l) => l.font === first.font) ? first.font : null,
+      text: segments.map((s) => s.text).join(" "),
+      segments,
+    };
+    JOINED_ROWS.add(row);
+    out = out.flatMap((l) => (l === first ? [row] : band.includes(l) ? [] : [l]));
+  }
+  return out;
 }
 
 /** The x of the column borders a page draws across a line, left to right. */
@@ -742,7 +803,7 @@ export function pdfBlocks(layout: PdfLayout): ReadDocument {
           { kind: "grid" as const, blocks: grid.blocks },
           ...splitTables(grid.after, page, used),
         ]
-      : splitTables(lines, page, used);
+      : splitTables(drawnRows(page, lines), page, used);
     for (const chunk of chunks) {
       if (chunk.kind === "grid") {
         if (!continueGrid(blocks, chunk.blocks)) tables++;

@@ -38,6 +38,9 @@ export function matchCode(text: string): CodeMatch | null {
   if (r) return { code: `B${r[1]}Cr${r[2]}`, kind: "criterion", bloc: Number(r[1]), rest: rest(r) };
   r = m(/B(\d{1,2})\s?C\s?(\d{1,2})/);
   if (r) return { code: `B${r[1]}C${r[2]}`, kind: "competency", bloc: Number(r[1]), rest: rest(r) };
+  // A titre professionnel's CCP n certifies its activité type n (the REAC numbers them AT1, AT2…).
+  r = m(/CCP\s?(?:n°\s*)?(\d{1,2})/);
+  if (r) return { code: `AT${Number(r[1])}`, kind: "activity", bloc: null, rest: rest(r) };
   r = m(/CP\s?(\d{1,2})/);
   if (r) return { code: `CP${Number(r[1])}`, kind: "competency", bloc: null, rest: rest(r) };
   r = m(/(?:sous-)?(?:é|e)preuve\s+(?:n°\s*)?(E?\d{1,2})/);
@@ -339,7 +342,14 @@ export function structure(referential: string, source: Block[]): KnowledgeRecord
       sections.push({ path: headingPath(), body: [] });
       continue;
     }
-    if (b.kind === "row" && b.header) {
+    // An activité type's row with its competencies (« CCP 1 Assurer les travaux courants… | ► Produire… »):
+    // a coded record, read as a grid's row below.
+    const activityRow =
+      b.kind === "row" &&
+      b.header !== undefined &&
+      columnRoles(b.header)?.[0] === "activity" &&
+      matchCode(b.cells[0] ?? "")?.kind === "activity";
+    if (b.kind === "row" && b.header && !activityRow) {
       // A row of a table read with its header: the header names each cell.
       const named = tableRow(b.cells, b.header);
       if (named.evaluation) {
@@ -375,7 +385,8 @@ export function structure(referential: string, source: Block[]): KnowledgeRecord
       continue;
     }
     if (b.kind === "row") {
-      const header = columnRoles(b.cells);
+      if (activityRow) roles = columnRoles(b.header!);
+      const header = activityRow ? null : columnRoles(b.cells);
       if (header) {
         roles = header;
         continue;
