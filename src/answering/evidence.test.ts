@@ -13,6 +13,21 @@ describe("evidence units", () => {
     ]);
   });
 
+  it("opens a statement at each label run in a long line, not in a short one, nor after « Coef. »", () => {
+    const cell =
+      "Niveau V (Nomenclature de 1969) Convention(s) : Convention collective nationale des salariés du particulier employeur (IDCC 2111) Code(s) NSF : 330t – Spécialités plurivalentes sanitaires et sociales Code(s) Formacode : 42056 – Aide à domicile";
+    expect(splitSentences(cell)).toEqual([
+      "Niveau V (Nomenclature de 1969)",
+      "Convention(s) : Convention collective nationale des salariés du particulier employeur (IDCC 2111)",
+      "Code(s) NSF : 330t – Spécialités plurivalentes sanitaires et sociales",
+      "Code(s) Formacode : 42056 – Aide à domicile",
+    ]);
+    expect(splitSentences("Préparation : 20 minutes Jeu de rôle : 20 minutes")).toEqual([
+      "Préparation : 20 minutes Jeu de rôle : 20 minutes",
+    ]);
+    expect(splitSentences("Nature : Oral Coef. : 2")).toEqual(["Nature : Oral Coef. : 2"]);
+  });
+
   it("keeps list items with their lead-in and reads inline numbered lists as items", () => {
     const r = makeRecord({
       referential: "x",

@@ -82,6 +82,16 @@ describe("readIntention", () => {
     expect(intentOf("combien de pages pour le rapport E3").decline).toBeNull();
   });
 
+  it("declines pastimes, unless a referential or a code is named (cooking is a care titre's competency)", () => {
+    expect(intentOf("une bonne recette de crêpes ?").decline).toBe("off-topic");
+    expect(intentOf("what must I take into account when shopping and cooking?").decline).toBe("off-topic");
+    expect(
+      intentOf("For the ADVF meals competency, what must I take into account when cooking?", [], 1).decline,
+    ).toBeNull();
+    // The weather is never a referential's subject.
+    expect(intentOf("quel temps fera-t-il pour l'épreuve du titre ADVF ?", [], 1).decline).toBe("off-topic");
+  });
+
   it("finds the aspect a follow-up asks about", () => {
     expect(intentOf("et comment elle est évaluée ?").aspect).toBe("evaluation");
     expect(intentOf("and the criteria?").aspect).toBe("criteria");

@@ -107,9 +107,12 @@ export function smallTalkOf(folded: string): SmallTalk | null {
 // retriever's coverage check, so these are strict.
 const OFF_TOPIC = [
   /\b(?:meteo|weather|temperature|il fait (?:beau|chaud|froid)|quel temps fait|quel temps fera|quel temps va|va-t-il pleuvoir|pleuvoir|rain(?:ing)?|forecast)\b/,
-  /\b(?:recette|recipe|cuisine|cooking|restaurant|film|movie|serie|netflix|musique|music|chanson|song|football|foot|match|score du|horoscope|blague|joke|bourse|stock market|bitcoin|crypto)\b/,
   /\b(?:capitale de|capital of|president de la republique|president of|prime minister|premier ministre|who won|qui a gagne)\b/,
 ];
+// Pastimes: off topic, unless the question names a referential or a code: cooking is the job of a
+// cook and of an assistant de vie aux familles (« the ADVF meals competency … cooking »).
+const PASTIMES =
+  /\b(?:recette|recipe|cuisine|cooking|restaurant|film|movie|serie|netflix|musique|music|chanson|song|football|foot|match|score du|horoscope|blague|joke|bourse|stock market|bitcoin|crypto)\b/;
 
 // Writing the candidate's deliverable is not what the bot is for; asking how
 // to write it ("comment rédiger la conclusion ?") is. The phrasings are data.
@@ -219,7 +222,8 @@ export function intentionOf(
 
   const decline: Decline | null = asksForWork(folded)
     ? "do-my-work"
-    : OFF_TOPIC.some((re) => re.test(folded))
+    : OFF_TOPIC.some((re) => re.test(folded)) ||
+        (PASTIMES.test(folded) && !found.referentials && !found.codes.length)
       ? "off-topic"
       : null;
   const first = ASPECTS.find(([, re]) => re.test(folded))?.[0] ?? null;
