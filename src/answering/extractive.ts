@@ -2,6 +2,7 @@ import type { Catalog } from "../knowledge/catalog.js";
 import { isTransversalCompetency } from "../knowledge/reader/certification.js";
 import type { KnowledgeRecord } from "../knowledge/record.js";
 import { fold } from "../lib/text.js";
+import { acronymExpansion } from "../retrieval/acronyms.js";
 import { type Lang, namedReferentials, type QueryAnalysis } from "../retrieval/query.js";
 import type { SearchResult } from "../retrieval/retriever.js";
 import { type Aspect, asksDefinition, type Intention } from "../understanding/intent.js";
@@ -125,6 +126,8 @@ export interface Lookup {
   idf(term: string): number;
   /** Every (stemmed) term of a referential's records. */
   termsOf(referential: string): Set<string>;
+  /** The acronyms a referential defines, with their long forms (« DP » → « dossier professionnel »). */
+  acronymsOf(referential: string): Map<string, string>;
   readonly records: KnowledgeRecord[];
   readonly catalog: Catalog;
   readonly defaultReferential: string;
@@ -359,9 +362,11 @@ function scoreEvidence(
     want.set(term, weight * lookup.idf(term) * (focus && !focus.has(term) ? context : 1));
   const self = [...want.values()].reduce((s, w) => s + w, 0) || 1;
   const byOrder = new Map(units.map((u) => [`${u.record.id}#${u.order}`, u]));
-  const overlap = (text: string) => {
+  // A unit saying « DP » holds « dossier professionnel » when its document defines it so.
+  const overlap = (text: string, referential?: string) => {
     let s = 0;
-    for (const t of termSet(text)) s += want.get(t) ?? 0;
+    const extra = referential ? acronymExpansion(text, lookup.acronymsOf(referential)) : "";
+    for (const t of termSet(extra ? `${text} ${extra}` : text)) s += want.get(t) ?? 0;
     return s / self;
   };
   // What a record is about (its heading) counts for each of its sentences,
@@ -388,7 +393,8 @@ function scoreEvidence(
   );
   return units.map((u) => {
     const lead = u.leadIn !== null ? byOrder.get(`${u.record.id}#${u.leadIn}`) : undefined;
-    let score = overlap(u.text) + (lead ? 0.35 * overlap(lead.text) : 0);
+    let score =
+      overlap(u.text, u.record.referential) + (lead ? 0.35 * overlap(lead.text, u.record.referential) : 0);
     score += 0.4 * (titleScore.get(u.record.id) ?? 0);
     score -= 0.6 * (bestRef - (refScore.get(u.record.referential) ?? 0));
     // The referential of the best-matching record is likely the one asked about.

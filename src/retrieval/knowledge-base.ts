@@ -24,7 +24,7 @@ import type { Logger } from "../log.js";
 import { Bm25Index, type Bm25Snapshot, type Bm25Tokens } from "./bm25.js";
 import { loadLexicon } from "./lexicon.js";
 import { LocalHashEmbeddings } from "./local-embedder.js";
-import { bm25Doc, Retriever } from "./retriever.js";
+import { bm25Docs, Retriever } from "./retriever.js";
 import { readJson } from "./vector-index.js";
 
 const ManifestSchema = z.object({
@@ -605,7 +605,7 @@ async function writeDocCache(
   mode: ParserMode,
   records: KnowledgeRecord[],
 ): Promise<Bm25Tokens[]> {
-  const tokens = records.map((r) => Bm25Index.tokenize(bm25Doc(r)));
+  const tokens = bm25Docs(records).map((d) => Bm25Index.tokenize(d));
   await writeAtomic(
     join(docsDir, `${cacheName(doc, mode)}.json`),
     JSON.stringify({ records, tokens, ref: doc.ref }),

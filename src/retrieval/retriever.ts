@@ -4,6 +4,7 @@ import type { Catalog } from "../knowledge/catalog.js";
 import { type KnowledgeRecord, recordText } from "../knowledge/record.js";
 import { fold, terms } from "../lib/text.js";
 import type { Question } from "../understanding/question.js";
+import { acronymExpansion, definedAcronyms } from "./acronyms.js";
 import { Bm25Index } from "./bm25.js";
 import type { Lexicon } from "./lexicon.js";
 import { LocalHashEmbeddings } from "./local-embedder.js";
@@ -101,9 +102,25 @@ export function titleHead(r: KnowledgeRecord): string | null {
   return /^[A-Z][A-Z0-9/]{2,}$/.test(raw) ? head : null;
 }
 
-/** What BM25 indexes of a record: code and title weigh more than the rest. */
-export function bm25Doc(r: KnowledgeRecord): { id: string; title: string; body: string } {
-  return { id: r.id, title: `${r.code ?? ""} ${r.title}`, body: recordText(r) };
+/**
+ * What BM25 indexes of a record: code and title weigh more than the rest; the acronyms its document
+ * defines are read both ways (« DP » is also « dossier professionnel »).
+ */
+export function bm25Doc(
+  r: KnowledgeRecord,
+  acronyms: Map<string, string> = new Map(),
+): { id: string; title: string; body: string } {
+  const body = recordText(r);
+  const extra = acronymExpansion(`${r.title}\n${body}`, acronyms);
+  return { id: r.id, title: `${r.code ?? ""} ${r.title}`, body: extra ? `${body}\n${extra}` : body };
+}
+
+/** The BM25 documents of records, each read with the acronyms its own referential defines. */
+export function bm25Docs(records: KnowledgeRecord[]): { id: string; title: string; body: string }[] {
+  const byReferential = new Map<string, KnowledgeRecord[]>();
+  for (const r of records) byReferential.set(r.referential, [...(byReferential.get(r.referential) ?? []), r]);
+  const acronyms = new Map([...byReferential].map(([id, rs]) => [id, definedAcronyms(rs)]));
+  return records.map((r) => bm25Doc(r, acronyms.get(r.referential)));
 }
 
 /**
@@ -130,6 +147,7 @@ export class Retriever {
   private store: HNSWLib | Promise<HNSWLib> | null;
   private readonly storeSource: VectorStoreSource;
   private readonly refTerms = new Map<string, Set<string>>();
+  private readonly refAcronyms = new Map<string, Map<string, string>>();
 
   constructor(
     readonly catalog: Catalog,
@@ -140,7 +158,7 @@ export class Retriever {
   ) {
     this.storeSource = store;
     this.store = typeof store === "function" ? null : store;
-    this.bm25 = options.bm25 ?? new Bm25Index(records.map(bm25Doc));
+    this.bm25 = options.bm25 ?? new Bm25Index(bm25Docs(records));
     this.byId = new Map(records.map((r) => [r.id, r]));
     this.indexOf = new Map(records.map((r, i) => [r.id, i]));
     this.foldedTitles = records.map((r) => fold(r.title));
@@ -203,6 +221,16 @@ export class Retriever {
       this.refTerms.set(referential, set);
     }
     return set;
+  }
+
+  /** The acronyms a referential defines, computed once. */
+  acronymsOf(referential: string): Map<string, string> {
+    let map = this.refAcronyms.get(referential);
+    if (!map) {
+      map = definedAcronyms(this.recordsOf(referential));
+      this.refAcronyms.set(referential, map);
+    }
+    return map;
   }
 
   /** How much a (stemmed) term tells apart the records: its inverse document frequency. */
