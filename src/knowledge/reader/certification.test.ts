@@ -302,3 +302,27 @@ describe("the rubrics of a titre's RNCP fiche", () => {
     ]);
   });
 });
+
+describe("an épreuve's chapter in a guide", () => {
+  it("keeps its rubrics, those after a competency it cites and one set at its own level, in the épreuve's record", () => {
+    const blocks: Block[] = [
+      { kind: "heading", level: 1, text: "Guide de certification" },
+      { kind: "heading", level: 2, text: "Cas pratique 2 (ref. E3)" },
+      { kind: "heading", level: 3, text: "Sujet" },
+      { kind: "paragraph", text: "Améliorer une application existante." },
+      { kind: "heading", level: 3, text: "Compétence(s) visée(s)" },
+      { kind: "paragraph", text: "C14. Améliorer l'application d'intelligence artificielle" },
+      { kind: "heading", level: 2, text: "livrable attendu" },
+      { kind: "paragraph", text: "Un rapport de 5 à 10 pages." },
+      { kind: "heading", level: 2, text: "Le jury" },
+      { kind: "paragraph", text: "Trois membres." },
+    ];
+    const records = structure("g", blocks);
+    const e3 = records.find((r) => r.code === "E3")!;
+    expect(e3.statement).toContain("livrable attendu :");
+    expect(e3.statement).toContain("Un rapport de 5 à 10 pages.");
+    expect(records.find((r) => r.code === "C14")?.statement ?? "").not.toContain("rapport");
+    // The next chapter is a section of its own.
+    expect(records.find((r) => r.title.endsWith("Le jury"))?.statement).toBe("Trois membres.");
+  });
+});

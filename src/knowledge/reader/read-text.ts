@@ -32,6 +32,8 @@ const cell = (s: string) =>
  */
 function standaloneTitleLevel(t: string): number {
   if (t.length < 4 || t.length > 110 || /[.;:,!?…]$/.test(t) || t.split(" ").length > 16) return 0;
+  // A form's field left blank (« Date d'examen : ___ / ___ », « Adresse du lieu : _ ») is not a title.
+  if (/:\s*[/_\s]*$|_{2,}/.test(t)) return 0;
   const num = /^(\d+(?:\.\d+)*)\.?\s+\p{Lu}/u.exec(t);
   if (num) return Math.min(num[1]!.split(".").length + 1, 6);
   return /^\p{Lu}/u.test(t) && !/^\p{Lu}[\p{Lu}\d]*$/u.test(t) ? 1 : 0;

@@ -138,6 +138,22 @@ describe("DOCX and Markdown", () => {
     );
   });
 
+  it("takes a short line standing alone for a title, but not a form's blank field", () => {
+    const text = [
+      "Objectifs et durée",
+      "",
+      "La formation en milieu professionnel dure 22 semaines.",
+      "",
+      "Date d'examen : \\_\\_\\_\\_ / \\_\\_\\_\\_ / \\_\\_\\_\\_",
+      "",
+      "Adresse du lieu de la session : \\_\\_\\_\\_\\_",
+    ].join("\n");
+    const headings = textBlocks(text, "md")
+      .blocks.filter((b) => b.kind === "heading")
+      .map((b) => (b as { text: string }).text);
+    expect(headings).toEqual(["Objectifs et durée"]);
+  });
+
   it("indexes text with no structure as passages, and says so", async () => {
     const text = new TextEncoder().encode(
       Array.from(

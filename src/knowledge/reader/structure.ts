@@ -245,6 +245,8 @@ export function structure(referential: string, source: Block[]): KnowledgeRecord
   const sections: SectionDraft[] = [{ path: [], body: [] }];
   let open: Draft | null = null;
   let openLevel = 99;
+  /** The épreuve whose chapter is being read: its sub-headings (« Sujet », « livrable attendu ») are its own. */
+  let chapter = null as { draft: Draft; level: number } | null;
   let bloc: { label: string; number: number | null; code: string; position: number } | null = null;
   let roles: Role[] | null = null;
   let inCriteria = false;
@@ -282,6 +284,7 @@ export function structure(referential: string, source: Block[]): KnowledgeRecord
     open = d;
     openLevel = level;
     inCriteria = false;
+    if (match.kind === "evaluation" && level < 99) chapter = { draft: d, level };
     return d;
   };
 
@@ -317,6 +320,10 @@ export function structure(referential: string, source: Block[]): KnowledgeRecord
         matchCode(b.text) ??
         (unnumbered !== b.text ? matchCode(unnumbered) : null) ??
         (citedMatch ? { ...citedMatch, rest: squash(b.text.replace(cited![0], "")) } : null);
+      // A heading as deep as the épreuve's or above ends its chapter, unless it is one of its rubrics
+      // (a heading opening with a small letter: « livrable attendu » set at the épreuve's level).
+      const rubric = /^\p{Ll}/u.test(b.text) && !match;
+      if (chapter && b.level <= chapter.level && !rubric) chapter = null;
       if (open && b.level <= openLevel) open = null;
       if (match) {
         path.push({ level: b.level, text: b.text });
@@ -336,6 +343,14 @@ export function structure(referential: string, source: Block[]): KnowledgeRecord
       // by its code, the épreuve answers with its deadline and its marking, not only its first lines.
       if (open && (open as Draft).match.kind === "evaluation" && b.level > openLevel) {
         (open as Draft).statement.push(`${squash(b.text).replace(/\s*:$/, "")} :`);
+        continue;
+      }
+      // Back in the chapter after a competency it cites (« Compétence(s) visée(s) : C14 … » then « livrable
+      // attendu »).
+      if (chapter && (b.level > chapter.level || rubric)) {
+        open = chapter.draft;
+        openLevel = chapter.level;
+        chapter.draft.statement.push(`${squash(b.text).replace(/\s*:$/, "")} :`);
         continue;
       }
       open = null;
