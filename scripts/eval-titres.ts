@@ -91,7 +91,7 @@ const sets = [
 
 interface Round {
   documents: { id: string; title: string; file: string }[];
-  sets: { name: string; file: string; imitation?: boolean }[];
+  sets: { name: string; file: string; imitation?: boolean; reportOnly?: boolean }[];
 }
 
 /**
@@ -101,11 +101,22 @@ interface Round {
 const rounds: Round[] = [
   {
     documents: imitations.map(([id, title]) => ({ id, title, file: join(IMITATIONS, `${id}.pdf`) })),
-    sets: imitations.map(([id]) => ({
-      name: id,
-      file: join(IMITATIONS, `${id}.questions.jsonl`),
-      imitation: true,
-    })),
+    sets: [
+      ...imitations.map(([id]) => ({
+        name: id,
+        file: join(IMITATIONS, `${id}.questions.jsonl`),
+        imitation: true,
+      })),
+      // A second set on the same documents, written later by someone who had not seen the answers: it
+      // says whether what was tuned on the first set holds.
+      ...imitations.map(([id]) => ({
+        name: `${id} (second set)`,
+        file: join(IMITATIONS, "holdout", `${id}.questions.jsonl`),
+        imitation: true,
+        // Reported, not a gate: it measures how far the work on the first set carries.
+        reportOnly: true,
+      })),
+    ],
   },
   { documents, sets },
 ];
@@ -138,7 +149,7 @@ try {
       if (f < 0.75) console.log(`  facts below the 0.75 target for ${set.name}`);
       // The imitations measure work still open (the issue's 0.9 recall@5): below it they are reported,
       // and they fail only under the floor measured when they were added, or on a decline or personal data.
-      const minRecall = set.imitation ? 0.7 : 0.9;
+      const minRecall = set.reportOnly ? 0 : set.imitation ? 0.7 : 0.9;
       if (r5 < 0.9 && set.imitation) console.log(`  recall@5 below the 0.9 target for ${set.name}`);
       if (r5 < minRecall || declines < oos || pii > 0) failed = true;
     }

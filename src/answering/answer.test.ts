@@ -278,6 +278,12 @@ describe("answers that hold the fact asked (the issue's examples, offline)", () 
     ]);
   });
 
+  it("compares two terms of one glossary, each with its definition, in the order asked", async () => {
+    const a = await ask("quelle est la différence entre le front-end et le back-end ?");
+    expect(a.answer).toMatch(/Front-end[\s\S]*Back-end : Il s'agit de la couche serveur/);
+    expect(a.sources.map((s) => s.title)).toEqual(["Glossaire : Front-end", "Glossaire : Back-end"]);
+  });
+
   it("answers the épreuve asked about, not the one recalled", async () => {
     const a = await ask("tu m'as parlé de l'E1 tout à l'heure, et pour l'E4 c'est quoi le livrable ?");
     expect(a.sources[0]).toMatchObject({ referential: "rncp37827", code: "E4" });

@@ -766,6 +766,38 @@ function comparisonSides(result: SearchResult, chosen: KnowledgeRecord[], lookup
       .filter((r): r is KnowledgeRecord => !!r);
     if (sides.length >= 2 && new Set(sides).size === sides.length) return sides;
   }
+  return glossarySides(result, lookup);
+}
+
+/**
+ * « la différence entre un incident et un problème », « mode prestataire et mode mandataire »: two terms
+ * one glossary defines, each with its definition (the referential of the best hits first).
+ */
+function glossarySides(result: SearchResult, lookup: Lookup): KnowledgeRecord[] {
+  const { analysis } = result;
+  const plain = (s: string) =>
+    fold(s)
+      .replace(/\([^)]*\)/g, " ")
+      .replace(/[^a-z0-9 ]+/g, " ")
+      .replace(/\s+/g, " ")
+      .trim();
+  const asked = ` ${plain(analysis.text)} `;
+  const refs = analysis.include.size
+    ? [...analysis.include]
+    : [...new Set(result.hits.map((h) => h.record.referential))];
+  for (const ref of refs) {
+    const terms = lookup
+      .recordsOf(ref)
+      .filter((r) => r.kind === "glossary")
+      .map((r) => ({ r, term: plain(r.title.replace(/^\s*(?:glossaire|lexique|glossary)\s*:\s*/i, "")) }))
+      .filter(({ term }) => term.length >= 3 && asked.includes(` ${term} `))
+      .sort((a, b) => b.term.length - a.term.length);
+    // A term inside a longer one named (« vente » in « indice de vente ») is not a side.
+    const sides = terms.filter(({ term }, i) => !terms.slice(0, i).some((t) => t.term.includes(term)));
+    // In the order asked.
+    sides.sort((a, b) => asked.indexOf(` ${a.term} `) - asked.indexOf(` ${b.term} `));
+    if (sides.length >= 2) return sides.slice(0, 3).map(({ r }) => r);
+  }
   return [];
 }
 

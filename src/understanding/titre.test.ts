@@ -92,6 +92,14 @@ describe("declining a titre that is not indexed", () => {
     ["Pour le titre RNCP 99999, combien de blocs ?", "RNCP 99999"],
     ["Quelles sont les épreuves du TP-00412 ?", "TP-00412"],
     ["What does the certification data analyst require?", "data analyst"],
+    [
+      "Quels sont les blocs et les épreuves du titre « Responsable de la distribution » des CCI ?",
+      "Responsable de la distribution",
+    ],
+    [
+      "Quelles sont les épreuves du Mastère Manager de la transformation digitale ?",
+      "Manager de la transformation digitale",
+    ],
   ])("%s → %s", (q, named) => {
     expect(unindexedTitre(q, catalog)).toBe(named);
   });
@@ -121,6 +129,13 @@ describe("declining a titre that is not indexed", () => {
       groups: catalog.groups,
     });
     expect(unindexedTitre("Combien d'heures dure la formation SA au total ?", withLivret)).toBeNull();
+    // Its whole job name, in the feminine, the sentence going on after it.
+    expect(
+      unindexedTitre(
+        "titre pro secretaire assistante jpeux le passer en vae ?? faut cmb d experience",
+        withLivret,
+      ),
+    ).toBeNull();
     // Without it, "SA" names a titre the bot does not hold.
     expect(unindexedTitre("Combien d'heures dure la formation SA au total ?", catalog)).toBe("SA");
   });

@@ -12,7 +12,7 @@ import { fold, isStopword, squash } from "../lib/text.js";
 
 // Words that introduce a titre's name: "le titre pro CDA", "la certification data engineer".
 const TRIGGER =
-  /\b(?:titres?|title|certifications?|diplomes?|degree|formations?|cursus|bachelor|master|bts|licence)\b(?:\s+(?:pro(?:fessionnel)?|professional)\b)?(?:\s+(?:de|du|des|en|of|in|as)\b|\s+[dl]')*\s*/g;
+  /\b(?:titres?|title|certifications?|diplomes?|degree|formations?|cursus|bachelor|master|masteres?|mba|msc|bts|dut|licence|cqp)\b(?:\s+(?:pro(?:fessionnel)?|professional)\b)?(?:\s+(?:de|du|des|en|of|in|as)\b|\s+[dl]')*\s*/g;
 const RNCP = /\brncp\s*[-:]?\s*(?:n°\s*)?(\d{4,6})(?!\d)/g;
 const TP = /\btp\s*[-–]?\s*(\d{5})\b/g;
 /** Words inside a titre's name: "assistant de vie aux familles", "développeur web et web mobile". */
@@ -39,6 +39,8 @@ interface Known {
   names: string[];
   /** Per titre, the words of its names. */
   words: Set<string>[];
+  /** Per titre, the words of its job's name, in order. */
+  jobs: string[][];
   rncp: Set<string>;
   tp: Set<string>;
   /** The initials of each titre's name ("Secrétaire assistant(e)" → "sa"): how a sigle never printed is typed. */
@@ -68,6 +70,7 @@ function known(catalog: Catalog): Known {
         [...t.names, ...refs.flatMap((r) => [r.id, r.title, ...r.aliases])].flatMap((n) => split(fold(n))),
       );
     }),
+    jobs: titres.map((t) => split(fold(t.identity.job ?? "")).filter((w) => w.length > 1)),
     rncp: new Set(titres.flatMap((t) => (t.identity.rncp ? [t.identity.rncp.replace(/\D/g, "")] : []))),
     tp: new Set(titres.flatMap((t) => (t.identity.tp ? [t.identity.tp.replace(/\D/g, "")] : []))),
     initials: new Set(
@@ -113,7 +116,9 @@ function nameAfter(rest: string, k: Known): string | null {
   const lower = rest.toLowerCase();
   // A name the catalog knows, first: "CDA en alternance" is the CDA.
   if (k.names.some((n) => lower.startsWith(n) && !/[a-z0-9]/.test(lower.charAt(n.length)))) return null;
+  // A name quoted: « le titre « Responsable de la distribution » ».
   const raw = rest
+    .replace(/^\s*[«"“]\s*/, "")
     .split(/[,;:?!.()«»"“”\n]/)[0]!
     .split(/\s+|(?<=')/)
     .filter(Boolean);
@@ -136,8 +141,17 @@ function nameAfter(rest: string, k: Known): string | null {
     return k.names.includes(first.word) || k.initials.has(first.word) ? null : first.raw;
   const jobLike = content.slice(0, 2).some((t) => isJobWord(t.word));
   if (!jobLike) return null;
-  // Every word of the name is a word of one indexed titre's names: that titre, named in short.
-  if (k.words.some((ws) => content.every((t) => ws.has(t.word)))) return null;
+  // Every word of the name is a word of one indexed titre's names: that titre, named in short; or its
+  // first two words are, the sentence going on after it (« titre pro secrétaire assistante jpeux le passer »).
+  // A feminine form is the same job (« assistante », « assistant(e) »).
+  const same = (a: string, b: string) => a === b || a.replace(/e$/, "") === b.replace(/e$/, "");
+  const has = (ws: Set<string>, w: string) => [...ws].some((x) => same(x, w));
+  if (k.words.some((ws) => content.every((t) => has(ws, t.word)))) return null;
+  // The whole job name first, the sentence going on after it (« titre pro secrétaire assistante jpeux le
+  // passer en vae »): that titre. Its first words only (« technicien supérieur systèmes et réseaux » beside
+  // « technicien supérieur en réseaux informatiques… ») are another titre.
+  if (k.jobs.some((job) => job.length >= 2 && job.every((w, i) => content[i] && same(content[i]!.word, w))))
+    return null;
   return tokens
     .map((t) => t.raw)
     .join(" ")
