@@ -278,6 +278,14 @@ describe("answers that hold the fact asked (the issue's examples, offline)", () 
     ]);
   });
 
+  it("gives an amount only from a passage about the thing priced", async () => {
+    const git = await ask("combien coûte le dépôt Git ?");
+    expect(git.found).toBe(false);
+    expect(git.answer).toMatch(/ne donnent pas de montant/);
+    const salary = await ask("salaire max d'un apprenti à l'école IA ?");
+    expect(salary.answer).toMatch(/1605/);
+  });
+
   it("compares two terms of one glossary, each with its definition, in the order asked", async () => {
     const a = await ask("quelle est la différence entre le front-end et le back-end ?");
     expect(a.answer).toMatch(/Front-end[\s\S]*Back-end : Il s'agit de la couche serveur/);

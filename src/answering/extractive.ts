@@ -1,6 +1,6 @@
 import type { Catalog } from "../knowledge/catalog.js";
 import { isTransversalCompetency } from "../knowledge/reader/certification.js";
-import type { KnowledgeRecord } from "../knowledge/record.js";
+import { type KnowledgeRecord, recordText } from "../knowledge/record.js";
 import { fold } from "../lib/text.js";
 import { acronymExpansion } from "../retrieval/acronyms.js";
 import { type Lang, namedReferentials, type QueryAnalysis } from "../retrieval/query.js";
@@ -1187,7 +1187,27 @@ function composeWhole(result: SearchResult, opts: ComposeOptions): Composition {
       if (own.some((u) => holdsUnit(u.text, unit, intention.counted))) scored = own;
     }
     if (intention.unit === "money" || intention.unit === "percent") {
-      const holding = scored.filter((u) => holdsUnit(u.text, intention.unit!));
+      // An amount stated about the thing asked: « combien coûte l'abonnement au tramway » is not answered by a
+      // salary; the passage's record must hold half the question's other words at least (weighed by rarity).
+      // The words asking for the amount (« coûte », « prix », « taux ») say what is wanted, not of what.
+      // Light words (a referential's name, a framing word's synonym) say little of what is priced.
+      const topical = analysis.terms.filter(
+        (x) => x.weight >= 0.6 && lookup.idf(x.term) > 0 && !AMOUNT_WORDS.test(x.term),
+      );
+      const total = topical.reduce((sum, x) => sum + x.weight * lookup.idf(x.term), 0);
+      const about = new Map<KnowledgeRecord, boolean>();
+      const isAbout = (r: KnowledgeRecord) => {
+        if (!about.has(r)) {
+          const words = termSet(recordText(r));
+          const held = topical.reduce(
+            (sum, x) => sum + (words.has(x.term) ? x.weight * lookup.idf(x.term) : 0),
+            0,
+          );
+          about.set(r, total === 0 || held >= total / 2);
+        }
+        return about.get(r)!;
+      };
+      const holding = scored.filter((u) => holdsUnit(u.text, intention.unit!) && isAbout(u.record));
       if (!holding.length || Math.max(...holding.map((u) => u.score)) < 0.3)
         return none(t.notStated(intention.unit === "money" ? t.money : t.percent));
     }
@@ -1217,6 +1237,10 @@ function composeWhole(result: SearchResult, opts: ComposeOptions): Composition {
   }
   return finish(body, result, intention, lang);
 }
+
+/** Stems of the words that ask for an amount or a rate, and of those that qualify it (« max », « moyen »). */
+const AMOUNT_WORDS =
+  /^(?:cout|prix|tarif|salair|remuner|pai|pay|cost|price|fee|euro|montant|taux|pourcent|percent|rate|max|min|depas|moyen|total|averag)/;
 
 const COUNT_WORDS = /\b(?:combien|nombre|how many|number of)\b/;
 

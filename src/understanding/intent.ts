@@ -125,7 +125,7 @@ const NUMERIC: [Unit, RegExp][] = [
   // Money and rates first: "paid per month" asks for an amount, not a duration.
   [
     "money",
-    /\b(?:salaires?|salary|salaries|remuneration|remunere|paye?|pay|paid|earn|earns|gagne|gagner|cout|couts|cost|prix|price|tarifs?|fees?|euros?|€|combien ca coute|how much does it cost)\b/,
+    /\b(?:salaires?|salary|salaries|remuneration|remunere|paye?|pay|paid|earn|earns|gagne|gagner|cout|couts|coute|coutent|cost|costs|prix|price|tarifs?|fees?|euros?|€|combien ca coute|how much does it cost)\b/,
   ],
   ["percent", /\b(?:taux|pourcentage|percentage|rate|%|pass rate|success rate)\b/],
   // "depuis quand ?": a year, not a duration.
