@@ -48,6 +48,22 @@ describe("evidence units", () => {
     expect(units[nested.leadIn!]!.text).toBe("Une première partie sur :");
   });
 
+  it("reads a booklet's ticked items (✔, ►) as the items of their lead-in", () => {
+    const r = makeRecord({
+      referential: "x",
+      kind: "section",
+      code: null,
+      title: "Les locaux",
+      statement:
+        "Le jour de votre entrée en formation, apportez :\n✔ une pièce d'identité en cours de validité ;\n✔ votre carte Vitale ;\n► un RIB.",
+    });
+    const units = evidenceOf(r);
+    const vitale = units.find((u) => u.text === "votre carte Vitale ;")!;
+    expect(vitale.depth).toBe(1);
+    expect(units[vitale.leadIn!]!.text).toBe("Le jour de votre entrée en formation, apportez :");
+    expect(units.some((u) => u.text === "un RIB.")).toBe(true);
+  });
+
   it("joins lines a narrow column wrapped", () => {
     const r = makeRecord({
       referential: "x",

@@ -23,7 +23,7 @@ export interface Evidence {
   part: "statement" | "activity" | "modality" | "criterion";
 }
 
-const ITEM = /^(\s*)(?:[-•*◦▪–]|\d{1,2}[.)]|[a-z][.)])\s+/;
+const ITEM = /^(\s*)(?:[-•*◦▪–✔✓►➢❑]|\d{1,2}[.)]|[a-z][.)])\s+/;
 // Abbreviations after which a period does not end a sentence.
 const ABBREV =
   /(?:\b(?:cf|ex|etc|p|pp|n°|no|art|al|vol|fig|env|min|max|approx|e\.g|i\.e|M|Mme|Dr|[Cc]oef|[Nn]b|[Éé]val|[Ee]nv|[Tt]él|[Rr]éf)\.|\b[A-Z]{1,2}r?\d{1,2}(?:\.\d)?\.)$/;

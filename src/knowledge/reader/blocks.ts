@@ -35,12 +35,12 @@ export interface ReadDocument {
   dropped: string[];
 }
 
-const BULLET = /^\s*(?:[-•●▪◦❑✓➢►*–]|\(?[a-z]\)|\d{1,2}[).])\s+/;
+const BULLET = /^\s*(?:[-•●▪◦❑✓✔➢►*–]|\(?[a-z]\)|\d{1,2}[).])\s+/;
 
 export function isBullet(text: string): boolean {
   return BULLET.test(text);
 }
 
 export function stripBullet(text: string): string {
-  return text.replace(/^\s*(?:[-•●▪◦❑✓➢►*–])\s+/, "").trim();
+  return text.replace(/^\s*(?:[-•●▪◦❑✓✔➢►*–])\s+/, "").trim();
 }
