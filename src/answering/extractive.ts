@@ -48,6 +48,8 @@ const T = {
     countEvaluations: (ref: string, n: number) =>
       `${ref} prévoit ${n} épreuve${n > 1 ? "s" : ""} d'évaluation :`,
     countActivities: (ref: string, n: number) => `${ref} décrit ${n} activité${n > 1 ? "s" : ""} :`,
+    countCcp: (ref: string, n: number) =>
+      `${ref} : ${n} certificat${n > 1 ? "s" : ""} de compétences professionnelles (${n} CCP), un par activité type :`,
     countCriteria: (code: string, n: number) => `${code} a ${n} critère${n > 1 ? "s" : ""} d'évaluation :`,
     compare: "Les deux, côte à côte :",
     twoMeanings: (code: string, n: number) =>
@@ -99,6 +101,8 @@ const T = {
     countBlocs: (ref: string, n: number) => `${ref} has ${n} competency block${n > 1 ? "s" : ""}:`,
     countEvaluations: (ref: string, n: number) => `${ref} has ${n} assessment${n > 1 ? "s" : ""}:`,
     countActivities: (ref: string, n: number) => `${ref} describes ${n} activit${n > 1 ? "ies" : "y"}:`,
+    countCcp: (ref: string, n: number) =>
+      `${ref}: ${n} certificate${n > 1 ? "s" : ""} of professional competencies (${n} CCP), one per activité type:`,
     countCriteria: (code: string, n: number) => `${code} has ${n} assessment criteri${n > 1 ? "a" : "on"}:`,
     compare: "Side by side:",
     twoMeanings: (code: string, n: number) =>
@@ -637,7 +641,11 @@ const COUNTED: [RegExp, "competency" | "bloc" | "evaluation" | "activity" | "cri
   [/\b(?:criteres?|criteria|criterion)\b/, "criterion"],
   [/\b(?:blocs?|blocks?)\b(?!\s*\d)/, "bloc"],
   [/\b(?:epreuves?|evaluations?|assessments?|exams?)\b/, "evaluation"],
-  [/\b(?:activites?|activities|activity)\b/, "activity"],
+  // A titre professionnel's CCPs are its activités types, one each.
+  [
+    /\b(?:activites?|activities|activity|ccp|ccps|certificats? de competences? professionnelles?)\b/,
+    "activity",
+  ],
   [/\b(?:competences?|competencies|competency|skills?)\b/, "competency"],
 ];
 
@@ -726,7 +734,10 @@ function countAnswer(result: SearchResult, chosen: KnowledgeRecord[], lookup: Lo
       : what === "evaluation"
         ? t.countEvaluations(ref, list.length)
         : what === "activity"
-          ? t.countActivities(ref, list.length)
+          ? // « combien de CCP » in a titre professionnel: its activités types, one certificate each.
+            /\bccps?\b/.test(fold(analysis.text)) && list.every((r) => /^AT\d/.test(r.code ?? ""))
+            ? t.countCcp(ref, list.length)
+            : t.countActivities(ref, list.length)
           : `${ref} : ${list.length}`;
   return {
     text: [head, ...list.slice(0, 30).map((r) => `• ${r.code ? `${r.code} — ` : ""}${r.title}`)].join("\n"),

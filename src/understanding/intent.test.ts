@@ -67,6 +67,11 @@ describe("readIntention", () => {
       expect(intentOf(q).intent, q).not.toBe("smalltalk");
   });
 
+  it("reads « combien de CCP » and « quels sont les CCP » as a count", () => {
+    expect(intentOf("ya combien de ccp en tout ?").intent).toBe("count");
+    expect(intentOf("Quels sont les CCP du titre ?").intent).toBe("count");
+  });
+
   it("reads a rate's definition asked as a definition, not as a percentage wanted", () => {
     expect(intentOf("definition taux de transformation").intent).toBe("definition");
     expect(intentOf("quel est le taux de réussite ?").intent).toBe("numeric");

@@ -153,10 +153,10 @@ const HOW_MANY =
 const PEOPLE =
   /\b(?:combien de|how many|nombre de|minimum de|au moins)\s+(?:\w+\s+)?(?:professionnels?|professionals?|membres?|members?|jures?|jurors?|personnes?|people|persons?|examinateurs?|examiners?|evaluateurs?|assessors?)\b/;
 const COUNT_ITEMS =
-  /\b(?:combien|cb|nombre|nb|how many|number of)\s+(?:de\s+|d')?(?:\w+\s+)?\(?(?:competences?|competencies|skills?|blocs?|blocks?|criteres?|criteria|activites?|activities|epreuves?|evaluations?|exams?|assessments?|parties|parts|sections|cas pratiques?)\b/;
+  /\b(?:combien|cb|nombre|nb|how many|number of)\s+(?:de\s+|d')?(?:\w+\s+)?\(?(?:competences?|competencies|skills?|blocs?|blocks?|criteres?|criteria|activites?|activities|ccps?|epreuves?|evaluations?|exams?|assessments?|parties|parts|sections|cas pratiques?)\b/;
 // "Quels sont les blocs du titre ?": the items listed, as a count lists them.
 const LIST_ITEMS =
-  /\b(?:(?:quels|quelles) sont les|liste (?:des|les)|what are the|list the)\s+(?:\w+\s+)?(?:blocs?(?: de competences)?|blocks?|activites? types?|epreuves?|exams?|assessments?)\b(?!\s*(?:n°\s*)?\d)/;
+  /\b(?:(?:quels|quelles) sont les|liste (?:des|les)|what are the|list the)\s+(?:\w+\s+)?(?:blocs?(?: de competences)?|blocks?|activites? types?|ccps?|epreuves?|exams?|assessments?)\b(?!\s*(?:n°\s*)?\d)/;
 // "combien de parties", "how many members": the word counted.
 const COUNTED_WORD =
   /\b(?:combien|nombre|nb|how many|number of)\s+(?:de\s+|d'|of\s+)?(?:(?:the|les|des)\s+)?([a-z]{3,})/;
