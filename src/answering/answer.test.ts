@@ -1,8 +1,12 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { FakeOpenAI } from "../../test/helpers/fake-openai.js";
-import { tempDir, testConfig } from "../../test/helpers/temp.js";
+import { KNOWLEDGE_DIR, tempDir, testConfig } from "../../test/helpers/temp.js";
+import { CatalogSchema } from "../knowledge/catalog.js";
+import { type KnowledgeRecord, makeRecord } from "../knowledge/record.js";
 import { openKnowledgeBase } from "../retrieval/knowledge-base.js";
-import type { Retriever } from "../retrieval/retriever.js";
+import { loadLexicon } from "../retrieval/lexicon.js";
+import { LocalHashEmbeddings } from "../retrieval/local-embedder.js";
+import { Retriever } from "../retrieval/retriever.js";
 import { AnswerSchema, answerQuestion, toPublicAnswer } from "./answer.js";
 import { LlmAnswerer } from "./llm.js";
 
@@ -391,5 +395,68 @@ describe("LLM answers are checked against the evidence", () => {
     } finally {
       fake.reply = saved;
     }
+  });
+});
+
+describe("a REAC competency fiche's rubrics", () => {
+  const rec = (kind: KnowledgeRecord["kind"], code: string | null, title: string, statement: string) =>
+    makeRecord({ referential: "reac", kind, code, title, statement });
+  const cp12 = {
+    ...rec(
+      "competency",
+      "CP12",
+      "Maintenir et sécuriser les accès réseaux distants",
+      [
+        "Configurer l'authentification des utilisateurs distants et contrôler les journaux de connexion.",
+        "Contexte(s) professionnel(s) de mise en œuvre :",
+        "Cette compétence s'exerce sur une infrastructure multisite, pour des utilisateurs nomades.",
+        "Savoir-faire et savoirs :",
+        "- Configurer un VPN IPsec et un VPN SSL",
+        "- Configurer une authentification RADIUS",
+      ].join("\n"),
+    ),
+    criteria: ["Les accès distants sont fonctionnels et sécurisés"],
+  };
+  let reac: Retriever;
+  beforeAll(async () => {
+    const catalog = CatalogSchema.parse({
+      referentials: [
+        { id: "reac", title: "REAC TSSR", file: "reac.pdf", parser: "generic", codeFamilies: [] },
+      ],
+    });
+    const records = [
+      cp12,
+      rec(
+        "competency",
+        "CP11",
+        "Exploiter des serveurs",
+        "Savoir-faire et savoirs :\n- Superviser les serveurs",
+      ),
+      rec("section", null, "Fiche emploi type", "Le technicien exerce en entreprise ou chez un prestataire."),
+    ];
+    reac = new Retriever(
+      catalog,
+      records,
+      async () => {
+        throw new Error("the hashing embedder's ranking is not fused");
+      },
+      new LocalHashEmbeddings(),
+      { defaultReferential: "reac", lexicon: await loadLexicon(KNOWLEDGE_DIR) },
+    );
+  });
+
+  it("answers the rubric asked for, under the competency it belongs to", async () => {
+    const a = await answerQuestion(
+      { retriever: reac, llm: null },
+      "Quels savoir-faire pour maintenir et sécuriser les accès réseaux distants ?",
+    );
+    expect(a.answer).toMatch(/CP12[\s\S]*Savoir-faire et savoirs :\n- Configurer un VPN IPsec[\s\S]*RADIUS/);
+    expect(a.answer).not.toMatch(/nomades/);
+    // Criteria asked: the criteria, not a rubric.
+    const c = await answerQuestion(
+      { retriever: reac, llm: null },
+      "Quels sont les critères de performance de maintenir et sécuriser les accès réseaux distants ?",
+    );
+    expect(c.answer).toMatch(/fonctionnels et sécurisés/);
   });
 });

@@ -149,6 +149,37 @@ export function citation(r: KnowledgeRecord): string {
   return `${r.referential} · ${r.code ?? r.title}`;
 }
 
+/** The rubrics of a REAC's competency fiche a question may ask for, by the words it asks with. */
+const RUBRICS: [RegExp, RegExp][] = [
+  [
+    /\b(?:savoir-?faire|savoirs?|connaissances?|knowledge|know-how|skills? needed)\b/,
+    /^(?:savoir|connaissance)/,
+  ],
+  [/\b(?:contextes?|context|conditions? d'exercice)\b/, /^(?:contexte|conditions? d.exercice)/],
+  [/\b(?:ressources|moyens|outils|resources|tools)\b/, /^(?:ressources|moyens|outils)/],
+];
+
+/**
+ * The lines under the rubric of a record the question asks for (« Savoir-faire et savoirs : » and its
+ * items), up to the next rubric; null when it asks for none or the record has none.
+ */
+function rubricAnswer(r: KnowledgeRecord, question: string): string | null {
+  // The competency's own name quoted (« … son environnement de travail … ») asks for no rubric.
+  const asked = fold(question).replace(fold(r.title), " ");
+  if (/\b(?:criteres?|criteria)\b/.test(asked)) return null;
+  const lines = r.statement.split("\n");
+  const isRubric = (l: string) => /^\p{Lu}[^.;!?]{2,80}:\s*$/u.test(l.trim());
+  for (const [wants, named] of RUBRICS) {
+    if (!wants.test(asked)) continue;
+    const at = lines.findIndex((l) => isRubric(l) && named.test(fold(l.trim())));
+    if (at < 0) continue;
+    const end = lines.findIndex((l, i) => i > at && isRubric(l));
+    const body = lines.slice(at + 1, end < 0 ? undefined : end).filter((l) => l.trim());
+    if (body.length) return [lines[at]!.trim(), ...body.map((l) => l.trim())].join("\n");
+  }
+  return null;
+}
+
 /** A record longer than what one answer shows: its sentences are chosen, not its first lines. */
 const LONG_RECORD = 900;
 
@@ -1080,6 +1111,12 @@ function composeWhole(result: SearchResult, opts: ComposeOptions): Composition {
     (result.hits[0]?.score ?? 0) >= 0.9
   )
     chosen.push(top);
+
+  // « Quels savoir-faire pour maintenir et sécuriser les accès distants ? »: the competency's rubric asked.
+  const rubricOf =
+    chosen[0] ?? (top?.kind === "competency" && (result.hits[0]?.score ?? 0) >= 0.9 ? top : undefined);
+  const rubric = rubricOf ? rubricAnswer(rubricOf, analysis.text) : null;
+  if (rubric) return withSources(`${codedHeading(rubricOf!)}\n${rubric}`, [rubricOf!], result, lang);
 
   const meanings = bareCodeMeanings(result, intention, lookup, opts.channelReferential);
   if (meanings) return meanings;
