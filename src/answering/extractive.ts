@@ -447,6 +447,8 @@ function scoreEvidence(
       score += 0.1;
     if (intention.intent === "list" && (u.depth > 0 || /:\s*$/.test(u.text))) score += 0.1;
     if (intention.intent === "definition" && u.record.kind === "glossary") score += 0.3;
+    // A glossary defines the word in general: unless a definition is asked, the passage about the case wins.
+    else if (u.record.kind === "glossary") score -= 0.1;
     // "Quand a lieu l'entretien ?": the sentence that says a moment.
     if (intention.asksWhen && WHEN_SAID.test(u.text)) score += 0.3;
     // A form to fill in ("Date d'examen : … / … / …") states no rule, unless its fields are what is asked.
