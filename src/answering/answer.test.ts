@@ -1,12 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { FakeOpenAI } from "../../test/helpers/fake-openai.js";
-import { KNOWLEDGE_DIR, tempDir, testConfig } from "../../test/helpers/temp.js";
-import { CatalogSchema } from "../knowledge/catalog.js";
+import { retrieverOver } from "../../test/helpers/retriever.js";
+import { tempDir, testConfig } from "../../test/helpers/temp.js";
 import { type KnowledgeRecord, makeRecord } from "../knowledge/record.js";
 import { openKnowledgeBase } from "../retrieval/knowledge-base.js";
-import { loadLexicon } from "../retrieval/lexicon.js";
-import { LocalHashEmbeddings } from "../retrieval/local-embedder.js";
-import { Retriever } from "../retrieval/retriever.js";
+import type { Retriever } from "../retrieval/retriever.js";
 import { AnswerSchema, answerQuestion, toPublicAnswer } from "./answer.js";
 import { LlmAnswerer } from "./llm.js";
 
@@ -419,11 +417,6 @@ describe("a REAC competency fiche's rubrics", () => {
   };
   let reac: Retriever;
   beforeAll(async () => {
-    const catalog = CatalogSchema.parse({
-      referentials: [
-        { id: "reac", title: "REAC TSSR", file: "reac.pdf", parser: "generic", codeFamilies: [] },
-      ],
-    });
     const records = [
       cp12,
       rec(
@@ -434,15 +427,7 @@ describe("a REAC competency fiche's rubrics", () => {
       ),
       rec("section", null, "Fiche emploi type", "Le technicien exerce en entreprise ou chez un prestataire."),
     ];
-    reac = new Retriever(
-      catalog,
-      records,
-      async () => {
-        throw new Error("the hashing embedder's ranking is not fused");
-      },
-      new LocalHashEmbeddings(),
-      { defaultReferential: "reac", lexicon: await loadLexicon(KNOWLEDGE_DIR) },
-    );
+    reac = await retrieverOver(records, { reac: "REAC TSSR" });
   });
 
   it("answers the rubric asked for, under the competency it belongs to", async () => {

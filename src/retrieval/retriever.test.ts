@@ -1,11 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { KNOWLEDGE_DIR, tempDir, testConfig } from "../../test/helpers/temp.js";
-import { CatalogSchema } from "../knowledge/catalog.js";
+import { retrieverOver } from "../../test/helpers/retriever.js";
+import { tempDir, testConfig } from "../../test/helpers/temp.js";
 import { type KnowledgeRecord, makeRecord } from "../knowledge/record.js";
 import { type KnowledgeBase, openKnowledgeBase } from "./knowledge-base.js";
-import { loadLexicon } from "./lexicon.js";
-import { LocalHashEmbeddings } from "./local-embedder.js";
-import { Retriever } from "./retriever.js";
+import type { Retriever } from "./retriever.js";
 
 let kb: KnowledgeBase;
 let dir: Awaited<ReturnType<typeof tempDir>>;
@@ -142,19 +140,7 @@ describe("ranking a referential's épreuves", () => {
   ];
   let retriever: Retriever;
   beforeAll(async () => {
-    const catalog = CatalogSchema.parse({
-      referentials: [{ id: re, title: "RE du titre", file: "re.pdf", parser: "generic", codeFamilies: [] }],
-    });
-    const lexicon = await loadLexicon(KNOWLEDGE_DIR);
-    retriever = new Retriever(
-      catalog,
-      records,
-      async () => {
-        throw new Error("the hashing embedder's ranking is not fused");
-      },
-      new LocalHashEmbeddings(),
-      { defaultReferential: re, lexicon },
-    );
+    retriever = await retrieverOver(records, { [re]: "RE du titre" });
   });
   const first = async (q: string) => (await retriever.search(q)).hits[0]?.record.title;
 
@@ -226,21 +212,7 @@ describe("a code two referentials define, asked about something only one of them
   ];
   let retriever: Retriever;
   beforeAll(async () => {
-    const catalog = CatalogSchema.parse({
-      referentials: [
-        { id: "titre-a", title: "Titre A", file: "a.pdf", parser: "generic", codeFamilies: [] },
-        { id: "guide-b", title: "Guide B", file: "b.pdf", parser: "generic", codeFamilies: [] },
-      ],
-    });
-    retriever = new Retriever(
-      catalog,
-      records,
-      async () => {
-        throw new Error("the hashing embedder's ranking is not fused");
-      },
-      new LocalHashEmbeddings(),
-      { defaultReferential: "titre-a", lexicon: await loadLexicon(KNOWLEDGE_DIR) },
-    );
+    retriever = await retrieverOver(records, { "titre-a": "Titre A", "guide-b": "Guide B" });
   });
 
   it("answers from the referential that speaks of it, that passage first", async () => {
