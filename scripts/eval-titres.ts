@@ -107,13 +107,15 @@ const rounds: Round[] = [
         file: join(IMITATIONS, `${id}.questions.jsonl`),
         imitation: true,
       })),
-      // A second set on the same documents, written later by someone who had not seen the answers: it
-      // says whether what was tuned on the first set holds.
+      // A second set on the same documents, written later by someone who had not seen the answers. It was
+      // blind when first measured (facts 28/55); what it showed was then fixed in general, so it is a
+      // development set too now.
       ...imitations.map(([id]) => ({
         name: `${id} (second set)`,
         file: join(IMITATIONS, "holdout", `${id}.questions.jsonl`),
         imitation: true,
-        // Reported, not a gate: it measures how far the work on the first set carries.
+        // Its recall and facts are reported, not gated; an out-of-scope question answered or personal
+        // data printed fails the run as for every set.
         reportOnly: true,
       })),
     ],

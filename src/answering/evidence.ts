@@ -26,7 +26,7 @@ export interface Evidence {
 const ITEM = /^(\s*)(?:[-•*◦▪–✔✓►➢❑]|\d{1,2}[.)]|[a-z][.)])\s+/;
 // Abbreviations after which a period does not end a sentence.
 const ABBREV =
-  /(?:\b(?:cf|ex|etc|p|pp|n°|no|art|al|vol|fig|env|min|max|approx|e\.g|i\.e|M|Mme|Dr|[Cc]oef|[Nn]b|[Éé]val|[Ee]nv|[Tt]él|[Rr]éf)\.|\b[A-Z]{1,2}r?\d{1,2}(?:\.\d)?\.)$/;
+  /(?:\b(?:cf|ex|etc|p|pp|n°|no|art|al|vol|fig|env|min|max|approx|e\.g|i\.e|M|Mme|Dr|[Cc]oef|[Nn]b|[Ee]nv|[Tt]el)\.|(?:^|\s)(?:[Éé]val|[Tt]él|[Rr]éf)\.|\b[A-Z]{1,2}r?\d{1,2}(?:\.\d)?\.)$/;
 
 /**
  * Lines wrapped by the PDF extraction ("Étude de cas pratique et\nthéorique
@@ -99,8 +99,10 @@ export function splitSentences(line: string): string[] {
   let current = "";
   // A label run in after its neighbour's value, as a table cell's paragraphs come out on one line
   // (« … (IDCC 2941) Code(s) NSF : 330t … Code(s) Formacode : 42056 »), opens a statement of its own.
-  // Only in a long run: a short one (« Préparation : 20 min Jeu de rôle : 20 min ») answers whole.
-  const labelled = line.length > 200 ? line.replace(RUN_IN_LABEL, "$1\u0001$2") : line;
+  // Only in a long run with two labels at least (a table cell's fields): a short one (« Préparation : 20 min
+  // Jeu de rôle : 20 min ») answers whole, and prose citing « … au Code du travail : … » once is prose.
+  const labels = line.length > 200 ? (line.match(RUN_IN_LABEL)?.length ?? 0) : 0;
+  const labelled = labels >= 2 ? line.replace(RUN_IN_LABEL, "$1\u0001$2") : line;
   for (const word of labelled.split(/\s+/)) {
     if (word.endsWith("\u0001")) {
       current = current ? `${current} ${word.slice(0, -1)}` : word.slice(0, -1);

@@ -152,7 +152,8 @@ export function citation(r: KnowledgeRecord): string {
 /** The rubrics of a REAC's competency fiche a question may ask for, by the words it asks with. */
 const RUBRICS: [RegExp, RegExp][] = [
   [
-    /\b(?:savoir-?faire|savoirs?|connaissances?|knowledge|know-how|skills? needed)\b/,
+    // Nouns, not the verb « savoir » nor « à ma connaissance ».
+    /\b(?:savoir-?faire|savoirs|les savoir|connaissances|knowledge|know-how|skills? needed)\b/,
     /^(?:savoir|connaissance)/,
   ],
   [/\b(?:contextes?|context|conditions? d'exercice)\b/, /^(?:contexte|conditions? d.exercice)/],
@@ -837,7 +838,9 @@ function glossarySides(result: SearchResult, lookup: Lookup): KnowledgeRecord[] 
       .filter(({ term }) => term.length >= 3 && asked.includes(` ${term} `))
       .sort((a, b) => b.term.length - a.term.length);
     // A term inside a longer one named (« vente » in « indice de vente ») is not a side.
-    const sides = terms.filter(({ term }, i) => !terms.slice(0, i).some((t) => t.term.includes(term)));
+    const sides = terms.filter(
+      ({ term }, i) => !terms.slice(0, i).some((t) => ` ${t.term} `.includes(` ${term} `)),
+    );
     // In the order asked.
     sides.sort((a, b) => asked.indexOf(` ${a.term} `) - asked.indexOf(` ${b.term} `));
     if (sides.length >= 2) return sides.slice(0, 3).map(({ r }) => r);
@@ -1290,7 +1293,7 @@ function composeWhole(result: SearchResult, opts: ComposeOptions): Composition {
 
 /** Stems of the words that ask for an amount or a rate, and of those that qualify it (« max », « moyen »). */
 const AMOUNT_WORDS =
-  /^(?:cout|prix|tarif|salair|remuner|pai|pay|cost|price|fee|euro|montant|taux|pourcent|percent|rate|max|min|depas|moyen|total|averag)/;
+  /^(?:cout|prix|tarif|tarifs|salair|remuner|remunerat|pai|pay|paid|cost|price|fee|fees|euro|euros|montant|taux|pourcentag|percentag|percent|rate|max|maximum|min|minimum|depas|moyen|moyenn|total|averag|average)$/;
 
 const COUNT_WORDS = /\b(?:combien|nombre|how many|number of)\b/;
 

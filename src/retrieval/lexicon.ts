@@ -16,7 +16,27 @@ const BridgeSchema = z.object({
     .regex(/^[a-z0-9_' -]+$/, "mots repliés (minuscules, sans accents), séparés par des espaces"),
   to: z.string().regex(/^[a-z0-9 -]+$/, "mots français repliés (minuscules, sans accents)"),
 });
-export const LexiconFileSchema = z.object({ bridges: z.array(BridgeSchema).min(1) });
+export const LexiconFileSchema = z.object({
+  bridges: z
+    .array(BridgeSchema)
+    .min(1)
+    // A word bridged twice keeps only its last bridge (the first one silently lost): say which.
+    .superRefine((bridges, ctx) => {
+      const seen = new Map<string, number>();
+      bridges.forEach(({ from }, i) => {
+        for (const key of from.split(/\s+/).filter(Boolean)) {
+          const first = seen.get(key);
+          if (first !== undefined)
+            ctx.addIssue({
+              code: "custom",
+              path: [i, "from"],
+              message: `« ${key} » a déjà un pont (entrée ${first + 1}) : une seule entrée par mot`,
+            });
+          else seen.set(key, i);
+        }
+      });
+    }),
+});
 
 export interface Lexicon {
   /** Folded word or phrase ("tech watch") → space-separated French expansion. */

@@ -80,6 +80,9 @@ function corpusCodeMatcher(codes: Iterable<string>): ((folded: string) => string
 const DATE =
   /\b(?:\d{1,2}(?:er)?\s+(?:janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|novembre|décembre|decembre)\s+\d{4}|\d{1,2}\/\d{1,2}\/\d{4})\b/i;
 
+/** IDF weight of the question's words one passage holds and another lacks for it to be about something else. */
+const DISTINCT = 2.5;
+
 /** Weight of the coordination factor (share of the question's words a passage holds) in its score. */
 const COORDINATION = 0.2;
 
@@ -308,7 +311,7 @@ export class Retriever {
       let ranked = this.rankCodeCandidates(candidates, contentScores, analysis, defaultReferential);
       const about = topical === undefined ? undefined : this.records[topical]!;
       const own = about && ranked.find((r) => r.referential === about.referential);
-      if (own && own !== ranked[0] && this.absentFrom(topical!, ranked[0]!.referential, analysis) >= 2.5)
+      if (own && own !== ranked[0] && this.absentFrom(topical!, ranked[0]!.referential, analysis) >= DISTINCT)
         ranked = [own, ...ranked.filter((r) => r !== own)];
       // A code several referentials define: its first two meanings; the others only crowd out the passages
       // the rest of the question points to (the note « existe aussi dans » names them).
@@ -415,7 +418,8 @@ export class Retriever {
         about.referential === codeHits[0]!.referential &&
         this.referentialsOf(codeHits[0]!.code!).length > 1 &&
         !codeHits.includes(about) &&
-        this.distinctWeight(topical, first, analysis) >= 2.5
+        // Two words at least: one rare word is not what the question is about (« pages » beside the E3).
+        this.distinctWeight(topical, first, analysis, 2) >= DISTINCT
       ) {
         const e = fused.get(topical);
         hits.push({ record: about, score: 1, via: e ? [...e.via] : ["keyword"] });
@@ -480,7 +484,7 @@ export class Retriever {
     if (quoted && quoted !== preferred)
       return [quoted, preferred, ...sorted.filter((r) => r !== preferred && r !== quoted)];
     const challenger = sorted.find(
-      (r) => r !== preferred && distinct(r) >= 2.5 && score(r) > score(preferred),
+      (r) => r !== preferred && distinct(r) >= DISTINCT && score(r) > score(preferred),
     );
     if (challenger)
       return [challenger, preferred, ...sorted.filter((r) => r !== preferred && r !== challenger)];
@@ -488,14 +492,17 @@ export class Retriever {
   }
 
   /** Weight (IDF) of the question's words record `i` holds and record `p` does not. */
-  private distinctWeight(i: number, p: number, analysis: QueryAnalysis): number {
+  private distinctWeight(i: number, p: number, analysis: QueryAnalysis, minWords = 1): number {
     let w = 0;
+    let words = 0;
     for (const typed of analysis.typedTerms) {
       const forms = this.forms(typed).map((f) => f.form);
-      if (forms.some((t) => this.bm25.contains(i, t)) && !forms.some((t) => this.bm25.contains(p, t)))
+      if (forms.some((t) => this.bm25.contains(i, t)) && !forms.some((t) => this.bm25.contains(p, t))) {
         w += Math.max(...forms.map((t) => this.bm25.idf(t)));
+        words++;
+      }
     }
-    return w;
+    return words >= minWords ? w : 0;
   }
 
   /**

@@ -112,7 +112,7 @@ const OFF_TOPIC = [
 // Pastimes: off topic, unless the question names a referential or a code: cooking is the job of a
 // cook and of an assistant de vie aux familles (« the ADVF meals competency … cooking »).
 const PASTIMES =
-  /\b(?:recette|recipe|cuisine|cooking|restaurant|film|movie|serie|netflix|musique|music|chanson|song|football|foot|match|score du|horoscope|blague|joke|bourse|stock market|bitcoin|crypto)\b/;
+  /\b(?:recette|recipe|cuisine|cooking|restaurant|film|movie|netflix|musique|music|chanson|song|football|foot|match|score du|horoscope|blague|joke|stock market|bitcoin|crypto)\b/;
 
 // Writing the candidate's deliverable is not what the bot is for; asking how
 // to write it ("comment rédiger la conclusion ?") is. The phrasings are data.

@@ -141,11 +141,10 @@ function nameAfter(rest: string, k: Known): string | null {
     return k.names.includes(first.word) || k.initials.has(first.word) ? null : first.raw;
   const jobLike = content.slice(0, 2).some((t) => isJobWord(t.word));
   if (!jobLike) return null;
-  // Every word of the name is a word of one indexed titre's names: that titre, named in short; or its
-  // first two words are, the sentence going on after it (« titre pro secrétaire assistante jpeux le passer »).
-  // A feminine form is the same job (« assistante », « assistant(e) »).
+  // Every word of the name is a word of one indexed titre's names: that titre, named in short. A feminine
+  // form is the same job (« assistante », « assistant(e) »).
   const same = (a: string, b: string) => a === b || a.replace(/e$/, "") === b.replace(/e$/, "");
-  const has = (ws: Set<string>, w: string) => [...ws].some((x) => same(x, w));
+  const has = (ws: Set<string>, w: string) => ws.has(w) || [...ws].some((x) => same(x, w));
   if (k.words.some((ws) => content.every((t) => has(ws, t.word)))) return null;
   // The whole job name first, the sentence going on after it (« titre pro secrétaire assistante jpeux le
   // passer en vae »): that titre. Its first words only (« technicien supérieur systèmes et réseaux » beside

@@ -322,7 +322,7 @@ export function structure(referential: string, source: Block[]): KnowledgeRecord
         (citedMatch ? { ...citedMatch, rest: squash(b.text.replace(cited![0], "")) } : null);
       // A heading as deep as the épreuve's or above ends its chapter, unless it is one of its rubrics
       // (a heading opening with a small letter: « livrable attendu » set at the épreuve's level).
-      const rubric = /^\p{Ll}/u.test(b.text) && !match;
+      const rubric = b.level === chapter?.level && /^\p{Ll}/u.test(b.text) && !match;
       if (chapter && b.level <= chapter.level && !rubric) chapter = null;
       if (open && b.level <= openLevel) open = null;
       if (match) {
