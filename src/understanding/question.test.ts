@@ -98,7 +98,9 @@ describe("readQuestion", () => {
 
   it("reads chat shorthand as the words it stands for, and only as whole words", () => {
     expect(readQuestion("le parchemin arrive qd ?").folded).toBe("le parchemin arrive quand ?");
-    expect(readQuestion("c ds quel doc pr le bloc 2").folded).toBe("c dans quel doc pour le bloc 2");
+    expect(readQuestion("pk le jury delibere qd ?").folded).toBe("pourquoi le jury delibere quand ?");
+    // A sigle or a word of its own is not shorthand: « payer par CB », « une PR ».
+    expect(readQuestion("payer par CB ou faire une PR ?").folded).toBe("payer par cb ou faire une pr ?");
     expect(readQuestion("qd-même, le pdf ?").folded).toBe("qd-meme, le pdf ?");
     expect(readQuestion("Je peux passer l'examen si j'oublie mon dossier pro ?").namesDeliverable).toBe(true);
   });
