@@ -22,6 +22,11 @@ export function squash(input: string): string {
   return input.replace(/[\s\u00a0\u202f]+/g, " ").trim();
 }
 
+/** A word the layout cut at its end of line with a hyphen (« compé- tences ») made whole again. */
+export function unhyphenate(text: string): string {
+  return text.replace(/(\p{L})- (\p{Ll})/gu, "$1$2");
+}
+
 // Function words of French and English, chat fillers, and the words that frame
 // a question without naming its topic ("covers", "ça correspond à quoi",
 // "referential"). Words such as "test", "projet", "rapport" carry meaning in

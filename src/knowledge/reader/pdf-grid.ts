@@ -1,5 +1,5 @@
 import type { PdfLine, PdfPage, PdfRule, PdfSegment } from "../../lib/pdf-layout.js";
-import { squash } from "../../lib/text.js";
+import { squash, unhyphenate } from "../../lib/text.js";
 import { type Block, isBullet } from "./blocks.js";
 
 /**
@@ -104,8 +104,7 @@ export function readGrid(page: PdfPage, lines: PdfLine[]): Grid | null {
       text.set(key, cell);
     }
   }
-  const cellText = (c: number, y: number) =>
-    (text.get(`${c}:${cellOf(c, y)}`) ?? []).join("\n").replace(/(\p{L})- (\p{Ll})/gu, "$1$2");
+  const cellText = (c: number, y: number) => unhyphenate((text.get(`${c}:${cellOf(c, y)}`) ?? []).join("\n"));
 
   // The header's names: the capitals opening each column's cell in its last header band
   // ("RÉFÉRENTIEL D'ACTIVITÉS", not the explanation under it; "MODALITÉS D'ÉVALUATION" under the

@@ -10,7 +10,7 @@ import {
   runningLines,
   staggered,
 } from "../../lib/pdf-layout.js";
-import { fold, squash } from "../../lib/text.js";
+import { fold, squash, unhyphenate } from "../../lib/text.js";
 import { type Block, isBullet, type ReadDocument, stripBullet } from "./blocks.js";
 import { readGrid } from "./pdf-grid.js";
 
@@ -68,7 +68,7 @@ function flowBlocks(
   // printed one per item without bullets are the items of its list, until a gap or a heading.
   let listed = false;
   const flush = () => {
-    const text = squash(para.join(" ").replace(/(\p{L})- (\p{Ll})/gu, "$1$2"));
+    const text = squash(unhyphenate(para.join(" ")));
     if (text) out.push({ kind, text: kind === "item" ? stripBullet(text) : text });
     if (text) listed = kind === "paragraph" ? /:$/.test(text) : listed;
     para = [];
@@ -138,7 +138,7 @@ function cellText(cell: Cell): string {
   return parts
     .join(" ")
     .split("\n")
-    .map((s) => squash(s.replace(/(\p{L})- (\p{Ll})/gu, "$1$2")))
+    .map((s) => squash(unhyphenate(s)))
     .filter(Boolean)
     .join("\n");
 }
@@ -516,9 +516,7 @@ function splitTables(lines: PdfLine[], page: PdfPage, used: Set<PdfSegment>): Ch
       kind: "table",
       table: {
         header: headerCells,
-        rows: rows
-          .map((r) => r.map((c) => c.replace(/(\p{L})- (\p{Ll})/gu, "$1$2")))
-          .filter((r) => r.some(Boolean)),
+        rows: rows.map((r) => r.map(unhyphenate)).filter((r) => r.some(Boolean)),
       },
     });
     i = k - 1 + body.length;
@@ -581,10 +579,9 @@ function drawnRows(page: PdfPage, lines: PdfLine[]): PdfLine[] {
         x0: Math.min(...segs.map((s) => s.x0)),
         x1: Math.max(...segs.map((s) => s.x1)),
         // A cell's list keeps its items apart.
-        text: segs
-          .map((s, n) => (n && isBullet(s.text) ? "\n" : n ? " " : "") + squash(s.text))
-          .join("")
-          .replace(/(\p{L})- (\p{Ll})/gu, "$1$2"),
+        text: unhyphenate(
+          segs.map((s, n) => (n && isBullet(s.text) ? "\n" : n ? " " : "") + squash(s.text)).join(""),
+        ),
       }));
     const first = band[0]!;
     const row: PdfLine = {
