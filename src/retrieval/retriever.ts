@@ -220,7 +220,14 @@ export class Retriever {
   termsOf(referential: string): Set<string> {
     let set = this.refTerms.get(referential);
     if (!set) {
-      set = new Set(this.recordsOf(referential).flatMap((r) => terms(recordText(r))));
+      // The same words as the index holds: with the acronyms the referential defines, both ways.
+      const acronyms = this.acronymsOf(referential);
+      set = new Set(
+        this.recordsOf(referential).flatMap((r) => {
+          const text = recordText(r);
+          return terms(`${text} ${acronymExpansion(`${r.title}\n${text}`, acronyms)}`);
+        }),
+      );
       this.refTerms.set(referential, set);
     }
     return set;
