@@ -118,6 +118,13 @@ const rounds: Round[] = [
         // data printed fails the run as for every set.
         reportOnly: true,
       })),
+      // A third set, written blind at the end of the session that tuned on the second: never tuned on.
+      ...imitations.map(([id]) => ({
+        name: `${id} (third set)`,
+        file: join(IMITATIONS, "holdout2", `${id}.questions.jsonl`),
+        imitation: true,
+        reportOnly: true,
+      })),
     ],
   },
   { documents, sets },
