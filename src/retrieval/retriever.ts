@@ -118,12 +118,25 @@ export function bm25Doc(
   return { id: r.id, title: `${r.code ?? ""} ${r.title}`, body: extra ? `${body}\n${extra}` : body };
 }
 
-/** The BM25 documents of records, each read with the acronyms its own referential defines. */
-export function bm25Docs(records: KnowledgeRecord[]): { id: string; title: string; body: string }[] {
-  const byReferential = new Map<string, KnowledgeRecord[]>();
-  for (const r of records) byReferential.set(r.referential, [...(byReferential.get(r.referential) ?? []), r]);
-  const acronyms = new Map([...byReferential].map(([id, rs]) => [id, definedAcronyms(rs)]));
-  return records.map((r) => bm25Doc(r, acronyms.get(r.referential)));
+/**
+ * The BM25 documents of records, each read with the acronyms its own referential defines (`acronymsOf`,
+ * when the caller already knows them: the retriever reads them once for the index and the evidence).
+ */
+export function bm25Docs(
+  records: KnowledgeRecord[],
+  acronymsOf?: (referential: string) => Map<string, string>,
+): { id: string; title: string; body: string }[] {
+  const known = new Map<string, Map<string, string>>();
+  const of = (referential: string) => {
+    let map = known.get(referential);
+    if (!map) {
+      map =
+        acronymsOf?.(referential) ?? definedAcronyms(records.filter((r) => r.referential === referential));
+      known.set(referential, map);
+    }
+    return map;
+  };
+  return records.map((r) => bm25Doc(r, of(r.referential)));
 }
 
 /**
@@ -161,7 +174,7 @@ export class Retriever {
   ) {
     this.storeSource = store;
     this.store = typeof store === "function" ? null : store;
-    this.bm25 = options.bm25 ?? new Bm25Index(bm25Docs(records));
+    this.bm25 = options.bm25 ?? new Bm25Index(bm25Docs(records, (id) => this.acronymsOf(id)));
     this.byId = new Map(records.map((r) => [r.id, r]));
     this.indexOf = new Map(records.map((r, i) => [r.id, i]));
     this.foldedTitles = records.map((r) => fold(r.title));

@@ -550,17 +550,14 @@ const JOINED_ROWS = new WeakSet<PdfLine>();
 
 function drawnRows(page: PdfPage, lines: PdfLine[]): PdfLine[] {
   const rules = page.rules ?? [];
-  const borders = page.columns ?? [];
-  if (rules.length < 2 || borders.length < 3) return lines;
+  if (rules.length < 2 || (page.columns ?? []).length < 3) return lines;
   const ys = [...new Set(rules.map((r) => Math.round(r.y)))].sort((a, b) => b - a);
   const mid = (l: PdfLine) => l.y + l.size * 0.3;
   let out = lines;
   for (let k = 0; k + 1 < ys.length; k++) {
     const [top, bottom] = [ys[k]!, ys[k + 1]!];
     if (top - bottom < 6) continue;
-    const xs = [
-      ...new Set(borders.filter((c) => c.y0 <= bottom + 2 && c.y1 >= top - 2).map((c) => Math.round(c.x))),
-    ].sort((a, b) => a - b);
+    const xs = bordersSpanning(page, bottom + 2, top - 2);
     if (xs.length < 3) continue;
     const band = out.filter((l) => mid(l) < top && mid(l) > bottom);
     const inside = band.every((l) =>
@@ -570,7 +567,12 @@ function drawnRows(page: PdfPage, lines: PdfLine[]): PdfLine[] {
     const columnOf = (s: PdfSegment) => xs.findIndex((_, c) => c + 1 < xs.length && s.x0 < xs[c + 1]! - 1);
     const cells = new Map<number, PdfSegment[]>();
     for (const l of band)
-      for (const s of l.segments) cells.set(columnOf(s), [...(cells.get(columnOf(s)) ?? []), s]);
+      for (const s of l.segments) {
+        const c = columnOf(s);
+        const cell = cells.get(c);
+        if (cell) cell.push(s);
+        else cells.set(c, [s]);
+      }
     if (cells.size < 2) continue;
     const segments = [...cells.entries()]
       .sort((a, b) => a[0] - b[0])
@@ -600,8 +602,13 @@ function drawnRows(page: PdfPage, lines: PdfLine[]): PdfLine[] {
 /** The x of the column borders a page draws across a line, left to right. */
 function bordersAcross(page: PdfPage, line: PdfLine): number[] {
   const y = line.y + line.size * 0.3;
+  return bordersSpanning(page, y, y);
+}
+
+/** The x of the column borders a page draws from `bottom` up to `top` at least, left to right. */
+function bordersSpanning(page: PdfPage, bottom: number, top: number): number[] {
   return [
-    ...new Set((page.columns ?? []).filter((c) => c.y0 <= y && c.y1 >= y).map((c) => Math.round(c.x))),
+    ...new Set((page.columns ?? []).filter((c) => c.y0 <= bottom && c.y1 >= top).map((c) => Math.round(c.x))),
   ].sort((a, b) => a - b);
 }
 
