@@ -326,3 +326,63 @@ describe("an épreuve's chapter in a guide", () => {
     expect(records.find((r) => r.title.endsWith("Le jury"))?.statement).toBe("Trois membres.");
   });
 });
+
+describe("a France Compétences grid (activités | compétences | modalités | critères)", () => {
+  it("goes on column by column over rows a page cut: the activity's items, the competency's sentence, the épreuve's modalité", () => {
+    const row = (...cells: string[]): Block => ({ kind: "row", cells });
+    const blocks: Block[] = [
+      { kind: "paragraph", text: "Bloc de compétences 1 : Collecter les données" },
+      row(
+        "A1 : Programmer la collecte\n- Identification des sources",
+        "C1. Automatiser l'extraction de données depuis un service web",
+        "E1. Mise en situation (C1, C2)\nL'évaluation se fait sur un projet",
+        "- Le script est fonctionnel.",
+      ),
+      row("- Lecture d'un fichier de données", "", "réel ou fictif.", "- Le script est versionné."),
+      row(
+        "- Ecriture des requêtes SQL",
+        "C2. Développer des requêtes SQL depuis un système",
+        "",
+        "- Les requêtes sont justes.",
+      ),
+      row("", "de gestion de base de données.", "", "- La documentation est complète."),
+      row("--", "---", "--", "---"),
+    ];
+    const records = structure("g", blocks);
+    const a1 = byCode(records, "A1")!;
+    expect(a1.statement).toContain("Lecture d'un fichier de données");
+    expect(a1.statement).toContain("Ecriture des requêtes SQL");
+    const c1 = byCode(records, "C1")!;
+    expect(c1.criteria).toEqual(["Le script est fonctionnel.", "Le script est versionné."]);
+    expect(c1.modality).toBe("E1. Mise en situation (C1, C2)");
+    expect(c1.activities).toEqual(["A1 — Programmer la collecte"]);
+    const e1 = byCode(records, "E1")!;
+    expect(e1.kind).toBe("evaluation");
+    expect(e1.statement).toContain("réel ou fictif.");
+    expect(e1.related).toEqual(expect.arrayContaining(["C1", "C2"]));
+    const c2 = byCode(records, "C2")!;
+    expect(c2.title).toBe("Développer des requêtes SQL depuis un système de gestion de base de données");
+    expect(c2.criteria).toEqual(["Les requêtes sont justes.", "La documentation est complète."]);
+    // No competency numbered by position out of a continued row, nothing out of a typed rule.
+    expect(records.filter((r) => r.kind === "competency").map((r) => r.code)).toEqual(["C1", "C2"]);
+  });
+});
+
+describe("a glossary printed as a list", () => {
+  it("takes « Term : definition » items as terms, not a definition's own colon", () => {
+    const blocks: Block[] = [
+      { kind: "heading", level: 2, text: "Glossaire :" },
+      { kind: "item", text: "❑ MLOps : ensemble de pratiques qui déploient et maintiennent les modèles." },
+      { kind: "item", text: "❑ REST (API) : c'est une architecture d'API utilisée pour les services web." },
+      { kind: "heading", level: 2, text: "Lexique" },
+      { kind: "heading", level: 3, text: "Entretien final" },
+      {
+        kind: "paragraph",
+        text: "Il permet au jury de s'assurer que le candidat possède : la vision globale du métier.",
+      },
+    ];
+    const terms = ofKind(structure("g", blocks), "glossary");
+    expect(terms.map((r) => r.title)).toEqual(["MLOps", "REST (API)", "Entretien final"]);
+    expect(terms[2]!.statement).toContain("vision globale du métier");
+  });
+});

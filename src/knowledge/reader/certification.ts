@@ -28,6 +28,8 @@ const FICHE =
   /^fiche\s+(?:des\s+)?(activite\s+type|competences?\s+professionnelles?|competences?\s+transversales?)\b(?:.*?n\s*°\s*(\d{1,2}))?/;
 const GLOSSARY =
   /^(?:\d{1,2}(?:\.\d{1,2})*\.?\s+)?(?:glossaire|lexique|abreviations|sigles et acronymes|definitions)\b/;
+// A glossary line naming its term before a colon: a short name (no sentence in it), then the definition.
+const INLINE_TERM = /^[\s❑•●▪◦✓➢►*–-]*([^\s:.;!?][^:.;!?]{0,58}?)\s*:\s+(?=\S.{9})/u;
 const LEGAL_NOTICE = /^(?:reproduction interdite|article l\.? ?122-4)\b/;
 // A fiche's own sub-headings: what the text under them is.
 const CRITERIA = /^crit[e]res?\s+(?:de\s+performance|d'evaluation)/;
@@ -262,6 +264,21 @@ export function readCertificationConventions(referential: string, source: Block[
         (!openTerm || openTerm.definition.length > 0)
       ) {
         term = { term: squash(b.text), definition: [] };
+        glossary.push(term);
+        continue;
+      }
+      // A term and its definition on one line, as lists print them (« ❑ MLOps : pratique qui… »).
+      // An item names its term in a few words; a paragraph's opening words before a colon are more
+      // often the definition going on (« Il permet au jury de s'assurer que le candidat possède : »).
+      const inline = b.kind !== "row" ? INLINE_TERM.exec(b.text) : null;
+      const words = inline
+        ? inline[1]!
+            .replace(/\([^)]*\)/g, "")
+            .trim()
+            .split(/\s+/).length
+        : 0;
+      if (inline && words <= (b.kind === "item" ? 6 : 3)) {
+        term = { term: squash(inline[1]!), definition: [textOf(b).slice(inline[0].length)] };
         glossary.push(term);
         continue;
       }

@@ -47,7 +47,8 @@ describe("a référentiel de certification in landscape four-column grids with m
   it("reads the synthesis table's épreuves, named in its second column, as coded records with their duration", () => {
     const e2 = byCode("E2")!;
     expect(e2.kind).toBe("evaluation");
-    expect(e2.title).toBe("Mise en situation : entretien de vente");
+    // Named in full in the bloc's grid, then in short in the synthesis table: one record.
+    expect(e2.title).toBe("Mise en situation professionnelle reconstituée : entretien de vente");
     expect(e2.modality).toBe("20 min + 20 min (préparation 20 min)");
     expect(e2.statement).toContain("Bloc : BC01");
     expect(e2.statement).toContain("Coef. : 2");

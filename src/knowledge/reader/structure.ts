@@ -249,6 +249,18 @@ export function structure(referential: string, source: Block[]): KnowledgeRecord
   let chapter = null as { draft: Draft; level: number } | null;
   let bloc: { label: string; number: number | null; code: string; position: number } | null = null;
   let roles: Role[] | null = null;
+  /**
+   * A France Compétences grid (activités | compétences | modalités | critères): each column goes on with
+   * its own coded item from row to row (a competency's criteria over several rows, an épreuve's modalité
+   * beside the competencies it evaluates), and a row cut by a page break continues each column.
+   */
+  let grid: {
+    width: number;
+    at: number;
+    activity: Draft | null;
+    competency: Draft | null;
+    evaluation: Draft | null;
+  } | null = null;
   let inCriteria = false;
   const section = () => sections[sections.length - 1]!;
   // The document's own title (its first block, the only heading of its level) is left out of heading paths.
@@ -269,6 +281,7 @@ export function structure(referential: string, source: Block[]): KnowledgeRecord
       const label = squash(`Bloc ${n ?? ""} — ${match.rest || text}`);
       bloc = { label, number: n, code: match.code, position: 0 };
     }
+    if (match.kind === "bloc") grid = null;
     const d: Draft = {
       match,
       title: firstSentence(match.rest) || text,
@@ -308,8 +321,74 @@ export function structure(referential: string, source: Block[]): KnowledgeRecord
     return d;
   };
 
+  const gridRow = (cells: string[]): void => {
+    const g = grid!;
+    let opened = false;
+    cells.forEach((c, i) => {
+      if (!c.trim() || i < g.at) return;
+      const col =
+        i === g.at
+          ? "activity"
+          : i === g.at + 1
+            ? "competency"
+            : roles?.[i] === "criteria" || roles?.[i] === "modality"
+              ? roles[i]
+              : i === g.width - 1
+                ? "criteria"
+                : "modality";
+      const m = matchCode(c);
+      if (col === "activity") {
+        if (m?.kind === "activity") g.activity = startDraft(m, c);
+        else g.activity?.statement.push(...lines(c).map((l) => `- ${l.replace(/^[-–•]\s+/, "")}`));
+      } else if (col === "competency") {
+        // Several codes in one cell ("C7.2 … C8.2 …"): one record each.
+        for (const part of c.split(
+          /\s(?=(?:[CAE]\d{1,2}(?:\.\d{1,2}){0,2}|CP\d{1,2}|B\d{1,2}Cr?\d{1,2})\s)/,
+        )) {
+          const pm = matchCode(part);
+          if (pm && (pm.kind === "competency" || pm.kind === "criterion")) {
+            const d = startDraft(pm, part);
+            // The activity its row goes on with is the competency's ("A3.2 — Organisation du travail").
+            if (g.activity)
+              d.activities.push(`${g.activity.match.code} — ${firstSentence(g.activity.match.rest)}`);
+            g.competency = d;
+            opened = true;
+          } else if (g.competency) {
+            // A sentence cut by the page goes on where it stopped.
+            const d = g.competency;
+            const text = squash(part);
+            const last = d.statement.length ? d.statement[d.statement.length - 1]! : null;
+            if (/^\p{Ll}/u.test(text) && !/[.;:!?]$/.test(last ?? d.match.rest)) {
+              const whole = `${last ?? d.match.rest} ${text}`;
+              if (last) d.statement[d.statement.length - 1] = whole;
+              else d.statement.push(whole);
+              if (!last || d.title === firstSentence(last)) d.title = firstSentence(whole);
+            } else d.statement.push(text);
+          }
+        }
+      } else if (col === "modality") {
+        if (m?.kind === "evaluation") {
+          // One cell may name two épreuves, each on its line with its detail under it.
+          for (const line of c.split("\n")) {
+            const lm = matchCode(line);
+            if (lm?.kind === "evaluation") {
+              g.evaluation = startDraft(lm, line);
+              g.competency?.modality.push(squash(line));
+            } else if (squash(line)) g.evaluation!.statement.push(squash(line));
+          }
+        } else if (g.evaluation && !opened) g.evaluation.statement.push(c);
+        else {
+          g.evaluation = null;
+          g.competency?.modality.push(squash(c));
+        }
+      } else (g.competency ?? g.activity)?.criteria.push(...lines(c));
+    });
+    open = g.competency ?? g.activity ?? open;
+  };
+
   for (const b of blocks) {
     if (b.kind === "heading") {
+      grid = null;
       while (path.length && path[path.length - 1]!.level >= b.level) path.pop();
       // A heading citing its code after the title: "Cas pratique 2 (réf. E3)".
       const cited = /\((?:r[ée]f\.?|code)\s*:?\s*([A-Z]{1,4}\d{1,2}(?:\.\d{1,2})?)\)/i.exec(b.text);
@@ -407,8 +486,25 @@ export function structure(referential: string, source: Block[]): KnowledgeRecord
         continue;
       }
       const cells = b.cells;
+      // A rule typed as text ("-- | --- | --") holds nothing.
+      if (cells.every((c) => !c.replace(/[-–—_=.\s]/g, ""))) continue;
       const codeAt = cells.findIndex((c) => matchCode(c) !== null);
       const match = codeAt >= 0 && codeAt <= 1 ? matchCode(cells[codeAt]!) : null;
+      const competencyNext = matchCode(cells[codeAt + 1] ?? "")?.kind;
+      if (
+        match?.kind === "activity" &&
+        cells.length >= 3 &&
+        (competencyNext === "competency" || competencyNext === "criterion")
+      ) {
+        grid = { width: cells.length, at: codeAt, activity: null, competency: null, evaluation: null };
+        gridRow(cells);
+        continue;
+      }
+      if (grid && cells.length === grid.width && (!match || codeAt === grid.at || codeAt === grid.at + 1)) {
+        gridRow(cells);
+        continue;
+      }
+      grid = null;
       // A row of a four-column grid (activity | competency | modality | criteria): a second cell opening with
       // a code of another kind is its own record, and the columns after it belong to it.
       const second = match
@@ -540,7 +636,13 @@ export function structure(referential: string, source: Block[]): KnowledgeRecord
     // The same code met again (a summary table, then its detail): one record, enriched.
     const known = code ? codeRecords.get(code) : undefined;
     if (known) {
-      if (statement.length > known.statement.length && statement !== d.title)
+      // The synthesis table's row after the grid's épreuve adds its duration and its coefficient.
+      const timed = d.match.kind === "evaluation" && d.modality.length > 0;
+      if (
+        (statement.length > known.statement.length || timed) &&
+        statement !== d.title &&
+        !known.statement.includes(statement)
+      )
         known.statement = `${known.statement}\n${statement}`.trim();
       known.criteria.push(...d.criteria.filter((c) => !known.criteria.includes(c)));
       if (!known.modality && d.modality.length) known.modality = d.modality.join(" ");
@@ -587,7 +689,8 @@ export function structure(referential: string, source: Block[]): KnowledgeRecord
   if (known.length) {
     const re = new RegExp(`\\b(${known.map((c) => c.replace(/\./g, "\\.")).join("|")})\\b`, "g");
     for (const r of records) {
-      const text = `${r.statement} ${r.criteria.join(" ")} ${r.modality ?? ""}`;
+      // An épreuve's name cites what it evaluates: « Mise en situation (C1, C2, C3) ».
+      const text = `${r.kind === "evaluation" ? r.title : ""} ${r.statement} ${r.criteria.join(" ")} ${r.modality ?? ""}`;
       for (const m of text.matchAll(re))
         if (m[1] !== r.code && !r.related.includes(m[1]!)) r.related.push(m[1]!);
     }
