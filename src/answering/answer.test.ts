@@ -445,3 +445,33 @@ describe("a REAC competency fiche's rubrics", () => {
     expect(c.answer).toMatch(/fonctionnels et sécurisés/);
   });
 });
+
+describe("a pastime the documents are about", () => {
+  let reac: Retriever;
+  beforeAll(async () => {
+    const rec = (code: string, title: string, statement: string) =>
+      makeRecord({ referential: "reac-ar", kind: "competency", code, title, statement });
+    reac = await retrieverOver(
+      [
+        rec(
+          "CP3",
+          "Réaliser des cuissons simples",
+          "Les plats cuisinés à l'avance sont remis en température à +63 °C à cœur en moins d'une heure. Une recette suit sa fiche technique.",
+        ),
+        rec("CP5", "Assurer le service", "Servir les convives au linéaire."),
+      ],
+      { "reac-ar": "REAC Agent de restauration" },
+    );
+  });
+
+  it("answers a cook's question from the passage that holds its words, and still declines a recipe the documents lack", async () => {
+    const a = await answerQuestion(
+      { retriever: reac, llm: null },
+      "En cuisine, les plats cuisinés à l'avance, c'est quelle température à cœur pour la remise en température ?",
+    );
+    expect(a.found).toBe(true);
+    expect(a.answer).toMatch(/\+63 °C/);
+    const b = await answerQuestion({ retriever: reac, llm: null }, "une bonne recette de crêpes ?");
+    expect(b.found).toBe(false);
+  });
+});

@@ -159,6 +159,9 @@ function toSources(records: KnowledgeRecord[], result: SearchResult): Source[] {
   });
 }
 
+/** Share of a pastime question's words one passage must hold for it to be about the documents. */
+const PASTIME_COVERAGE = 0.9;
+
 interface Prepared {
   log: Logger;
   t0: number;
@@ -217,6 +220,9 @@ async function prepare(deps: AnswerDeps, question: string, opts: AskOptions): Pr
         ...intentionOf(read.folded, { codes, referentials: include.size, blocs: blocs.length }),
         decline: read.decline,
       };
+  // A pastime the documents are about (« plats témoins », « cuisson » in a cook's titre) is in scope:
+  // one passage holds nearly all the question's words.
+  if (intention.decline === "pastime" && result.coverage >= PASTIME_COVERAGE) intention.decline = null;
   const refs = crossSides(intention, [...result.analysis.include], deps.retriever);
   const perReferential =
     (intention.intent === "comparison" || intention.both) && refs.length >= 2 && refs.length <= 3

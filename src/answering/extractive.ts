@@ -1029,7 +1029,7 @@ function composeWhole(result: SearchResult, opts: ComposeOptions): Composition {
   const none = (text: string): Composition => ({ text, used: [], found: false });
   if (result.outcome === "unsafe" || intention.decline === "personal-data") return none(t.unsafe);
   if (intention.decline === "do-my-work") return none(t.doMyWork);
-  if (intention.decline === "off-topic") return none(t.outOfScope);
+  if (intention.decline === "off-topic" || intention.decline === "pastime") return none(t.outOfScope);
   if (opts.unindexed) {
     return none(t.unindexed(opts.unindexed, indexedTitres(lookup.catalog).join(" ; ")));
   }

@@ -60,7 +60,10 @@ am myself ourselves yourself themselves doing against between above below up dow
 both too
 plutot dedans hors sauf excepte except excluding exclude parle parler parlent correspond correspondent contient
 contiennent tombe tombent intitule taux pourcentage percentage rate ratio proportion
-referential referentials referentiel referentiels`.split(/\s+/),
+referential referentials referentiel referentiels
+demain hier aujourdhui aujourd'hui tomorrow yesterday today vient viens venir venez arrive arrives arriver`.split(
+    /\s+/,
+  ),
 );
 
 export function isStopword(token: string): boolean {

@@ -118,3 +118,14 @@ describe("the lexicon is data (knowledge/lexicon.yml)", () => {
     }
   });
 });
+
+describe("an elision typed without its apostrophe", () => {
+  it("reads « lentretien » as the corpus's « entretien », and leaves a corpus word alone", () => {
+    const corpus = new Set(["entretien", "final", "dure", "lieu"]);
+    const vocabulary = { has: (t: string) => corpus.has(t), nearest: () => [] };
+    const terms = (q: string) => analyzeQuery(q, catalog, vocabulary).typedTerms.map((t) => t.term);
+    expect(terms("lentretien final ca dure cmb")).toEqual(expect.arrayContaining(["entretien", "final"]));
+    expect(terms("lentretien final ca dure cmb")).not.toContain("lentretien");
+    expect(terms("le lieu de l'entretien")).toContain("lieu");
+  });
+});

@@ -347,7 +347,12 @@ export function analyzeQuery(
       if (expansion && !inPhrase.has(i)) expand(w, [w], expansion);
       continue;
     }
-    const t = stem(w);
+    // An elision typed without its apostrophe (« lentretien », « dexamen »): the word after it.
+    const elided = /^(?:[ldjmnst]|qu)(?=[aeiouyh])/.exec(w);
+    const t =
+      elided && !vocabulary.has(stem(w)) && vocabulary.has(stem(w.slice(elided[0].length)))
+        ? stem(w.slice(elided[0].length))
+        : stem(w);
     raise(t, 1);
     if (inPhrase.has(i) || (joined.has(w) && !vocabulary.has(t))) continue;
     if (expansion) expand(t, [w], expansion);

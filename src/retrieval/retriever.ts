@@ -28,6 +28,8 @@ export interface SearchResult {
   unknownCodes: string[];
   /** For each code answered, the other referentials that define it too. */
   alsoIn: { code: string; referentials: string[] }[];
+  /** IDF-weighted share of the question's words one of the best passages holds together (0 to 1). */
+  coverage: number;
 }
 
 export interface RetrieverOptions {
@@ -306,6 +308,7 @@ export class Retriever {
       outcome,
       unknownCodes,
       alsoIn: [],
+      coverage: 0,
     });
     if (analysis.unsafe) return empty("unsafe");
 
@@ -425,7 +428,7 @@ export class Retriever {
     const bar =
       analysis.include.size || analysis.certificationVocabulary ? this.minCoverage / 3 : this.minCoverage;
     if (!hasCode && (coverage < bar || ordered.length === 0)) {
-      return empty(unknownCodes.length ? "unknown-code" : "out-of-scope", unknownCodes);
+      return { ...empty(unknownCodes.length ? "unknown-code" : "out-of-scope", unknownCodes), coverage };
     }
 
     const hits: Hit[] = [];
@@ -455,7 +458,7 @@ export class Retriever {
       if (hits.some((h) => h.record.id === r.id)) continue;
       hits.push({ record: r, score: Math.min(0.99, e.score / maxScore), via: [...e.via] });
     }
-    return { analysis, hits: hits.slice(0, k), found: true, outcome: "ok", unknownCodes, alsoIn };
+    return { analysis, hits: hits.slice(0, k), found: true, outcome: "ok", unknownCodes, alsoIn, coverage };
   }
 
   /** Allowed records by similarity to the question's embedding, best first. */

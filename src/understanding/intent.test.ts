@@ -88,13 +88,16 @@ describe("readIntention", () => {
   });
 
   it("declines pastimes, unless a referential or a code is named (cooking is a care titre's competency)", () => {
-    expect(intentOf("une bonne recette de crêpes ?").decline).toBe("off-topic");
-    expect(intentOf("what must I take into account when shopping and cooking?").decline).toBe("off-topic");
+    expect(intentOf("une bonne recette de crêpes ?").decline).toBe("pastime");
+    expect(intentOf("what must I take into account when shopping and cooking?").decline).toBe("pastime");
     expect(
       intentOf("For the ADVF meals competency, what must I take into account when cooking?", [], 1).decline,
     ).toBeNull();
     // The weather is never a referential's subject.
     expect(intentOf("quel temps fera-t-il pour l'épreuve du titre ADVF ?", [], 1).decline).toBe("off-topic");
+    expect(intentOf("quelle température fait-il à Bourges ce week-end ?").decline).toBe("off-topic");
+    // A cook's temperatures are the job's.
+    expect(intentOf("quelle température à cœur pour la remise en température ?").decline).toBeNull();
   });
 
   it("finds the aspect a follow-up asks about", () => {

@@ -46,7 +46,8 @@ export type Aspect =
 export type SmallTalk = "empty" | "greeting" | "thanks" | "help" | "bye";
 
 /** Requests the bot declines whatever the corpus holds. */
-export type Decline = "off-topic" | "do-my-work" | "personal-data";
+/** `pastime`: off topic unless an indexed passage holds the question's words (a cook's titre). */
+export type Decline = "off-topic" | "pastime" | "do-my-work" | "personal-data";
 
 export interface Intention {
   intent: Intent;
@@ -106,7 +107,8 @@ export function smallTalkOf(folded: string): SmallTalk | null {
 // same question ("météo" is not one) would have been kept in scope by the
 // retriever's coverage check, so these are strict.
 const OFF_TOPIC = [
-  /\b(?:meteo|weather|temperature|il fait (?:beau|chaud|froid)|quel temps fait|quel temps fera|quel temps va|va-t-il pleuvoir|pleuvoir|rain(?:ing)?|forecast)\b/,
+  // A temperature is the weather's only outside (« température à cœur » is a cook's criterion).
+  /\b(?:meteo|weather|temperature (?:exterieure|dehors|demain|aujourd'hui|ce week-end)|quelle temperature (?:fait|fera|va)|il fait (?:beau|chaud|froid)|quel temps fait|quel temps fera|quel temps va|va-t-il pleuvoir|pleuvoir|rain(?:ing)?|forecast)\b/,
   /\b(?:capitale de|capital of|president de la republique|president of|prime minister|premier ministre|who won|qui a gagne)\b/,
 ];
 // Pastimes: off topic, unless the question names a referential or a code: cooking is the job of a
@@ -222,10 +224,11 @@ export function intentionOf(
 
   const decline: Decline | null = asksForWork(folded)
     ? "do-my-work"
-    : OFF_TOPIC.some((re) => re.test(folded)) ||
-        (PASTIMES.test(folded) && !found.referentials && !found.codes.length)
+    : OFF_TOPIC.some((re) => re.test(folded))
       ? "off-topic"
-      : null;
+      : PASTIMES.test(folded) && !found.referentials && !found.codes.length
+        ? "pastime"
+        : null;
   const first = ASPECTS.find(([, re]) => re.test(folded))?.[0] ?? null;
   // "les compétences de l'activité type 2" asks for competencies, "les activités de la C3" for activities.
   const at = (a: Aspect) => ASPECTS.find(([x]) => x === a)![1].exec(folded)?.index ?? -1;
