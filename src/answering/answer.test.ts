@@ -475,3 +475,39 @@ describe("a pastime the documents are about", () => {
     expect(b.found).toBe(false);
   });
 });
+
+describe("an RNCP number a document prints", () => {
+  let rc: Retriever;
+  beforeAll(async () => {
+    rc = await retrieverOver(
+      [
+        makeRecord({
+          referential: "rc-rrh",
+          kind: "section",
+          code: null,
+          title: "Équivalences avec l'ancienne certification",
+          statement:
+            "Les blocs de l'ancienne fiche RNCP34012 sont repris : BC01 en équivalence totale, BC04 sans équivalence.",
+        }),
+      ],
+      {
+        "rc-rrh": "Référentiel de certification – Responsable en gestion des ressources humaines (RNCP38417)",
+      },
+    );
+  });
+
+  it("is what the document says of it, not a titre to decline; a number it never prints is declined", async () => {
+    const a = await answerQuestion(
+      { retriever: rc, llm: null },
+      "J'ai validé des blocs de l'ancienne fiche RNCP34012 : lesquels sont repris ?",
+    );
+    expect(a.found).toBe(true);
+    expect(a.answer).toMatch(/BC01 en équivalence totale/);
+    const b = await answerQuestion(
+      { retriever: rc, llm: null },
+      "Pour le titre RNCP 99999, combien de blocs ?",
+    );
+    expect(b.found).toBe(false);
+    expect(b.answer).toMatch(/RNCP 99999/);
+  });
+});

@@ -283,6 +283,14 @@ async function prepare(deps: AnswerDeps, question: string, opts: AskOptions): Pr
  * its équivalences): the question is about what they say of it, not about a titre to decline.
  */
 function mentionedSigle(titre: string | null, retriever: AnswerDeps["retriever"]): boolean {
+  // An RNCP number a document prints (« l'ancienne fiche RNCP34012 », replaced by the one indexed).
+  const rncp = titre && /^RNCP (\d{4,6})$/.exec(titre)?.[1];
+  if (rncp) {
+    const printed = new RegExp(`\\brncp\\)?[^0-9]{0,30}${rncp}(?!\\d)`, "i");
+    return retriever.catalog.referentials.some((r) =>
+      retriever.recordsOf(r.id).some((rec) => printed.test(rec.statement)),
+    );
+  }
   if (!titre || !/^[A-Z][A-Z0-9]{1,7}$/.test(titre)) return false;
   const terms = retriever.analyze(titre).terms;
   return terms.length > 0 && terms.every((t) => retriever.idf(t.term) > 0);

@@ -227,3 +227,16 @@ describe("the job of a guide or a booklet", () => {
     ).toBe("Gestionnaire de paie");
   });
 });
+
+describe("the RNCP number in running text", () => {
+  it("reads « enregistré au répertoire (RNCP) sous le numéro 34297 »", () => {
+    expect(
+      readIdentity({
+        id: "reac-gp",
+        lines: [
+          "Le titre est enregistré au répertoire national des certifications professionnelles (RNCP) sous le numéro 34297.",
+        ],
+      }).rncp,
+    ).toBe("RNCP34297");
+  });
+});

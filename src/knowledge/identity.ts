@@ -48,7 +48,9 @@ export interface IdentityInput {
   aliases?: string[];
 }
 
-const RNCP = /\brncp\s*[-:]?\s*(?:n°\s*)?(\d{4,6})(?!\d)/gi;
+// « RNCP 34297 », « RNCP n° 34297 », « (RNCP) sous le numéro 34297 ».
+const RNCP =
+  /\brncp\)?\s*[-:]?\s*(?:(?:enregistr[ée]e?\s+)?sous le\s+)?(?:n°|num[ée]ro)?\s*(\d{4,6})(?!\d)/gi;
 const TP = /\btp\s*[-–]?\s*(\d{5})\b/gi;
 /** The ministry's footer table, read as one line: "CDA REAC TP-01281 04 24/05/2023 24/05/2023 1/50". */
 const FOOTER_ROW =

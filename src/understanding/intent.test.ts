@@ -4,6 +4,20 @@ import { readIntention } from "./intent.js";
 const intentOf = (q: string, codes: string[] = [], referentials = 0) =>
   readIntention(q, { codes, referentials });
 
+describe("the unit a question asks for", () => {
+  it("asks an amount in words that ask one: a pay slip is a payroll titre's topic", () => {
+    expect(intentOf("quel est le salaire d'un développeur IA ?").unit).toBe("money");
+    expect(intentOf("what are the tuition fees?").unit).toBe("money");
+    expect(intentOf("What are the criteria for 'Réaliser les bulletins de salaire'?").unit).toBeNull();
+  });
+
+  it("reads « rate » before an exam's part as the French verb, elsewhere as a rate", () => {
+    expect(intentOf("si je rate un bloc je repasse tout ?").unit).not.toBe("percent");
+    expect(intentOf("Si je rate une ECF, je peux la repasser ?").unit).not.toBe("percent");
+    expect(intentOf("what is the pass rate?").unit).toBe("percent");
+  });
+});
+
 describe("readIntention", () => {
   it.each([
     ["combien de pages pour le rapport E3 ?", ["E3"], "numeric", "pages"],

@@ -210,9 +210,29 @@ export function foldQuestion(question: string): string {
 /** The unit a (part of a) question wants its number in, if any. */
 export function unitOf(folded: string): Unit | null {
   if (has(PEOPLE, folded)) return "people";
-  for (const [u, re] of NUMERIC) if (re.test(folded)) return u;
+  for (const [u, re] of NUMERIC) {
+    if (!re.test(folded)) continue;
+    // A pay slip or a salary is the topic of a payroll titre; an amount is asked for in words that ask it.
+    if (u === "money" && !PRICED.test(folded) && !HOW_MANY.test(folded) && !ASKS_AMOUNT.test(folded))
+      continue;
+    // « si je rate un bloc », « je rate une ECF »: the French verb (to fail an exam's part), not a rate.
+    if (
+      u === "percent" &&
+      !/\b(?:taux|pourcentage|percentage|%|pass rate|success rate)\b/.test(folded) &&
+      /\b(?:je|j'ai|tu|on|il|elle|si|ai|as|a) rate (?:un|une|le|la|l'|mon|ma|mes|les|des|son|sa)\s*(?:\w+ )?(?:blocs?|ecf|epreuves?|examens?|exams?|modules?|evaluations?|ccps?|oral|soutenance|partiel|certification|titre)\b/.test(
+        folded,
+      )
+    )
+      continue;
+    return u;
+  }
   return null;
 }
+// Words that are an amount; a salary or a pay slip is one only when asked for (« quel salaire »).
+const PRICED =
+  /\b(?:cout|couts|coute|coutent|cost|costs|prix|price|tarifs?|fees?|tuition|euros?|€|payant|payante|gratuit|gratuite)\b/;
+const ASKS_AMOUNT =
+  /\b(?:quel(?:le)?s? (?:est |sont )?(?:le |la |les )?(?:salaires?|remuneration|montant|frais)|what(?:'s| is| are)? (?:the )?(?:salary|salaries|pay)|paid|earn|earns|gagne|gagner|remunere)\b/;
 
 export function intentionOf(
   folded: string,

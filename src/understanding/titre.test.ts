@@ -140,6 +140,22 @@ describe("declining a titre that is not indexed", () => {
     expect(unindexedTitre("Combien d'heures dure la formation SA au total ?", catalog)).toBe("SA");
   });
 
+  it("takes a part of an indexed titre's name typed as its initials (« Responsable RH ») for that titre", () => {
+    const withRc = withTitreNames({
+      referentials: [
+        ...catalog.referentials,
+        added("rc-rrh", "Référentiel de certification – Responsable en gestion des ressources humaines"),
+      ],
+      groups: catalog.groups,
+    });
+    expect(
+      unindexedTitre("Peut-on se présenter au titre Responsable RH en candidat libre ?", withRc),
+    ).toBeNull();
+    expect(unindexedTitre("Peut-on se présenter au titre Responsable RH en candidat libre ?", catalog)).toBe(
+      "Responsable RH",
+    );
+  });
+
   it("declines only by code while a document's titre could not be read", () => {
     const withAnonymous = withTitreNames({
       referentials: [...catalog.referentials, added("notes-2024", "Notes 2024")],

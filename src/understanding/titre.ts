@@ -45,6 +45,8 @@ interface Known {
   tp: Set<string>;
   /** The initials of each titre's name ("Secrétaire assistant(e)" → "sa"): how a sigle never printed is typed. */
   initials: Set<string>;
+  /** Per titre, the initials of two to four words running in its job's name (« ressources humaines » → "rh"). */
+  runs: Set<string>[];
   /** A document whose titre could not be read: any name may be its titre's. */
   anonymous: boolean;
 }
@@ -79,6 +81,19 @@ function known(catalog: Catalog): Known {
         return words.length >= 2 ? [words.map((w) => w[0]).join("")] : [];
       }),
     ),
+    runs: titres.map((t) => {
+      const words = split(fold(t.identity.job ?? "")).filter((w) => w.length > 1);
+      const runs = new Set<string>();
+      for (let i = 0; i < words.length; i++)
+        for (let n = 2; n <= 4 && i + n <= words.length; n++)
+          runs.add(
+            words
+              .slice(i, i + n)
+              .map((w) => w[0])
+              .join(""),
+          );
+      return runs;
+    }),
     anonymous: titres.some((t) => !t.identity.job && !t.identity.sigle && !t.identity.tp && !t.identity.rncp),
   };
   KNOWN.set(catalog, k);
@@ -145,7 +160,11 @@ function nameAfter(rest: string, k: Known): string | null {
   // form is the same job (« assistante », « assistant(e) »).
   const same = (a: string, b: string) => a === b || a.replace(/e$/, "") === b.replace(/e$/, "");
   const has = (ws: Set<string>, w: string) => ws.has(w) || [...ws].some((x) => same(x, w));
-  if (k.words.some((ws) => content.every((t) => has(ws, t.word)))) return null;
+  // A part of the name typed as its initials: « Responsable RH » is « Responsable en gestion des
+  // ressources humaines ».
+  const initialsOf = (i: number, t: { raw: string; word: string }) =>
+    /^[A-Z]{2,4}$/.test(t.raw) && k.runs[i]!.has(t.word);
+  if (k.words.some((ws, i) => content.every((t) => has(ws, t.word) || initialsOf(i, t)))) return null;
   // The whole job name first, the sentence going on after it (« titre pro secrétaire assistante jpeux le
   // passer en vae »): that titre. Its first words only (« technicien supérieur systèmes et réseaux » beside
   // « technicien supérieur en réseaux informatiques… ») are another titre.
