@@ -129,3 +129,13 @@ describe("an elision typed without its apostrophe", () => {
     expect(terms("le lieu de l'entretien")).toContain("lieu");
   });
 });
+
+describe("a hyphenated compound the corpus knows joined", () => {
+  it("is one typed word (« week-end »), its parts kept only to rank", () => {
+    const corpus = new Set(["weekend", "week", "end", "horair", "tier", "temp", "tierstemp"]);
+    const vocabulary = { has: (t: string) => corpus.has(t), nearest: () => [] };
+    const a = analyzeQuery("les horaires le week-end ?", catalog, vocabulary);
+    expect(a.typedTerms.map((t) => t.term).sort()).toEqual(["horair", "weekend"]);
+    expect(a.terms.map((t) => t.term)).toEqual(expect.arrayContaining(["week", "end"]));
+  });
+});

@@ -298,6 +298,13 @@ export function analyzeQuery(
   const content = (w: string) => !isStopword(w) && (w.length > 1 || /\d/.test(w)) && !/^\d+$/.test(w);
   // "human-machine" is also read joined: keep that form only when the corpus knows it.
   const joined = new Set([...topical.matchAll(/\b([a-z]{2,})-([a-z]{3,})\b/g)].map((m) => `${m[1]}${m[2]}`));
+  // A compound the corpus knows joined (« week-end ») is one word of the question, not three: its parts
+  // still rank passages (« tiers temps » printed without its hyphen) but weigh nothing in its coverage.
+  const parts = new Set(
+    [...topical.matchAll(/\b([a-z]{2,})-([a-z]{3,})\b/g)]
+      .filter((m) => vocabulary.has(stem(`${m[1]}${m[2]}`)))
+      .flatMap((m) => [m[1]!, m[2]!]),
+  );
 
   const weighted = new Map<string, number>();
   const raise = (t: string, w: number) => weighted.set(t, Math.max(weighted.get(t) ?? 0, w));
@@ -342,6 +349,10 @@ export function analyzeQuery(
     inPhrase.add(i).add(i + 1);
   }
   for (const [i, w] of ws.entries()) {
+    if (parts.has(w)) {
+      if (content(w)) raise(stem(w), 1);
+      continue;
+    }
     const expansion = lexicon.expansions[w];
     if (!content(w) || GENERIC_WORDS.has(w)) {
       if (expansion && !inPhrase.has(i)) expand(w, [w], expansion);
