@@ -511,3 +511,41 @@ describe("an RNCP number a document prints", () => {
     expect(b.answer).toMatch(/RNCP 99999/);
   });
 });
+
+describe("the first part of a two-part question", () => {
+  it("is answered unless the answer says what it asks: a title naming its words does not", async () => {
+    const guide = await retrieverOver(
+      [
+        makeRecord({
+          referential: "guide",
+          kind: "section",
+          code: null,
+          title: "6.5 Plagiat, logiciel anti-plagiat et IA générative",
+          statement: [
+            "Le plagiat consiste à reprendre le travail d'autrui sans le citer.",
+            "Il constitue une fraude, sanctionnée par le conseil de discipline.",
+            "L'usage d'une IA générative doit être déclaré en annexe.",
+            "Les passages produits par une IA générative sont signalés comme tels.",
+            "La déclaration précise l'outil et l'usage qui en a été fait.",
+            "Les mémoires sont analysés par le logiciel anti-plagiat utilisé par l'école, Compilatio Magister+.",
+            "À partir d'un taux de similitude de 15 %, le travail est examiné par la commission anti-plagiat.",
+          ].join("\n"),
+        }),
+        makeRecord({
+          referential: "guide",
+          kind: "section",
+          code: null,
+          title: "7. Le jury",
+          statement: "Le jury compte trois membres.",
+        }),
+      ],
+      { guide: "Guide du candidat" },
+    );
+    const a = await answerQuestion(
+      { retriever: guide, llm: null },
+      "Quel logiciel anti-plagiat est utilisé pour les mémoires et à partir de quel taux de similitude le travail est-il examiné ?",
+    );
+    expect(a.answer).toMatch(/Compilatio/);
+    expect(a.answer).toMatch(/15 %/);
+  });
+});

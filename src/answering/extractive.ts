@@ -1,7 +1,7 @@
 import type { Catalog } from "../knowledge/catalog.js";
 import { isTransversalCompetency } from "../knowledge/reader/certification.js";
 import { type KnowledgeRecord, recordText } from "../knowledge/record.js";
-import { fold } from "../lib/text.js";
+import { compoundParts, fold, stem } from "../lib/text.js";
 import { acronymExpansion } from "../retrieval/acronyms.js";
 import { type Lang, namedReferentials, type QueryAnalysis } from "../retrieval/query.js";
 import type { SearchResult } from "../retrieval/retriever.js";
@@ -901,7 +901,13 @@ function withParts(
   const pool = evidencePool(result, main.used, lookup);
   const expansions = new Map(analysis.typedTerms.map((x) => [x.term, [...x.expansions, ...x.typos]]));
   const translations = new Map(analysis.typedTerms.map((x) => [x.term, x.expansions]));
-  const bodyTerms = termSet(body);
+  // What the answer says, not the titles it cites (« 6.5 Plagiat, logiciel anti-plagiat » names no software).
+  const bodyTerms = termSet(
+    body
+      .split("\n")
+      .filter((l) => !l.startsWith(`${t.according} `))
+      .join("\n"),
+  );
   const seen = new Set<string>();
   const weightOf = new Map(analysis.terms.map((x) => [x.term, x.weight]));
   const before: string[] = [];
@@ -909,7 +915,9 @@ function withParts(
   const used = [...main.used];
   let coveredOne = false;
   for (const [i, part] of parts.entries()) {
-    const own = [...termSet(part.text)];
+    // « anti-plagiat » is one word of the part, not also « anti » and « plagiat ».
+    const compounds = [...compoundParts(part.text, (x) => lookup.idf(x) > 0)].map(stem);
+    const own = [...termSet(part.text)].filter((x) => !compounds.includes(x));
     const focus = new Set([...own, ...own.flatMap((x) => expansions.get(x) ?? [])]);
     // Words the corpus knows as typed or translated (a typo's neighbour is a guess: "stylo" is not "style").
     const known = [...new Set([...own, ...own.flatMap((x) => translations.get(x) ?? [])])].filter(
@@ -1018,8 +1026,12 @@ function covers(text: Set<string>, known: string[], weightOf: Map<string, number
   const topical = known.filter((x) => (weightOf.get(x) ?? 1) >= 0.6);
   if (!topical.length) return true;
   const rarest = topical.reduce((a, b) => (lookup.idf(b) > lookup.idf(a) ? b : a));
-  return text.has(rarest);
+  // And most of what it asks: « quel logiciel anti-plagiat » is not answered by « la commission anti-plagiat ».
+  const weight = (xs: string[]) => xs.reduce((s, x) => s + lookup.idf(x), 0);
+  return text.has(rarest) && weight(topical.filter((x) => text.has(x))) >= COVERED_SHARE * weight(topical);
 }
+/** Share of a first part's topical weight the answer must hold to speak to it. */
+const COVERED_SHARE = 0.6;
 
 function composeWhole(result: SearchResult, opts: ComposeOptions): Composition {
   const { analysis } = result;

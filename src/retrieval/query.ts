@@ -1,6 +1,15 @@
 import type { Catalog } from "../knowledge/catalog.js";
 import { otherDocTypes } from "../knowledge/titres.js";
-import { fold, isMisspeltStopword, isStopword, squash, stem, terms, words } from "../lib/text.js";
+import {
+  compoundParts,
+  fold,
+  isMisspeltStopword,
+  isStopword,
+  squash,
+  stem,
+  terms,
+  words,
+} from "../lib/text.js";
 import type { Question } from "../understanding/question.js";
 import {
   CERTIFICATION_WORDS,
@@ -300,11 +309,7 @@ export function analyzeQuery(
   const joined = new Set([...topical.matchAll(/\b([a-z]{2,})-([a-z]{3,})\b/g)].map((m) => `${m[1]}${m[2]}`));
   // A compound the corpus knows joined (« week-end ») is one word of the question, not three: its parts
   // still rank passages (« tiers temps » printed without its hyphen) but weigh nothing in its coverage.
-  const parts = new Set(
-    [...topical.matchAll(/\b([a-z]{2,})-([a-z]{3,})\b/g)]
-      .filter((m) => vocabulary.has(stem(`${m[1]}${m[2]}`)))
-      .flatMap((m) => [m[1]!, m[2]!]),
-  );
+  const parts = compoundParts(topical, (t) => vocabulary.has(t));
 
   const weighted = new Map<string, number>();
   const raise = (t: string, w: number) => weighted.set(t, Math.max(weighted.get(t) ?? 0, w));
