@@ -386,3 +386,20 @@ describe("a glossary printed as a list", () => {
     expect(terms[2]!.statement).toContain("vision globale du métier");
   });
 });
+
+describe("a sommaire", () => {
+  it("heads nothing: the sections after it are titled by their own headings", () => {
+    const blocks: Block[] = [
+      { kind: "heading", level: 1, text: "SOMMAIRE" },
+      { kind: "item", text: "1. Bienvenue....................3" },
+      { kind: "heading", level: 2, text: "1. BIENVENUE" },
+      { kind: "paragraph", text: "Toute l'équipe est heureuse de vous accueillir." },
+      { kind: "heading", level: 3, text: "1.1 Le premier jour" },
+      { kind: "paragraph", text: "Accueil à 8 h 45." },
+    ];
+    const titles = structure("l", blocks).map((r) => r.title);
+    expect(titles).toContain("1. BIENVENUE");
+    expect(titles).toContain("1. BIENVENUE › 1.1 Le premier jour");
+    expect(titles.some((t) => /SOMMAIRE ›/.test(t))).toBe(false);
+  });
+});

@@ -145,6 +145,8 @@ function tableRow(
   return { evaluation: title, duration, lines: out };
 }
 
+const TABLE_OF_CONTENTS = /^(?:sommaire|table des matieres|contents|table of contents)\b/;
+
 const firstSentence = (s: string) => {
   const one = s.split(/\n/)[0]!;
   const cut = /^(.{12,160}?[.;])(\s|$)/.exec(one);
@@ -389,6 +391,8 @@ export function structure(referential: string, source: Block[]): KnowledgeRecord
   for (const b of blocks) {
     if (b.kind === "heading") {
       grid = null;
+      // A sommaire heads nothing: the headings after it are the document's own.
+      if (path.length && TABLE_OF_CONTENTS.test(fold(path[path.length - 1]!.text))) path.pop();
       while (path.length && path[path.length - 1]!.level >= b.level) path.pop();
       // A heading citing its code after the title: "Cas pratique 2 (réf. E3)".
       const cited = /\((?:r[ée]f\.?|code)\s*:?\s*([A-Z]{1,4}\d{1,2}(?:\.\d{1,2})?)\)/i.exec(b.text);
