@@ -229,3 +229,35 @@ describe("a code two referentials define, asked about something only one of them
     expect(r.alsoIn).toEqual([{ code: "E3", referentials: ["guide-b"] }]);
   });
 });
+
+describe("a bloc named without a titre", () => {
+  const blocRecord = (referential: string, title: string) =>
+    makeRecord({ referential, kind: "bloc", code: null, title, statement: `${title}. Compétences du bloc.` });
+  let retriever: Retriever;
+  beforeAll(async () => {
+    retriever = await retrieverOver(
+      [
+        blocRecord("titre-a", "Bloc 1 — Collecter les données"),
+        blocRecord("guide-b", "Bloc 1 — Élaborer la stratégie marketing"),
+        makeRecord({
+          referential: "guide-b",
+          kind: "evaluation",
+          code: "E1",
+          bloc: "Bloc 1 — Élaborer la stratégie marketing",
+          title: "Étude de cas stratégique",
+          statement: "L'étude de cas dure 4 heures. La note de recommandation compte 10 pages au maximum.",
+        }),
+      ],
+      { "titre-a": "Titre A", "guide-b": "Guide B" },
+    );
+  });
+
+  it("is the bloc's record when the question is about the bloc, the passage saying it when about something in it", async () => {
+    const about = await retriever.search("le bloc 1 c'est quoi ?");
+    expect(about.hits[0]?.record.kind).toBe("bloc");
+    const inside = await retriever.search(
+      "combien de pages au maximum pour la note de recommandation de l'étude de cas du bloc 1 ?",
+    );
+    expect(inside.hits[0]?.record.code).toBe("E1");
+  });
+});
