@@ -403,3 +403,25 @@ describe("a sommaire", () => {
     expect(titles.some((t) => /SOMMAIRE ›/.test(t))).toBe(false);
   });
 });
+
+describe("the transversal competencies' fiche with its names in body type", () => {
+  it("reads each name before « Description de la compétence » as a transversal competency, not a fiche of its own", () => {
+    const blocks: Block[] = [
+      { kind: "heading", level: 1, text: "FICHE DES COMPÉTENCES TRANSVERSALES DE L’EMPLOI TYPE" },
+      { kind: "paragraph", text: "Faire preuve de rigueur et de précision" },
+      { kind: "paragraph", text: "Description de la compétence" },
+      { kind: "paragraph", text: "Appliquer strictement les règles légales et les procédures internes." },
+      { kind: "paragraph", text: "Critères de performance" },
+      { kind: "item", text: "Les données saisies sont exactes" },
+      { kind: "paragraph", text: "Apprendre en continu" },
+      { kind: "paragraph", text: "Description de la compétence" },
+      { kind: "paragraph", text: "Assurer une veille réglementaire." },
+    ];
+    const records = structure("reac", blocks).filter((r) => r.kind === "competency");
+    expect(records.map((r) => r.title)).toEqual([
+      "Compétence transversale — Faire preuve de rigueur et de précision",
+      "Compétence transversale — Apprendre en continu",
+    ]);
+    expect(records[0]!.criteria).toEqual(["Les données saisies sont exactes"]);
+  });
+});

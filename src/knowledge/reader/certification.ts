@@ -88,6 +88,7 @@ const titleLike = (b: Block | undefined): b is Block & { kind: "paragraph" } =>
 function promoteFicheHeadings(blocks: Block[]): Block[] {
   const out: (Block | null)[] = [...blocks];
   let label: number | null = null;
+  let labelKind: FicheKind | null = null;
   let afterDesignation = false;
   for (let i = 0; i < out.length; i++) {
     const b = out[i];
@@ -100,6 +101,7 @@ function promoteFicheHeadings(blocks: Block[]): Block[] {
         continue;
       }
       label = head ? b.level : b.level <= (label ?? 0) ? null : label;
+      labelKind = head ? head.kind : label === null ? null : labelKind;
       afterDesignation = false;
       if (head && head.kind !== "transversal" && titleLike(out[i + 1] ?? undefined)) {
         out[i + 1] = { kind: "heading", level: b.level + 1, text: (out[i + 1] as { text: string }).text };
@@ -116,8 +118,11 @@ function promoteFicheHeadings(blocks: Block[]): Block[] {
       if (/^description de la competence/.test(f) && titleLike(prev ?? undefined)) {
         const level = label;
         out[i - 1] = { kind: "heading", level: level + 1, text: (prev as { text: string }).text };
-        out.splice(i - 1, 0, { kind: "heading", level, text: "FICHE COMPÉTENCE PROFESSIONNELLE" });
-        i++;
+        // Under the transversal competencies' fiche, each name is one of them, not a fiche of its own.
+        if (labelKind !== "transversal") {
+          out.splice(i - 1, 0, { kind: "heading", level, text: "FICHE COMPÉTENCE PROFESSIONNELLE" });
+          i++;
+        }
       }
       afterDesignation = /^designation/.test(f);
       // The label before each transversal competence names no content of its own.
