@@ -261,3 +261,39 @@ describe("a bloc named without a titre", () => {
     expect(inside.hits[0]?.record.code).toBe("E1");
   });
 });
+
+describe("words printed only in a contact block", () => {
+  let retriever: Retriever;
+  beforeAll(async () => {
+    retriever = await retrieverOver(
+      [
+        makeRecord({
+          referential: "reac",
+          kind: "section",
+          code: null,
+          title: "Reproduction interdite",
+          statement: [
+            "Toute reproduction intégrale ou partielle faite sans le consentement de l'auteur est illicite.",
+            "Mission certification – 14 avenue Duquesne – 75350 Paris 07 SP",
+          ].join("\n"),
+        }),
+        makeRecord({
+          referential: "reac",
+          kind: "section",
+          code: null,
+          title: "Contexte de l'examen",
+          statement:
+            "Le titre est accessible par la formation et par la validation des acquis de l'expérience.",
+        }),
+      ],
+      { reac: "REAC Gestionnaire de paie" },
+    );
+  });
+
+  it("do not bring a question borrowing them into scope; the document's own words do", async () => {
+    expect((await retriever.search("Comment aller avenue Duquesne à Paris ?")).found).toBe(false);
+    expect(
+      (await retriever.search("Le REAC peut-il être reproduit sans le consentement de l'auteur ?")).found,
+    ).toBe(true);
+  });
+});

@@ -86,6 +86,8 @@ const DATE =
 const DISTINCT = 2.5;
 
 /** Weight of the coordination factor (share of the question's words a passage holds) in its score. */
+/** A line of an address or a contact block: a postal code before a town, a Cedex, a SIRET, masked details. */
+const CONTACT_LINE = /\b\d{5}\s+\p{Lu}|\bcedex\b|\bsiret\b|\[coordonnées masquées\]/iu;
 /** Share of the best passage's words a bloc's record must hold to be what a question naming it asks. */
 const BLOC_TOPIC = 0.5;
 const COORDINATION = 0.2;
@@ -168,6 +170,7 @@ export class Retriever {
   private readonly storeSource: VectorStoreSource;
   private readonly refTerms = new Map<string, Set<string>>();
   private readonly refAcronyms = new Map<string, Map<string, string>>();
+  private contactOnlyTerms: Set<string> | null = null;
 
   constructor(
     readonly catalog: Catalog,
@@ -577,8 +580,9 @@ export class Retriever {
     analysis: QueryAnalysis,
   ): { forms: { form: string; exact: boolean }[]; idf: number; credit: number }[] {
     const maxIdf = Math.log(1 + this.bm25.size);
+    const contactOnly = this.contactOnly();
     return analysis.typedTerms.map((typed) => {
-      const forms = this.forms(typed);
+      const forms = this.forms(typed).filter((f) => !contactOnly.has(f.form));
       // An unknown word weighs twice the rarest word: it is probably the topic, and the corpus lacks it.
       const idf = forms.length ? Math.max(...forms.map((f) => this.bm25.idf(f.form))) : 2 * maxIdf;
       // A typo match ("retard" read as "regard"?) is only half the evidence of the word itself.
@@ -595,6 +599,24 @@ export class Retriever {
     for (const w of words)
       if (w.forms.some((f) => this.bm25.contains(doc, f.form))) known += w.idf * w.credit;
     return known / total;
+  }
+
+  /**
+   * Words the documents print only in a contact or address line (« 14 avenue Duquesne – 75350 Paris »,
+   * « Montreuil Cedex »): a question borrowing them (« quelle ligne de métro pour l'avenue Duquesne ? »)
+   * is not about what the documents cover.
+   */
+  private contactOnly(): Set<string> {
+    if (this.contactOnlyTerms) return this.contactOnlyTerms;
+    const contact = new Set<string>();
+    const other = new Set<string>();
+    for (const r of this.records) {
+      for (const t of terms(r.title)) other.add(t);
+      for (const line of r.statement.split("\n"))
+        for (const t of terms(line)) (CONTACT_LINE.test(line) ? contact : other).add(t);
+    }
+    this.contactOnlyTerms = new Set([...contact].filter((t) => !other.has(t)));
+    return this.contactOnlyTerms;
   }
 
   /** Corpus terms standing for a typed word: itself and its translations, else its typo corrections. */
