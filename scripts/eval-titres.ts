@@ -16,7 +16,9 @@
  * composition, measured by eval:knowledge.
  * The five imitations of the held-out kinds (test/fixtures/knowledge/imitations: two REACs, an RC in
  * landscape tables, a school's guide, a training organisation's booklet) are asked too; they fail the
- * run under recall@5 0.7 (the 0.9 target is reported), on an answered decline or on personal data.
+ * run under recall@5 0.7 (the 0.9 target is reported), on an answered decline or on personal data; a
+ * third round of five other titres' documents (imitations/round3) is reported and fails only on a decline
+ * or on personal data.
  * Usage: npx tsx scripts/eval-titres.ts [--verbose] [--no-shared]
  */
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
@@ -42,6 +44,25 @@ const imitations = [
   ],
   ["guide-cpd", "Guide du candidat Bachelor Chef de projet digital (RNCP36155) – ESDN 2024-2025"],
   ["livret-sa", "Livret d'accueil stagiaire TP Secrétaire assistant(e) – Forma'Sud Montpellier 2025"],
+] as const;
+
+/**
+ * Five more documents of the held-out kinds, other titres, written blind by five other people (imitations/
+ * round3/README.md): measured once untouched (facts 42/90), then worked on; reported, not gated.
+ */
+const ROUND3 = join(IMITATIONS, "round3");
+const round3 = [
+  ["reac-ar-2014", "REAC Agent(e) de restauration – TP-00294 (2014)"],
+  ["reac-gp-2019", "REAC – Titre professionnel Gestionnaire de paie (GP) – niveau 5 – 2019"],
+  ["rc-rrh", "Référentiel de certification – Responsable en gestion des ressources humaines (RNCP38417)"],
+  [
+    "guide-bmcd",
+    "Guide du candidat – Bachelor Chargé de marketing et communication digitale (RNCP40318) – Session 2026",
+  ],
+  [
+    "livret-ecm",
+    "Livret du stagiaire – Titre professionnel Employé commercial en magasin (ECM) – Horizon Compétences, session 2025-2026",
+  ],
 ] as const;
 
 const documents = [
@@ -126,6 +147,17 @@ const rounds: Round[] = [
         reportOnly: true,
       })),
     ],
+  },
+  {
+    documents: round3.map(([id, title]) => ({ id, title, file: join(ROUND3, `${id}.pdf`) })),
+    sets: round3.map(([id]) => ({
+      name: `${id} (round 3)`,
+      file: join(ROUND3, `${id}.questions.jsonl`),
+      imitation: true,
+      // Reported against the issue's targets; an out-of-scope question answered or personal data printed
+      // fails the run, as for every set.
+      reportOnly: true,
+    })),
   },
   { documents, sets },
 ];
