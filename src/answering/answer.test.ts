@@ -549,3 +549,32 @@ describe("the first part of a two-part question", () => {
     expect(a.answer).toMatch(/15 %/);
   });
 });
+
+describe("a number of people asked for", () => {
+  it("comes with the list that counts them", async () => {
+    const rc = await retrieverOver(
+      [
+        makeRecord({
+          referential: "rc",
+          kind: "section",
+          code: null,
+          title: "2.4 Le jury de certification",
+          statement: [
+            "Le jury de certification est désigné pour chaque session. Il est composé d'au moins 3 membres :",
+            "- un président, professionnel des ressources humaines extérieur à l'école ;",
+            "- un autre professionnel justifiant d'au moins 5 ans d'expérience ;",
+            "- un représentant du certificateur, qui ne prend pas part au vote.",
+            "Le jury se réunit deux fois par an.",
+          ].join("\n"),
+        }),
+      ],
+      { rc: "Référentiel de certification RRH" },
+    );
+    const a = await answerQuestion(
+      { retriever: rc, llm: null },
+      "Combien de membres compte le jury de certification ?",
+    );
+    expect(a.answer).toMatch(/au moins 3 membres/);
+    expect(a.answer).toMatch(/un président/);
+  });
+});

@@ -502,9 +502,10 @@ function selectEvidence(scored: Scored[], intention: Intention): Pick[] {
     if (u.depth === 1 && u.leadIn === null && intention.intent === "list")
       for (const x of scored)
         if (x.record.id === u.record.id && x.depth === 1 && x.leadIn === null) chosen.set(key(x), x);
-    // A number asked for: the list under its sentence only when the list carries numbers too.
+    // A number asked for: the list under its sentence only when the list carries numbers too; a number of
+    // people (« au moins 3 membres : ») is counted by its list (« un président… »).
     const unit = intention.unit;
-    if (unit && intention.intent === "numeric") {
+    if (unit && unit !== "people" && intention.intent === "numeric") {
       const items = scored.filter((x) => x.record.id === u.record.id && x.leadIn === (introduces ?? root));
       if (!items.some((x) => holdsUnit(x.text, unit, intention.counted))) continue;
     }
