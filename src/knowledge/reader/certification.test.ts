@@ -425,3 +425,18 @@ describe("the transversal competencies' fiche with its names in body type", () =
     expect(records[0]!.criteria).toEqual(["Les données saisies sont exactes"]);
   });
 });
+
+describe("a référentiel de certification's sommaire, bloc titles and épreuves", () => {
+  it("takes no sommaire line for a record, reads « Épreuve E1.1 » whole, and one bloc said twice as one", () => {
+    const blocks: Block[] = [
+      { kind: "heading", level: 1, text: "Sommaire" },
+      { kind: "item", text: "RNCP38417BC01 – Administrer le personnel...................10" },
+      { kind: "heading", level: 1, text: "Bloc de compétences 1 : RNCP38417BC01 – Administrer le personnel" },
+      { kind: "paragraph", text: "RNCP38417BC01 – Administrer le personnel" },
+      { kind: "paragraph", text: "Épreuve E1.1 – Étude de cas écrite. Durée : 4 h." },
+    ];
+    const records = structure("rc", blocks);
+    expect(records.filter((r) => r.kind === "bloc").map((r) => r.code)).toEqual(["RNCP38417BC01"]);
+    expect(records.find((r) => r.kind === "evaluation")?.code).toBe("E1.1");
+  });
+});

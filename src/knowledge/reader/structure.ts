@@ -43,7 +43,7 @@ export function matchCode(text: string): CodeMatch | null {
   if (r) return { code: `AT${Number(r[1])}`, kind: "activity", bloc: null, rest: rest(r) };
   r = m(/CP\s?(\d{1,2})/);
   if (r) return { code: `CP${Number(r[1])}`, kind: "competency", bloc: null, rest: rest(r) };
-  r = m(/(?:sous-)?(?:é|e)preuve\s+(?:n°\s*)?(E?\d{1,2})/);
+  r = m(/(?:sous-)?(?:é|e)preuve\s+(?:n°\s*)?(E?\d{1,2}(?:\.\d{1,2})?)/);
   if (r) return { code: `E${r[1]!.replace(/^E/i, "")}`, kind: "evaluation", bloc: null, rest: rest(r) };
   // "BC02": a bloc named by the last part of its France Compétences code.
   r = m(/BC\s?(\d{1,2})/);
@@ -145,6 +145,7 @@ function tableRow(
   return { evaluation: title, duration, lines: out };
 }
 
+const TOC_LINE = /\.{6,}\s*\d{1,3}\s*$/;
 const TABLE_OF_CONTENTS = /^(?:sommaire|table des matieres|contents|table of contents)\b/;
 
 const firstSentence = (s: string) => {
@@ -580,8 +581,10 @@ export function structure(referential: string, source: Block[]): KnowledgeRecord
       else section().body.push(text);
       continue;
     }
-    // Paragraphs and items.
-    const match = b.kind === "paragraph" || b.kind === "item" ? matchCode(b.text) : null;
+    // Paragraphs and items; a sommaire's line (« RNCP38417BC01 – Administrer le personnel.....10 ») names
+    // a code without being its record.
+    const match =
+      (b.kind === "paragraph" || b.kind === "item") && !TOC_LINE.test(b.text) ? matchCode(b.text) : null;
     if (match && (match.rest.length > 0 || b.kind === "paragraph")) {
       // An item naming a code under an open competency is a criterion or a reference, not a new record,
       // unless it opens its own line as a code family of the same kind.
@@ -681,6 +684,17 @@ export function structure(referential: string, source: Block[]): KnowledgeRecord
     if (d.bloc)
       blocMembers.set(d.bloc, [...(blocMembers.get(d.bloc) ?? []), code ? `${code} — ${d.title}` : d.title]);
     unique(rec);
+  }
+  // A bloc titled by number and code (« Bloc 1 — RNCP38417BC01 – Administrer… ») beside its coded record
+  // (the grid's title row) is that bloc, said twice.
+  for (const r of [...records]) {
+    if (r.kind !== "bloc" || r.code) continue;
+    const same = records.find(
+      (x) => x.kind === "bloc" && x.code && /BC\d/.test(x.code) && r.title.includes(x.code),
+    );
+    if (!same) continue;
+    if (!same.statement.includes(r.statement)) same.statement = `${same.statement}\n${r.statement}`.trim();
+    records.splice(records.indexOf(r), 1);
   }
   for (const r of records) {
     if (r.kind !== "bloc") continue;
