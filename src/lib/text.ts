@@ -61,7 +61,8 @@ both too
 plutot dedans hors sauf excepte except excluding exclude parle parler parlent correspond correspondent contient
 contiennent tombe tombent intitule taux pourcentage percentage rate ratio proportion
 referential referentials referentiel referentiels
-demain hier aujourdhui aujourd'hui tomorrow yesterday today vient viens venir venez arrive arrives arriver`.split(
+demain hier aujourdhui aujourd'hui tomorrow yesterday today vient viens venir venez arrive arrives arriver
+premier premiere deuxieme troisieme quatrieme second seconde first third`.split(
     /\s+/,
   ),
 );
