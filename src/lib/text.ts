@@ -62,9 +62,7 @@ plutot dedans hors sauf excepte except excluding exclude parle parler parlent co
 contiennent tombe tombent intitule taux pourcentage percentage rate ratio proportion
 referential referentials referentiel referentiels
 demain hier aujourdhui aujourd'hui tomorrow yesterday today vient viens venir venez arrive arrives arriver
-premier premiere deuxieme troisieme quatrieme second seconde first third`.split(
-    /\s+/,
-  ),
+premier premiere deuxieme troisieme quatrieme second seconde first third`.split(/\s+/),
 );
 
 export function isStopword(token: string): boolean {

@@ -208,8 +208,13 @@ export function foldQuestion(question: string): string {
 }
 
 /** The unit a (part of a) question wants its number in, if any. */
-export function unitOf(folded: string): Unit | null {
-  if (has(PEOPLE, folded)) return "people";
+export function unitOf(question: string): Unit | null {
+  if (has(PEOPLE, question)) return "people";
+  // « combien de convives par minute »: the minute divides what is counted, it is not the number asked.
+  const folded = question.replace(
+    /\b(?:par|per|a la|a l'|by the|an?)\s+(?:minutes?|heures?|jours?|semaines?|mois|ans?|hours?|days?|weeks?|months?|years?)\b/g,
+    " ",
+  );
   for (const [u, re] of NUMERIC) {
     if (!re.test(folded)) continue;
     // A pay slip or a salary is the topic of a payroll titre; an amount is asked for in words that ask it.
