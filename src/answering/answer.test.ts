@@ -578,3 +578,30 @@ describe("a number of people asked for", () => {
     expect(a.answer).toMatch(/un président/);
   });
 });
+
+describe("a term two documents define, asked without naming one", () => {
+  it("gets both definitions, each cited", async () => {
+    const gloss = (referential: string, definition: string) =>
+      makeRecord({
+        referential,
+        kind: "glossary",
+        code: null,
+        title: "Critère de performance",
+        statement: `Critère de performance : ${definition}`,
+      });
+    const two = await retrieverOver(
+      [
+        gloss(
+          "reac-gp",
+          "sert à porter un jugement d'appréciation sur un objet en termes de résultats attendus.",
+        ),
+        gloss("reac-ar", "sert à porter un jugement appréciatif ; il décrit ce qui doit être observé."),
+      ],
+      { "reac-gp": "REAC Gestionnaire de paie", "reac-ar": "REAC Agent de restauration" },
+    );
+    const a = await answerQuestion({ retriever: two, llm: null }, "Qu'est-ce qu'un critère de performance ?");
+    expect(a.answer).toMatch(/jugement d'appréciation/);
+    expect(a.answer).toMatch(/jugement appréciatif/);
+    expect(a.sources.map((s) => s.referential).sort()).toEqual(["reac-ar", "reac-gp"]);
+  });
+});

@@ -1117,6 +1117,18 @@ function composeWhole(result: SearchResult, opts: ComposeOptions): Composition {
       )
       .sort((a, b) => b.title.length - a.title.length)[0];
     if (term) chosen.push(term);
+    // No titre named and another document defines the same term: both definitions, each cited.
+    const same = fold(term?.title ?? "");
+    const other = term
+      ? result.hits.find(
+          (h) =>
+            !analysis.include.size &&
+            h.record.kind === "glossary" &&
+            h.record.referential !== term.referential &&
+            fold(h.record.title) === same,
+        )
+      : undefined;
+    if (other) chosen.push(other.record);
   }
   // "sécuriser les accès internet, c quoi les critères": the competency the question names by its
   // words, when it is the best hit and holds criteria.

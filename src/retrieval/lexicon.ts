@@ -121,7 +121,7 @@ export const KIND_HINTS: { pattern: RegExp; kind: string }[] = [
   { pattern: /\b(blocs?|blocks?)\b/, kind: "bloc" },
   {
     pattern:
-      /\b(glossaire|glossary|definition|c'est quoi un|what is an?|veut dire|signifie|means|a quoi sert|a quoi servent|what is the purpose|purpose of|what is .+ for)\b/,
+      /\b(glossaire|glossary|definition|c'est quoi un|qu'est-ce qu'une?|qu'est ce qu'une?|what is an?|veut dire|signifie|means|a quoi sert|a quoi servent|what is the purpose|purpose of|what is .+ for)\b/,
     kind: "glossary",
   },
 ];

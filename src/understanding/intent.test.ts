@@ -11,6 +11,10 @@ describe("the unit a question asks for", () => {
     expect(intentOf("What are the criteria for 'Réaliser les bulletins de salaire'?").unit).toBeNull();
   });
 
+  it("reads « qu'est-ce qu'un … ? » as a definition asked", () => {
+    expect(intentOf("Dans le REAC, qu'est-ce qu'un critère de performance ?").intent).toBe("definition");
+  });
+
   it("reads « par minute » as dividing what is counted, not as the unit asked", () => {
     expect(intentOf("combien de convives peut-on servir par minute ?").unit).not.toBe("minutes");
     expect(intentOf("combien d'heures de veille par semaine ?").unit).toBe("hours");

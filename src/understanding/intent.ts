@@ -175,7 +175,7 @@ const YESNO =
 export const asksDefinition = (folded: string): boolean => DEFINITION.test(folded);
 
 const DEFINITION =
-  /\b(?:c'est quoi|cest quoi|qu'est-ce que|qu'est ce que|quest ce que|que veut dire|veut dire|signifie|definition|define|what is an?|what does .* mean|what's an?|meaning of|ca veut dire|a quoi sert|a quoi servent|purpose of|what is .+ for)\b/;
+  /\b(?:c'est quoi|cest quoi|qu'est-ce que|qu'est ce que|quest ce que|qu'est-ce qu'une?|qu'est ce qu'une?|quest ce qu'une?|que veut dire|veut dire|signifie|definition|define|what is an?|what does .* mean|what's an?|meaning of|ca veut dire|a quoi sert|a quoi servent|purpose of|what is .+ for)\b/;
 
 const ASPECTS: [Aspect, RegExp][] = [
   ["criteria", /\b(?:criteres?|criteria|criterion|critere d'evaluation|indicateurs?)\b/],
