@@ -48,7 +48,8 @@ const imitations = [
 
 /**
  * Five more documents of the held-out kinds, other titres, written blind by five other people (imitations/
- * round3/README.md): measured once untouched (facts 42/90), then worked on; reported, not gated.
+ * round3/README.md): measured once untouched (facts 42/90), then worked on; its recall and facts are
+ * reported, and it fails the run only on an answered decline or personal data printed.
  */
 const ROUND3 = join(IMITATIONS, "round3");
 const round3 = [

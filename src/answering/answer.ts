@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { rncpNumbersIn } from "../knowledge/identity.js";
 import { type KnowledgeRecord, recordText } from "../knowledge/record.js";
 import { fold, terms, truncate } from "../lib/text.js";
 import type { Logger } from "../log.js";
@@ -213,16 +214,16 @@ async function prepare(deps: AnswerDeps, question: string, opts: AskOptions): Pr
     codes.join() === read.codes.join() &&
     include.size === read.include.size &&
     blocs.length === read.blocs.length;
+  // A pastime the documents are about (« plats témoins », « cuisson » in a cook's titre) is in scope:
+  // one passage holds nearly all the question's words.
+  const decline = read.decline === "pastime" && result.coverage >= PASTIME_COVERAGE ? null : read.decline;
   const intention: Question = sameSubject
-    ? read
+    ? { ...read, decline }
     : {
         ...read,
         ...intentionOf(read.folded, { codes, referentials: include.size, blocs: blocs.length }),
-        decline: read.decline,
+        decline,
       };
-  // A pastime the documents are about (« plats témoins », « cuisson » in a cook's titre) is in scope:
-  // one passage holds nearly all the question's words.
-  if (intention.decline === "pastime" && result.coverage >= PASTIME_COVERAGE) intention.decline = null;
   const refs = crossSides(intention, [...result.analysis.include], deps.retriever);
   const perReferential =
     (intention.intent === "comparison" || intention.both) && refs.length >= 2 && refs.length <= 3
@@ -285,15 +286,26 @@ async function prepare(deps: AnswerDeps, question: string, opts: AskOptions): Pr
 function mentionedSigle(titre: string | null, retriever: AnswerDeps["retriever"]): boolean {
   // An RNCP number a document prints (« l'ancienne fiche RNCP34012 », replaced by the one indexed).
   const rncp = titre && /^RNCP (\d{4,6})$/.exec(titre)?.[1];
-  if (rncp) {
-    const printed = new RegExp(`\\brncp\\)?[^0-9]{0,30}${rncp}(?!\\d)`, "i");
-    return retriever.catalog.referentials.some((r) =>
-      retriever.recordsOf(r.id).some((rec) => printed.test(rec.statement)),
-    );
-  }
+  if (rncp) return printedRncp(retriever).has(rncp);
   if (!titre || !/^[A-Z][A-Z0-9]{1,7}$/.test(titre)) return false;
   const terms = retriever.analyze(titre).terms;
   return terms.length > 0 && terms.every((t) => retriever.idf(t.term) > 0);
+}
+
+const PRINTED_RNCP = new WeakMap<object, Set<string>>();
+
+/** The RNCP numbers the indexed documents print, read once per index. */
+function printedRncp(retriever: AnswerDeps["retriever"]): Set<string> {
+  let numbers = PRINTED_RNCP.get(retriever);
+  if (!numbers) {
+    numbers = new Set(
+      retriever.catalog.referentials.flatMap((r) =>
+        retriever.recordsOf(r.id).flatMap((rec) => rncpNumbersIn(rec.statement)),
+      ),
+    );
+    PRINTED_RNCP.set(retriever, numbers);
+  }
+  return numbers;
 }
 
 /** Records the model reads: those the answer is built from first, then the other hits. */

@@ -95,6 +95,9 @@ const mostFrequent = (values: string[], atLeast = 1): string | null => {
 const allMatches = (re: RegExp, texts: string[]) =>
   texts.flatMap((t) => [...t.matchAll(re)].map((m) => m[1]!));
 
+/** The RNCP numbers a text prints (« RNCP34012 », « (RNCP) sous le numéro 34297 »), digits only. */
+export const rncpNumbersIn = (text: string): string[] => allMatches(RNCP, [text]);
+
 function docTypeOf(text: string): DocType | null {
   const f = fold(text);
   if (/\breferentiel (?:d'|de l')?emploi,? (?:d')?activites,? (?:et )?(?:de )?competences\b|\breac\b/.test(f))

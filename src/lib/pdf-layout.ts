@@ -385,7 +385,8 @@ export function runningLines(pages: PdfPage[]): (line: PdfLine, page: PdfPage) =
 const NUMBERED =
   /^(?:(?:partie|part|chapitre|chapter|section)\s+(?:[0-9]+|[IVXLC]+)\b|[0-9]+(?:\.[0-9]+)*\.?\s|[IVXLC]+[.)\-–—]\s)/i;
 // A table of contents entry: "Introduction ........ 3". It names sections but is not where they start.
-const TOC_ENTRY = /(?:\.{3,}|…+|(?:\s?\.\s){3,}|_{3,})\s*\d+$/;
+/** A sommaire's line: its title, a leader (dots, an ellipsis, underscores), its page. */
+export const TOC_ENTRY = /(?:\.{3,}|…+|(?:\s?\.\s){3,}|_{3,})\s*\d+$/;
 
 /**
  * A line shaped like a heading: short, not ending like a sentence, not a table of

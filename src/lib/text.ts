@@ -179,13 +179,16 @@ export function stem(word: string): string {
   return word;
 }
 
+/** A hyphenated compound of a folded text (« week-end », « anti-plagiat »), its two parts captured. */
+export const HYPHENATED = /\b([a-z]{2,})-([a-z]{3,})\b/g;
+
 /**
  * The parts of the hyphenated compounds of a folded text whose joined form `known` holds (« week-end » →
  * "week", "end" when "weekend" is known): one word, not three.
  */
 export function compoundParts(folded: string, known: (joinedStem: string) => boolean): Set<string> {
   return new Set(
-    [...folded.matchAll(/\b([a-z]{2,})-([a-z]{3,})\b/g)]
+    [...folded.matchAll(HYPHENATED)]
       .filter((m) => known(stem(`${m[1]}${m[2]}`)))
       .flatMap((m) => [m[1]!, m[2]!]),
   );

@@ -3,6 +3,7 @@ import { otherDocTypes } from "../knowledge/titres.js";
 import {
   compoundParts,
   fold,
+  HYPHENATED,
   isMisspeltStopword,
   isStopword,
   squash,
@@ -306,7 +307,7 @@ export function analyzeQuery(
   const ws = words(topical);
   const content = (w: string) => !isStopword(w) && (w.length > 1 || /\d/.test(w)) && !/^\d+$/.test(w);
   // "human-machine" is also read joined: keep that form only when the corpus knows it.
-  const joined = new Set([...topical.matchAll(/\b([a-z]{2,})-([a-z]{3,})\b/g)].map((m) => `${m[1]}${m[2]}`));
+  const joined = new Set([...topical.matchAll(HYPHENATED)].map((m) => `${m[1]}${m[2]}`));
   // A compound the corpus knows joined (« week-end ») is one word of the question, not three: its parts
   // still rank passages (« tiers temps » printed without its hyphen) but weigh nothing in its coverage.
   const parts = compoundParts(topical, (t) => vocabulary.has(t));
@@ -364,7 +365,8 @@ export function analyzeQuery(
       continue;
     }
     // An elision typed without its apostrophe (« lentretien », « dexamen »): the word after it.
-    const elided = /^(?:[ldjmnst]|qu)(?=[aeiouyh])/.exec(w);
+    // Only l', d', j', qu': m', n', s', t' come before verbs (« moral » is not « m'oral »).
+    const elided = /^(?:[ldj]|qu)(?=[aeiouyh][a-z]{4})/.exec(w);
     const t =
       elided && !vocabulary.has(stem(w)) && vocabulary.has(stem(w.slice(elided[0].length)))
         ? stem(w.slice(elided[0].length))

@@ -282,8 +282,11 @@ describe("words printed only in a contact block", () => {
           kind: "section",
           code: null,
           title: "Contexte de l'examen",
-          statement:
+          statement: [
             "Le titre est accessible par la formation et par la validation des acquis de l'expérience.",
+            // A number before a word is not a postal code (« 12000 euros »), nor a titre's code before its name.
+            "Les frais d'inscription s'élèvent à 12000 euros ; titre TP-00294 Agent de restauration.",
+          ].join("\n"),
         }),
       ],
       { reac: "REAC Gestionnaire de paie" },
@@ -294,6 +297,13 @@ describe("words printed only in a contact block", () => {
     expect((await retriever.search("Comment aller avenue Duquesne à Paris ?")).found).toBe(false);
     expect(
       (await retriever.search("Le REAC peut-il être reproduit sans le consentement de l'auteur ?")).found,
+    ).toBe(true);
+    expect(
+      (
+        await retriever.search(
+          "Les frais d'inscription s'élèvent à combien d'euros pour le titre Agent de restauration ?",
+        )
+      ).found,
     ).toBe(true);
   });
 });

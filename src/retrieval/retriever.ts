@@ -85,11 +85,12 @@ const DATE =
 /** IDF weight of the question's words one passage holds and another lacks for it to be about something else. */
 const DISTINCT = 2.5;
 
-/** Weight of the coordination factor (share of the question's words a passage holds) in its score. */
-/** A line of an address or a contact block: a postal code before a town, a Cedex, a SIRET, masked details. */
-const CONTACT_LINE = /\b\d{5}\s+\p{Lu}|\bcedex\b|\bsiret\b|\[coordonnées masquées\]/iu;
+/** A line of an address or a contact block: a postal code before a town's name, a Cedex, a SIRET, masked details. */
+const CONTACT_LINE =
+  /(?<![\p{L}\p{N}-])\d{5}\s+\p{Lu}[\p{L}'-]+|\b(?:CEDEX|Cedex|SIRET|Siret)\b|\[coordonnées masquées\]/u;
 /** Share of the best passage's words a bloc's record must hold to be what a question naming it asks. */
 const BLOC_TOPIC = 0.5;
+/** Weight of the coordination factor (share of the question's words a passage holds) in its score. */
 const COORDINATION = 0.2;
 
 const UNIT = /\b(?:ccp|certificats? de competences? professionnelles?)\b/;

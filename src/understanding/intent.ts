@@ -107,7 +107,8 @@ export function smallTalkOf(folded: string): SmallTalk | null {
 // same question ("météo" is not one) would have been kept in scope by the
 // retriever's coverage check, so these are strict.
 const OFF_TOPIC = [
-  // A temperature is the weather's only outside (« température à cœur » is a cook's criterion).
+  // A temperature is off topic only as the weather (« quelle température fait-il ») : « température à
+  // cœur » is a cook's criterion.
   /\b(?:meteo|weather|temperature (?:exterieure|dehors|demain|aujourd'hui|ce week-end)|quelle temperature (?:fait|fera|va)|il fait (?:beau|chaud|froid)|quel temps fait|quel temps fera|quel temps va|va-t-il pleuvoir|pleuvoir|rain(?:ing)?|forecast)\b/,
   /\b(?:capitale de|capital of|president de la republique|president of|prime minister|premier ministre|who won|qui a gagne)\b/,
 ];
@@ -208,22 +209,21 @@ export function foldQuestion(question: string): string {
 }
 
 /** The unit a (part of a) question wants its number in, if any. */
-export function unitOf(question: string): Unit | null {
-  if (has(PEOPLE, question)) return "people";
+export function unitOf(folded: string): Unit | null {
+  if (has(PEOPLE, folded)) return "people";
   // « combien de convives par minute »: the minute divides what is counted, it is not the number asked.
-  const folded = question.replace(
-    /\b(?:par|per|a la|a l'|by the|an?)\s+(?:minutes?|heures?|jours?|semaines?|mois|ans?|hours?|days?|weeks?|months?|years?)\b/g,
+  const asked = folded.replace(
+    /\b(?:(?:par|per|a la|by the|an?)\s+|a l'\s*)(?:minutes?|heures?|jours?|semaines?|mois|ans?|hours?|days?|weeks?|months?|years?)\b/g,
     " ",
   );
   for (const [u, re] of NUMERIC) {
-    if (!re.test(folded)) continue;
+    if (!re.test(asked)) continue;
     // A pay slip or a salary is the topic of a payroll titre; an amount is asked for in words that ask it.
-    if (u === "money" && !PRICED.test(folded) && !HOW_MANY.test(folded) && !ASKS_AMOUNT.test(folded))
-      continue;
+    if (u === "money" && !PRICED.test(asked) && !HOW_MANY.test(asked) && !ASKS_AMOUNT.test(asked)) continue;
     // « si je rate un bloc », « je rate une ECF »: the French verb (to fail an exam's part), not a rate.
     if (
       u === "percent" &&
-      !/\b(?:taux|pourcentage|percentage|%|pass rate|success rate)\b/.test(folded) &&
+      !/\b(?:taux|pourcentage|percentage|%|pass rate|success rate)\b/.test(asked) &&
       /\b(?:je|j'ai|tu|on|il|elle|si|ai|as|a) rate (?:un|une|le|la|l'|mon|ma|mes|les|des|son|sa)\s*(?:\w+ )?(?:blocs?|ecf|epreuves?|examens?|exams?|modules?|evaluations?|ccps?|oral|soutenance|partiel|certification|titre)\b/.test(
         folded,
       )

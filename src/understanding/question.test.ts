@@ -78,6 +78,8 @@ describe("readQuestion", () => {
     "c quoi les notes de Julie au bloc 2 ?",
     "give me the email of the session manager",
     "le numéro de téléphone du président du jury ?",
+    // A pastime's word in it (a cook's titre may lift a pastime) does not lift personal data.
+    "l'adresse de Martinez, chef du restaurant d'application ?",
   ])("declines personal data: %s", (text) => {
     expect(readQuestion(text, catalog).decline).toBe("personal-data");
   });

@@ -57,7 +57,11 @@ export function readQuestion(raw: string, catalog?: Catalog): Question {
   const blocs = blocsIn(folded);
   const named = catalog ? namedReferentials(folded, catalog, text) : NO_CATALOG;
   const intention = intentionOf(folded, { codes, referentials: named.include.size, blocs: blocs.length });
-  const decline = intention.decline ?? (intention.smallTalk ? null : personalData(folded, text));
+  // A pastime may be lifted later (a cook's titre is about cooking): personal data asked stays declined.
+  const decline =
+    intention.decline === "pastime"
+      ? (personalData(folded, text) ?? "pastime")
+      : (intention.decline ?? (intention.smallTalk ? null : personalData(folded, text)));
   return {
     ...intention,
     decline,

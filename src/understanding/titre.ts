@@ -63,6 +63,8 @@ function known(catalog: Catalog): Known {
   for (const g of Object.keys(catalog.groups)) names.add(fold(g));
   for (const t of titres) for (const n of t.names) names.add(n);
   const split = (s: string) => s.split(/[^a-z0-9]+/).filter((w) => w && !CONNECTORS.has(w));
+  const jobs = titres.map((t) => split(fold(t.identity.job ?? "")).filter((w) => w.length > 1));
+  const initialsOf = (words: string[]) => words.map((w) => w[0]).join("");
   k = {
     titres,
     names: [...names].filter((n) => n.length >= 2).sort((a, b) => b.length - a.length),
@@ -72,26 +74,14 @@ function known(catalog: Catalog): Known {
         [...t.names, ...refs.flatMap((r) => [r.id, r.title, ...r.aliases])].flatMap((n) => split(fold(n))),
       );
     }),
-    jobs: titres.map((t) => split(fold(t.identity.job ?? "")).filter((w) => w.length > 1)),
+    jobs,
     rncp: new Set(titres.flatMap((t) => (t.identity.rncp ? [t.identity.rncp.replace(/\D/g, "")] : []))),
     tp: new Set(titres.flatMap((t) => (t.identity.tp ? [t.identity.tp.replace(/\D/g, "")] : []))),
-    initials: new Set(
-      titres.flatMap((t) => {
-        const words = split(fold(t.identity.job ?? "")).filter((w) => w.length > 1);
-        return words.length >= 2 ? [words.map((w) => w[0]).join("")] : [];
-      }),
-    ),
-    runs: titres.map((t) => {
-      const words = split(fold(t.identity.job ?? "")).filter((w) => w.length > 1);
+    initials: new Set(jobs.flatMap((words) => (words.length >= 2 ? [initialsOf(words)] : []))),
+    runs: jobs.map((words) => {
       const runs = new Set<string>();
       for (let i = 0; i < words.length; i++)
-        for (let n = 2; n <= 4 && i + n <= words.length; n++)
-          runs.add(
-            words
-              .slice(i, i + n)
-              .map((w) => w[0])
-              .join(""),
-          );
+        for (let n = 2; n <= 4 && i + n <= words.length; n++) runs.add(initialsOf(words.slice(i, i + n)));
       return runs;
     }),
     anonymous: titres.some((t) => !t.identity.job && !t.identity.sigle && !t.identity.tp && !t.identity.rncp),

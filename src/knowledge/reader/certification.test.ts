@@ -390,16 +390,21 @@ describe("a glossary printed as a list", () => {
 describe("a sommaire", () => {
   it("heads nothing: the sections after it are titled by their own headings", () => {
     const blocks: Block[] = [
+      { kind: "heading", level: 1, text: "Livret du stagiaire" },
+      { kind: "paragraph", text: "Session 2025-2026." },
       { kind: "heading", level: 1, text: "SOMMAIRE" },
       { kind: "item", text: "1. Bienvenue....................3" },
       { kind: "heading", level: 2, text: "1. BIENVENUE" },
       { kind: "paragraph", text: "Toute l'équipe est heureuse de vous accueillir." },
       { kind: "heading", level: 3, text: "1.1 Le premier jour" },
       { kind: "paragraph", text: "Accueil à 8 h 45." },
+      { kind: "heading", level: 1, text: "Annexes" },
+      { kind: "paragraph", text: "Fiche de présence." },
     ];
     const titles = structure("l", blocks).map((r) => r.title);
     expect(titles).toContain("1. BIENVENUE");
     expect(titles).toContain("1. BIENVENUE › 1.1 Le premier jour");
+    expect(titles).toContain("Annexes");
     expect(titles.some((t) => /SOMMAIRE ›/.test(t))).toBe(false);
   });
 });

@@ -30,6 +30,9 @@ const GLOSSARY =
   /^(?:\d{1,2}(?:\.\d{1,2})*\.?\s+)?(?:glossaire|lexique|abreviations|sigles et acronymes|definitions)\b/;
 // A glossary line naming its term before a colon: a short name (no sentence in it), then the definition.
 const INLINE_TERM = /^[\s❑•●▪◦✓➢►*–-]*([^\s:.;!?][^:.;!?]{0,58}?)\s*:\s+(?=\S.{9})/u;
+// What goes on a definition rather than naming a term (« Exemple : … », « Source : … »).
+const LEAD_IN =
+  /^(?:exemples?|par exemple|source|sources|remarques?|notes?|nb|n\.b|voir|attention|illustration)$/;
 const LEGAL_NOTICE = /^(?:reproduction interdite|article l\.? ?122-4)\b/;
 // A fiche's own sub-headings: what the text under them is.
 const CRITERIA = /^crit[e]res?\s+(?:de\s+performance|d'evaluation)/;
@@ -282,7 +285,7 @@ export function readCertificationConventions(referential: string, source: Block[
             .trim()
             .split(/\s+/).length
         : 0;
-      if (inline && words <= (b.kind === "item" ? 6 : 3)) {
+      if (inline && words <= (b.kind === "item" ? 6 : 3) && !LEAD_IN.test(fold(inline[1]!))) {
         term = { term: squash(inline[1]!), definition: [textOf(b).slice(inline[0].length)] };
         glossary.push(term);
         continue;

@@ -44,7 +44,7 @@ describe("a référentiel de certification in landscape four-column grids with m
     expect(byCode("C1.7")!.modality).toContain("Épreuve E2 – Mise en situation professionnelle reconstituée");
   });
 
-  it("reads the synthesis table's épreuves, named in its second column, as coded records with their duration", () => {
+  it("reads the synthesis table's épreuves, named in its second column, as the grid's coded records with their duration", () => {
     const e2 = byCode("E2")!;
     expect(e2.kind).toBe("evaluation");
     // Named in full in the bloc's grid, then in short in the synthesis table: one record.

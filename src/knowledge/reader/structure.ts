@@ -1,3 +1,4 @@
+import { TOC_ENTRY } from "../../lib/pdf-layout.js";
 import { fold, squash } from "../../lib/text.js";
 import { type KnowledgeRecord, makeRecord } from "../record.js";
 import type { Block } from "./blocks.js";
@@ -17,7 +18,7 @@ export interface CodeMatch {
 /**
  * Code families recognised wherever they open a heading, paragraph, item or
  * cell: RNCP38436BC01, B2Cr4, B2C4, CP1, C1, C1.2, C1.1.1, A1, A1.2, E3,
- * E31, "Bloc 2", "Compétence 3", "Activité 2", "Épreuve 3" (and "Sous-épreuve E13").
+ * E31, "Bloc 2", "Compétence 3", "Activité 2", "Épreuve 3", "Épreuve E1.1" (and "Sous-épreuve E13").
  */
 export function matchCode(text: string): CodeMatch | null {
   const t = text.trim();
@@ -145,8 +146,11 @@ function tableRow(
   return { evaluation: title, duration, lines: out };
 }
 
-const TOC_LINE = /\.{6,}\s*\d{1,3}\s*$/;
-const TABLE_OF_CONTENTS = /^(?:sommaire|table des matieres|contents|table of contents)\b/;
+/** Where a cell naming several codes (« C7.2 … C8.2 … ») is cut: one record each. */
+const CODES_IN_CELL = /\s(?=(?:[CAE]\d{1,2}(?:\.\d{1,2}){0,2}|CP\d{1,2}|B\d{1,2}Cr?\d{1,2})\s)/;
+/** How a competency names the activity its row goes on with (« A3.2 — Organisation du travail »). */
+const activityLabel = (m: CodeMatch) => `${m.code} — ${firstSentence(m.rest)}`;
+const TABLE_OF_CONTENTS = /^(?:sommaire|table des matieres|contents|table of contents)\s*:?$/;
 
 const firstSentence = (s: string) => {
   const one = s.split(/\n/)[0]!;
@@ -283,8 +287,8 @@ export function structure(referential: string, source: Block[]): KnowledgeRecord
       const n = match.bloc;
       const label = squash(`Bloc ${n ?? ""} — ${match.rest || text}`);
       bloc = { label, number: n, code: match.code, position: 0 };
+      grid = null;
     }
-    if (match.kind === "bloc") grid = null;
     const d: Draft = {
       match,
       title: firstSentence(match.rest) || text,
@@ -345,15 +349,12 @@ export function structure(referential: string, source: Block[]): KnowledgeRecord
         else g.activity?.statement.push(...lines(c).map((l) => `- ${l.replace(/^[-–•]\s+/, "")}`));
       } else if (col === "competency") {
         // Several codes in one cell ("C7.2 … C8.2 …"): one record each.
-        for (const part of c.split(
-          /\s(?=(?:[CAE]\d{1,2}(?:\.\d{1,2}){0,2}|CP\d{1,2}|B\d{1,2}Cr?\d{1,2})\s)/,
-        )) {
+        for (const part of c.split(CODES_IN_CELL)) {
           const pm = matchCode(part);
           if (pm && (pm.kind === "competency" || pm.kind === "criterion")) {
             const d = startDraft(pm, part);
             // The activity its row goes on with is the competency's ("A3.2 — Organisation du travail").
-            if (g.activity)
-              d.activities.push(`${g.activity.match.code} — ${firstSentence(g.activity.match.rest)}`);
+            if (g.activity) d.activities.push(activityLabel(g.activity.match));
             g.competency = d;
             opened = true;
           } else if (g.competency) {
@@ -377,7 +378,7 @@ export function structure(referential: string, source: Block[]): KnowledgeRecord
             if (lm?.kind === "evaluation") {
               g.evaluation = startDraft(lm, line);
               g.competency?.modality.push(squash(line));
-            } else if (squash(line)) g.evaluation!.statement.push(squash(line));
+            } else if (squash(line)) (g.evaluation ?? g.competency)?.statement.push(squash(line));
           }
         } else if (g.evaluation && !opened) g.evaluation.statement.push(c);
         else {
@@ -524,16 +525,14 @@ export function structure(referential: string, source: Block[]): KnowledgeRecord
       if (match && second > 0) {
         startDraft(match, cells[codeAt]!);
         // Several codes in one cell ("C7.2 … C8.2 …"): one record each.
-        const parts = cells[second]!.split(
-          /\s(?=(?:[CAE]\d{1,2}(?:\.\d{1,2}){0,2}|CP\d{1,2}|B\d{1,2}Cr?\d{1,2})\s)/,
-        );
+        const parts = cells[second]!.split(CODES_IN_CELL);
         let d: Draft | null = null;
         for (const part of parts) {
           const m = matchCode(part);
           if (m) {
             d = startDraft(m, part);
             // The activity its row opens with is the competency's ("A3.2 — Organisation du travail").
-            if (match.kind === "activity") d.activities.push(`${match.code} — ${firstSentence(match.rest)}`);
+            if (match.kind === "activity") d.activities.push(activityLabel(match));
           } else if (d) d.statement.push(squash(part));
         }
         if (d)
@@ -584,7 +583,9 @@ export function structure(referential: string, source: Block[]): KnowledgeRecord
     // Paragraphs and items; a sommaire's line (« RNCP38417BC01 – Administrer le personnel.....10 ») names
     // a code without being its record.
     const match =
-      (b.kind === "paragraph" || b.kind === "item") && !TOC_LINE.test(b.text) ? matchCode(b.text) : null;
+      (b.kind === "paragraph" || b.kind === "item") && !TOC_ENTRY.test(b.text.trim())
+        ? matchCode(b.text)
+        : null;
     if (match && (match.rest.length > 0 || b.kind === "paragraph")) {
       // An item naming a code under an open competency is a criterion or a reference, not a new record,
       // unless it opens its own line as a code family of the same kind.
