@@ -605,3 +605,53 @@ describe("a term two documents define, asked without naming one", () => {
     expect(a.sources.map((s) => s.referential).sort()).toEqual(["reac-ar", "reac-gp"]);
   });
 });
+
+describe("a list asked of a table", () => {
+  it("gives every row of the table a row was chosen from", async () => {
+    const row = (voie: string, oui: string, precision: string) =>
+      `${voie} · Accessible : ${oui} · Précisions (durée, rythme, composition du parcours) : ${precision}`;
+    const rc = await retrieverOver(
+      [
+        makeRecord({
+          referential: "rc",
+          kind: "section",
+          code: null,
+          title: "1.4 Voies d'accès et durée des parcours",
+          statement: [
+            "Voie d'accès — Accessible — Précisions (durée, rythme, composition du parcours)",
+            row(
+              "Après un parcours de formation sous statut d'élève ou d'étudiant",
+              "Oui",
+              "Parcours de 12 mois : 525 heures en centre et un stage de 16 semaines.",
+            ),
+            row(
+              "En contrat d'apprentissage",
+              "Oui",
+              "Parcours de 12 mois, rythme de 2 jours en centre et 3 jours en entreprise.",
+            ),
+            row(
+              "Après un parcours de formation continue",
+              "Oui",
+              "Salariés, demandeurs d'emploi : parcours modulaire par blocs.",
+            ),
+            row("En contrat de professionnalisation", "Oui", "Mêmes modalités que l'apprentissage."),
+            row(
+              "Par candidature individuelle",
+              "Non",
+              "Le candidat doit avoir suivi un parcours de formation.",
+            ),
+            row("Par expérience (VAE)", "Oui", "Voir le paragraphe 2.5 sur la validation des acquis."),
+            "La certification peut être obtenue en totalité ou par blocs de compétences, chacun validé séparément.",
+          ].join("\n"),
+        }),
+      ],
+      { rc: "Référentiel de certification RRH" },
+    );
+    const a = await answerQuestion(
+      { retriever: rc, llm: null },
+      "Par quelles voies de formation peut-on accéder à la certification ?",
+    );
+    for (const voie of ["apprentissage", "professionnalisation", "formation continue", "VAE"])
+      expect(a.answer).toContain(voie);
+  });
+});

@@ -467,6 +467,12 @@ interface Pick {
   best: number;
 }
 
+/** The header labels a table's row names its cells by (« · Accessible : Oui · Précisions : … »), if any. */
+function rowLabels(text: string): string | null {
+  const labels = [...text.matchAll(/ · ([^·:]{2,60}?) : /g)].map((m) => m[1]);
+  return labels.length >= 1 ? labels.join(" | ") : null;
+}
+
 function selectEvidence(scored: Scored[], intention: Intention): Pick[] {
   if (!scored.length) return [];
   const sorted = [...scored].sort((a, b) => b.score - a.score || a.rank - b.rank || a.order - b.order);
@@ -535,6 +541,15 @@ function selectEvidence(scored: Scored[], intention: Intention): Pick[] {
         for (const x of para) chosen.set(key(x), x);
     }
   }
+  // A list asked (« par quelles voies … ? ») and a table's row chosen (« Par expérience (VAE) · Accessible :
+  // Oui · Précisions : … »): the table's other rows are the list's other items.
+  if (intention.intent === "list" || intention.intent === "general")
+    for (const u of keep) {
+      const labels = rowLabels(u.text);
+      if (!labels) continue;
+      const rows = scored.filter((x) => x.record.id === u.record.id && rowLabels(x.text) === labels);
+      for (const x of rows.slice(0, 12)) chosen.set(key(x), x);
+    }
   // A short section is read whole: its few sentences are the context of the one chosen. So is an
   // épreuve's row of an RE table (its duration, how it goes, what it evaluates): one whole.
   for (const id of records) {
