@@ -445,3 +445,22 @@ describe("a référentiel de certification's sommaire, bloc titles and épreuves
     expect(records.find((r) => r.kind === "evaluation")?.code).toBe("E1.1");
   });
 });
+
+describe("a competency fiche naming its activité type under the competency's name", () => {
+  it("keeps the competency's name and reads « Activité type : … » as no fiche of its own", () => {
+    const blocks: Block[] = [
+      { kind: "paragraph", text: "FICHE COMPÉTENCE PROFESSIONNELLE N° 4" },
+      { kind: "paragraph", text: "Réaliser et contrôler les bulletins de salaire" },
+      { kind: "paragraph", text: "Activité type : Assurer la production de la paie" },
+      { kind: "paragraph", text: "Description de la compétence – processus de travail" },
+      { kind: "paragraph", text: "Établir les bulletins de salaire à partir des éléments variables." },
+      { kind: "paragraph", text: "Critères de performance" },
+      { kind: "item", text: "Le bulletin de paie comporte les mentions obligatoires" },
+    ];
+    const competencies = ofKind(structure("reac", blocks), "competency");
+    expect(competencies.map((r) => [r.code, r.title])).toEqual([
+      ["CP4", "Réaliser et contrôler les bulletins de salaire"],
+    ]);
+    expect(competencies[0]!.criteria).toEqual(["Le bulletin de paie comporte les mentions obligatoires"]);
+  });
+});

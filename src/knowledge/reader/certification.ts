@@ -118,7 +118,10 @@ function promoteFicheHeadings(blocks: Block[]): Block[] {
       // A competency's name before its "Description de la compétence" opens a fiche of its own,
       // even when its label was printed as a running line on every such page (and so dropped).
       const prev = out[i - 1];
-      if (/^description de la competence/.test(f) && titleLike(prev ?? undefined)) {
+      // « Activité type : … » under the competency's name says which activity the fiche belongs to.
+      const activityLine =
+        prev && prev.kind !== "row" && /^activites? types?\b[^:]{0,12}:/.test(fold(prev.text));
+      if (/^description de la competence/.test(f) && titleLike(prev ?? undefined) && !activityLine) {
         const level = label;
         out[i - 1] = { kind: "heading", level: level + 1, text: (prev as { text: string }).text };
         // Under the transversal competencies' fiche, each name is one of them, not a fiche of its own.
