@@ -363,6 +363,8 @@ describe("a France Compétences grid (activités | compétences | modalités | c
     const c2 = byCode(records, "C2")!;
     expect(c2.title).toBe("Développer des requêtes SQL depuis un système de gestion de base de données");
     expect(c2.criteria).toEqual(["Les requêtes sont justes.", "La documentation est complète."]);
+    // Its modalities cell left empty, it is evaluated by the épreuve whose cell spans the rows.
+    expect(c2.modality).toBe("E1. Mise en situation (C1, C2)");
     // No competency numbered by position out of a continued row, nothing out of a typed rule.
     expect(records.filter((r) => r.kind === "competency").map((r) => r.code)).toEqual(["C1", "C2"]);
   });

@@ -267,6 +267,8 @@ export function structure(referential: string, source: Block[]): KnowledgeRecord
     activity: Draft | null;
     competency: Draft | null;
     evaluation: Draft | null;
+    /** The open épreuve as its cell names it (« E1. Mise en situation (C1, C2) »). */
+    evaluationLine: string | null;
   } | null = null;
   let inCriteria = false;
   const section = () => sections[sections.length - 1]!;
@@ -331,6 +333,7 @@ export function structure(referential: string, source: Block[]): KnowledgeRecord
   const gridRow = (cells: string[]): void => {
     const g = grid!;
     let opened = false;
+    let modality = false;
     cells.forEach((c, i) => {
       if (!c.trim() || i < g.at) return;
       const col =
@@ -377,16 +380,23 @@ export function structure(referential: string, source: Block[]): KnowledgeRecord
             const lm = matchCode(line);
             if (lm?.kind === "evaluation") {
               g.evaluation = startDraft(lm, line);
+              g.evaluationLine = squash(line);
               g.competency?.modality.push(squash(line));
             } else if (squash(line)) (g.evaluation ?? g.competency)?.statement.push(squash(line));
           }
         } else if (g.evaluation && !opened) g.evaluation.statement.push(c);
         else {
           g.evaluation = null;
+          g.evaluationLine = null;
           g.competency?.modality.push(squash(c));
         }
+        modality = true;
       } else (g.competency ?? g.activity)?.criteria.push(...lines(c));
     });
+    // A competency whose row leaves the modalities cell empty is evaluated by the épreuve whose cell spans
+    // the rows (« E1. Mise en situation (C1, C2, C3) » beside C1, C2 and C3).
+    if (opened && !modality && g.evaluationLine && g.competency && !g.competency.modality.length)
+      g.competency.modality.push(g.evaluationLine);
     open = g.competency ?? g.activity ?? open;
   };
 
@@ -502,7 +512,14 @@ export function structure(referential: string, source: Block[]): KnowledgeRecord
         cells.length >= 3 &&
         (competencyNext === "competency" || competencyNext === "criterion")
       ) {
-        grid = { width: cells.length, at: codeAt, activity: null, competency: null, evaluation: null };
+        grid = {
+          width: cells.length,
+          at: codeAt,
+          activity: null,
+          competency: null,
+          evaluation: null,
+          evaluationLine: null,
+        };
         gridRow(cells);
         continue;
       }
