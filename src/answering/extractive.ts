@@ -543,13 +543,17 @@ function selectEvidence(scored: Scored[], intention: Intention): Pick[] {
   }
   // A list asked (« par quelles voies … ? ») and a table's row chosen (« Par expérience (VAE) · Accessible :
   // Oui · Précisions : … »): the table's other rows are the list's other items.
-  if (intention.intent === "list" || intention.intent === "general")
-    for (const u of keep) {
-      const labels = rowLabels(u.text);
-      if (!labels) continue;
-      const rows = scored.filter((x) => x.record.id === u.record.id && rowLabels(x.text) === labels);
+  const rowKept = keep.map((u) => rowLabels(u.text));
+  if ((intention.intent === "list" || intention.intent === "general") && rowKept.some(Boolean)) {
+    // Each unit's labels read once, not once per row kept.
+    const labelsOf = new Map(scored.map((x) => [x, rowLabels(x.text)]));
+    keep.forEach((u, k) => {
+      const labels = rowKept[k];
+      if (!labels) return;
+      const rows = scored.filter((x) => x.record.id === u.record.id && labelsOf.get(x) === labels);
       for (const x of rows.slice(0, 12)) chosen.set(key(x), x);
-    }
+    });
+  }
   // A short section is read whole: its few sentences are the context of the one chosen. So is an
   // épreuve's row of an RE table (its duration, how it goes, what it evaluates): one whole.
   for (const id of records) {
@@ -1134,15 +1138,15 @@ function composeWhole(result: SearchResult, opts: ComposeOptions): Composition {
     if (term) chosen.push(term);
     // No titre named and another document defines the same term: both definitions, each cited.
     const same = fold(term?.title ?? "");
-    const other = term
-      ? result.hits.find(
-          (h) =>
-            !analysis.include.size &&
-            h.record.kind === "glossary" &&
-            h.record.referential !== term.referential &&
-            fold(h.record.title) === same,
-        )
-      : undefined;
+    const other =
+      term && !analysis.include.size
+        ? result.hits.find(
+            (h) =>
+              h.record.kind === "glossary" &&
+              h.record.referential !== term.referential &&
+              fold(h.record.title) === same,
+          )
+        : undefined;
     if (other) chosen.push(other.record);
   }
   // "sécuriser les accès internet, c quoi les critères": the competency the question names by its
