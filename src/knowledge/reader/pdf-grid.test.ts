@@ -38,6 +38,17 @@ describe("a référentiel de certification in landscape four-column grids with m
     expect(competencies.some((r) => /RÉFÉRENTIEL/.test(r.title))).toBe(false);
   });
 
+  it("takes the summary table's bloc row and the bloc's own grid for one bloc, keeping its competencies", () => {
+    const first = parsed.records.filter((r) => r.kind === "bloc" && /dynamique commerciale/.test(r.title));
+    expect(first.map((r) => [r.code, r.title])).toEqual([
+      ["RNCP32136BC01", "Bloc 1 — Développer la dynamique commerciale de l'unité"],
+    ]);
+    expect(first[0]!.statement).toContain("Épreuves : E1, E2");
+    expect(first[0]!.statement).toContain(
+      "Compétences : A1.1 — Veille commerciale et analyse du marché local",
+    );
+  });
+
   it("joins the row a page break cut, and gives the merged cells to the rows after it", () => {
     const c16 = byCode("C1.6")!;
     expect(c16.criteria.join(" ")).toContain("La réclamation est tracée et fait l'objet d'un suivi");
@@ -142,5 +153,67 @@ describe("a training organisation's booklet whose two-column table sets its cell
     expect(at1).toContain("Planifier et organiser les activités de l'équipe");
     // The left cell's wrapped lines are not spread among the competencies.
     expect(at1).not.toMatch(/Assurer les\s+►|travaux courants\s+►/);
+  });
+});
+
+describe("a school guide printed by Chromium: a blocs table going on over a page break, then a callout", () => {
+  let parsed: ParsedDocument;
+  beforeAll(async () => {
+    parsed = await parse("round3/guide-bmcd");
+  });
+
+  it("reads each row of the blocs table as its bloc, named by its first cell, on both pages", () => {
+    const blocs = parsed.records.filter((r) => r.kind === "bloc" && r.code);
+    expect(blocs.map((r) => [r.code, r.title])).toEqual([
+      ["RNCP40318BC01", "Bloc 1 — Élaborer la stratégie marketing et de communication digitale"],
+      [
+        "RNCP40318BC02",
+        "Bloc 2 — Concevoir et produire des contenus et animer les communautés sur les réseaux sociaux",
+      ],
+      // On the second page no blank channel runs between the columns over the next lines: the drawn
+      // borders place them, and the bloc's name is not spread among its competencies.
+      ["RNCP40318BC03", "Bloc 3 — Déployer les actions d’acquisition et analyser la performance digitale"],
+      [
+        "RNCP40318BC04",
+        "Bloc 4 — Piloter un projet de communication digitale et coordonner les parties prenantes",
+      ],
+    ]);
+    const bc03 = blocs[2]!.statement;
+    expect(bc03).toContain(
+      "Modalités d’évaluation : E4 — Mise en situation professionnelle individuelle sur poste informatique (3 h 30)",
+    );
+    expect(bc03).toContain(
+      "C3.5 Analyser les résultats des actions et formuler des recommandations d’optimisation",
+    );
+  });
+
+  it("ends the table where its borders end: the callout under it is prose", () => {
+    const callout = parsed.records.find((r) =>
+      r.statement.includes("Le titre comporte 4 blocs et 6 épreuves"),
+    )!;
+    expect(callout.kind).toBe("section");
+    expect(callout.statement).not.toMatch(/·|Compétences évaluées :/);
+  });
+});
+
+describe("a guide typeset with LaTeX: hyperref bookmarks its sections by title, the page prints their numbers", () => {
+  let parsed: ParsedDocument;
+  beforeAll(async () => {
+    parsed = await parse("round4/guide-memoire-cyber");
+  });
+
+  it("heads each numbered section by its bookmark, and numbered lists after the blocs table stay lists", () => {
+    const volume = parsed.records.find((r) => r.title === "4. Structure attendue du mémoire › 4.1 Volume")!;
+    expect(volume.kind).toBe("section");
+    expect(volume.statement).toContain("compte entre 60 et 80 pages");
+    expect(
+      parsed.records.find((r) => r.title.endsWith("9. La soutenance orale › 9.2 Le jury")),
+    ).toBeDefined();
+    // The five criteria of a good subject were read as competencies of the last bloc.
+    expect(
+      parsed.records.filter(
+        (r) => r.kind === "competency" && /Ancrage professionnel|Structure attendue/.test(r.title),
+      ),
+    ).toEqual([]);
   });
 });

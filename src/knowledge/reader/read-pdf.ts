@@ -422,7 +422,13 @@ function splitTables(lines: PdfLine[], page: PdfPage, used: Set<PdfSegment>): Ch
     // First the lines of several runs place the columns and find where the table ends; then the
     // table's own lines of one run (cells' text) refine the columns.
     const candidates = lines.slice(k, k + 60);
-    const rough = columnEdges(header, candidates, false);
+    // Drawn column borders crossing the header, when the table has them, are its columns. The text
+    // after a table may leave no blank channel over the next 60 lines (a Chromium table's page): the
+    // borders alone place its columns, and the table ends where they end.
+    const drawn = drawnEdges(page, header);
+    const channels = columnEdges(header, candidates, false);
+    const rough = channels ?? drawn;
+    const drawnEnd = !channels && drawn ? drawnBottom(page, drawn[0]!, header.y + header.size * 0.3) : null;
     if (!rough) {
       flow.push(line);
       continue;
@@ -432,13 +438,12 @@ function splitTables(lines: PdfLine[], page: PdfPage, used: Set<PdfSegment>): Ch
       const body: PdfLine[] = [];
       for (const l of candidates) {
         const spans = l.segments.some((s) => col(s.x1 - 2) - col(s.x0) >= 2);
-        if (spans || headingLike(l, header)) break;
+        // Under a drawn table, a line below where its borders end is past it (a callout).
+        if (spans || (drawnEnd !== null && l.y < drawnEnd) || headingLike(l, header)) break;
         body.push(l);
       }
       return body;
     };
-    // Drawn column borders crossing the header, when the table has them, are its columns.
-    const drawn = drawnEdges(page, header);
     const edges = drawn ?? columnEdges(header, within(rough)) ?? rough;
     const col = (x: number) => edges.filter((e) => x >= e).length;
     const body = within(edges);
@@ -599,6 +604,19 @@ function drawnRows(page: PdfPage, lines: PdfLine[]): PdfLine[] {
   return out;
 }
 
+/**
+ * Where a column border drawn across y ends, going down: its pieces (one per cell in a Chromium
+ * table) followed while each touches the next.
+ */
+function drawnBottom(page: PdfPage, x: number, y: number): number | null {
+  const pieces = (page.columns ?? []).filter((c) => Math.abs(c.x - x) <= 3).sort((a, b) => b.y1 - a.y1);
+  let low: number | null = null;
+  for (const c of pieces) {
+    if (low === null ? c.y0 <= y && c.y1 >= y : c.y1 >= low - 3 && c.y0 < low) low = c.y0;
+  }
+  return low;
+}
+
 /** The x of the column borders a page draws across a line, left to right. */
 function bordersAcross(page: PdfPage, line: PdfLine): number[] {
   const y = line.y + line.size * 0.3;
@@ -721,6 +739,8 @@ function footerIdentity(page: PdfPage, running: PdfLine[]): string | null {
 }
 
 /** Blocks of a PDF in reading order, running headers and footers dropped. */
+const SECTION_NUMBER = /^\d{1,2}(?:\.\d{1,2}){0,3}\.?\s+(?=\p{L})/u;
+
 export function pdfBlocks(layout: PdfLayout): ReadDocument {
   let dropped = 0;
   const droppedText = new Set<string>();
@@ -756,7 +776,9 @@ export function pdfBlocks(layout: PdfLayout): ReadDocument {
   let headingLevel: (l: PdfLine) => number;
   if (layout.outline.length) {
     const titles = new Map(layout.outline.map((o) => [fold(squash(o.title)), o.depth]));
-    headingLevel = (l) => titles.get(fold(squash(l.text))) ?? 0;
+    // LaTeX's hyperref bookmarks a section by its title, the page prints its number before it.
+    headingLevel = (l) =>
+      titles.get(fold(squash(l.text))) ?? titles.get(fold(squash(l.text.replace(SECTION_NUMBER, "")))) ?? 0;
     headingSource = "outline";
   } else {
     const byLayout = layoutHeadingLevels(allLines);

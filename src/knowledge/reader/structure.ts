@@ -73,6 +73,8 @@ interface Draft {
   modality: string[];
   bloc: string | null;
   path: string[];
+  /** Read from a summary table's row: the bloc's own record, where the document has one, comes first. */
+  summary?: boolean;
 }
 
 interface SectionDraft {
@@ -254,7 +256,8 @@ export function structure(referential: string, source: Block[]): KnowledgeRecord
   let openLevel = 99;
   /** The épreuve whose chapter is being read: its sub-headings (« Sujet », « livrable attendu ») are its own. */
   let chapter = null as { draft: Draft; level: number } | null;
-  let bloc: { label: string; number: number | null; code: string; position: number } | null = null;
+  type OpenBloc = { label: string; number: number | null; code: string; position: number };
+  let bloc: OpenBloc | null = null;
   let roles: Role[] | null = null;
   /**
    * A France Compétences grid (activités | compétences | modalités | critères): each column goes on with
@@ -486,6 +489,23 @@ export function structure(referential: string, source: Block[]): KnowledgeRecord
         open = null;
         continue;
       }
+      // A table of the titre's blocs (« RNCP40318BC01 Élaborer la stratégie… | C1.1 … | E1 — … »): each
+      // row is its bloc, named by the rest of its first cell or by the next one, the other cells its detail.
+      const blocCell = matchCode(b.cells[0] ?? "");
+      if (blocCell?.kind === "bloc" && b.cells.filter(Boolean).length >= 2) {
+        const name = (blocCell.rest.split("\n")[0] || squash(b.cells[1]!.split("\n")[0]!)).replace(
+          /^bloc\s+\d{1,2}\s*[-–—:]\s*/i,
+          "",
+        );
+        const around: OpenBloc | null = bloc;
+        const d = startDraft({ ...blocCell, rest: name }, name);
+        d.statement.push(...named.lines.slice(blocCell.rest ? 1 : 2));
+        d.summary = true;
+        // A row does not open a bloc: what follows the table is not the last row's.
+        bloc = around;
+        open = null;
+        continue;
+      }
       // A row is one line of its section: the lines inside its cells ("M. Julien / MARTINEZ") join.
       // Cells apart with a middle dot: a semicolon would end the row's sentence in the middle.
       const text = named.lines.map((l) => l.replace(/\s*\n\s*/g, " ")).join(" · ");
@@ -655,7 +675,7 @@ export function structure(referential: string, source: Block[]): KnowledgeRecord
   );
   const blocMembers = new Map<string, string[]>();
   const blocRecords = new Map<string, KnowledgeRecord>();
-  for (const d of drafts) {
+  for (const d of [...drafts.filter((x) => !x.summary), ...drafts.filter((x) => x.summary)]) {
     const code = d.match.code && !d.match.code.startsWith("Bloc ") ? d.match.code : null;
     const statement = squash(d.statement.join("\n")) ? d.statement.join("\n") : d.title;
     // The same code met again (a summary table, then its detail): one record, enriched.
@@ -703,6 +723,12 @@ export function structure(referential: string, source: Block[]): KnowledgeRecord
       blocMembers.set(d.bloc, [...(blocMembers.get(d.bloc) ?? []), code ? `${code} — ${d.title}` : d.title]);
     unique(rec);
   }
+  for (const r of records) {
+    if (r.kind !== "bloc") continue;
+    const members =
+      blocMembers.get(r.title) ?? blocMembers.get(squash(`Bloc ${r.title.replace(/^Bloc\s*/, "")}`));
+    if (members?.length) r.statement = `${r.statement}\nCompétences : ${members.join(" ; ")}`.trim();
+  }
   // A bloc titled by number and code (« Bloc 1 — RNCP38417BC01 – Administrer… ») beside its coded record
   // (the grid's title row) is that bloc, said twice.
   for (const r of [...records]) {
@@ -713,12 +739,6 @@ export function structure(referential: string, source: Block[]): KnowledgeRecord
     if (!same) continue;
     if (!same.statement.includes(r.statement)) same.statement = `${same.statement}\n${r.statement}`.trim();
     records.splice(records.indexOf(r), 1);
-  }
-  for (const r of records) {
-    if (r.kind !== "bloc") continue;
-    const members =
-      blocMembers.get(r.title) ?? blocMembers.get(squash(`Bloc ${r.title.replace(/^Bloc\s*/, "")}`));
-    if (members?.length) r.statement = `${r.statement}\nCompétences : ${members.join(" ; ")}`.trim();
   }
   // References between codes: a record citing another code points to it.
   const known = [...codeRecords.keys()].filter((c) => c.length >= 2);
