@@ -17,8 +17,8 @@
  * The five imitations of the held-out kinds (test/fixtures/knowledge/imitations: two REACs, an RC in
  * landscape tables, a school's guide, a training organisation's booklet) are asked too; they fail the
  * run under recall@5 0.7 (the 0.9 target is reported), on an answered decline or on personal data; a
- * third round of five other titres' documents (imitations/round3) is reported and fails only on a decline
- * or on personal data.
+ * third and a fourth round of five other titres' documents each (imitations/round3, round4) are reported
+ * and fail only on a decline or on personal data.
  * Usage: npx tsx scripts/eval-titres.ts [--verbose] [--no-shared]
  */
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
@@ -63,6 +63,32 @@ const round3 = [
   [
     "livret-ecm",
     "Livret du stagiaire – Titre professionnel Employé commercial en magasin (ECM) – Horizon Compétences, session 2025-2026",
+  ],
+] as const;
+
+/**
+ * Round 4, written blind like round 3 (imitations/round4/README.md): an RE, a fiche printed from France
+ * Compétences' site, a LaTeX guide, a VAE guide made by pandoc, a REAC and its RE in one file. Measured once
+ * untouched (facts 35/90, 7 of 10 declines), then worked on; reported, failing only as round 3 does.
+ */
+const ROUND4 = join(IMITATIONS, "round4");
+const round4 = [
+  [
+    "re-cip-2023",
+    "RE – Référentiel d'évaluation – Titre professionnel Conseiller(ère) en insertion professionnelle (CIP)",
+  ],
+  ["fiche-rncp-rl", "Fiche RNCP41287 – Responsable logistique (France compétences)"],
+  [
+    "guide-memoire-cyber",
+    "Guide du mémoire professionnel et de la soutenance – Mastère Expert en cybersécurité (RNCP41263)",
+  ],
+  [
+    "guide-vae-fpa",
+    "Guide du candidat à la VAE – TP Formateur professionnel d'adultes (FPA) – Orvalis Compétences",
+  ],
+  [
+    "reac-re-ctrmp",
+    "REAC et RE — Titre professionnel Conducteur(trice) du transport routier de marchandises sur porteur (CTRMP)",
   ],
 ] as const;
 
@@ -157,6 +183,15 @@ const rounds: Round[] = [
       imitation: true,
       // Reported against the issue's targets; an out-of-scope question answered or personal data printed
       // fails the run, as for every set.
+      reportOnly: true,
+    })),
+  },
+  {
+    documents: round4.map(([id, title]) => ({ id, title, file: join(ROUND4, `${id}.pdf`) })),
+    sets: round4.map(([id]) => ({
+      name: `${id} (round 4)`,
+      file: join(ROUND4, `${id}.questions.jsonl`),
+      imitation: true,
       reportOnly: true,
     })),
   },

@@ -122,6 +122,11 @@ describe("readIntention", () => {
     expect(intentOf("quelle température fait-il à Bourges ce week-end ?").decline).toBe("off-topic");
     // A cook's temperatures are the job's.
     expect(intentOf("quelle température à cœur pour la remise en température ?").decline).toBeNull();
+    // A public transport timetable is travel, even in a transport titre's index; to train is not a train.
+    expect(intentOf("Quels sont les horaires du tramway à Nantes le dimanche ?").decline).toBe("pastime");
+    expect(intentOf("what is the train timetable between Blois and Orléans?").decline).toBe("pastime");
+    expect(intentOf("quels sont les horaires de l'épreuve de conduite du porteur ?").decline).toBeNull();
+    expect(intentOf("how do I train for the schedule of the oral?").decline).toBeNull();
   });
 
   it("finds the aspect a follow-up asks about", () => {

@@ -117,6 +117,11 @@ const OFF_TOPIC = [
 const PASTIMES =
   /\b(?:recette|recipe|cuisine|cooking|restaurant|film|movie|netflix|musique|music|chanson|song|football|foot|match|score du|horoscope|blague|joke|stock market|bitcoin|crypto)\b/;
 
+// A timetable of public transport (« les horaires du tram pour Saint-Herblain ») is travel, whatever
+// town of a contact block it names; a transport titre's passages about tachygraphs do not hold it.
+const TIMETABLE = /\b(?:horaires?|timetables?|schedules?)\b/;
+const TRANSIT = /\b(?:tram|trams|tramway|bus|(?:le|les|du|des|en|un|the|by) trains?|ter|tgv|intercites|metro|rer)\b/;
+
 // Writing the candidate's deliverable is not what the bot is for; asking how
 // to write it ("comment rédiger la conclusion ?") is. The phrasings are data.
 function asksForWork(folded: string): boolean {
@@ -251,7 +256,9 @@ export function intentionOf(
     ? "do-my-work"
     : OFF_TOPIC.some((re) => re.test(folded))
       ? "off-topic"
-      : PASTIMES.test(folded) && !found.referentials && !found.codes.length
+      : (PASTIMES.test(folded) || (TIMETABLE.test(folded) && TRANSIT.test(folded))) &&
+          !found.referentials &&
+          !found.codes.length
         ? "pastime"
         : null;
   const first = ASPECTS.find(([, re]) => re.test(folded))?.[0] ?? null;

@@ -156,6 +156,18 @@ describe("declining a titre that is not indexed", () => {
     );
   });
 
+  it("takes a word of an indexed titre's name cut short (« responsable log ») for that titre", () => {
+    const withFiche = withTitreNames({
+      referentials: [...catalog.referentials, added("fiche-rl", "Fiche RNCP41287 – Responsable logistique")],
+      groups: catalog.groups,
+    });
+    const q = "si je commence la formation responsable log en sept 2027 je pourrai encore avoir le diplome ?";
+    expect(unindexedTitre(q, withFiche)).toBeNull();
+    expect(unindexedTitre(q, catalog)).toBe("responsable log");
+    // Two letters are no word cut short, and a word longer than the titre's is another word.
+    expect(unindexedTitre("la formation responsable lo en alternance ?", withFiche)).toBe("responsable lo");
+  });
+
   it("declines only by code while a document's titre could not be read", () => {
     const withAnonymous = withTitreNames({
       referentials: [...catalog.referentials, added("notes-2024", "Notes 2024")],

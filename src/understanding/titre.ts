@@ -149,7 +149,9 @@ function nameAfter(rest: string, k: Known): string | null {
   // Every word of the name is a word of one indexed titre's names: that titre, named in short. A feminine
   // form is the same job (« assistante », « assistant(e) »).
   const same = (a: string, b: string) => a === b || a.replace(/e$/, "") === b.replace(/e$/, "");
-  const has = (ws: Set<string>, w: string) => ws.has(w) || [...ws].some((x) => same(x, w));
+  // A word cut short as people type it (« responsable log », « dev web ») stands for the word it opens.
+  const cut = (w: string, x: string) => w.length >= 3 && x.length >= w.length + 3 && x.startsWith(w);
+  const has = (ws: Set<string>, w: string) => ws.has(w) || [...ws].some((x) => same(x, w) || cut(w, x));
   // A part of the name typed as its initials: « Responsable RH » is « Responsable en gestion des
   // ressources humaines ».
   const initialsOf = (i: number, t: { raw: string; word: string }) =>
