@@ -31,7 +31,7 @@ export interface Knowledge {
  * features change, so saved indexes built by older code are rebuilt rather
  * than served stale.
  */
-export const INGEST_VERSION = 5;
+export const INGEST_VERSION = 6;
 
 /** Raw files and their hash, without parsing: enough to tell whether a saved index is current. */
 export async function readKnowledgeSources(

@@ -107,7 +107,20 @@ export function titresOf(catalog: Catalog): Titre[] {
  * a group (a question naming the titre searches its REAC and its RE
  * together). A name a referential already answers to keeps its meaning.
  */
-export function withTitreNames(catalog: Catalog): Catalog {
+export function withTitreNames(source: Catalog): Catalog {
+  // A document titled by its kind and what it is about (« Guide du mémoire professionnel … ») answers to
+  // those words (« dans le guide du mémoire »), the longer name taken before the shipped guide's « guide ».
+  const opening = (r: Referential) => DOCUMENT_OPENING.exec(fold(r.title).replace(/[^a-z0-9' ]+/g, " "))?.[0];
+  const openings = source.referentials.map(opening);
+  const catalog: Catalog = {
+    ...source,
+    referentials: source.referentials.map((r, i) => {
+      const o = openings[i];
+      return o && openings.filter((x) => x === o).length === 1 && !r.aliases.map(fold).includes(o)
+        ? { ...r, aliases: [...r.aliases, o] }
+        : r;
+    }),
+  };
   const taken = new Set<string>();
   for (const r of catalog.referentials) for (const a of [r.id, ...r.aliases]) taken.add(fold(a));
   for (const g of Object.keys(catalog.groups)) taken.add(fold(g));
@@ -127,6 +140,8 @@ export function withTitreNames(catalog: Catalog): Catalog {
     groups,
   };
 }
+
+const DOCUMENT_OPENING = /^(?:guide|livret|brochure)\s+(?:du|de la|de l'|des|d')\s*[a-z]{4,}/;
 
 // How a question names a kind of document: "le REAC du CDA", "dans le RE", "le référentiel d'évaluation".
 const DOC_TYPE_NAMED: [DocType, RegExp][] = [

@@ -435,18 +435,34 @@ export function bodyStyle(lines: readonly { size: number; font: string | null; t
  */
 export function layoutHeadingLevels(lines: PdfLine[]): (line: PdfLine) => number {
   const body = bodyStyle(lines);
+  // A font carrying a good share of the text is a body font too: a web page printed sets its prose in
+  // one font and its long tables in another (the fiche RNCP's blocs), neither is a heading's bold.
+  // So is a size: its prose set larger than its tables is not all headings.
+  const byFont = new Map<string, number>();
+  const bySize = new Map<number, number>();
+  let total = 0;
+  for (const l of lines) {
+    total += l.text.length;
+    if (l.font) byFont.set(l.font, (byFont.get(l.font) ?? 0) + l.text.length);
+    const s = Math.round(l.size * 2) / 2;
+    bySize.set(s, (bySize.get(s) ?? 0) + l.text.length);
+  }
+  const bodyFonts = new Set([...byFont].filter(([, n]) => n >= total * 0.2).map(([f]) => f));
+  const bodySizes = new Set([...bySize].filter(([, n]) => n >= total * 0.2).map(([s]) => s));
   const larger = [
     ...new Set(
       lines
         .filter((l) => l.size >= body.size * 1.15 && isHeadingShaped(l.text))
-        .map((l) => Math.round(l.size * 2) / 2),
+        .map((l) => Math.round(l.size * 2) / 2)
+        .filter((s) => !bodySizes.has(s)),
     ),
   ].sort((a, b) => b - a);
   return (l) => {
     if (!isHeadingShaped(l.text)) return 0;
     const s = Math.round(l.size * 2) / 2;
-    if (l.size >= body.size * 1.15) return Math.min(larger.indexOf(s) + 1, 5) || 1;
-    if (l.font !== null && l.font !== body.font && l.size >= body.size * 0.95) return larger.length + 1;
+    if (l.size >= body.size * 1.15 && !bodySizes.has(s)) return Math.min(larger.indexOf(s) + 1, 5) || 1;
+    if (l.font !== null && !bodyFonts.has(l.font) && l.font !== body.font && l.size >= body.size * 0.95)
+      return larger.length + 1;
     return 0;
   };
 }

@@ -168,6 +168,24 @@ describe("declining a titre that is not indexed", () => {
     expect(unindexedTitre("la formation responsable lo en alternance ?", withFiche)).toBe("responsable lo");
   });
 
+  it("reads « le guide du mémoire » as the guide titled so, « le guide » alone as the shipped guide", () => {
+    const withGuide = withTitreNames({
+      referentials: [
+        ...catalog.referentials,
+        added(
+          "guide-memoire",
+          "Guide du mémoire professionnel et de la soutenance – Mastère Expert en cybersécurité",
+        ),
+      ],
+      groups: catalog.groups,
+    });
+    const named = (q: string) => [...analyzeQuery(q, withGuide).include];
+    expect(named("Qu'est-ce que l'avis de soutenabilité dans le guide du mémoire ?")).toEqual([
+      "guide-memoire",
+    ]);
+    expect(named("que dit le guide sur le jury ?")).toEqual(["simplon-dev-ia-guide"]);
+  });
+
   it("declines only by code while a document's titre could not be read", () => {
     const withAnonymous = withTitreNames({
       referentials: [...catalog.referentials, added("notes-2024", "Notes 2024")],

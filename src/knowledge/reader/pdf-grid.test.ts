@@ -217,3 +217,18 @@ describe("a guide typeset with LaTeX: hyperref bookmarks its sections by title, 
     ).toEqual([]);
   });
 });
+
+describe("a fiche RNCP printed from France Compétences' site: its prose set larger than its long blocs table", () => {
+  let parsed: ParsedDocument;
+  beforeAll(async () => {
+    parsed = await parse("round4/fiche-rncp-rl");
+  });
+
+  it("keeps the prose in its sections: a size carrying much of the text is not a heading's", () => {
+    const summary = parsed.records.find((r) => r.title === "Résumé de la fiche")!;
+    expect(summary.statement).toContain("La fonction logistique connaît depuis plusieurs années");
+    expect(
+      parsed.records.some((r) => /La fonction logistique|Planification des activités/.test(r.title)),
+    ).toBe(false);
+  });
+});
