@@ -144,6 +144,14 @@ describe("readIdentity", () => {
       tp: "TP-00412",
       job: "Comptable assistant",
     });
+    // The publisher or the sigle in brackets after the name is not the name.
+    expect(job("Fiche RNCP41287 – Responsable logistique (France compétences)")).toBe(
+      "Responsable logistique",
+    );
+    // A job's own brackets stay.
+    expect(job("Guide — Chargé de projet (technicien supérieur)")).toBe(
+      "Chargé de projet (technicien supérieur)",
+    );
   });
 
   it("takes an alias in capitals as the sigle the operator means, the others as names", () => {

@@ -193,7 +193,9 @@ function cleanJob(job: string | null): string | null {
       // The diploma's kind and the level printed after the name are not the name.
       .replace(/^(?:bachelor|mast[eè]re|master|licence(?: pro(?:fessionnelle)?)?|bts|but)\s+(?=\p{Lu})/iu, "")
       .replace(/\s+[-–—]?\s*niveau\s+(?:[1-8]|I{1,3}|IV|V)\b.*$/i, "")
-      .replace(/[.;:,]+$/, ""),
+      .replace(/[.;:,]+$/, "")
+      // A sigle or a publisher in brackets after the name (« … d'adultes (FPA) », « … (France compétences) »).
+      .replace(/\s*\(([^()]*)\)\s*$/, (all, inner: string) => (hasJobWord(inner) ? all : "")),
   );
   return cleaned.length >= 3 ? cleaned : null;
 }
