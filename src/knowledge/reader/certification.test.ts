@@ -164,7 +164,7 @@ describe("RE of Concepteur développeur d'applications (42 pages, landscape tabl
     const glossary = ofKind(parsed.records, "glossary").find((g) => g.title.startsWith("Entretien final"))!;
     expect(glossary.title).toBe("Entretien final");
     expect(glossary.statement).toMatch(
-      /^Entretien final : Il permet au jury de s’assurer que le candidat possède : la compréhension et la vision globale/,
+      /^Entretien final : Il permet au jury de s’assurer que le candidat possède :\s+la compréhension et la vision globale/,
     );
     // The closing "Reproduction interdite" page is not the last term's definition.
     expect(glossary.statement).not.toMatch(/122-4|Reproduction interdite/);

@@ -231,4 +231,13 @@ describe("a fiche RNCP printed from France Compétences' site: its prose set lar
       parsed.records.some((r) => /La fonction logistique|Planification des activités/.test(r.title)),
     ).toBe(false);
   });
+
+  it("reads a list whose bullets the page draws (no glyph, the items indented) as its lead-in's items, over a page break", () => {
+    const rules = parsed.records.find((r) => r.statement.includes("La certification totale est délivrée"))!;
+    const lines = rules.statement.split("\n");
+    const at = lines.findIndex((l) => l.startsWith("La certification totale est délivrée"));
+    expect(lines[at + 1]).toBe("- a validé les cinq blocs de compétences ;");
+    expect(lines[at + 2]).toMatch(/^- justifie d’une expérience en entreprise d’au moins 16 semaines/);
+    expect(lines[at + 3]).toMatch(/^- justifie d’un niveau d’anglais B1/);
+  });
 });

@@ -67,6 +67,10 @@ function flowBlocks(
   // Under a lead-in ending with a colon ("Les types d'emplois accessibles sont les suivants :"), lines
   // printed one per item without bullets are the items of its list, until a gap or a heading.
   let listed = false;
+  // Items a web page draws bullets for (no glyph in the text) stand indented from the text's left edge.
+  const left = Math.min(...lines.map((l) => l.segments[0]!.x0));
+  // A list going on over a page break goes on with its items.
+  let indentedItem = out[out.length - 1]?.kind === "item";
   const flush = () => {
     const text = squash(unhyphenate(para.join(" ")));
     if (text) out.push({ kind, text: kind === "item" ? stripBullet(text) : text });
@@ -109,7 +113,26 @@ function flowBlocks(
     // capital: lists printed without bullets (critères de performance, savoirs) are one line per item.
     const endedShort =
       para.length > 0 && lastEnd < rightEdge - Math.max(l.size * 4, 40) && /^\p{Lu}/u.test(l.text);
-    if (
+    // Under a lead-in, an indented line opens an item, and so does the next after one ending « ; » or « . »;
+    // the text back at the left edge ends them.
+    const indented = l.segments[0]!.x0 > left + l.size * 0.8;
+    const prior = out[out.length - 1];
+    const last = para[para.length - 1] ?? (prior && prior.kind !== "row" ? prior.text : "");
+    const opensIndented =
+      indented &&
+      !isBullet(l.text) &&
+      ((kind === "paragraph" && (para.length ? /:\s*$/.test(last) : listed)) ||
+        (indentedItem && /[;.]\s*$/.test(last)));
+    if (indentedItem && !indented && !isBullet(l.text)) {
+      flush();
+      indentedItem = false;
+      listed = false;
+    }
+    if (opensIndented) {
+      flush();
+      kind = "item";
+      indentedItem = true;
+    } else if (
       isBullet(l.text) ||
       CODE_START.test(l.text.trim()) ||
       gap > Math.max(l.size, lastSize) * 1.8 ||
