@@ -241,3 +241,27 @@ describe("a fiche RNCP printed from France Compétences' site: its prose set lar
     expect(lines[at + 3]).toMatch(/^- justifie d’un niveau d’anglais B1/);
   });
 });
+
+describe("an RE whose épreuve de synthèse and each CCP have a table of the same rows", () => {
+  let parsed: ParsedDocument;
+  beforeAll(async () => {
+    parsed = await parse("round4/re-cip-2023");
+  });
+
+  it("names each table's row by the CCP above it, or by its chapter and section", () => {
+    const totals = parsed.records
+      .filter(
+        (r) => r.kind === "evaluation" && r.title.startsWith("Durée totale de l’épreuve pour le candidat"),
+      )
+      .map((r) => [
+        r.title.replace(/^Durée totale de l’épreuve pour le candidat — /, "").slice(0, 40),
+        r.modality,
+      ]);
+    expect(totals).toEqual([
+      ["Éléments de l’épreuve de synthèse › Prés", "03 h 30 min"],
+      ["CCP 1 – Accueillir pour analyser la dema", "01 h 40 min"],
+      ["CCP 2 – Accompagner les personnes dans l", "02 h 00 min"],
+      ["CCP 3 – Mettre en œuvre une offre de ser", "01 h 45 min"],
+    ]);
+  });
+});

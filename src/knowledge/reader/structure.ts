@@ -469,9 +469,28 @@ export function structure(referential: string, source: Block[]): KnowledgeRecord
         const where = headingPath();
         // What the table is about: the nearest heading that is not the table's own caption
         // (a CCP's name, or the titre as a whole).
-        const about = [...where]
+        // A CCP or a bloc named in the body just above the table, under the same heading, comes first.
+        const owner = [...drafts]
           .reverse()
-          .find((h) => !/modalit|organisation de l.epreuve|tableau/.test(fold(h)));
+          .find(
+            (d) =>
+              (d.match.kind === "activity" || d.match.kind === "bloc") &&
+              d.path.join("\u0000") === where.join("\u0000"),
+          );
+        const ownerName =
+          owner &&
+          (owner.match.kind === "activity" && /^AT\d/.test(owner.match.code)
+            ? `CCP ${owner.match.code.slice(2)} – ${owner.title}`
+            : owner.title);
+        // Else the headings above it that are not its caption, the chapter with its section (« Éléments
+        // de l'épreuve de synthèse › Présentation de l'épreuve »).
+        const about =
+          ownerName ??
+          (where
+            .filter((h) => !/modalit|organisation de l.epreuve|tableau/.test(fold(h)))
+            .slice(-2)
+            .join(" › ") ||
+            undefined);
         // "E1 – Étude de cas écrite": the épreuve's code, when its name opens with one.
         const coded = matchCode(named.evaluation);
         const code = coded?.kind === "evaluation" && coded.rest ? coded.code : "";
