@@ -482,15 +482,19 @@ export function structure(referential: string, source: Block[]): KnowledgeRecord
           (owner.match.kind === "activity" && /^AT\d/.test(owner.match.code)
             ? `CCP ${owner.match.code.slice(2)} – ${owner.title}`
             : owner.title);
-        // Else the headings above it that are not its caption, the chapter with its section (« Éléments
-        // de l'épreuve de synthèse › Présentation de l'épreuve »).
+        // Else the nearest heading that is not its caption, with the chapter above when it names the épreuve
+        // and the section does not name a CCP or a bloc (« Éléments de l'épreuve de synthèse › Présentation
+        // de l'épreuve »).
+        const headings = where.filter((h) => !/modalit|organisation de l.epreuve|tableau/.test(fold(h)));
+        const [chapter, nearest] = headings.slice(-2);
         const about =
           ownerName ??
-          (where
-            .filter((h) => !/modalit|organisation de l.epreuve|tableau/.test(fold(h)))
-            .slice(-2)
-            .join(" › ") ||
-            undefined);
+          (nearest &&
+          chapter &&
+          /epreuve|session|examen/.test(fold(chapter)) &&
+          !/^(?:ccp|bloc)\b/.test(fold(nearest))
+            ? `${chapter} › ${nearest}`
+            : (nearest ?? chapter));
         // "E1 – Étude de cas écrite": the épreuve's code, when its name opens with one.
         const coded = matchCode(named.evaluation);
         const code = coded?.kind === "evaluation" && coded.rest ? coded.code : "";
