@@ -1,7 +1,12 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { FakeOpenAI } from "../../test/helpers/fake-openai.js";
+import { addedDocument } from "../../test/helpers/knowledge-documents.js";
 import { retrieverOver } from "../../test/helpers/retriever.js";
 import { tempDir, testConfig } from "../../test/helpers/temp.js";
+import { PACKAGE_ROOT } from "../config.js";
+import { parseDocument } from "../knowledge/parse-document.js";
 import { type KnowledgeRecord, makeRecord } from "../knowledge/record.js";
 import { openKnowledgeBase } from "../retrieval/knowledge-base.js";
 import type { Retriever } from "../retrieval/retriever.js";
@@ -603,6 +608,31 @@ describe("a term two documents define, asked without naming one", () => {
     expect(a.answer).toMatch(/jugement d'appréciation/);
     expect(a.answer).toMatch(/jugement appréciatif/);
     expect(a.sources.map((s) => s.referential).sort()).toEqual(["reac-ar", "reac-gp"]);
+  });
+});
+
+describe("a term whose stem every other passage shares", () => {
+  it("is defined from its glossary entry, named right after « qu'est-ce qu'un »", async () => {
+    // A REAC and its RE of a lorry driver's titre: « porteur » is on every page, and its stem is « port »'s.
+    const file = join(
+      PACKAGE_ROOT,
+      "test",
+      "fixtures",
+      "knowledge",
+      "imitations",
+      "round4",
+      "reac-re-ctrmp.pdf",
+    );
+    const bytes = new Uint8Array(await readFile(file));
+    const parsed = await parseDocument(addedDocument(bytes, "reac-re-ctrmp.pdf", "ctrmp"), "generic");
+    const ct = await retrieverOver(parsed.records, {
+      ctrmp: "REAC et RE Conducteur du transport routier sur porteur",
+    });
+    const a = await answerQuestion(
+      { retriever: ct, llm: null },
+      "Qu’est-ce qu’un porteur, au sens du glossaire du référentiel ?",
+    );
+    expect(a.answer).toMatch(/même châssis que la cabine/);
   });
 });
 

@@ -1124,7 +1124,7 @@ function composeWhole(result: SearchResult, opts: ComposeOptions): Composition {
   // longest one named), rather than a passage that merely uses the words.
   if (!chosen.length && intention.intent === "definition") {
     const asked = ` ${fold(analysis.text).replace(/[^a-z0-9' ]+/g, " ")} `;
-    const term = result.hits
+    const named = result.hits
       .map((h) => h.record)
       .filter((r) => r.kind === "glossary" && r.title.length >= 3)
       .filter((r) =>
@@ -1135,6 +1135,9 @@ function composeWhole(result: SearchResult, opts: ComposeOptions): Composition {
         ),
       )
       .sort((a, b) => b.title.length - a.title.length)[0];
+    // A term the search ranked low (« porteur » shares its stem with every « port »), named right after
+    // « qu'est-ce qu'un », is looked up in the glossaries of the documents the hits come from.
+    const term = named ?? glossaryNamed(analysis.text, result, lookup);
     if (term) chosen.push(term);
     // No titre named and another document defines the same term: both definitions, each cited.
     const same = fold(term?.title ?? "");
@@ -1493,4 +1496,27 @@ function finish(
 function withSources(text: string, used: KnowledgeRecord[], result: SearchResult, lang: Lang): Composition {
   const list = used.length ? used : result.hits.slice(0, 1).map((h) => h.record);
   return { text: `${text}\n\n${T[lang].sources} ${list.map(citation).join(" ; ")}`, used: list, found: true };
+}
+
+/** After « qu'est-ce qu'un », « c'est quoi le », « what is a »: the words asked for. */
+const DEFINED =
+  /(?:qu'est ce qu(?:e\s|')|c'est quoi|que (?:veut dire|signifie)|definition d(?:e\s|u\s|')|what (?:is|are|does)|meaning of)\s*(?:(?:l'|les\s|le\s|la\s|une\s|un\s|a\s|an\s|the\s|d'|des\s|du\s)\s*)?/g;
+
+const spaced = (s: string) =>
+  ` ${fold(s)
+    .replace(/[’‘]/g, "'")
+    .replace(/[^a-z0-9' ]+/g, " ")
+    .replace(/\s+/g, " ")
+    .trim()} `;
+
+/** The glossary term a definition question names just after its cue, in the hits' documents' glossaries. */
+function glossaryNamed(text: string, result: SearchResult, lookup: Lookup): KnowledgeRecord | undefined {
+  const asked = spaced(text);
+  const after = [...asked.matchAll(DEFINED)].map((m) => asked.slice((m.index ?? 0) + m[0].length));
+  if (!after.length) return undefined;
+  return [...new Set(result.hits.map((h) => h.record.referential))]
+    .flatMap((ref) => lookup.recordsOf(ref))
+    .filter((r) => r.kind === "glossary" && spaced(r.title).length >= 5)
+    .filter((r) => after.some((a) => ` ${a}`.startsWith(spaced(r.title))))
+    .sort((a, b) => b.title.length - a.title.length)[0];
 }
