@@ -636,6 +636,42 @@ describe("a term whose stem every other passage shares", () => {
   });
 });
 
+describe("a short section, one of its sentences chosen", () => {
+  it("is read whole: the sentence beside it answers the question's second part", async () => {
+    const re = await retrieverOver(
+      [
+        makeRecord({
+          referential: "re-cip",
+          kind: "section",
+          code: null,
+          title: "Épreuve de synthèse › Le rôle de la personne accompagnée",
+          statement: [
+            "Le rôle de la personne accompagnée est tenu par un figurant mis à disposition par le centre agréé.",
+            "Le figurant ne fait pas partie du jury et ne participe ni à l'évaluation ni à la délibération.",
+            "Il dispose d'une fiche de rôle remise par le centre une semaine avant la session.",
+            "Le figurant ne peut pas être un formateur ayant participé à la formation du candidat.",
+            "À défaut de figurant, un membre du jury peut exceptionnellement tenir le rôle.",
+            "Le second membre du jury conduit alors seul l'observation de l'entretien simulé.",
+          ].join("\n"),
+        }),
+        makeRecord({
+          referential: "re-cip",
+          kind: "section",
+          code: null,
+          title: "Composition du jury",
+          statement: "Le jury est composé d'au moins deux membres habilités.",
+        }),
+      ],
+      { "re-cip": "RE Conseiller en insertion professionnelle" },
+    );
+    const a = await answerQuestion(
+      { retriever: re, llm: null },
+      "Pendant l'entretien simulé, qui joue le rôle de la personne accompagnée ? Est-ce un membre du jury ?",
+    );
+    expect(a.answer).toMatch(/ne fait pas partie du jury/);
+  });
+});
+
 describe("a list asked of a table", () => {
   it("gives every row of the table a row was chosen from", async () => {
     const row = (voie: string, oui: string, precision: string) =>

@@ -554,13 +554,14 @@ function selectEvidence(scored: Scored[], intention: Intention): Pick[] {
       for (const x of rows.slice(0, 12)) chosen.set(key(x), x);
     });
   }
-  // A short section is read whole: its few sentences are the context of the one chosen. So is an
+  // A short section is read whole (eight sentences, a long paragraph at most): its other sentences are the
+  // context of the one chosen (« le figurant ne fait pas partie du jury » beside « qui joue le rôle ? »). So is an
   // épreuve's row of an RE table (its duration, how it goes, what it evaluates): one whole.
   for (const id of records) {
     const units = scored.filter((u) => u.record.id === id);
     const row =
       units[0]?.record.kind === "evaluation" && units.reduce((s, u) => s + u.text.length, 0) <= 1500;
-    if (row || (units.length <= 4 && units.reduce((s, u) => s + u.text.length, 0) <= 900))
+    if (row || (units.length <= 8 && units.reduce((s, u) => s + u.text.length, 0) <= 1400))
       for (const u of units) chosen.set(key(u), u);
   }
   const picks = new Map<string, Pick>();
