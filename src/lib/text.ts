@@ -167,6 +167,8 @@ const SUFFIXES = [
  * Deliberately conservative; recall on variants comes from character n-grams.
  */
 export function stem(word: string): string {
+  // An acronym's plural (« CCPs », « ECFs », « QCMs »): the acronym.
+  if (word.length === 4 && /[^aeiousyx]s$/.test(word) && !/\d/.test(word)) return word.slice(0, 3);
   if (word.length <= 4 || /\d/.test(word)) return word;
   for (const suffix of SUFFIXES) {
     if (word.endsWith(suffix) && word.length - suffix.length >= 4) {
