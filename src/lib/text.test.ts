@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { stem, terms, unhyphenate } from "./text.js";
+import { compoundParts, stem, terms, unhyphenate } from "./text.js";
 
 describe("unhyphenate", () => {
   it("makes a word cut at the end of a line whole again, and leaves real hyphens and dashes", () => {
@@ -18,5 +18,13 @@ describe("stem", () => {
     expect(stem("mois")).toBe("mois");
     expect(stem("plus")).toBe("plus");
     expect(stem("bc01")).toBe("bc01");
+  });
+});
+
+describe("compoundParts", () => {
+  it("joins a compound the corpus knows, never a verb and its inverted subject", () => {
+    const known = (t: string) => ["weekend", "estel"].includes(t);
+    expect([...compoundParts("le week-end", known)]).toEqual(["week", "end"]);
+    expect([...compoundParts("comment est-elle repartie", known)]).toEqual([]);
   });
 });

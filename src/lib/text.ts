@@ -90,7 +90,7 @@ export function words(input: string): string[] {
   const out: string[] = [];
   const folded = fold(input);
   // "sur-apprentissage" is also written "surapprentissage": index the joined form too.
-  for (const m of folded.matchAll(/\b([a-z]{2,})-([a-z]{3,})\b/g)) out.push(`${m[1]}${m[2]}`);
+  for (const m of folded.matchAll(HYPHENATED)) out.push(`${m[1]}${m[2]}`);
   for (const raw of folded.split(/[^a-z0-9'.]+/)) {
     let w = raw.replace(/^[.']+|[.']+$/g, "");
     if (!w) continue;
@@ -181,8 +181,11 @@ export function stem(word: string): string {
   return word;
 }
 
-/** A hyphenated compound of a folded text (« week-end », « anti-plagiat »), its two parts captured. */
-export const HYPHENATED = /\b([a-z]{2,})-([a-z]{3,})\b/g;
+/**
+ * A hyphenated compound of a folded text (« week-end », « anti-plagiat »), its two parts captured; a verb
+ * and its subject inverted (« est-elle », « pouvez-vous ») are two words (« Estelle » may be a name).
+ */
+export const HYPHENATED = /\b([a-z]{2,})-(?!(?:elle|elles|nous|vous|ils|ont)\b)([a-z]{3,})\b/g;
 
 /**
  * The parts of the hyphenated compounds of a folded text whose joined form `known` holds (« week-end » →
