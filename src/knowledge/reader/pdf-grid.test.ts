@@ -232,6 +232,13 @@ describe("a fiche RNCP printed from France Compétences' site: its prose set lar
     ).toBe(false);
   });
 
+  it("heads a section with a label ending in a colon when it is set larger than the text", () => {
+    const prerequisites = parsed.records.find((r) =>
+      r.title.endsWith("Le cas échéant, prérequis à l’entrée en formation :"),
+    )!;
+    expect(prerequisites.statement).toMatch(/^L’accès à la formation/);
+  });
+
   it("reads a list whose bullets the page draws (no glyph, the items indented) as its lead-in's items, over a page break", () => {
     const rules = parsed.records.find((r) => r.statement.includes("La certification totale est délivrée"))!;
     const lines = rules.statement.split("\n");

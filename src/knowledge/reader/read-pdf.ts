@@ -71,6 +71,8 @@ function flowBlocks(
   const left = Math.min(...lines.map((l) => l.segments[0]!.x0));
   // A list going on over a page break goes on with its items.
   let indentedItem = out[out.length - 1]?.kind === "item";
+  const sizes = lines.map((l) => l.size).sort((a, b) => a - b);
+  const typical = sizes[Math.floor(sizes.length / 2)] ?? 0;
   const flush = () => {
     const text = squash(unhyphenate(para.join(" ")));
     if (text) out.push({ kind, text: kind === "item" ? stripBullet(text) : text });
@@ -81,10 +83,13 @@ function flowBlocks(
   for (const l of lines) {
     // A sentence set in bold that introduces a list ("Il permet au jury de s'assurer que le candidat
     // possède :") is the start of its paragraph, not a heading.
+    // Set larger than the text around it, it is a heading all the same (« Le cas échéant, prérequis à
+    // l'entrée en formation : » on a fiche RNCP).
     const leadIn =
       /:\s*$/.test(l.text) &&
       !/^\s*\d+(?:\.\d+)*\.?\s/.test(l.text) &&
-      l.text.trim().split(/\s+/).length >= 7;
+      l.text.trim().split(/\s+/).length >= 7 &&
+      l.size <= typical * 1.1;
     const level = leadIn ? 0 : headingLevel(l);
     if (level > 0) {
       flush();
