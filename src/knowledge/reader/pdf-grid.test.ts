@@ -232,6 +232,12 @@ describe("a fiche RNCP printed from France Compétences' site: its prose set lar
     ).toBe(false);
   });
 
+  it("joins the row a page break cut when its first cell goes on in small letters", () => {
+    const bc02 = parsed.records.find((r) => r.code === "RNCP41287BC02")!;
+    expect(bc02.title).toBe("Bloc 2 — Piloter les opérations d’entreposage et de transport");
+    expect(bc02.statement).toContain("Dossier écrit individuel « Appel d’offres transport »");
+  });
+
   it("heads a section with a label ending in a colon when it is set larger than the text", () => {
     const prerequisites = parsed.records.find((r) =>
       r.title.endsWith("Le cas échéant, prérequis à l’entrée en formation :"),

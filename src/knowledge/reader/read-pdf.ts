@@ -883,7 +883,10 @@ export function pdfBlocks(layout: PdfLayout): ReadDocument {
           blocks.push({ kind: "row", cells: header });
         }
         rows.forEach((cells, k) => {
-          if (k === 0 && continued && !cells[0] && continued.cells.length === cells.length) {
+          // Its first cell empty, or going on in small letters (« d'entreposage et de transport » after
+          // « RNCP41287BC02 Piloter les opérations »): the row the break cut.
+          const goesOn = !cells[0] || /^\p{Ll}/u.test(cells[0]);
+          if (k === 0 && continued && goesOn && continued.cells.length === cells.length) {
             continued.cells = continued.cells.map((c, i) => squash(`${c} ${cells[i]}`));
             return;
           }
