@@ -238,6 +238,18 @@ describe("a fiche RNCP printed from France Compétences' site: its prose set lar
     expect(bc02.statement).toContain("Dossier écrit individuel « Appel d’offres transport »");
   });
 
+  it("reads « RNCP35512BC02 → RNCP41287BC02 » as a correspondence, not as the old bloc's record", () => {
+    expect(parsed.records.filter((r) => r.code?.startsWith("RNCP35512"))).toEqual([]);
+    const blocs = parsed.records.filter((r) => r.kind === "bloc").map((r) => r.code);
+    expect(blocs.sort()).toEqual([
+      "RNCP41287BC01",
+      "RNCP41287BC02",
+      "RNCP41287BC03",
+      "RNCP41287BC04",
+      "RNCP41287BC05",
+    ]);
+  });
+
   it("heads a section with a label ending in a colon when it is set larger than the text", () => {
     const prerequisites = parsed.records.find((r) =>
       r.title.endsWith("Le cas échéant, prérequis à l’entrée en formation :"),

@@ -22,6 +22,8 @@ export interface CodeMatch {
  */
 export function matchCode(text: string): CodeMatch | null {
   const t = text.trim();
+  // « RNCP35512BC02 → RNCP41287BC02 »: a correspondence between two codes, not the first one's record.
+  if (/^\S+\s*(?:→|⇒|->|=>)/u.test(t)) return null;
   const sep = String.raw`\s*(?:[-–—:.)/]\s*|\s+|$)`;
   const m = (re: RegExp) => new RegExp(`^(?:${re.source})${sep}`, "iu").exec(t);
   // Lines kept: a cell's first line is its title, the items under it its detail.
