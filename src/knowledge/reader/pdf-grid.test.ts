@@ -236,6 +236,8 @@ describe("a fiche RNCP printed from France Compétences' site: its prose set lar
     const bc02 = parsed.records.find((r) => r.code === "RNCP41287BC02")!;
     expect(bc02.title).toBe("Bloc 2 — Piloter les opérations d’entreposage et de transport");
     expect(bc02.statement).toContain("Dossier écrit individuel « Appel d’offres transport »");
+    // Its « Modalités d'évaluation » cell is how the bloc is evaluated.
+    expect(bc02.modality).toMatch(/^Mise en situation professionnelle reconstituée/);
   });
 
   it("reads « RNCP35512BC02 → RNCP41287BC02 » as a correspondence, not as the old bloc's record", () => {

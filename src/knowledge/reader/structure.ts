@@ -525,6 +525,9 @@ export function structure(referential: string, source: Block[]): KnowledgeRecord
         const around: OpenBloc | null = bloc;
         const d = startDraft({ ...blocCell, rest: name }, name);
         d.statement.push(...named.lines.slice(blocCell.rest ? 1 : 2));
+        // The modalities' cell is how the bloc is evaluated (« comment est évalué le bloc 2 ? »).
+        const how = b.header.findIndex((h, i) => i > 0 && /modalit|evaluation|epreuve/.test(fold(h)));
+        if (how > 0 && b.cells[how]) d.modality.push(squash(b.cells[how]!));
         d.summary = true;
         // A row does not open a bloc: what follows the table is not the last row's.
         bloc = around;
