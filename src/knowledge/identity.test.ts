@@ -149,6 +149,7 @@ describe("readIdentity", () => {
       "Responsable logistique",
     );
     // A job's own brackets stay.
+    expect(job("Guide — Conducteur (transport de voyageurs)")).toBe("Conducteur (transport de voyageurs)");
     expect(job("Guide — Chargé de projet (technicien supérieur)")).toBe(
       "Chargé de projet (technicien supérieur)",
     );

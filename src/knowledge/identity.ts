@@ -195,7 +195,9 @@ function cleanJob(job: string | null): string | null {
       .replace(/\s+[-–—]?\s*niveau\s+(?:[1-8]|I{1,3}|IV|V)\b.*$/i, "")
       .replace(/[.;:,]+$/, "")
       // A sigle or a publisher in brackets after the name (« … d'adultes (FPA) », « … (France compétences) »).
-      .replace(/\s*\(([^()]*)\)\s*$/, (all, inner: string) => (hasJobWord(inner) ? all : "")),
+      .replace(/\s*\(([^()]*)\)\s*$/, (all, inner: string) =>
+        /^[A-Z0-9]{2,8}$/.test(inner) || (/^\p{Lu}/u.test(inner) && !hasJobWord(inner)) ? "" : all,
+      ),
   );
   return cleaned.length >= 3 ? cleaned : null;
 }

@@ -141,7 +141,7 @@ export function withTitreNames(source: Catalog): Catalog {
   };
 }
 
-const DOCUMENT_OPENING = /^(?:guide|livret|brochure)\s+(?:du|de la|de l'|des|d')\s*[a-z]{4,}/;
+const DOCUMENT_OPENING = /^(?:guide|livret|brochure)\s+(?:(?:du|de la|des|de)\s+|de l'\s*|d'\s*)[a-z]{4,}/;
 
 // How a question names a kind of document: "le REAC du CDA", "dans le RE", "le référentiel d'évaluation".
 const DOC_TYPE_NAMED: [DocType, RegExp][] = [

@@ -443,6 +443,8 @@ export function layoutHeadingLevels(lines: PdfLine[]): (line: PdfLine) => number
   let total = 0;
   for (const l of lines) {
     total += l.text.length;
+    // Short labels do not make their font or size a body's (bold labels in a REAC's tables).
+    if (l.text.length < 40) continue;
     if (l.font) byFont.set(l.font, (byFont.get(l.font) ?? 0) + l.text.length);
     const s = Math.round(l.size * 2) / 2;
     bySize.set(s, (bySize.get(s) ?? 0) + l.text.length);

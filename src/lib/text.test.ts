@@ -17,6 +17,8 @@ describe("stem", () => {
     // A vowel or an s before the final s: a word, not a plural acronym.
     expect(stem("mois")).toBe("mois");
     expect(stem("plus")).toBe("plus");
+    expect(stem("fils")).toBe("fils");
+    expect(stem("mars")).toBe("mars");
     expect(stem("bc01")).toBe("bc01");
   });
 });

@@ -168,7 +168,8 @@ const SUFFIXES = [
  */
 export function stem(word: string): string {
   // An acronym's plural (« CCPs », « ECFs », « QCMs »): the acronym.
-  if (word.length === 4 && /[^aeiousyx]s$/.test(word) && !/\d/.test(word)) return word.slice(0, 3);
+  // Its letters read as initials (no vowel, or one opening it: « ecfs », « urls »), not « fils », « mars ».
+  if (word.length === 4 && /^(?:[^aeiouy\d]{3}|[aeiouy][^aeiouy\d]{2})s$/.test(word)) return word.slice(0, 3);
   if (word.length <= 4 || /\d/.test(word)) return word;
   for (const suffix of SUFFIXES) {
     if (word.endsWith(suffix) && word.length - suffix.length >= 4) {

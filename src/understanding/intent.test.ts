@@ -127,6 +127,9 @@ describe("readIntention", () => {
     expect(intentOf("what is the train timetable between Blois and Orléans?").decline).toBe("pastime");
     expect(intentOf("quels sont les horaires de l'épreuve de conduite du porteur ?").decline).toBeNull();
     expect(intentOf("how do I train for the schedule of the oral?").decline).toBeNull();
+    expect(
+      intentOf("je suis en train de regarder les horaires de l'épreuve, c'est à quelle heure ?").decline,
+    ).toBeNull();
   });
 
   it("finds the aspect a follow-up asks about", () => {

@@ -121,7 +121,7 @@ const PASTIMES =
 // town of a contact block it names; a transport titre's passages about tachygraphs do not hold it.
 const TIMETABLE = /\b(?:horaires?|timetables?|schedules?)\b/;
 const TRANSIT =
-  /\b(?:tram|trams|tramway|bus|(?:le|les|du|des|en|un|the|by) trains?|ter|tgv|intercites|metro|rer)\b/;
+  /\b(?:tram|trams|tramway|bus|(?:le|les|du|des|un|the|by) trains?(?! de\b)|ter|tgv|intercites|metro|rer)\b/;
 
 // Writing the candidate's deliverable is not what the bot is for; asking how
 // to write it ("comment rédiger la conclusion ?") is. The phrasings are data.

@@ -52,12 +52,31 @@ interface Cell {
   lines: PdfLine[];
 }
 
+/**
+ * The text's left edge: the leftmost start three lines share (a number hanging in the margin does not
+ * move it; a page of indented lists does not either).
+ */
+function textEdge(lines: PdfLine[]): number {
+  const starts = new Map<number, number>();
+  for (const l of lines) {
+    const x = Math.round(l.segments[0]!.x0);
+    starts.set(x, (starts.get(x) ?? 0) + 1);
+  }
+  const shared = [...starts].filter(([, n]) => n >= 3).map(([x]) => x);
+  return shared.length ? Math.min(...shared) : Math.min(...starts.keys());
+}
+
+/** Items opened by indentation under a lead-in: a list going on over a page break goes on with them. */
+const INDENTED_ITEMS = new WeakSet<Block>();
+
 /** Joins lines into paragraphs and list items: a bullet starts an item, a wide gap a paragraph. */
 function flowBlocks(
   lines: PdfLine[],
   headingLevel: (l: PdfLine) => number,
   out: Block[],
   rightEdge = Number.POSITIVE_INFINITY,
+  /** The page's text edge, when the lines are a part of it (a table may cut the page in several). */
+  leftEdge?: number,
 ): void {
   let para: string[] = [];
   let kind: "paragraph" | "item" = "paragraph";
@@ -68,14 +87,19 @@ function flowBlocks(
   // printed one per item without bullets are the items of its list, until a gap or a heading.
   let listed = false;
   // Items a web page draws bullets for (no glyph in the text) stand indented from the text's left edge.
-  const left = Math.min(...lines.map((l) => l.segments[0]!.x0));
-  // A list going on over a page break goes on with its items.
-  let indentedItem = out[out.length - 1]?.kind === "item";
+  const left = leftEdge ?? textEdge(lines);
+  // A list going on over a page break goes on with its items (those this rule opened).
+  const lastOut = out[out.length - 1];
+  let indentedItem = lastOut !== undefined && INDENTED_ITEMS.has(lastOut);
   const sizes = lines.map((l) => l.size).sort((a, b) => a - b);
   const typical = sizes[Math.floor(sizes.length / 2)] ?? 0;
   const flush = () => {
     const text = squash(unhyphenate(para.join(" ")));
-    if (text) out.push({ kind, text: kind === "item" ? stripBullet(text) : text });
+    if (text) {
+      const block: Block = { kind, text: kind === "item" ? stripBullet(text) : text };
+      if (kind === "item" && indentedItem) INDENTED_ITEMS.add(block);
+      out.push(block);
+    }
     if (text) listed = kind === "paragraph" ? /:$/.test(text) : listed;
     para = [];
     kind = "paragraph";
@@ -94,6 +118,7 @@ function flowBlocks(
     if (level > 0) {
       flush();
       listed = false;
+      indentedItem = false;
       // A title set on two lines ("RÉFÉRENTIEL D'ÉVALUATION DES CERTIFICATS / DE COMPÉTENCES PROFESSIONNELLES")
       // is one heading.
       // Also a short label over its name ("CCP" / "Développer une application sécurisée"), and capitals
@@ -456,7 +481,11 @@ function splitTables(lines: PdfLine[], page: PdfPage, used: Set<PdfSegment>): Ch
     const drawn = drawnEdges(page, header);
     const channels = columnEdges(header, candidates, false);
     const rough = channels ?? drawn;
-    const drawnEnd = !channels && drawn ? drawnBottom(page, drawn[0]!, header.y + header.size * 0.3) : null;
+    // Where its borders stop first: a table drawn just under it shares their x, so the lowest end would run
+    // into it (a row spanning columns that cuts one border ends the table early: a known limit).
+    const ends =
+      !channels && drawn ? drawn.map((x) => drawnBottom(page, x, header.y + header.size * 0.3)) : [];
+    const drawnEnd = ends.length && ends.every((e) => e !== null) ? Math.max(...(ends as number[])) : null;
     if (!rough) {
       flow.push(line);
       continue;
@@ -566,7 +595,10 @@ function drawnEdges(page: PdfPage, header: PdfLine): number[] | null {
   const xs = bordersAcross(page, header);
   const unique = xs.filter((x, i) => i === 0 || x - xs[i - 1]! > 4);
   // A header over all but the rows' labels: every border but the frame's two sides.
-  if (header.segments.length === 2 && labelledColumns(header, xs)) return unique.slice(1, -1);
+  if (header.segments.length === 2 && labelledColumns(header, xs)) {
+    const inner = unique.slice(1, -1);
+    return inner.length ? inner : null;
+  }
   const left = Math.min(...header.segments.map((s) => s.x0));
   const right = Math.max(...header.segments.map((s) => s.x1));
   const inner = unique.filter((x) => x > left && x < right);
@@ -766,9 +798,9 @@ function footerIdentity(page: PdfPage, running: PdfLine[]): string | null {
   return null;
 }
 
-/** Blocks of a PDF in reading order, running headers and footers dropped. */
 const SECTION_NUMBER = /^\d{1,2}(?:\.\d{1,2}){0,3}\.?\s+(?=\p{L})/u;
 
+/** Blocks of a PDF in reading order, running headers and footers dropped. */
 export function pdfBlocks(layout: PdfLayout): ReadDocument {
   let dropped = 0;
   const droppedText = new Set<string>();
@@ -849,6 +881,7 @@ export function pdfBlocks(layout: PdfLayout): ReadDocument {
       edgeByWidth.get(Math.round(page.width)) ??
       Math.max(0, ...lines.map((l) => l.segments[l.segments.length - 1]!.x1));
     const used = new Set<PdfSegment>();
+    const leftEdge = textEdge(lines);
     // A grid with merged cells is read cell by cell; the page's other lines as usual, around it.
     const grid = readGrid(page, lines);
     const chunks = grid
@@ -895,7 +928,7 @@ export function pdfBlocks(layout: PdfLayout): ReadDocument {
         continue;
       }
       const gutter = findGutter({ ...page, lines: chunk.lines });
-      if (gutter === null) flowBlocks(chunk.lines, headingLevel, blocks, rightEdge);
+      if (gutter === null) flowBlocks(chunk.lines, headingLevel, blocks, rightEdge, leftEdge);
       else gutterBlocks(page, chunk.lines, gutter, headingLevel, blocks);
     }
     // Turned text that heads no table (a line up the margin): read as a paragraph of its own.

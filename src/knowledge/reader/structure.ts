@@ -23,7 +23,7 @@ export interface CodeMatch {
 export function matchCode(text: string): CodeMatch | null {
   const t = text.trim();
   // « RNCP35512BC02 → RNCP41287BC02 »: a correspondence between two codes, not the first one's record.
-  if (/^\S+\s*(?:→|⇒|->|=>)/u.test(t)) return null;
+  if (/^(?:RNCP\s?\d{4,6}\s?BC\s?\d{1,2}|bloc\s+\d{1,2}|\S+)\s*(?:→|⇒|->|=>)/iu.test(t)) return null;
   const sep = String.raw`\s*(?:[-–—:.)/]\s*|\s+|$)`;
   const m = (re: RegExp) => new RegExp(`^(?:${re.source})${sep}`, "iu").exec(t);
   // Lines kept: a cell's first line is its title, the items under it its detail.
@@ -477,6 +477,7 @@ export function structure(referential: string, source: Block[]): KnowledgeRecord
           .find(
             (d) =>
               (d.match.kind === "activity" || d.match.kind === "bloc") &&
+              !d.summary &&
               d.path.join("\u0000") === where.join("\u0000"),
           );
         const ownerName =
@@ -488,15 +489,15 @@ export function structure(referential: string, source: Block[]): KnowledgeRecord
         // and the section does not name a CCP or a bloc (« Éléments de l'épreuve de synthèse › Présentation
         // de l'épreuve »).
         const headings = where.filter((h) => !/modalit|organisation de l.epreuve|tableau/.test(fold(h)));
-        const [chapter, nearest] = headings.slice(-2);
+        const [parent, nearest] = headings.slice(-2);
         const about =
           ownerName ??
           (nearest &&
-          chapter &&
-          /epreuve|session|examen/.test(fold(chapter)) &&
+          parent &&
+          /epreuve|session|examen/.test(fold(parent)) &&
           !/^(?:ccp|bloc)\b/.test(fold(nearest))
-            ? `${chapter} › ${nearest}`
-            : (nearest ?? chapter));
+            ? `${parent} › ${nearest}`
+            : (nearest ?? parent));
         // "E1 – Étude de cas écrite": the épreuve's code, when its name opens with one.
         const coded = matchCode(named.evaluation);
         const code = coded?.kind === "evaluation" && coded.rest ? coded.code : "";
@@ -526,7 +527,9 @@ export function structure(referential: string, source: Block[]): KnowledgeRecord
         const d = startDraft({ ...blocCell, rest: name }, name);
         d.statement.push(...named.lines.slice(blocCell.rest ? 1 : 2));
         // The modalities' cell is how the bloc is evaluated (« comment est évalué le bloc 2 ? »).
-        const how = b.header.findIndex((h, i) => i > 0 && /modalit|evaluation|epreuve/.test(fold(h)));
+        const column = (re: RegExp) =>
+          b.header!.findIndex((h, i) => i > 0 && re.test(fold(h)) && !/crit/.test(fold(h)));
+        const how = column(/modalit/) > 0 ? column(/modalit/) : column(/evaluation|epreuve/);
         if (how > 0 && b.cells[how]) d.modality.push(squash(b.cells[how]!));
         d.summary = true;
         // A row does not open a bloc: what follows the table is not the last row's.
