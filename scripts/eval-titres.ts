@@ -92,6 +92,22 @@ const round4 = [
   ],
 ] as const;
 
+/**
+ * A round written blind: its recall and facts reported against the issue's targets; an out-of-scope
+ * question answered or personal data printed fails the run, as for every set.
+ */
+function blindRound(dir: string, label: string, docs: readonly (readonly [string, string])[]) {
+  return {
+    documents: docs.map(([id, title]) => ({ id, title, file: join(dir, `${id}.pdf`) })),
+    sets: docs.map(([id]) => ({
+      name: `${id} (${label})`,
+      file: join(dir, `${id}.questions.jsonl`),
+      imitation: true,
+      reportOnly: true,
+    })),
+  };
+}
+
 const documents = [
   {
     id: "tsrit",
@@ -175,26 +191,8 @@ const rounds: Round[] = [
       })),
     ],
   },
-  {
-    documents: round3.map(([id, title]) => ({ id, title, file: join(ROUND3, `${id}.pdf`) })),
-    sets: round3.map(([id]) => ({
-      name: `${id} (round 3)`,
-      file: join(ROUND3, `${id}.questions.jsonl`),
-      imitation: true,
-      // Reported against the issue's targets; an out-of-scope question answered or personal data printed
-      // fails the run, as for every set.
-      reportOnly: true,
-    })),
-  },
-  {
-    documents: round4.map(([id, title]) => ({ id, title, file: join(ROUND4, `${id}.pdf`) })),
-    sets: round4.map(([id]) => ({
-      name: `${id} (round 4)`,
-      file: join(ROUND4, `${id}.questions.jsonl`),
-      imitation: true,
-      reportOnly: true,
-    })),
-  },
+  blindRound(ROUND3, "round 3", round3),
+  blindRound(ROUND4, "round 4", round4),
   { documents, sets },
 ];
 
