@@ -1517,7 +1517,10 @@ function glossaryNamed(text: string, result: SearchResult, lookup: Lookup): Know
   if (!after.length) return undefined;
   return [...new Set(result.hits.map((h) => h.record.referential))]
     .flatMap((ref) => lookup.recordsOf(ref))
-    .filter((r) => r.kind === "glossary" && spaced(r.title).length >= 5)
-    .filter((r) => after.some((a) => ` ${a}`.startsWith(spaced(r.title))))
+    .filter((r) => {
+      if (r.kind !== "glossary") return false;
+      const term = spaced(r.title);
+      return term.length >= 5 && after.some((a) => ` ${a}`.startsWith(term));
+    })
     .sort((a, b) => b.title.length - a.title.length)[0];
 }

@@ -409,18 +409,27 @@ export function isNumberedHeading(text: string): boolean {
   return NUMBERED.test(text) && isHeadingShaped(text);
 }
 
-/** The body's size and font: those carrying most of the text. */
-export function bodyStyle(lines: readonly { size: number; font: string | null; text: string }[]): {
-  size: number;
-  font: string | null;
-} {
+type StyledLine = { size: number; font: string | null; text: string };
+
+/** Characters of text per size (rounded to half points) and per font, over the lines `counted` keeps. */
+function textBy(lines: readonly StyledLine[], counted: (l: StyledLine) => boolean = () => true) {
   const bySize = new Map<number, number>();
   const byFont = new Map<string, number>();
   for (const l of lines) {
+    if (!counted(l)) continue;
     const s = Math.round(l.size * 2) / 2;
     bySize.set(s, (bySize.get(s) ?? 0) + l.text.length);
     if (l.font) byFont.set(l.font, (byFont.get(l.font) ?? 0) + l.text.length);
   }
+  return { bySize, byFont };
+}
+
+/** The body's size and font: those carrying most of the text. */
+export function bodyStyle(lines: readonly StyledLine[]): {
+  size: number;
+  font: string | null;
+} {
+  const { bySize, byFont } = textBy(lines);
   return {
     size: [...bySize.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 0,
     font: [...byFont.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null,
@@ -438,17 +447,9 @@ export function layoutHeadingLevels(lines: PdfLine[]): (line: PdfLine) => number
   // A font carrying a good share of the text is a body font too: a web page printed sets its prose in
   // one font and its long tables in another (the fiche RNCP's blocs), neither is a heading's bold.
   // So is a size: its prose set larger than its tables is not all headings.
-  const byFont = new Map<string, number>();
-  const bySize = new Map<number, number>();
-  let total = 0;
-  for (const l of lines) {
-    total += l.text.length;
-    // Short labels do not make their font or size a body's (bold labels in a REAC's tables).
-    if (l.text.length < 40) continue;
-    if (l.font) byFont.set(l.font, (byFont.get(l.font) ?? 0) + l.text.length);
-    const s = Math.round(l.size * 2) / 2;
-    bySize.set(s, (bySize.get(s) ?? 0) + l.text.length);
-  }
+  // Short labels do not make their font or size a body's (bold labels in a REAC's tables).
+  const total = lines.reduce((n, l) => n + l.text.length, 0);
+  const { bySize, byFont } = textBy(lines, (l) => l.text.length >= 40);
   const bodyFonts = new Set([...byFont].filter(([, n]) => n >= total * 0.2).map(([f]) => f));
   const bodySizes = new Set([...bySize].filter(([, n]) => n >= total * 0.2).map(([s]) => s));
   const larger = [
